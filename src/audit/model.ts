@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import type { Generated } from 'kysely';
+
+export interface AuditTables {
+  audit_event: {
+    id: Generated<number>;
+    seq: number;
+    at: string;
+    actor_account_id: number | null;
+    actor_label: string;
+    action: string;
+    entity: string;
+    entity_id: string;
+    before_json: string | null;
+    after_json: string | null;
+    reason: string | null;
+    prev_hash: string;
+    hash: string;
+  };
+  /** The single row that holds the chain's head; locked by every append so the chain never forks. */
+  audit_head: {
+    id: number;
+    seq: number;
+    hash: string;
+  };
+  access_log: {
+    id: Generated<number>;
+    at: string;
+    viewer_account_id: number | null;
+    viewer_label: string;
+    person_id: number;
+    what: string;
+  };
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What a write records: the entity it touched and its state before and after. */
+export interface AuditInput {
+  action: string;
+  entity: string;
+  entityId: string | number;
+  before?: unknown;
+  after?: unknown;
+  reason?: string | null;
+}
+
+export interface ChainedEvent {
+  seq: number;
+  at: string;
+  actorAccountId: number | null;
+  actorLabel: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  before: string | null;
+  after: string | null;
+  reason: string | null;
+}
+
+/** JSON with object keys sorted at every depth, so equal values always hash alike. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** hash = SHA-256(previous hash + canonical JSON of the event). */
+export function eventHash(prevHash: string, event: ChainedEvent): string {
+  return createHash('sha256').update(prevHash).update(canonicalJson(event)).digest('hex');
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  verified: number;
+  /** The first event that does not fit the chain, and why. */
+  firstBad?: { seq: number | null; id: number | null; reason: string };
+}
+
+export interface StoredEvent extends ChainedEvent {
+  id: number;
+  prevHash: string;
+  hash: string;
+}
+
+/**
+ * Walks the events in seq order. Catches a changed event (hash), an inserted or deleted one
+ * (seq gap or broken link), a reordering (link), and a deleted tail (the head row).
+ */
+export function verifyChain(events: Iterable<StoredEvent>, head: { seq: number; hash: string } | undefined): VerifyResult {
+  let prev = GENESIS_HASH;
+  let expectedSeq = 1;
+  let verified = 0;
+  for (const e of events) {
+    const bad = (reason: string): VerifyResult => ({ ok: false, verified, firstBad: { seq: e.seq, id: e.id, reason } });
+    if (e.seq !== expectedSeq) return bad(`expected event #${expectedSeq} but found #${e.seq}: an event was inserted, deleted or reordered`);
+    if (e.prevHash !== prev) return bad(`event #${e.seq} does not link to the event before it`);
+    if (eventHash(prev, e) !== e.hash) return bad(`event #${e.seq} was changed after it was written`);
+    prev = e.hash;
+    expectedSeq += 1;
+    verified += 1;
+  }
+  const headSeq = head?.seq ?? 0;
+  if (headSeq !== verified || (head && head.hash !== prev && headSeq > 0)) {
+    return {
+      ok: false,
+      verified,
+      firstBad: { seq: verified + 1, id: null, reason: `the chain ends at event #${verified} but its head says #${headSeq}: events were deleted` },
+    };
+  }
+  return { ok: true, verified };
+}

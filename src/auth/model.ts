@@ -1,0 +1,72 @@
+import type { Generated } from 'kysely';
+
+export const roles = ['admin', 'investigator', 'trainer', 'assessor', 'monitor', 'statistician', 'participant'] as const;
+export type Role = (typeof roles)[number];
+
+export function isRole(value: string): value is Role {
+  return (roles as readonly string[]).includes(value);
+}
+
+/** Who is acting: a signed-in account, or the system (CLI, migrations, demo loader). */
+export interface Actor {
+  accountId: number | null;
+  personId: number | null;
+  /** What the audit trail shows: the username, or e.g. "system:cli". */
+  label: string;
+  roles: readonly Role[];
+}
+
+export const systemActor = (what: string): Actor => ({
+  accountId: null,
+  personId: null,
+  label: `system:${what}`,
+  roles: ['admin'],
+});
+
+export interface AuthTables {
+  account: {
+    id: Generated<number>;
+    username: string;
+    password_hash: string | null;
+    person_id: number;
+    failed_logins: Generated<number>;
+    locked_until: string | null;
+    disabled: Generated<number>;
+    created_at: string;
+  };
+  auth_session: {
+    id: Generated<number>;
+    token_hash: string;
+    csrf_token: string;
+    account_id: number;
+    created_at: string;
+    expires_at: string;
+  };
+  api_token: {
+    id: Generated<number>;
+    name: string;
+    token_hash: string;
+    account_id: number;
+    created_at: string;
+    expires_at: string | null;
+    revoked_at: string | null;
+  };
+  /** One-time links that let the first admin set a password on a new installation. */
+  setup_link: {
+    id: Generated<number>;
+    token_hash: string;
+    created_at: string;
+    used_at: string | null;
+  };
+}
+
+export const LOCKOUT_AFTER_FAILURES = 5;
+export const LOCKOUT_MINUTES = 15;
+export const SESSION_HOURS = 12;
+
+/** After LOCKOUT_AFTER_FAILURES wrong passwords in a row the account is locked for LOCKOUT_MINUTES. */
+export function lockoutAfterFailure(failedLogins: number, now: Date): { failedLogins: number; lockedUntil: string | null } {
+  const failed = failedLogins + 1;
+  if (failed < LOCKOUT_AFTER_FAILURES) return { failedLogins: failed, lockedUntil: null };
+  return { failedLogins: 0, lockedUntil: new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() };
+}

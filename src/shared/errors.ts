@@ -1,0 +1,51 @@
+/**
+ * The one domain error type. Routes and stores throw it; one Fastify error handler
+ * (src/server/errors.ts) turns it into `{"error":{code,message,field?}}`.
+ */
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'locked'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'internal';
+
+export const statusOf: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  locked: 423,
+  payload_too_large: 413,
+  rate_limited: 429,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly field?: string;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, options: { field?: string; details?: unknown } = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.field = options.field;
+    this.details = options.details;
+  }
+
+  get status(): number {
+    return statusOf[this.code];
+  }
+}
+
+export const badRequest = (field: string | undefined, message: string, details?: unknown) =>
+  new AppError('bad_request', field ? `${field}: ${message}` : message, { field, details });
+export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
+export const conflict = (message: string, field?: string) => new AppError('conflict', message, { field });
+export const forbidden = (message = 'your role does not allow this') => new AppError('forbidden', message);
+export const unauthenticated = (message = 'sign in first') => new AppError('unauthenticated', message);

@@ -1,0 +1,40 @@
+import { Migrator, sql, type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { dialectOf } from './db.ts';
+import { allMigrations } from './migrations.ts';
+
+/**
+ * Forward-only, versioned migrations. Each capability owns its tables and keeps its
+ * migrations in src/<capability>/migrations.ts; src/store/migrations.ts lists them in order.
+ */
+class RegistryProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return allMigrations;
+  }
+}
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new RegistryProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Column types that differ between the two databases, so migrations are written once. */
+export function columnTypes(db: Kysely<unknown>) {
+  const pg = dialectOf(db) === 'postgres';
+  return {
+    pg,
+    /** An instant in time, stored and returned as an ISO-8601 UTC string. */
+    instant: pg ? sql`timestamptz` : sql`text`,
+    /** A calendar date 'YYYY-MM-DD'. */
+    date: pg ? sql`date` : sql`text`,
+    real: pg ? sql`double precision` : sql`real`,
+  } as const;
+}
+
+/** Adds an auto-incrementing integer primary key named id. */
+export function withId<T extends string>(db: Kysely<unknown>, table: CreateTableBuilder<T, never>) {
+  return dialectOf(db) === 'postgres'
+    ? table.addColumn('id', 'serial', (c) => c.primaryKey())
+    : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+}
