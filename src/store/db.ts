@@ -55,7 +55,7 @@ export function openDatabase(options: OpenOptions): DatabaseHandle {
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }
 
-export function dialectOf(db: Kysely<unknown>): DialectName {
+export function dialectOf(db: { getExecutor(): { adapter: unknown } }): DialectName {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 

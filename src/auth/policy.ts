@@ -1,0 +1,100 @@
+import { AppError, forbidden, notFound } from '../shared/errors.ts';
+import type { Db } from '../store/db.ts';
+import { unitsTrainedBy } from '../roster/store.ts';
+import type { Actor, Role } from './model.ts';
+
+/**
+ * Who may call which route: the one place that decides. Every registered route must have an
+ * entry (src/server/policy.test.ts walks them all with every role); a route without one is refused.
+ * Row-level scope (which people a role may see) is decided by `personScope` below.
+ */
+export type RouteRule = { kind: 'public' } | { kind: 'signed-in' } | { kind: 'roles'; roles: readonly Role[] };
+
+const publicRoute: RouteRule = { kind: 'public' };
+const signedIn: RouteRule = { kind: 'signed-in' };
+const only = (...roles: Role[]): RouteRule => ({ kind: 'roles', roles });
+
+/** Staff who work with the roster; participants see only themselves through /api/me. */
+const rosterReaders = only('admin', 'investigator', 'trainer', 'assessor', 'monitor', 'statistician');
+
+export const routePolicy: Record<string, RouteRule> = {
+  'GET /api/health': publicRoute,
+  'GET /api/openapi.json': publicRoute,
+  'POST /api/auth/login': publicRoute,
+  'POST /api/setup': publicRoute,
+  'POST /api/auth/logout': signedIn,
+  'GET /api/me': signedIn,
+  'GET /api/me/access-log': signedIn,
+  'GET /api/auth/tokens': signedIn,
+  'POST /api/auth/tokens': signedIn,
+  'DELETE /api/auth/tokens/:id': signedIn,
+
+  'GET /api/units': rosterReaders,
+  'GET /api/units/:id': rosterReaders,
+  'POST /api/units': only('admin'),
+  'PUT /api/units/:id/staff': only('admin'),
+  'GET /api/people': rosterReaders,
+  // Anyone signed in, narrowed by personScope: a participant reaches only their own record.
+  'GET /api/people/:id': signedIn,
+  'GET /api/people/:id/chain': signedIn,
+  'GET /api/people/:id/units': rosterReaders,
+  'POST /api/people': only('admin'),
+  'PATCH /api/people/:id': only('admin'),
+  'POST /api/people/:id/move': only('admin'),
+  'POST /api/people/:id/account': only('admin'),
+  'POST /api/roster/import': only('admin'),
+
+  'GET /api/audit': only('admin'),
+  'GET /api/audit/verify': only('admin'),
+};
+
+/** The API documentation pages (their assets are many routes) are public, like the document itself. */
+const publicPrefix = '/api/docs';
+
+export function ruleFor(method: string, url: string): RouteRule | undefined {
+  if (method === 'GET' && (url === publicPrefix || url.startsWith(`${publicPrefix}/`))) return publicRoute;
+  return routePolicy[`${method} ${url}`];
+}
+
+/** Throws 401 or 403 unless the rule admits the actor. */
+export function checkRule(rule: RouteRule | undefined, actor: Actor | undefined): void {
+  if (!rule) throw forbidden('no policy covers this route');
+  if (rule.kind === 'public') return;
+  if (!actor) throw new AppError('unauthenticated', 'sign in first');
+  if (rule.kind === 'roles' && !actor.roles.some((r) => rule.roles.includes(r))) throw forbidden();
+}
+
+export type PersonScope = ({ kind: 'all' } | { kind: 'units'; unitIds: number[] } | { kind: 'self' }) & { selfId: number | null };
+
+/**
+ * Which people an actor may see: investigators, monitors, assessors, statisticians and admins
+ * every participant; a trainer the people of the units they train and the units below;
+ * anyone else only themselves.
+ */
+const seeEveryone: readonly Role[] = ['admin', 'investigator', 'monitor', 'assessor', 'statistician'];
+
+export async function personScope(db: Db, actor: Actor): Promise<PersonScope> {
+  const selfId = actor.personId;
+  if (actor.roles.some((r) => seeEveryone.includes(r))) return { kind: 'all', selfId };
+  if (actor.roles.includes('trainer') && selfId !== null) return { kind: 'units', unitIds: await unitsTrainedBy(db, selfId), selfId };
+  return { kind: 'self', selfId };
+}
+
+export async function unitScope(db: Db, actor: Actor): Promise<number[] | 'all'> {
+  const scope = await personScope(db, actor);
+  if (scope.kind === 'all') return 'all';
+  if (scope.kind === 'units') return scope.unitIds;
+  return [];
+}
+
+/**
+ * Refuses access to a person outside the actor's scope with 404, not 403: a participant
+ * must not learn which other designations exist.
+ */
+export function requirePersonInScope(scope: PersonScope, person: { id: number; unit: { id: number } | null }): void {
+  const allowed =
+    scope.kind === 'all' ||
+    scope.selfId === person.id ||
+    (scope.kind === 'units' && person.unit !== null && scope.unitIds.includes(person.unit.id));
+  if (!allowed) throw notFound(`person ${person.id}`);
+}

@@ -1,0 +1,174 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { listAccessLog, write } from '../audit/store.ts';
+import { createPerson, getPerson } from '../roster/store.ts';
+import { personFields } from '../roster/model.ts';
+import { actorOf } from '../server/context.ts';
+import { SESSION_COOKIE } from '../server/guard.ts';
+import { SESSION_HOURS, roles, type Actor } from './model.ts';
+import {
+  checkLogin,
+  createAccount,
+  createApiToken,
+  createSession,
+  endSession,
+  listApiTokens,
+  revokeApiToken,
+  useSetupLink,
+} from './store.ts';
+
+const anonymous = (username: string): Actor => ({ accountId: null, personId: null, label: `anonymous (as ${username.slice(0, 64)})`, roles: [] });
+
+export const meSchema = z.object({
+  accountId: z.number(),
+  username: z.string(),
+  personId: z.number(),
+  designation: z.string(),
+  name: z.string(),
+  rank: z.string(),
+  unit: z.object({ id: z.number(), name: z.string() }).nullable(),
+  roles: z.array(z.enum(roles)),
+  csrfToken: z.string().nullable(),
+});
+
+const credentials = z.strictObject({ username: z.string().min(1).max(100), password: z.string().min(1).max(1000) });
+
+export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, clock } = app.muster;
+
+  async function sessionReply(actor: Actor, accountId: number, reply: import('fastify').FastifyReply) {
+    const session = await write(db, actor, (w) => createSession(w, accountId), clock);
+    reply.setCookie(SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: app.muster.secureCookies,
+      path: '/',
+      maxAge: SESSION_HOURS * 3600,
+    });
+    return describe(actor, session.csrfToken);
+  }
+
+  async function describe(actor: Actor, csrfToken: string | null) {
+    const person = await getPerson(db, actor.personId!);
+    return {
+      accountId: actor.accountId!,
+      username: actor.label,
+      personId: person.id,
+      designation: person.designation,
+      name: person.name,
+      rank: person.rank,
+      unit: person.unit,
+      roles: [...actor.roles],
+      csrfToken,
+    };
+  }
+
+  app.post(
+    '/auth/login',
+    {
+      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      schema: { tags: ['auth'], summary: 'Sign in; sets an httpOnly session cookie', body: credentials, response: { 200: meSchema } },
+    },
+    async (request, reply) => {
+      const { username, password } = request.body;
+      const result = await write(db, anonymous(username), (w) => checkLogin(w, username, password), clock);
+      if (!result.ok) throw result.error;
+      return sessionReply(result.actor, result.actor.accountId!, reply);
+    },
+  );
+
+  app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'Sign out', response: { 204: z.null() } } }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await write(db, actorOf(request), (w) => endSession(w, token), clock);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send(null);
+  });
+
+  app.get('/me', { schema: { tags: ['auth'], summary: 'Who is signed in', response: { 200: meSchema } } }, async (request) => {
+    return describe(actorOf(request), request.csrfToken);
+  });
+
+  app.get(
+    '/me/access-log',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Who viewed my data, newest first',
+        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+        response: { 200: z.object({ entries: z.array(z.object({ at: z.string(), viewer: z.string(), what: z.string() })) }) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      return { entries: actor.personId === null ? [] : await listAccessLog(db, actor.personId, request.query.limit) };
+    },
+  );
+
+  const tokenView = z.object({ id: z.number(), name: z.string(), createdAt: z.string(), expiresAt: z.string().nullable(), revokedAt: z.string().nullable() });
+
+  app.get('/auth/tokens', { schema: { tags: ['auth'], summary: 'My API tokens', response: { 200: z.object({ tokens: z.array(tokenView) }) } } }, async (request) => ({
+    tokens: await listApiTokens(db, actorOf(request).accountId!),
+  }));
+
+  app.post(
+    '/auth/tokens',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an API token for scripts; the token is shown once',
+        body: z.strictObject({ name: z.string().trim().min(1).max(100), expiresAt: z.iso.datetime().nullable().default(null) }),
+        response: { 201: z.object({ id: z.number(), name: z.string(), token: z.string(), expiresAt: z.string().nullable() }) },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const created = await write(db, actor, (w) => createApiToken(w, actor.accountId!, request.body.name, request.body.expiresAt), clock);
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.delete(
+    '/auth/tokens/:id',
+    { schema: { tags: ['auth'], summary: 'Revoke an API token', params: z.strictObject({ id: z.coerce.number().int().positive() }), response: { 204: z.null() } } },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      await write(db, actor, (w) => revokeApiToken(w, actor.accountId!, request.params.id), clock);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/setup',
+    {
+      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Create the first admin with the one-time link printed by `muster serve` on a new database',
+        body: z.strictObject({
+          token: z.string().min(1),
+          username: z.string().trim().min(1).max(100),
+          password: z.string().max(1000),
+          name: personFields.name,
+          designation: personFields.designation.default('ADMIN-1'),
+        }),
+        response: { 200: meSchema },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const system: Actor = { accountId: null, personId: null, label: 'setup link', roles: ['admin'] };
+      const account = await write(
+        db,
+        system,
+        async (w) => {
+          await useSetupLink(w, body.token);
+          const person = await createPerson(w, { designation: body.designation, name: body.name, rank: '', status: 'active', dateOfBirth: null, sex: null, unitId: null, roles: ['admin'] });
+          const created = await createAccount(w, { username: body.username, password: body.password, personId: person.id });
+          return { ...created, personId: person.id };
+        },
+        clock,
+      );
+      return sessionReply({ accountId: account.id, personId: account.personId, label: account.username, roles: ['admin'] }, account.id, reply);
+    },
+  );
+};

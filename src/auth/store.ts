@@ -1,0 +1,183 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import type { Writer } from '../audit/store.ts';
+import { AppError, badRequest, conflict, notFound } from '../shared/errors.ts';
+import type { Db } from '../store/db.ts';
+import { lockoutAfterFailure, SESSION_HOURS, type Actor, type Role } from './model.ts';
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+const randomToken = () => randomBytes(32).toString('base64url');
+
+// argon2id with the library's defaults (m=19 MiB, t=2, p=1: OWASP's minimum recommendation).
+export const hashPassword = (password: string) => argonHash(password, { algorithm: 2 });
+
+// A fixed hash to verify against when the username is unknown, so timing does not reveal which usernames exist.
+let dummyHash: Promise<string> | undefined;
+
+export const MIN_PASSWORD_LENGTH = 10;
+
+export function checkPasswordStrength(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) throw badRequest('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+}
+
+export async function createAccount(w: Writer, input: { username: string; password: string | null; personId: number }) {
+  if (input.password !== null) checkPasswordStrength(input.password);
+  const username = input.username.trim().toLowerCase();
+  const taken = await w.db.selectFrom('account').select('id').where((eb) => eb.or([eb('username', '=', username), eb('person_id', '=', input.personId)])).executeTakeFirst();
+  if (taken) throw conflict(`the username '${username}' or an account for person ${input.personId} already exists`, 'username');
+  const person = await w.db.selectFrom('person').select('id').where('id', '=', input.personId).executeTakeFirst();
+  if (!person) throw notFound(`person ${input.personId}`);
+  const { id } = await w.db
+    .insertInto('account')
+    .values({ username, password_hash: input.password === null ? null : await hashPassword(input.password), person_id: input.personId, created_at: w.now.toISOString() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await w.record({ action: 'account.create', entity: 'account', entityId: id, after: { username, personId: input.personId } });
+  return { id, username };
+}
+
+export async function setPassword(w: Writer, accountId: number, password: string) {
+  checkPasswordStrength(password);
+  await w.db.updateTable('account').set({ password_hash: await hashPassword(password), failed_logins: 0, locked_until: null }).where('id', '=', accountId).execute();
+  await w.record({ action: 'account.password', entity: 'account', entityId: accountId });
+}
+
+async function rolesOf(db: Db, personId: number): Promise<Role[]> {
+  const rows = await db.selectFrom('person_role').select('role').where('person_id', '=', personId).orderBy('role').execute();
+  return rows.map((r) => r.role);
+}
+
+async function actorForAccount(db: Db, accountId: number): Promise<Actor | undefined> {
+  const account = await db.selectFrom('account').select(['id', 'username', 'person_id', 'disabled']).where('id', '=', accountId).executeTakeFirst();
+  if (!account || account.disabled) return undefined;
+  return { accountId: account.id, personId: account.person_id, label: account.username, roles: await rolesOf(db, account.person_id) };
+}
+
+export type LoginResult = { ok: true; actor: Actor } | { ok: false; error: AppError };
+
+/**
+ * Checks a password. Wrong passwords count towards a temporary lockout (auth/model.ts);
+ * the answer does not say whether the username exists.
+ */
+export async function checkLogin(w: Writer, username: string, password: string): Promise<LoginResult> {
+  const invalid = new AppError('unauthenticated', 'wrong username or password');
+  const account = await w.db.selectFrom('account').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+  if (!account || !account.password_hash || account.disabled) {
+    dummyHash ??= hashPassword('not a real password at all');
+    await argonVerify(await dummyHash, password);
+    return { ok: false, error: invalid };
+  }
+  if (account.locked_until && account.locked_until > w.now.toISOString()) {
+    return { ok: false, error: new AppError('locked', `too many failed sign-ins: try again after ${account.locked_until}`) };
+  }
+  if (!(await argonVerify(account.password_hash, password))) {
+    const next = lockoutAfterFailure(account.failed_logins, w.now);
+    await w.db.updateTable('account').set({ failed_logins: next.failedLogins, locked_until: next.lockedUntil }).where('id', '=', account.id).execute();
+    await w.record({ action: next.lockedUntil ? 'account.locked' : 'account.login_failed', entity: 'account', entityId: account.id });
+    return { ok: false, error: invalid };
+  }
+  if (account.failed_logins || account.locked_until) await w.db.updateTable('account').set({ failed_logins: 0, locked_until: null }).where('id', '=', account.id).execute();
+  const actor = await actorForAccount(w.db, account.id);
+  if (!actor) return { ok: false, error: invalid };
+  return { ok: true, actor };
+}
+
+export async function createSession(w: Writer, accountId: number) {
+  const token = randomToken();
+  const csrfToken = randomToken();
+  const expiresAt = new Date(w.now.getTime() + SESSION_HOURS * 3_600_000).toISOString();
+  const { id } = await w.db
+    .insertInto('auth_session')
+    .values({ token_hash: sha256(token), csrf_token: csrfToken, account_id: accountId, created_at: w.now.toISOString(), expires_at: expiresAt })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await w.record({ action: 'session.create', entity: 'account', entityId: accountId, after: { sessionId: id, expiresAt } });
+  return { token, csrfToken, expiresAt };
+}
+
+export async function endSession(w: Writer, token: string) {
+  const session = await w.db.selectFrom('auth_session').select(['id', 'account_id']).where('token_hash', '=', sha256(token)).executeTakeFirst();
+  if (!session) return;
+  await w.db.deleteFrom('auth_session').where('id', '=', session.id).execute();
+  await w.record({ action: 'session.end', entity: 'account', entityId: session.account_id, before: { sessionId: session.id } });
+}
+
+export interface Authenticated {
+  actor: Actor;
+  /** Set for cookie sessions: unsafe requests must echo it in the x-csrf-token header. */
+  csrfToken: string | null;
+}
+
+export async function authenticateSession(db: Db, token: string, now: Date): Promise<Authenticated | undefined> {
+  const session = await db.selectFrom('auth_session').select(['account_id', 'csrf_token', 'expires_at']).where('token_hash', '=', sha256(token)).executeTakeFirst();
+  if (!session || session.expires_at <= now.toISOString()) return undefined;
+  const actor = await actorForAccount(db, session.account_id);
+  return actor && { actor, csrfToken: session.csrf_token };
+}
+
+const TOKEN_PREFIX = 'mst_';
+
+export async function createApiToken(w: Writer, accountId: number, name: string, expiresAt: string | null) {
+  const token = TOKEN_PREFIX + randomToken();
+  const { id } = await w.db
+    .insertInto('api_token')
+    .values({ name, token_hash: sha256(token), account_id: accountId, created_at: w.now.toISOString(), expires_at: expiresAt, revoked_at: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await w.record({ action: 'api_token.create', entity: 'api_token', entityId: id, after: { name, accountId, expiresAt } });
+  return { id, name, token, expiresAt };
+}
+
+export async function listApiTokens(db: Db, accountId: number) {
+  return db
+    .selectFrom('api_token')
+    .select(['id', 'name', 'created_at as createdAt', 'expires_at as expiresAt', 'revoked_at as revokedAt'])
+    .where('account_id', '=', accountId)
+    .orderBy('id')
+    .execute();
+}
+
+export async function revokeApiToken(w: Writer, accountId: number, tokenId: number) {
+  const token = await w.db.selectFrom('api_token').select(['id', 'revoked_at']).where('id', '=', tokenId).where('account_id', '=', accountId).executeTakeFirst();
+  if (!token) throw notFound(`API token ${tokenId}`);
+  if (token.revoked_at) return;
+  await w.db.updateTable('api_token').set({ revoked_at: w.now.toISOString() }).where('id', '=', tokenId).execute();
+  await w.record({ action: 'api_token.revoke', entity: 'api_token', entityId: tokenId });
+}
+
+export async function authenticateApiToken(db: Db, token: string, now: Date): Promise<Authenticated | undefined> {
+  if (!token.startsWith(TOKEN_PREFIX)) return undefined;
+  const row = await db.selectFrom('api_token').select(['account_id', 'expires_at', 'revoked_at']).where('token_hash', '=', sha256(token)).executeTakeFirst();
+  if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now.toISOString())) return undefined;
+  const actor = await actorForAccount(db, row.account_id);
+  return actor && { actor, csrfToken: null };
+}
+
+// ---- first admin on a new installation ----
+
+export async function hasAdmin(db: Db): Promise<boolean> {
+  const row = await db
+    .selectFrom('account')
+    .innerJoin('person_role', 'person_role.person_id', 'account.person_id')
+    .select('account.id')
+    .where('person_role.role', '=', 'admin')
+    .where('account.password_hash', 'is not', null)
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+/** A one-time secret that lets whoever holds it create the first admin. */
+export async function createSetupLink(w: Writer): Promise<string> {
+  const token = randomToken();
+  const { id } = await w.db.insertInto('setup_link').values({ token_hash: sha256(token), created_at: w.now.toISOString(), used_at: null }).returning('id').executeTakeFirstOrThrow();
+  await w.record({ action: 'setup_link.create', entity: 'setup_link', entityId: id });
+  return token;
+}
+
+export async function useSetupLink(w: Writer, token: string): Promise<void> {
+  const link = await w.db.selectFrom('setup_link').select(['id', 'used_at']).where('token_hash', '=', sha256(token)).executeTakeFirst();
+  if (!link || link.used_at) throw new AppError('forbidden', 'this set-up link is not valid or was already used');
+  if (await hasAdmin(w.db)) throw new AppError('forbidden', 'an admin already exists');
+  await w.db.updateTable('setup_link').set({ used_at: w.now.toISOString() }).where('id', '=', link.id).execute();
+  await w.record({ action: 'setup_link.use', entity: 'setup_link', entityId: link.id });
+}

@@ -1,0 +1,42 @@
+import type { Readable } from 'node:stream';
+import type { Actor } from '../auth/model.ts';
+import { write } from '../audit/store.ts';
+import { AppError } from '../shared/errors.ts';
+import { formatProblem, readCsv, type RowProblem } from '../shared/csv.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Db } from '../store/db.ts';
+import { checkRosterRow, rosterImportColumns, rosterOptionalColumns, type RosterImportRow } from './model.ts';
+import { importRoster, type ImportSummary } from './store.ts';
+
+/** Refuses an import: every problem with line, column and reason; nothing was written. */
+export class ImportRejected extends AppError {
+  constructor(readonly problems: RowProblem[]) {
+    super('bad_request', `${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing imported:\n${problems.map(formatProblem).join('\n')}`, {
+      field: 'file',
+      details: problems,
+    });
+  }
+}
+
+/** Checks every row of a roster CSV, then applies all of them in one transaction, or none. */
+export async function runRosterImport(db: Db, actor: Actor, source: string | Buffer | Readable, clock?: Clock): Promise<ImportSummary> {
+  const rows: RosterImportRow[] = [];
+  const problems: RowProblem[] = [];
+  for await (const { line, values } of readCsv(source, { required: rosterImportColumns, optional: rosterOptionalColumns })) {
+    const checked = checkRosterRow(values, line);
+    if (Array.isArray(checked)) problems.push(...checked);
+    else rows.push(checked);
+  }
+  if (problems.length) throw new ImportRejected(problems);
+  return write(
+    db,
+    actor,
+    async (w) => {
+      const result = await importRoster(w, rows);
+      if ('problems' in result) throw new ImportRejected(result.problems);
+      if (result.created + result.updated > 0) await w.record({ action: 'roster.import', entity: 'roster', entityId: 'import', after: result });
+      return result;
+    },
+    clock,
+  );
+}

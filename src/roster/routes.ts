@@ -1,0 +1,239 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { roles } from '../auth/model.ts';
+import { personScope, requirePersonInScope, unitScope } from '../auth/policy.ts';
+import { createAccount } from '../auth/store.ts';
+import { recordAccess, write } from '../audit/store.ts';
+import { actorOf } from '../server/context.ts';
+import { personFields, personStatuses, timeZoneSchema } from './model.ts';
+import { runRosterImport } from './import.ts';
+import {
+  chainOfCommand,
+  createPerson,
+  createUnit,
+  getPerson,
+  getUnit,
+  listPeople,
+  listUnits,
+  movePerson,
+  setUnitStaff,
+  unitHistory,
+  updatePerson,
+  type PersonView,
+} from './store.ts';
+
+const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const personRef = z.object({ id: z.number(), designation: z.string(), name: z.string(), rank: z.string() });
+const unitView = z.object({
+  id: z.number(),
+  name: z.string(),
+  kind: z.string(),
+  parentId: z.number().nullable(),
+  timeZone: z.string(),
+  commander: personRef.nullable(),
+  trainers: z.array(personRef),
+  strength: z.number(),
+});
+/** The directory entry: what a roster list shows. Personal details only come with one person's record. */
+const directoryEntry = z.object({
+  id: z.number(),
+  designation: z.string(),
+  name: z.string(),
+  rank: z.string(),
+  status: z.enum(personStatuses),
+  unit: z.object({ id: z.number(), name: z.string() }).nullable(),
+  roles: z.array(z.enum(roles)),
+});
+const personRecord = directoryEntry.extend({ dateOfBirth: z.string().nullable(), sex: z.enum(['female', 'male']).nullable() });
+
+const toDirectoryEntry = ({ dateOfBirth: _d, sex: _s, ...entry }: PersonView) => entry;
+
+export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, clock } = app.muster;
+
+  app.get('/units', { schema: { tags: ['roster'], summary: 'Units you may see, with commander, trainers and strength', response: { 200: z.object({ units: z.array(unitView) }) } } }, async (request) => {
+    const scope = await unitScope(db, actorOf(request));
+    return { units: await listUnits(db, scope === 'all' ? undefined : scope) };
+  });
+
+  app.get('/units/:id', { schema: { tags: ['roster'], params: idParams, response: { 200: unitView } } }, async (request) => {
+    const scope = await unitScope(db, actorOf(request));
+    if (scope !== 'all' && !scope.includes(request.params.id)) return getUnit(db, -1);
+    return getUnit(db, request.params.id);
+  });
+
+  app.post(
+    '/units',
+    {
+      schema: {
+        tags: ['roster'],
+        summary: 'Create a unit',
+        body: z.strictObject({ name: z.string().trim().min(1).max(100), kind: z.string().trim().min(1).max(50), parentId: z.number().int().positive().nullable().default(null), timeZone: timeZoneSchema }),
+        response: { 201: unitView },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await write(db, actorOf(request), (w) => createUnit(w, request.body), clock)),
+  );
+
+  app.put(
+    '/units/:id/staff',
+    {
+      schema: {
+        tags: ['roster'],
+        summary: "Set a unit's commander (an investigator) and trainers",
+        params: idParams,
+        body: z.strictObject({ commanderId: z.number().int().positive().nullable().optional(), trainerIds: z.array(z.number().int().positive()).optional() }),
+        response: { 200: unitView },
+      },
+    },
+    async (request) => write(db, actorOf(request), async (w) => {
+      await getUnit(w.db, request.params.id);
+      return setUnitStaff(w, request.params.id, request.body);
+    }, clock),
+  );
+
+  app.get(
+    '/people',
+    {
+      schema: {
+        tags: ['roster'],
+        summary: 'The roster you may see (trainers: their units and those below)',
+        querystring: z.strictObject({ unitId: z.coerce.number().int().positive().optional(), role: z.enum(roles).optional() }),
+        response: { 200: z.object({ people: z.array(directoryEntry) }) },
+      },
+    },
+    async (request) => {
+      const scope = await unitScope(db, actorOf(request));
+      const { unitId, role } = request.query;
+      let unitIds = scope === 'all' ? undefined : scope;
+      if (unitId !== undefined) unitIds = unitIds ? unitIds.filter((id) => id === unitId) : [unitId];
+      return { people: (await listPeople(db, { unitIds, role })).map(toDirectoryEntry) };
+    },
+  );
+
+  async function visiblePerson(request: { actor: import('../auth/model.ts').Actor | undefined }, id: number) {
+    const actor = actorOf(request);
+    const person = await getPerson(db, id);
+    requirePersonInScope(await personScope(db, actor), person);
+    return { actor, person };
+  }
+
+  app.get('/people/:id', { schema: { tags: ['roster'], summary: "One person's record (recorded in their access log)", params: idParams, response: { 200: personRecord } } }, async (request) => {
+    const { actor, person } = await visiblePerson(request, request.params.id);
+    await recordAccess(db, actor, [person.id], 'roster record', clock);
+    return person;
+  });
+
+  app.get(
+    '/people/:id/chain',
+    { schema: { tags: ['roster'], summary: 'Chain of command, nearest first', params: idParams, response: { 200: z.object({ chain: z.array(z.object({ relation: z.enum(['trainer', 'commander']), unitId: z.number(), unitName: z.string(), level: z.number(), person: personRef })) }) } } },
+    async (request) => {
+      await visiblePerson(request, request.params.id);
+      return { chain: await chainOfCommand(db, request.params.id) };
+    },
+  );
+
+  app.get(
+    '/people/:id/units',
+    { schema: { tags: ['roster'], summary: 'Unit membership history with effective dates', params: idParams, response: { 200: z.object({ history: z.array(z.object({ unitId: z.number(), unitName: z.string(), from: z.string(), to: z.string().nullable() })) }) } } },
+    async (request) => {
+      await visiblePerson(request, request.params.id);
+      return { history: await unitHistory(db, request.params.id) };
+    },
+  );
+
+  app.post(
+    '/people',
+    {
+      schema: {
+        tags: ['roster'],
+        summary: 'Add a person to the roster',
+        body: z.strictObject({
+          ...personFields,
+          rank: personFields.rank.default(''),
+          status: personFields.status.default('active'),
+          dateOfBirth: personFields.dateOfBirth.default(null),
+          sex: personFields.sex.default(null),
+          unitId: z.number().int().positive().nullable(),
+        }),
+        response: { 201: personRecord },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await write(db, actorOf(request), (w) => createPerson(w, request.body), clock)),
+  );
+
+  app.patch(
+    '/people/:id',
+    {
+      schema: {
+        tags: ['roster'],
+        summary: 'Change a person (name, rank, status, date of birth, sex, roles)',
+        params: idParams,
+        body: z.strictObject({
+          name: personFields.name.optional(),
+          rank: personFields.rank.optional(),
+          status: personFields.status.optional(),
+          dateOfBirth: personFields.dateOfBirth.optional(),
+          sex: personFields.sex.optional(),
+          roles: personFields.roles.optional(),
+          reason: z.string().max(500).optional(),
+        }),
+        response: { 200: personRecord },
+      },
+    },
+    async (request) => write(db, actorOf(request), async (w) => {
+      await getPerson(w.db, request.params.id);
+      return updatePerson(w, request.params.id, request.body);
+    }, clock),
+  );
+
+  app.post(
+    '/people/:id/move',
+    {
+      schema: {
+        tags: ['roster'],
+        summary: 'Move a person to another unit from a date; the history is kept',
+        params: idParams,
+        body: z.strictObject({ unitId: z.number().int().positive(), effectiveFrom: z.iso.datetime({ offset: true }).optional(), reason: z.string().max(500).optional() }),
+        response: { 200: personRecord },
+      },
+    },
+    async (request) => {
+      const { unitId, effectiveFrom, reason } = request.body;
+      return write(db, actorOf(request), (w) => movePerson(w, request.params.id, unitId, effectiveFrom ? new Date(effectiveFrom) : w.now, reason), clock);
+    },
+  );
+
+  app.post(
+    '/people/:id/account',
+    {
+      schema: {
+        tags: ['roster'],
+        summary: 'Give a person a login',
+        params: idParams,
+        body: z.strictObject({ username: z.string().trim().min(1).max(100), password: z.string().max(1000) }),
+        response: { 201: z.object({ id: z.number(), username: z.string() }) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await write(db, actorOf(request), (w) => createAccount(w, { ...request.body, personId: request.params.id }), clock)),
+  );
+
+  app.register(async (csvScope) => {
+    csvScope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    csvScope.post(
+      '/roster/import',
+      {
+        bodyLimit: 20 * 1024 * 1024,
+        schema: {
+          tags: ['roster'],
+          summary: 'Import a roster CSV (designation,name,rank,unit,role[,status,date_of_birth,sex]); all rows or none',
+          consumes: ['text/csv'],
+          body: z.string(),
+          response: { 200: z.object({ created: z.number(), updated: z.number(), unchanged: z.number() }) },
+        },
+      },
+      async (request) => runRosterImport(db, actorOf(request), request.body as string, clock),
+    );
+  });
+};

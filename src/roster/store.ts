@@ -1,0 +1,445 @@
+import { sql } from 'kysely';
+import type { Role } from '../auth/model.ts';
+import type { Writer } from '../audit/store.ts';
+import type { RowProblem } from '../shared/csv.ts';
+import { badRequest, conflict, notFound } from '../shared/errors.ts';
+import { isUniqueViolation, type Db } from '../store/db.ts';
+import { designationKey, type PersonStatus, type RosterImportRow } from './model.ts';
+
+export interface UnitInput {
+  name: string;
+  kind: string;
+  parentId: number | null;
+  timeZone: string;
+}
+
+export interface PersonInput {
+  designation: string;
+  name: string;
+  rank: string;
+  status: PersonStatus;
+  dateOfBirth: string | null;
+  sex: 'female' | 'male' | null;
+  unitId: number | null;
+  roles: Role[];
+}
+
+export interface PersonView {
+  id: number;
+  designation: string;
+  name: string;
+  rank: string;
+  status: PersonStatus;
+  dateOfBirth: string | null;
+  sex: 'female' | 'male' | null;
+  unit: { id: number; name: string } | null;
+  roles: Role[];
+}
+
+export interface UnitView {
+  id: number;
+  name: string;
+  kind: string;
+  parentId: number | null;
+  timeZone: string;
+  commander: { id: number; designation: string; name: string; rank: string } | null;
+  trainers: { id: number; designation: string; name: string; rank: string }[];
+  strength: number;
+}
+
+// ---- units ----
+
+export async function createUnit(w: Writer, input: UnitInput): Promise<UnitView> {
+  if (input.parentId !== null) await requireUnit(w.db, input.parentId);
+  await ensureUnitNameFree(w.db, input.name);
+  const { id } = await w.db
+    .insertInto('unit')
+    .values({ name: input.name, kind: input.kind, parent_id: input.parentId, time_zone: input.timeZone, commander_person_id: null, created_at: w.now.toISOString() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await w.record({ action: 'unit.create', entity: 'unit', entityId: id, after: input });
+  return getUnit(w.db, id);
+}
+
+async function ensureUnitNameFree(db: Db, name: string, exceptId?: number) {
+  let q = db.selectFrom('unit').select('id').where('name', '=', name);
+  if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
+  if (await q.executeTakeFirst()) throw conflict(`a unit named '${name}' already exists`, 'name');
+}
+
+export interface UnitStaffInput {
+  commanderId?: number | null;
+  trainerIds?: number[];
+}
+
+/** Sets a unit's commander and trainers; each must hold the matching role. */
+export async function setUnitStaff(w: Writer, unitId: number, staff: UnitStaffInput): Promise<UnitView> {
+  const before = await getUnit(w.db, unitId);
+  if (staff.commanderId !== undefined) {
+    if (staff.commanderId !== null) await requireRole(w.db, staff.commanderId, 'investigator', 'commanderId');
+    await w.db.updateTable('unit').set({ commander_person_id: staff.commanderId }).where('id', '=', unitId).execute();
+  }
+  if (staff.trainerIds !== undefined) {
+    for (const id of staff.trainerIds) await requireRole(w.db, id, 'trainer', 'trainerIds');
+    await w.db.deleteFrom('unit_trainer').where('unit_id', '=', unitId).execute();
+    const unique = [...new Set(staff.trainerIds)];
+    if (unique.length) await w.db.insertInto('unit_trainer').values(unique.map((person_id) => ({ unit_id: unitId, person_id }))).execute();
+  }
+  const after = await getUnit(w.db, unitId);
+  await w.record({ action: 'unit.staff', entity: 'unit', entityId: unitId, before: staffOf(before), after: staffOf(after) });
+  return after;
+}
+
+const staffOf = (u: UnitView) => ({ commanderId: u.commander?.id ?? null, trainerIds: u.trainers.map((t) => t.id) });
+
+async function requireRole(db: Db, personId: number, role: Role, field: string) {
+  const row = await db.selectFrom('person_role').select('role').where('person_id', '=', personId).where('role', '=', role).executeTakeFirst();
+  if (!row) throw badRequest(field, `person ${personId} does not exist or is not a ${role}`);
+}
+
+async function requireUnit(db: Db, id: number) {
+  const row = await db.selectFrom('unit').select('id').where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`unit ${id}`);
+}
+
+export async function listUnits(db: Db, onlyIds?: readonly number[]): Promise<UnitView[]> {
+  if (onlyIds && onlyIds.length === 0) return [];
+  let q = db.selectFrom('unit').selectAll().orderBy('id');
+  if (onlyIds) q = q.where('id', 'in', onlyIds);
+  const units = await q.execute();
+  if (units.length === 0) return [];
+  const ids = units.map((u) => u.id);
+  const commanderIds = units.map((u) => u.commander_person_id).filter((x): x is number => x !== null);
+  const [trainers, commanders, strength] = await Promise.all([
+    db
+      .selectFrom('unit_trainer')
+      .innerJoin('person', 'person.id', 'unit_trainer.person_id')
+      .select(['unit_trainer.unit_id', 'person.id', 'person.designation', 'person.name', 'person.rank'])
+      .where('unit_trainer.unit_id', 'in', ids)
+      .orderBy('person.designation')
+      .execute(),
+    commanderIds.length
+      ? db.selectFrom('person').select(['id', 'designation', 'name', 'rank']).where('id', 'in', commanderIds).execute()
+      : Promise.resolve([]),
+    db
+      .selectFrom('person_unit')
+      .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person_unit.person_id').on('person_role.role', '=', 'participant'))
+      .select(['person_unit.unit_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('person_unit.effective_to', 'is', null)
+      .where('person_unit.unit_id', 'in', ids)
+      .groupBy('person_unit.unit_id')
+      .execute(),
+  ]);
+  return units.map((u) => ({
+    id: u.id,
+    name: u.name,
+    kind: u.kind,
+    parentId: u.parent_id,
+    timeZone: u.time_zone,
+    commander: commanders.find((c) => c.id === u.commander_person_id) ?? null,
+    trainers: trainers.filter((t) => t.unit_id === u.id).map(({ unit_id: _u, ...t }) => t),
+    strength: Number(strength.find((s) => s.unit_id === u.id)?.n ?? 0),
+  }));
+}
+
+export async function getUnit(db: Db, id: number): Promise<UnitView> {
+  const [unit] = await listUnits(db, [id]);
+  if (!unit) throw notFound(`unit ${id}`);
+  return unit;
+}
+
+export async function findUnitByName(db: Db, name: string) {
+  return db.selectFrom('unit').select(['id', 'name', 'time_zone']).where('name', '=', name).executeTakeFirst();
+}
+
+/** The given units and every unit below them, in one recursive query. */
+export async function unitsBelow(db: Db, unitIds: readonly number[]): Promise<number[]> {
+  if (unitIds.length === 0) return [];
+  const rows = await db
+    .withRecursive('tree(id)', (qb) =>
+      qb
+        .selectFrom('unit')
+        .select('id')
+        .where('id', 'in', unitIds)
+        .union((qb2) => qb2.selectFrom('unit').innerJoin('tree', 'tree.id', 'unit.parent_id').select('unit.id')),
+    )
+    .selectFrom('tree')
+    .select('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Units a trainer trains, with the units below them. */
+export async function unitsTrainedBy(db: Db, personId: number): Promise<number[]> {
+  const direct = await db.selectFrom('unit_trainer').select('unit_id').where('person_id', '=', personId).execute();
+  return unitsBelow(
+    db,
+    direct.map((r) => r.unit_id),
+  );
+}
+
+// ---- people ----
+
+export async function createPerson(w: Writer, input: PersonInput): Promise<PersonView> {
+  if (input.unitId !== null) await requireUnit(w.db, input.unitId);
+  const key = designationKey(input.designation);
+  const existing = await w.db.selectFrom('person').select('designation').where('designation_key', '=', key).executeTakeFirst();
+  if (existing) throw duplicateDesignation(existing.designation);
+  const at = w.now.toISOString();
+  let id: number;
+  try {
+    ({ id } = await w.db
+      .insertInto('person')
+      .values({
+        designation: input.designation.trim(),
+        designation_key: key,
+        name: input.name,
+        rank: input.rank,
+        status: input.status,
+        date_of_birth: input.dateOfBirth,
+        sex: input.sex,
+        created_at: at,
+        updated_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow());
+  } catch (e) {
+    if (isUniqueViolation(e)) throw duplicateDesignation(input.designation);
+    throw e;
+  }
+  if (input.unitId !== null) await w.db.insertInto('person_unit').values({ person_id: id, unit_id: input.unitId, effective_from: at, effective_to: null }).execute();
+  await w.db.insertInto('person_role').values(input.roles.map((role) => ({ person_id: id, role }))).execute();
+  const person = await getPerson(w.db, id);
+  await w.record({ action: 'person.create', entity: 'person', entityId: id, after: person });
+  return person;
+}
+
+const duplicateDesignation = (designation: string) => conflict(`designation ${designation} is already taken`, 'designation');
+
+export type PersonPatch = Partial<Omit<PersonInput, 'designation' | 'unitId'>> & { reason?: string };
+
+export async function updatePerson(w: Writer, id: number, patch: PersonPatch): Promise<PersonView> {
+  const before = await getPerson(w.db, id);
+  const fields = {
+    ...(patch.name !== undefined && { name: patch.name }),
+    ...(patch.rank !== undefined && { rank: patch.rank }),
+    ...(patch.status !== undefined && { status: patch.status }),
+    ...(patch.dateOfBirth !== undefined && { date_of_birth: patch.dateOfBirth }),
+    ...(patch.sex !== undefined && { sex: patch.sex }),
+  };
+  if (Object.keys(fields).length) await w.db.updateTable('person').set({ ...fields, updated_at: w.now.toISOString() }).where('id', '=', id).execute();
+  if (patch.roles) {
+    await w.db.deleteFrom('person_role').where('person_id', '=', id).execute();
+    await w.db.insertInto('person_role').values([...new Set(patch.roles)].map((role) => ({ person_id: id, role }))).execute();
+  }
+  const after = await getPerson(w.db, id);
+  await w.record({ action: 'person.update', entity: 'person', entityId: id, before, after, reason: patch.reason });
+  return after;
+}
+
+/** Moves a person to another unit from `effectiveFrom`, closing the current membership: history is kept. */
+export async function movePerson(w: Writer, personId: number, unitId: number, effectiveFrom: Date, reason?: string): Promise<PersonView> {
+  const before = await getPerson(w.db, personId);
+  await requireUnit(w.db, unitId);
+  if (before.unit?.id === unitId) throw conflict(`${before.designation} is already in ${before.unit.name}`, 'unitId');
+  const current = await w.db.selectFrom('person_unit').select(['id', 'effective_from']).where('person_id', '=', personId).where('effective_to', 'is', null).executeTakeFirst();
+  const from = effectiveFrom.toISOString();
+  if (current && current.effective_from > from) throw badRequest('effectiveFrom', `must not be before the current membership began (${current.effective_from})`);
+  if (current) await w.db.updateTable('person_unit').set({ effective_to: from }).where('id', '=', current.id).execute();
+  await w.db.insertInto('person_unit').values({ person_id: personId, unit_id: unitId, effective_from: from, effective_to: null }).execute();
+  const after = await getPerson(w.db, personId);
+  await w.record({ action: 'person.move', entity: 'person', entityId: personId, before: { unitId: before.unit?.id ?? null }, after: { unitId, effectiveFrom: from }, reason });
+  return after;
+}
+
+export async function unitHistory(db: Db, personId: number) {
+  return db
+    .selectFrom('person_unit')
+    .innerJoin('unit', 'unit.id', 'person_unit.unit_id')
+    .select(['unit.id as unitId', 'unit.name as unitName', 'person_unit.effective_from as from', 'person_unit.effective_to as to'])
+    .where('person_unit.person_id', '=', personId)
+    .orderBy('person_unit.effective_from')
+    .execute();
+}
+
+export interface PeopleFilter {
+  unitIds?: readonly number[];
+  role?: Role;
+  ids?: readonly number[];
+}
+
+/** People with their current unit and roles, in one query per table. */
+export async function listPeople(db: Db, filter: PeopleFilter = {}): Promise<PersonView[]> {
+  if (filter.unitIds?.length === 0 || filter.ids?.length === 0) return [];
+  let q = db
+    .selectFrom('person')
+    .leftJoin('person_unit', (j) => j.onRef('person_unit.person_id', '=', 'person.id').on('person_unit.effective_to', 'is', null))
+    .leftJoin('unit', 'unit.id', 'person_unit.unit_id')
+    .select([
+      'person.id',
+      'person.designation',
+      'person.name',
+      'person.rank',
+      'person.status',
+      'person.date_of_birth',
+      'person.sex',
+      'unit.id as unit_id',
+      'unit.name as unit_name',
+    ])
+    .orderBy('person.designation_key');
+  if (filter.unitIds) q = q.where('person_unit.unit_id', 'in', filter.unitIds);
+  if (filter.ids) q = q.where('person.id', 'in', filter.ids);
+  if (filter.role) {
+    const role = filter.role;
+    q = q.where((eb) => eb.exists(eb.selectFrom('person_role').select('person_role.role').whereRef('person_role.person_id', '=', 'person.id').where('person_role.role', '=', role)));
+  }
+  const rows = await q.execute();
+  if (rows.length === 0) return [];
+  const roleRows = await db
+    .selectFrom('person_role')
+    .select(['person_id', 'role'])
+    .$if(rows.length <= 1000, (qb) => qb.where('person_id', 'in', rows.map((r) => r.id)))
+    .execute();
+  const rolesByPerson = new Map<number, Role[]>();
+  for (const r of roleRows) {
+    const list = rolesByPerson.get(r.person_id) ?? [];
+    list.push(r.role);
+    rolesByPerson.set(r.person_id, list);
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    designation: r.designation,
+    name: r.name,
+    rank: r.rank,
+    status: r.status,
+    dateOfBirth: r.date_of_birth,
+    sex: r.sex,
+    unit: r.unit_id === null || r.unit_name === null ? null : { id: r.unit_id, name: r.unit_name },
+    roles: (rolesByPerson.get(r.id) ?? []).sort(),
+  }));
+}
+
+export async function getPerson(db: Db, id: number): Promise<PersonView> {
+  const [person] = await listPeople(db, { ids: [id] });
+  if (!person) throw notFound(`person ${id}`);
+  return person;
+}
+
+export async function findPersonByDesignation(db: Db, designation: string): Promise<PersonView | undefined> {
+  const row = await db.selectFrom('person').select('id').where('designation_key', '=', designationKey(designation)).executeTakeFirst();
+  return row ? getPerson(db, row.id) : undefined;
+}
+
+export interface ChainLink {
+  relation: 'trainer' | 'commander';
+  unitId: number;
+  unitName: string;
+  /** 0 for the person's own unit, 1 for its parent, and so on upwards. */
+  level: number;
+  person: { id: number; designation: string; name: string; rank: string };
+}
+
+/**
+ * A person's chain of command, nearest first: the trainers of their unit, its commander,
+ * then the commander (and trainers) of each unit above. One recursive query.
+ */
+export async function chainOfCommand(db: Db, personId: number): Promise<ChainLink[]> {
+  await getPerson(db, personId);
+  const rows = await db
+    .withRecursive('up(unit_id, level)', (qb) =>
+      qb
+        .selectFrom('person_unit')
+        .select(['person_unit.unit_id', sql<number>`0`.as('level')])
+        .where('person_unit.person_id', '=', personId)
+        .where('person_unit.effective_to', 'is', null)
+        .unionAll((qb2) => qb2.selectFrom('unit').innerJoin('up', 'up.unit_id', 'unit.id').select([(eb) => eb.ref('unit.parent_id').$notNull().as('unit_id'), sql<number>`up.level + 1`.as('level')]).where('unit.parent_id', 'is not', null)),
+    )
+    .selectFrom('up')
+    .innerJoin('unit', 'unit.id', 'up.unit_id')
+    .leftJoin('unit_trainer', 'unit_trainer.unit_id', 'unit.id')
+    .innerJoin('person', (j) => j.on((eb) => eb.or([eb('person.id', '=', eb.ref('unit_trainer.person_id')), eb('person.id', '=', eb.ref('unit.commander_person_id'))])))
+    .select([
+      'up.level',
+      'unit.id as unit_id',
+      'unit.name as unit_name',
+      'unit.commander_person_id',
+      'person.id',
+      'person.designation',
+      'person.name',
+      'person.rank',
+    ])
+    .orderBy('up.level')
+    .orderBy('person.designation_key')
+    .execute();
+  const seen = new Set<string>();
+  const links: ChainLink[] = [];
+  for (const r of rows) {
+    const relation = r.id === r.commander_person_id ? 'commander' : 'trainer';
+    const key = `${r.unit_id}:${r.id}:${relation}`;
+    if (seen.has(key) || r.id === personId) continue;
+    seen.add(key);
+    links.push({ relation, unitId: r.unit_id, unitName: r.unit_name, level: Number(r.level), person: { id: r.id, designation: r.designation, name: r.name, rank: r.rank } });
+  }
+  // Within a level, trainers come before the commander.
+  return links.sort((a, b) => a.level - b.level || (a.relation === b.relation ? 0 : a.relation === 'trainer' ? -1 : 1));
+}
+
+// ---- import ----
+
+export interface ImportSummary {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Applies checked roster rows: new designations are created, changed ones updated, identical
+ * ones left alone, so importing the same file twice changes nothing. Unknown units are refused
+ * per row. The caller's transaction makes it all or nothing.
+ */
+export async function importRoster(w: Writer, rows: RosterImportRow[]): Promise<ImportSummary | { problems: RowProblem[] }> {
+  const units = new Map((await w.db.selectFrom('unit').select(['id', 'name']).execute()).map((u) => [u.name.toLowerCase(), u.id]));
+  const problems: RowProblem[] = [];
+  const seen = new Map<string, number>();
+  for (const row of rows) {
+    if (!units.has(row.unit.toLowerCase())) problems.push({ line: row.line, column: 'unit', reason: `unit '${row.unit}' does not exist` });
+    const key = designationKey(row.designation);
+    const first = seen.get(key);
+    if (first !== undefined) problems.push({ line: row.line, column: 'designation', reason: `${row.designation} is also on line ${first}` });
+    else seen.set(key, row.line);
+  }
+  if (problems.length) return { problems };
+
+  const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0 };
+  for (const row of rows) {
+    const unitId = units.get(row.unit.toLowerCase())!;
+    const existing = await findPersonByDesignation(w.db, row.designation);
+    if (!existing) {
+      await createPerson(w, {
+        designation: row.designation,
+        name: row.name,
+        rank: row.rank,
+        status: row.status ?? 'active',
+        dateOfBirth: row.dateOfBirth ?? null,
+        sex: row.sex ?? null,
+        unitId,
+        roles: row.roles,
+      });
+      summary.created += 1;
+      continue;
+    }
+    const patch: PersonPatch = {};
+    if (existing.name !== row.name) patch.name = row.name;
+    if (existing.rank !== row.rank) patch.rank = row.rank;
+    if (row.status !== undefined && existing.status !== row.status) patch.status = row.status;
+    if (row.dateOfBirth !== undefined && existing.dateOfBirth !== row.dateOfBirth) patch.dateOfBirth = row.dateOfBirth;
+    if (row.sex !== undefined && existing.sex !== row.sex) patch.sex = row.sex;
+    if ([...row.roles].sort().join() !== existing.roles.join()) patch.roles = row.roles;
+    const moves = existing.unit?.id !== unitId;
+    if (Object.keys(patch).length) await updatePerson(w, existing.id, { ...patch, reason: 'roster import' });
+    if (moves) await movePerson(w, existing.id, unitId, w.now, 'roster import');
+    if (Object.keys(patch).length || moves) summary.updated += 1;
+    else summary.unchanged += 1;
+  }
+  return summary;
+}
