@@ -4,7 +4,17 @@
  */
 import { parse } from 'csv-parse/sync';
 import { badData } from './errors.ts';
-import type { Table } from './analysis.ts';
+
+export interface TableRow {
+  /** 1-based line of the file where the row ends (the header is line 1). */
+  line: number;
+  cells: readonly string[];
+}
+
+export interface Table {
+  header: readonly string[];
+  rows: readonly TableRow[];
+}
 
 export function parseTable(text: string): Table {
   let records: { record: string[]; info: { lines: number } }[];
