@@ -1,0 +1,348 @@
+/**
+ * The analyses behind `muster analyze`: from a parsed table and the command's options to the
+ * result object of the command's JSON contract (docs/statistics.md). Pure: the caller reads the
+ * file. Every refusal is a StatsError naming the option, column or line at fault.
+ *
+ * MMRM:   outcome ~ visit + arm + arm:visit [+ baseline + baseline:visit] [+ covariates]
+ * ANCOVA: outcome ~ arm [+ baseline] [+ covariates]
+ */
+import { buildDesign, compareCodePoints, factorVariable } from './design.ts';
+import type { Design, ModelSpec, Variable } from './design.ts';
+import { contrastRow, lsmeanRow, typeIIIHypotheses, withInterval } from './emmeans.ts';
+import type { IntervalEstimate } from './emmeans.ts';
+import { badData } from './errors.ts';
+import { fitMmrm } from './mmrm.ts';
+import type { CovarianceStructure } from './mmrm.ts';
+import { fitOls } from './ols.ts';
+import type { FTest, LinearEstimate } from './ols.ts';
+import type { Table, TableRow } from './table.ts';
+
+export interface AncovaOptions {
+  outcome: string;
+  arm: string;
+  control: string;
+  baseline?: string;
+  covariates?: readonly string[];
+}
+
+export interface MmrmOptions extends AncovaOptions {
+  subject: string;
+  visit: string;
+  /** Visit order; the order of first appearance in the file when absent. */
+  visits?: readonly string[];
+  covariance?: CovarianceStructure;
+  method?: 'reml' | 'ml';
+}
+
+export type ContrastResult = { contrast: string } & IntervalEstimate;
+export type LsmeanResult = { arm: string } & Omit<IntervalEstimate, 'p'>;
+/** A type III F test; the numbers are null when the term's hypothesis is not estimable (aliasing). */
+export interface TermTest {
+  term: string;
+  num_df: number | null;
+  den_df: number | null;
+  f: number | null;
+  p: number | null;
+}
+
+interface CommonResult {
+  outcome: string;
+  arm: string;
+  control: string;
+  n_subjects: number;
+  n_obs: number;
+  /** Rows with an outcome left out because the baseline or a covariate is missing. */
+  rows_missing_covariate: number;
+  /** Columns of the design dropped as linear combinations of earlier ones (none estimable alone). */
+  aliased: string[];
+  converged: true;
+  iterations: number;
+  neg2_loglik: number;
+  type3: TermTest[];
+}
+
+export interface AncovaResult extends CommonResult {
+  kind: 'ancova';
+  sigma: number;
+  residual_df: number;
+  contrasts: ContrastResult[];
+  lsmeans: LsmeanResult[];
+}
+
+export interface MmrmResult extends CommonResult {
+  kind: 'mmrm';
+  visits: string[];
+  covariance_structure: CovarianceStructure;
+  method: 'reml' | 'ml';
+  /** Visit x visit covariance, in visit order. */
+  covariance: number[][];
+  contrasts: ({ visit: string } & ContrastResult)[];
+  lsmeans: ({ visit: string } & LsmeanResult)[];
+}
+
+export type AnalysisResult = AncovaResult | MmrmResult;
+
+/** A fitted linear model as the conventions below need it (OLS and MMRM both provide this). */
+interface LinearFit {
+  estimate(l: ArrayLike<number>): LinearEstimate;
+  fTest(L: ArrayLike<number>[]): FTest;
+}
+
+export function analyzeAncova(table: Table, options: AncovaOptions): AncovaResult {
+  const columns = resolveColumns(table, options, {});
+  const rows = analysedRows(table, columns);
+  const arm = armVariable(table, rows, columns, options);
+  const spec = modelSpec(rows, arm, null, options);
+  const design = buildDesign(spec);
+  const lsmeanRows = arm.levels.map((level) => design.reduce(lsmeanRow(design, { [options.arm]: level }), `the LS mean of ${level}`));
+  const contrastRows = arm.levels.slice(1).map((level) =>
+    design.reduce(contrastRow(design, { [options.arm]: level }, { [options.arm]: options.control }), `${level} - ${options.control}`),
+  );
+  const fit = fitOls(design.X, design.n, design.p, outcomeValues(rows));
+  return {
+    kind: 'ancova',
+    outcome: options.outcome,
+    arm: options.arm,
+    control: options.control,
+    n_subjects: design.n,
+    n_obs: design.n,
+    rows_missing_covariate: rows.missingCovariate,
+    aliased: design.aliased.map((column) => column.label),
+    converged: true,
+    iterations: 0,
+    neg2_loglik: fit.neg2LogLik,
+    sigma: fit.sigma,
+    residual_df: fit.residualDf,
+    contrasts: contrastRows.map((l, k) => ({ contrast: `${arm.levels[k + 1]} - ${options.control}`, ...withInterval(fit.estimate(l)) })),
+    lsmeans: lsmeanRows.map((l, k) => ({ arm: arm.levels[k], ...withoutP(withInterval(fit.estimate(l))) })),
+    type3: termTests(design, fit),
+  };
+}
+
+export function analyzeMmrm(table: Table, options: MmrmOptions): MmrmResult {
+  const covariance = options.covariance ?? 'us';
+  const method = options.method ?? 'reml';
+  const columns = resolveColumns(table, options, { '--subject': options.subject, '--visit': options.visit });
+  const rows = analysedRows(table, columns);
+  const visitColumn = columns.get('--visit') as number;
+  const subjectColumn = columns.get('--subject') as number;
+  const visits = visitLevels(table, rows, visitColumn, options);
+  const arm = armVariable(table, rows, columns, options);
+  const visit = factorVariable(options.visit, rows.list.map((row) => row.cells[visitColumn]), { levels: visits });
+  checkOneRowPerVisit(rows.list, subjectColumn, visitColumn, options);
+
+  const spec = modelSpec(rows, arm, visit, options);
+  const design = buildDesign(spec);
+  const cells = visits.flatMap((visitLevel) => arm.levels.map((armLevel) => ({ visit: visitLevel, arm: armLevel })));
+  const lsmeanRows = cells.map((cell) =>
+    design.reduce(lsmeanRow(design, { [options.arm]: cell.arm, [options.visit]: cell.visit }), `the LS mean of ${cell.arm} at ${cell.visit}`),
+  );
+  const comparisons = cells.filter((cell) => cell.arm !== options.control);
+  const contrastRows = comparisons.map((cell) =>
+    design.reduce(
+      contrastRow(design, { [options.arm]: cell.arm, [options.visit]: cell.visit }, { [options.arm]: options.control, [options.visit]: cell.visit }),
+      `${cell.arm} - ${options.control} at ${cell.visit}`,
+    ),
+  );
+
+  const subjectIndex = new Map<string, number>();
+  const subject = Int32Array.from(rows.list, (row) => {
+    const id = row.cells[subjectColumn];
+    let index = subjectIndex.get(id);
+    if (index === undefined) subjectIndex.set(id, (index = subjectIndex.size));
+    return index;
+  });
+  if (subjectIndex.size < 2) throw badData(`--subject: ${subjectIndex.size} subject with outcome data; an MMRM needs several`);
+  const fit = fitMmrm({
+    X: design.X,
+    p: design.p,
+    y: outcomeValues(rows),
+    subject,
+    visit: (visit as Extract<Variable, { kind: 'factor' }>).codes,
+    nVisits: visits.length,
+    covariance,
+    method,
+  });
+  return {
+    kind: 'mmrm',
+    outcome: options.outcome,
+    arm: options.arm,
+    control: options.control,
+    visits,
+    covariance_structure: covariance,
+    method,
+    n_subjects: fit.nSubjects,
+    n_obs: design.n,
+    rows_missing_covariate: rows.missingCovariate,
+    aliased: design.aliased.map((column) => column.label),
+    converged: fit.converged,
+    iterations: fit.iterations,
+    neg2_loglik: fit.neg2LogLik,
+    covariance: fit.covariance,
+    contrasts: contrastRows.map((l, k) => ({
+      visit: comparisons[k].visit,
+      contrast: `${comparisons[k].arm} - ${options.control}`,
+      ...withInterval(fit.estimate(l)),
+    })),
+    lsmeans: lsmeanRows.map((l, k) => ({ visit: cells[k].visit, arm: cells[k].arm, ...withoutP(withInterval(fit.estimate(l))) })),
+    type3: termTests(design, fit),
+  };
+}
+
+/** The option → column index map; every column named by an option must exist, once. */
+function resolveColumns(table: Table, options: AncovaOptions, extra: Record<string, string>): Map<string, number> {
+  const named: [string, string][] = [
+    ...Object.entries(extra),
+    ['--outcome', options.outcome],
+    ['--arm', options.arm],
+    ...(options.baseline !== undefined ? [['--baseline', options.baseline] as [string, string]] : []),
+    ...(options.covariates ?? []).map((name): [string, string] => [`--covariates ${name}`, name]),
+  ];
+  const columns = new Map<string, number>();
+  const seen = new Map<string, string>();
+  for (const [option, name] of named) {
+    const index = table.header.indexOf(name);
+    if (index < 0) throw badData(`${option}: no column "${name}" in the data (columns: ${table.header.join(', ')})`);
+    const earlier = seen.get(name);
+    if (earlier !== undefined) throw badData(`${option}: column "${name}" is already used by ${earlier}`);
+    seen.set(name, option);
+    columns.set(option, index);
+  }
+  return columns;
+}
+
+interface AnalysedRows {
+  list: TableRow[];
+  /** Per covariate column (baseline and covariates, by option), whether it is a factor. */
+  covariates: { option: string; column: number; name: string; factor: boolean }[];
+  missingCovariate: number;
+  outcomeColumn: number;
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const isNumber = (cell: string) => NUMBER.test(cell.trim());
+const isMissing = (cell: string) => cell.trim() === '';
+
+/**
+ * Rows with an outcome, and complete covariates. Rows without an outcome are left out; rows
+ * with an outcome but a missing baseline or covariate are left out and counted.
+ */
+function analysedRows(table: Table, columns: Map<string, number>): AnalysedRows {
+  const outcomeColumn = columns.get('--outcome') as number;
+  const covariates = [...columns]
+    .filter(([option]) => option === '--baseline' || option.startsWith('--covariates'))
+    .map(([option, column]) => ({
+      option,
+      column,
+      name: table.header[column],
+      // The baseline is always numeric; a covariate is a factor when any of its values is not a number.
+      factor: option !== '--baseline' && table.rows.some((row) => !isMissing(row.cells[column]) && !isNumber(row.cells[column])),
+    }));
+  const numericColumns = [
+    ['--outcome', outcomeColumn] as const,
+    ...covariates.filter((c) => !c.factor).map((c) => [c.option, c.column] as const),
+  ];
+  for (const [option, column] of numericColumns) {
+    const bad = table.rows.filter((row) => !isMissing(row.cells[column]) && !isNumber(row.cells[column]));
+    if (bad.length > 0) {
+      const shown = bad.slice(0, 5).map((row) => `line ${row.line}: "${row.cells[column]}"`).join(', ');
+      throw badData(`${option}: column "${table.header[column]}" has non-numeric values (${shown}${bad.length > 5 ? `, and ${bad.length - 5} more` : ''})`);
+    }
+  }
+  const structural = [...columns].filter(([option]) => option === '--arm' || option === '--subject' || option === '--visit');
+  const list: TableRow[] = [];
+  let missingCovariate = 0;
+  for (const row of table.rows) {
+    if (row.cells.length !== table.header.length) {
+      throw badData(`line ${row.line}: ${row.cells.length} fields, the header has ${table.header.length}`);
+    }
+    if (isMissing(row.cells[outcomeColumn])) continue;
+    for (const [option, column] of structural) {
+      if (isMissing(row.cells[column])) throw badData(`${option}: line ${row.line} has an outcome but no ${table.header[column]}`);
+    }
+    if (covariates.some((c) => isMissing(row.cells[c.column]))) {
+      missingCovariate++;
+      continue;
+    }
+    list.push(row);
+  }
+  if (list.length === 0) throw badData(`--outcome: no row has both an outcome and complete covariates`);
+  return { list, covariates, missingCovariate, outcomeColumn };
+}
+
+const outcomeValues = (rows: AnalysedRows) => Float64Array.from(rows.list, (row) => Number(row.cells[rows.outcomeColumn]));
+
+/** The arm factor, control first then the other arms by code point; every arm must have data. */
+function armVariable(table: Table, rows: AnalysedRows, columns: Map<string, number>, options: AncovaOptions): Extract<Variable, { kind: 'factor' }> {
+  const column = columns.get('--arm') as number;
+  const inFile = new Set(table.rows.map((row) => row.cells[column]).filter((cell) => !isMissing(cell)));
+  if (!inFile.has(options.control)) {
+    throw badData(`--control: arm "${options.control}" does not occur in column "${options.arm}" (arms: ${[...inFile].sort(compareCodePoints).join(', ')})`);
+  }
+  const values = rows.list.map((row) => row.cells[column]);
+  const withData = new Set(values);
+  const empty = [...inFile].filter((level) => !withData.has(level));
+  if (empty.length > 0) throw badData(`--arm: arm ${empty.map((a) => `"${a}"`).join(', ')} has no analysable outcome data`);
+  if (withData.size < 2) throw badData(`--arm: only one arm ("${options.control}") in column "${options.arm}"; nothing to compare`);
+  return factorVariable(options.arm, values, { reference: options.control }) as Extract<Variable, { kind: 'factor' }>;
+}
+
+/** Visit levels: --visits, else the order of first appearance; each needs analysable data. */
+function visitLevels(table: Table, rows: AnalysedRows, column: number, options: MmrmOptions): string[] {
+  let visits: string[];
+  if (options.visits) {
+    visits = [...options.visits];
+    const duplicate = visits.find((v, i) => visits.indexOf(v) !== i);
+    if (duplicate !== undefined) throw badData(`--visits: "${duplicate}" is listed twice`);
+    const listed = new Set(visits);
+    const stray = table.rows.find((row) => !isMissing(row.cells[column]) && !listed.has(row.cells[column]));
+    if (stray) throw badData(`--visits: line ${stray.line} has visit "${stray.cells[column]}", which --visits does not list`);
+  } else {
+    visits = [...new Set(table.rows.map((row) => row.cells[column]).filter((cell) => !isMissing(cell)))];
+  }
+  const withData = new Set(rows.list.map((row) => row.cells[column]));
+  const empty = visits.filter((v) => !withData.has(v));
+  if (empty.length > 0) throw badData(`--visit: visit ${empty.map((v) => `"${v}"`).join(', ')} has no analysable outcome data`);
+  return visits;
+}
+
+function checkOneRowPerVisit(rows: readonly TableRow[], subjectColumn: number, visitColumn: number, options: MmrmOptions): void {
+  const seen = new Map<string, number>();
+  for (const row of rows) {
+    const key = `${row.cells[subjectColumn]}\u0000${row.cells[visitColumn]}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw badData(`--subject: subject "${row.cells[subjectColumn]}" has two outcomes at ${options.visit} "${row.cells[visitColumn]}" (lines ${earlier} and ${row.line})`);
+    }
+    seen.set(key, row.line);
+  }
+}
+
+/** The model of either analysis; `visit` is null for ANCOVA. Term order follows R's formula. */
+function modelSpec(rows: AnalysedRows, arm: Variable, visit: Variable | null, options: AncovaOptions): ModelSpec {
+  const covariates: Variable[] = rows.covariates.map((c) => {
+    const values = rows.list.map((row) => row.cells[c.column].trim());
+    return c.factor ? factorVariable(c.name, values) : { kind: 'numeric', name: c.name, values: Float64Array.from(values, Number) };
+  });
+  const baseline = options.baseline;
+  const terms: string[][] = [];
+  if (baseline !== undefined) terms.push([baseline]);
+  if (baseline !== undefined && visit) terms.push([baseline, visit.name]);
+  terms.push([arm.name]);
+  if (visit) terms.push([visit.name], [arm.name, visit.name]);
+  for (const covariate of covariates) if (covariate.name !== baseline) terms.push([covariate.name]);
+  return { variables: [arm, ...(visit ? [visit] : []), ...covariates], terms };
+}
+
+function termTests(design: Design, fit: LinearFit): TermTest[] {
+  return typeIIIHypotheses(design).map(({ term, rows }) => {
+    if (!rows.every((row) => design.isEstimable(row))) return { term, num_df: null, den_df: null, f: null, p: null };
+    const test = fit.fTest(rows.map((row) => design.reduce(row, `the type III test of ${term}`)));
+    return { term, num_df: test.numDf, den_df: test.denDf, f: test.f, p: test.p };
+  });
+}
+
+function withoutP(value: IntervalEstimate): Omit<IntervalEstimate, 'p'> {
+  const { p: _p, ...rest } = value;
+  return rest;
+}
