@@ -69,8 +69,20 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** hash = SHA-256(previous hash + canonical JSON of the event). */
-export function eventHash(prevHash: string, event: ChainedEvent): string {
-  return createHash('sha256').update(prevHash).update(canonicalJson(event)).digest('hex');
+export function eventHash(prevHash: string, e: ChainedEvent): string {
+  const chained: ChainedEvent = {
+    seq: e.seq,
+    at: e.at,
+    actorAccountId: e.actorAccountId,
+    actorLabel: e.actorLabel,
+    action: e.action,
+    entity: e.entity,
+    entityId: e.entityId,
+    before: e.before,
+    after: e.after,
+    reason: e.reason,
+  };
+  return createHash('sha256').update(prevHash).update(canonicalJson(chained)).digest('hex');
 }
 
 export interface VerifyResult {

@@ -62,7 +62,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  installGuard(app);
+  app.decorate('apiRoutes', installGuard(app));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   for (const capability of capabilities) await app.register(capability, { prefix: '/api' });

@@ -15,6 +15,8 @@ export interface AppContext {
 declare module 'fastify' {
   interface FastifyInstance {
     muster: AppContext;
+    /** Every API route as "METHOD /url", for the policy check and its test. */
+    apiRoutes: readonly string[];
   }
   interface FastifyRequest {
     actor: Actor | undefined;

@@ -22,7 +22,20 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest): Prom
  * Runs before every API route: who is asking, and does the policy let them. Cookie sessions
  * must also send the session's CSRF token on unsafe methods (a cross-site page cannot read it).
  */
-export function installGuard(app: FastifyInstance): void {
+export function installGuard(app: FastifyInstance): string[] {
+  const apiRoutes: string[] = [];
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/')) return;
+    for (const method of [route.method].flat()) if (method !== 'HEAD') apiRoutes.push(`${method} ${route.url}`);
+  });
+  // Fail at start-up, not at the first request, when a route has no policy entry.
+  app.addHook('onReady', async () => {
+    const uncovered = apiRoutes.filter((r) => {
+      const [method, url] = r.split(' ');
+      return !ruleFor(method, url);
+    });
+    if (uncovered.length) throw new Error(`routes without a policy entry in src/auth/policy.ts: ${uncovered.join(', ')}`);
+  });
   app.decorateRequest('actor', undefined);
   app.decorateRequest('csrfToken', null);
   app.addHook('onRequest', async (request) => {
@@ -37,4 +50,5 @@ export function installGuard(app: FastifyInstance): void {
       throw new AppError('forbidden', 'missing or wrong x-csrf-token header (cross-site request protection)');
     }
   });
+  return apiRoutes;
 }

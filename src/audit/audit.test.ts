@@ -1,0 +1,101 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { systemActor } from '../auth/model.ts';
+import { describeEachDatabase, type TestDatabase } from '../store/testing.ts';
+import { canonicalJson, eventHash, GENESIS_HASH } from './model.ts';
+import { verifyAudit, write } from './store.ts';
+
+describe('canonical JSON', () => {
+  it('sorts keys at every depth and drops undefined', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: null }], c: undefined } })).toBe('{"a":{"d":[2,{"y":null,"z":1}]},"b":1}');
+  });
+  it('hashes the previous hash and the event', () => {
+    const event = { seq: 1, at: 'x', actorAccountId: null, actorLabel: 'a', action: 'b', entity: 'c', entityId: '1', before: null, after: null, reason: null };
+    expect(eventHash(GENESIS_HASH, event)).toMatch(/^[0-9a-f]{64}$/);
+    expect(eventHash(GENESIS_HASH, event)).not.toBe(eventHash('1'.repeat(64), event));
+  });
+});
+
+async function addEvents(database: TestDatabase, n: number) {
+  for (let i = 1; i <= n; i++) {
+    await write(database.db, systemActor('test'), (w) => w.record({ action: 'thing.create', entity: 'thing', entityId: i, after: { n: i } }));
+  }
+}
+
+/** Tampering happens behind the application's back: the append-only triggers are bypassed. */
+async function tamper(database: TestDatabase, statement: string) {
+  if (database.dialect === 'postgres') {
+    await database.db.connection().execute(async (c) => {
+      await sql.raw('set session_replication_role = replica').execute(c);
+      await sql.raw(statement).execute(c);
+      await sql.raw('set session_replication_role = origin').execute(c);
+    });
+  } else {
+    await sql.raw('drop trigger if exists audit_event_no_update').execute(database.db);
+    await sql.raw('drop trigger if exists audit_event_no_delete').execute(database.db);
+    await sql.raw(statement).execute(database.db);
+  }
+}
+
+describeEachDatabase('audit trail', (database) => {
+  it('verifies an intact chain and counts its events', async () => {
+    await addEvents(database(), 5);
+    expect(await verifyAudit(database().db)).toEqual({ ok: true, verified: 5 });
+  });
+
+  it('rolls the event back with the write it belongs to', async () => {
+    await expect(
+      write(database().db, systemActor('test'), async (w) => {
+        await w.record({ action: 'x', entity: 'thing', entityId: 1 });
+        throw new Error('the write fails');
+      }),
+    ).rejects.toThrow('the write fails');
+    expect(await verifyAudit(database().db)).toEqual({ ok: true, verified: 0 });
+  });
+
+  it('refuses updates and deletes from the application', async () => {
+    await addEvents(database(), 1);
+    await expect(sql`update audit_event set action = 'x'`.execute(database().db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_event`.execute(database().db)).rejects.toThrow(/append-only/);
+  });
+
+  it('detects a changed event', async () => {
+    await addEvents(database(), 4);
+    await tamper(database(), `update audit_event set after_json = '{"n":99}' where seq = 3`);
+    const result = await verifyAudit(database().db);
+    expect(result).toMatchObject({ ok: false, verified: 2, firstBad: { seq: 3 } });
+    expect(result.firstBad?.reason).toMatch(/changed/);
+  });
+
+  it('detects a deleted event in the middle', async () => {
+    await addEvents(database(), 4);
+    await tamper(database(), 'delete from audit_event where seq = 2');
+    expect(await verifyAudit(database().db)).toMatchObject({ ok: false, verified: 1, firstBad: { seq: 3 } });
+  });
+
+  it('detects a deleted last event', async () => {
+    await addEvents(database(), 3);
+    await tamper(database(), 'delete from audit_event where seq = 3');
+    const result = await verifyAudit(database().db);
+    expect(result).toMatchObject({ ok: false, verified: 2 });
+    expect(result.firstBad?.reason).toMatch(/deleted/);
+  });
+
+  it('detects an inserted event', async () => {
+    await addEvents(database(), 3);
+    await tamper(
+      database(),
+      `insert into audit_event (seq, at, actor_account_id, actor_label, action, entity, entity_id, before_json, after_json, reason, prev_hash, hash)
+       select 4, at, null, 'intruder', 'thing.create', 'thing', '9', null, null, null, hash, hash from audit_event where seq = 3`,
+    );
+    expect(await verifyAudit(database().db)).toMatchObject({ ok: false, verified: 3, firstBad: { seq: 4 } });
+  });
+
+  it('detects reordered events', async () => {
+    await addEvents(database(), 4);
+    await tamper(database(), 'update audit_event set seq = -2 where seq = 2');
+    await tamper(database(), 'update audit_event set seq = 2 where seq = 3');
+    await tamper(database(), 'update audit_event set seq = 3 where seq = -2');
+    expect(await verifyAudit(database().db)).toMatchObject({ ok: false, verified: 1, firstBad: { seq: 2 } });
+  });
+});

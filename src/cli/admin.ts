@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { systemActor } from '../auth/model.ts';
+import { createAccount } from '../auth/store.ts';
+import { verifyAudit, write } from '../audit/store.ts';
+import { isDatabaseEmpty, loadDemo } from '../demo/load.ts';
+import { DEMO_PASSWORD } from '../demo/roster.ts';
+import { runRosterImport } from '../roster/import.ts';
+import { findPersonByDesignation } from '../roster/store.ts';
+import { AppError } from '../shared/errors.ts';
+import { migrateToLatest } from '../store/migrate.ts';
+import { openConfiguredDatabase, type DatabaseOptions } from './database.ts';
+
+/** Runs a command against the configured database, closing it afterwards; AppErrors become exit 2. */
+async function withDatabase(options: DatabaseOptions, run: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>) => Promise<void>) {
+  const database = await openConfiguredDatabase(options);
+  try {
+    await run(database);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    console.error(`muster: ${error.message}`);
+    process.exitCode = 2;
+  } finally {
+    await database.close();
+  }
+}
+
+export async function migrate(options: DatabaseOptions) {
+  await withDatabase(options, async ({ db, dialect, location }) => {
+    const applied = await migrateToLatest(db);
+    console.log(`${dialect} ${location}: schema up to date${applied.length ? ` (applied ${applied.join(', ')})` : ''}`);
+  });
+}
+
+function readPassword(): string {
+  const fromEnv = process.env.MUSTER_PASSWORD;
+  if (fromEnv) return fromEnv;
+  if (process.stdin.isTTY) throw new AppError('bad_request', 'set MUSTER_PASSWORD or pipe the password on standard input');
+  return readFileSync(0, 'utf8').split(/\r?\n/)[0];
+}
+
+export async function addUser(options: DatabaseOptions & { designation: string; username: string }) {
+  await withDatabase(options, async ({ db }) => {
+    const person = await findPersonByDesignation(db, options.designation);
+    if (!person) throw new AppError('not_found', `--designation: nobody on the roster is ${options.designation}`);
+    const account = await write(db, systemActor('cli user add'), (w) => createAccount(w, { username: options.username, password: readPassword(), personId: person.id }));
+    console.log(`account ${account.username} created for ${person.designation} (${person.roles.join(', ')})`);
+  });
+}
+
+export async function importRosterFile(file: string, options: DatabaseOptions) {
+  await withDatabase(options, async ({ db }) => {
+    const summary = await runRosterImport(db, systemActor('cli roster import'), createReadStream(file));
+    console.log(`${file}: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged`);
+  });
+}
+
+export async function verifyAuditTrail(options: DatabaseOptions) {
+  await withDatabase(options, async ({ db }) => {
+    const result = await verifyAudit(db);
+    if (result.ok) {
+      console.log(`audit trail intact: ${result.verified} events verified`);
+      return;
+    }
+    console.error(`audit trail BROKEN after ${result.verified} good events: ${result.firstBad?.reason} (event seq ${result.firstBad?.seq ?? '?'}, row id ${result.firstBad?.id ?? '?'})`);
+    process.exitCode = 1;
+  });
+}
+
+export async function demo(options: DatabaseOptions & { participants: string }) {
+  const participants = Number(options.participants);
+  if (!Number.isInteger(participants) || participants < 1) {
+    console.error(`muster: --participants: '${options.participants}' is not a positive whole number`);
+    process.exitCode = 2;
+    return;
+  }
+  await withDatabase(options, async ({ db }) => {
+    if (!(await isDatabaseEmpty(db))) throw new AppError('conflict', 'the database already holds people: the demo loads only into an empty database');
+    const result = await loadDemo(db, { participants });
+    console.log(`loaded the DEMO cohort: ${result.participants} participants. Logins (password ${DEMO_PASSWORD}): ${result.logins.map((l) => l.username).join(', ')}`);
+  });
+}

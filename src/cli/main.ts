@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { registerAnalyze } from './analyze.ts';
+import { version } from '../server/version.ts';
+import { withDatabaseOption, type DatabaseOptions } from './database.ts';
+
+// Subcommands import their modules when they run, so `muster analyze` starts without loading the server.
+const program = new Command('muster')
+  .description('Muster: roster, training, trial and analysis for a training cohort')
+  .version(version)
+  .showHelpAfterError();
+
+withDatabaseOption(
+  program
+    .command('serve')
+    .description('Serve the API (and the datapad) on a database; never loads demo data')
+    .option('--port <port>', 'port to listen on (default: $PORT or 8080)')
+    .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)'),
+).action(async (options: ServeOptions) => (await import('./serve.ts')).serve({ ...options, demo: false }));
+
+withDatabaseOption(
+  program
+    .command('start')
+    .description('Like serve, but a new database first gets the demo cohort (what `npm start` runs)')
+    .option('--port <port>', 'port to listen on (default: $PORT or 8080)')
+    .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)'),
+).action(async (options: ServeOptions) => (await import('./serve.ts')).serve({ ...options, demo: true }));
+
+withDatabaseOption(program.command('migrate').description('Apply pending database migrations')).action(async (options: DatabaseOptions) =>
+  (await import('./admin.ts')).migrate(options),
+);
+
+const user = program.command('user').description('Accounts');
+withDatabaseOption(
+  user
+    .command('add')
+    .description('Give a person on the roster a login; the password comes from $MUSTER_PASSWORD or standard input')
+    .requiredOption('--designation <designation>', 'the person, e.g. JB-007')
+    .requiredOption('--username <username>', 'the login name'),
+).action(async (options: DatabaseOptions & { designation: string; username: string }) => (await import('./admin.ts')).addUser(options));
+
+const roster = program.command('roster').description('The roster');
+withDatabaseOption(
+  roster
+    .command('import')
+    .description('Import people from a CSV: designation,name,rank,unit,role[,status,date_of_birth,sex]; all rows or none')
+    .argument('<file>', 'CSV file'),
+).action(async (file: string, options: DatabaseOptions) => (await import('./admin.ts')).importRosterFile(file, options));
+
+const audit = program.command('audit').description('The audit trail');
+withDatabaseOption(audit.command('verify').description('Check the hash chain; exits 1 and names the first bad event if it was tampered with')).action(
+  async (options: DatabaseOptions) => (await import('./admin.ts')).verifyAuditTrail(options),
+);
+
+withDatabaseOption(
+  program
+    .command('demo')
+    .description('Load the demo cohort into an empty database')
+    .option('--participants <n>', 'number of participants', '60'),
+).action(async (options: DatabaseOptions & { participants: string }) => (await import('./admin.ts')).demo(options));
+
+registerAnalyze(program);
+
+export interface ServeOptions extends DatabaseOptions {
+  port?: string;
+  host?: string;
+}
+
+program.exitOverride();
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    console.error(`muster: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,189 @@
+import { expect, it } from 'vitest';
+import { systemActor } from '../auth/model.ts';
+import { createAccount } from '../auth/store.ts';
+import { write } from '../audit/store.ts';
+import { makePerson, makeUnit } from '../roster/testing.ts';
+import { describeEachDatabase } from '../store/testing.ts';
+import { makeWorld, startTestApp } from './testing.ts';
+
+const peopleCount = async (db: import('../store/db.ts').Db) => Number((await db.selectFrom('person').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+describeEachDatabase('API', (database) => {
+  it('answers health with the database kind and version', async () => {
+    const client = await startTestApp(database());
+    const response = await client.request({ method: 'GET', url: '/api/health' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok', db: database().dialect, version: expect.any(String) });
+    expect(response.headers['x-request-id']).toBeTruthy();
+  });
+
+  it('serves the OpenAPI document and the docs page', async () => {
+    const client = await startTestApp(database());
+    const doc = (await client.request({ method: 'GET', url: '/api/openapi.json' })).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toContain('/api/people');
+    expect(doc.paths['/api/people'].post.requestBody).toBeDefined();
+    expect((await client.request({ method: 'GET', url: '/api/docs/' })).statusCode).toBe(200);
+  });
+
+  it('signs in with a password, uses the cookie with the CSRF token, and signs out', async () => {
+    const client = await startTestApp(database());
+    const person = await makePerson(database().db, { roles: ['investigator'] });
+    await write(database().db, systemActor('test'), (w) => createAccount(w, { username: 'Cmdr', password: 'a long enough password', personId: person.id }));
+
+    const wrong = await client.request({ method: 'POST', url: '/api/auth/login', payload: { username: 'cmdr', password: 'nope' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error.message).toBe('wrong username or password');
+
+    const login = await client.request({ method: 'POST', url: '/api/auth/login', payload: { username: 'cmdr', password: 'a long enough password' } });
+    expect(login.statusCode).toBe(200);
+    const setCookie = String(login.headers['set-cookie']);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    const cookie = setCookie.split(';')[0];
+    const { csrfToken, roles } = login.json();
+    expect(roles).toEqual(['investigator']);
+
+    expect((await client.request({ method: 'GET', url: '/api/me', headers: { cookie } })).json().username).toBe('cmdr');
+    // An unsafe request without the CSRF token is refused, as a cross-site form post would be.
+    const noCsrf = await client.request({ method: 'POST', url: '/api/auth/tokens', headers: { cookie }, payload: { name: 'x' } });
+    expect(noCsrf.statusCode).toBe(403);
+    expect(noCsrf.json().error.message).toMatch(/csrf/i);
+
+    const logout = await client.request({ method: 'POST', url: '/api/auth/logout', headers: { cookie, 'x-csrf-token': csrfToken } });
+    expect(logout.statusCode).toBe(204);
+    expect((await client.request({ method: 'GET', url: '/api/me', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  it('locks an account after repeated failures', async () => {
+    let now = new Date('2026-03-01T10:00:00Z');
+    const client = await startTestApp(database(), () => now);
+    const person = await makePerson(database().db, { roles: ['trainer'] });
+    await write(database().db, systemActor('test'), (w) => createAccount(w, { username: 'pti', password: 'correct horse battery', personId: person.id }));
+    for (let i = 0; i < 5; i++) await client.request({ method: 'POST', url: '/api/auth/login', payload: { username: 'pti', password: 'wrong password' } });
+    const locked = await client.request({ method: 'POST', url: '/api/auth/login', payload: { username: 'pti', password: 'correct horse battery' } });
+    expect(locked.statusCode).toBe(423);
+    expect(locked.json().error.message).toMatch(/try again after/);
+    now = new Date('2026-03-01T10:16:00Z');
+    expect((await client.request({ method: 'POST', url: '/api/auth/login', payload: { username: 'pti', password: 'correct horse battery' } })).statusCode).toBe(200);
+  });
+
+  it('issues API tokens shown once, accepts them as Bearer, and revokes them', async () => {
+    const client = await startTestApp(database());
+    const { sessions } = await makeWorld(database());
+    const created = await client.request({ method: 'POST', url: '/api/auth/tokens', as: sessions.admin, payload: { name: 'nightly export' } });
+    expect(created.statusCode).toBe(201);
+    const { token, id } = created.json();
+    expect(token).toMatch(/^mst_/);
+    const listed = (await client.request({ method: 'GET', url: '/api/auth/tokens', as: sessions.admin })).json().tokens;
+    expect(JSON.stringify(listed)).not.toContain(token);
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await client.request({ method: 'GET', url: '/api/people', headers: auth })).statusCode).toBe(200);
+    // Tokens need no CSRF header: no browser sends them on its own.
+    expect((await client.request({ method: 'POST', url: '/api/units', headers: auth, payload: { name: 'Via token', kind: 'squad', timeZone: 'UTC' } })).statusCode).toBe(201);
+    expect((await client.request({ method: 'DELETE', url: `/api/auth/tokens/${id}`, as: sessions.admin })).statusCode).toBe(204);
+    expect((await client.request({ method: 'GET', url: '/api/people', headers: auth })).statusCode).toBe(401);
+  });
+
+  it('refuses bad input with a message naming the field, and writes nothing', async () => {
+    const client = await startTestApp(database());
+    const { sessions, platoon } = await makeWorld(database());
+    const admin = sessions.admin;
+    const before = await peopleCount(database().db);
+    const post = (payload: unknown, headers: Record<string, string> = {}) => client.request({ method: 'POST', url: '/api/people', as: admin, payload: payload as string, headers });
+
+    const malformed = await post('{"designation": ', { 'content-type': 'application/json' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error).toMatchObject({ code: 'bad_request', field: 'body' });
+
+    const wrongType = await post({ designation: 'JB-100', name: 42, unitId: platoon.id, roles: ['participant'] });
+    expect(wrongType.statusCode).toBe(400);
+    expect(wrongType.json().error.field).toBe('name');
+    expect(wrongType.json().error.message).toMatch(/^name: /);
+
+    const unknownField = await post({ designation: 'JB-100', name: 'A', unitId: platoon.id, roles: ['participant'], shoeSize: 9 });
+    expect(unknownField.statusCode).toBe(400);
+    expect(unknownField.json().error).toMatchObject({ field: 'shoeSize', message: 'shoeSize: is not a known field' });
+
+    const badDesignation = await post({ designation: 'JB 100!', name: 'A', unitId: platoon.id, roles: ['participant'] });
+    expect(badDesignation.json().error.field).toBe('designation');
+
+    const oversize = await post({ designation: 'JB-100', name: 'x'.repeat(1_100_000), unitId: platoon.id, roles: ['participant'] });
+    expect(oversize.statusCode).toBe(413);
+    expect(oversize.json().error.code).toBe('payload_too_large');
+
+    const ok = await post({ designation: 'JB-100', name: 'A Recruit', unitId: platoon.id, roles: ['participant'] });
+    expect(ok.statusCode).toBe(201);
+    const duplicate = await post({ designation: 'jb-100', name: 'Another', unitId: platoon.id, roles: ['participant'] });
+    expect(duplicate.statusCode).toBe(409);
+    expect(duplicate.json().error).toMatchObject({ code: 'conflict', field: 'designation', message: 'designation JB-100 is already taken' });
+    expect(await peopleCount(database().db)).toBe(before + 1);
+
+    for (const r of [malformed, wrongType, unknownField, oversize, duplicate]) expect(r.body).not.toMatch(/at \w+ \(|SQLITE|select |insert /i);
+  });
+
+  it('imports a roster CSV all or nothing, reporting every bad row, and a second import changes nothing', async () => {
+    const client = await startTestApp(database());
+    const { sessions } = await makeWorld(database());
+    await makeUnit(database().db, { name: '3 Section' });
+    const before = await peopleCount(database().db);
+    const importCsv = (csv: string) => client.request({ method: 'POST', url: '/api/roster/import', as: sessions.admin, payload: csv, headers: { 'content-type': 'text/csv' } });
+
+    const bad = await importCsv('designation,name,rank,unit,role\nJB-201,Ann Lee,Rct,3 Section,participant\nJB 202,Bob,Rct,3 Section,recruit\nJB-203,,Rct,Nowhere,participant\n');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.problems).toEqual([
+      { line: 3, column: 'designation', reason: expect.stringMatching(/letters, digits and dashes/) },
+      { line: 3, column: 'role', reason: expect.stringMatching(/unknown role 'recruit'/) },
+      { line: 4, column: 'name', reason: 'is required' },
+    ]);
+    expect(await peopleCount(database().db)).toBe(before);
+
+    const unknownUnit = await importCsv('designation,name,rank,unit,role\nJB-201,Ann Lee,Rct,Nowhere,participant\n');
+    expect(unknownUnit.json().error.problems).toEqual([{ line: 2, column: 'unit', reason: "unit 'Nowhere' does not exist" }]);
+
+    const good = 'designation,name,rank,unit,role,sex\nJB-201,Ann Lee,Rct,3 Section,participant,F\nJB-202,Bob Ray,Rct,3 Section,participant;trainer,m\n';
+    expect((await importCsv(good)).json()).toEqual({ created: 2, updated: 0, unchanged: 0 });
+    const auditAfterFirst = (await database().db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow()).seq;
+    expect((await importCsv(good)).json()).toEqual({ created: 0, updated: 0, unchanged: 2 });
+    expect((await database().db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow()).seq).toBe(auditAfterFirst);
+    expect(await peopleCount(database().db)).toBe(before + 2);
+  });
+
+  it('scopes the roster: a trainer sees their units, a participant only themselves', async () => {
+    const client = await startTestApp(database());
+    const world = await makeWorld(database());
+    const trainerView = (await client.request({ method: 'GET', url: '/api/people', as: world.sessions.trainer })).json().people.map((p: { id: number }) => p.id);
+    expect(trainerView).toContain(world.ownParticipantId);
+    expect(trainerView).not.toContain(world.otherParticipantId);
+    expect((await client.request({ method: 'GET', url: `/api/people/${world.otherParticipantId}`, as: world.sessions.trainer })).statusCode).toBe(404);
+    expect((await client.request({ method: 'GET', url: '/api/people', as: world.sessions.participant })).statusCode).toBe(403);
+    expect((await client.request({ method: 'GET', url: `/api/people/${world.ownParticipantId}`, as: world.sessions.participant })).statusCode).toBe(200);
+    // Another participant's page does not exist as far as a participant can tell.
+    const other = await client.request({ method: 'GET', url: `/api/people/${world.otherParticipantId}`, as: world.sessions.participant });
+    expect(other.statusCode).toBe(404);
+    expect((await client.request({ method: 'GET', url: '/api/people', as: world.sessions.investigator })).json().people.map((p: { id: number }) => p.id)).toContain(world.otherParticipantId);
+  });
+
+  it('records every read of a participant record in their access log', async () => {
+    const client = await startTestApp(database());
+    const world = await makeWorld(database());
+    await client.request({ method: 'GET', url: `/api/people/${world.ownParticipantId}`, as: world.sessions.trainer });
+    await client.request({ method: 'GET', url: `/api/people/${world.ownParticipantId}`, as: world.sessions.monitor });
+    await client.request({ method: 'GET', url: `/api/people/${world.ownParticipantId}`, as: world.sessions.participant });
+    const log = (await client.request({ method: 'GET', url: '/api/me/access-log', as: world.sessions.participant })).json().entries;
+    expect(log).toHaveLength(2);
+    expect(log.map((e: { what: string }) => e.what)).toEqual(['roster record', 'roster record']);
+    expect(log.map((e: { viewer: string }) => e.viewer)).toEqual(expect.arrayContaining([expect.stringMatching(/^user-/), expect.stringMatching(/^user-/)]));
+  });
+
+  it('lists and verifies the audit trail for admins', async () => {
+    const client = await startTestApp(database());
+    const world = await makeWorld(database());
+    const events = (await client.request({ method: 'GET', url: '/api/audit?entity=person&limit=5', as: world.sessions.admin })).json().events;
+    expect(events).toHaveLength(5);
+    expect(events[0].seq).toBeGreaterThan(events[4].seq);
+    const verify = (await client.request({ method: 'GET', url: '/api/audit/verify', as: world.sessions.admin })).json();
+    expect(verify.ok).toBe(true);
+    expect(verify.verified).toBeGreaterThan(10);
+  });
+});
