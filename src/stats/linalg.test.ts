@@ -14,6 +14,7 @@ import {
   solveUpper,
   solveWithCholesky,
   spdInverse,
+  symmetricEigen,
 } from './linalg.ts';
 
 const f64 = (values: number[]) => Float64Array.from(values);
@@ -77,5 +78,25 @@ describe('dependentColumns', () => {
   });
   it('finds none for a full-rank design', () => {
     expect(dependentColumns(f64([4, 2, 2, 3]), 2)).toEqual([]);
+  });
+});
+
+describe('symmetricEigen', () => {
+  it('decomposes a symmetric matrix, eigenvalues decreasing', () => {
+    // [[2,1],[1,2]]: eigenvalues 3 and 1 with eigenvectors (1,1)/sqrt2 and (1,-1)/sqrt2.
+    const { values, vectors } = symmetricEigen(f64([2, 1, 1, 2]), 2);
+    expectClose(values, [3, 1]);
+    expect(Math.abs(vectors[0])).toBeCloseTo(Math.SQRT1_2, 12);
+    expect(vectors[0] * vectors[2]).toBeCloseTo(0.5, 12);
+    expect(vectors[1] * vectors[3]).toBeCloseTo(-0.5, 12);
+  });
+  it('reconstructs A = V diag(values) V\'', () => {
+    const { values, vectors } = symmetricEigen(spd3, 3);
+    const rebuilt = new Float64Array(9);
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 3; j++)
+        for (let k = 0; k < 3; k++) rebuilt[i * 3 + j] += vectors[i * 3 + k] * values[k] * vectors[j * 3 + k];
+    expectClose(rebuilt, Array.from(spd3), 9);
+    expect(values[0]).toBeGreaterThan(values[1]);
   });
 });

@@ -248,3 +248,58 @@ export function dependentColumns(xtx: Float64Array, p: number, tolerance = DEPEN
   }
   return dependent;
 }
+
+/**
+ * Eigen-decomposition of a symmetric n x n matrix by cyclic Jacobi rotations (accurate to rounding
+ * for the small matrices used here). Eigenvalues in decreasing order; eigenvector k is column k
+ * of `vectors` (n x n row-major).
+ */
+export function symmetricEigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  const m = a.slice();
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let offDiagonal = 0;
+    let scale = 0;
+    for (let i = 0; i < n; i++) {
+      scale += m[i * n + i] ** 2;
+      for (let j = i + 1; j < n; j++) offDiagonal += m[i * n + j] ** 2;
+    }
+    if (offDiagonal <= 1e-30 * scale || offDiagonal === 0) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = m[p * n + q];
+        if (apq === 0) continue;
+        const tau = (m[q * n + q] - m[p * n + p]) / (2 * apq);
+        const t = Math.sign(tau || 1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
+        const c = 1 / Math.sqrt(1 + t * t);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const mkp = m[k * n + p];
+          const mkq = m[k * n + q];
+          m[k * n + p] = c * mkp - s * mkq;
+          m[k * n + q] = s * mkp + c * mkq;
+        }
+        for (let k = 0; k < n; k++) {
+          const mpk = m[p * n + k];
+          const mqk = m[q * n + k];
+          m[p * n + k] = c * mpk - s * mqk;
+          m[q * n + k] = s * mpk + c * mqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p];
+          const vkq = v[k * n + q];
+          v[k * n + p] = c * vkp - s * vkq;
+          v[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => m[j * n + j] - m[i * n + i]);
+  const values = Float64Array.from(order, (i) => m[i * n + i]);
+  const vectors = new Float64Array(n * n);
+  order.forEach((from, to) => {
+    for (let k = 0; k < n; k++) vectors[k * n + to] = v[k * n + from];
+  });
+  return { values, vectors };
+}

@@ -1,0 +1,391 @@
+/**
+ * The MMRM's (restricted) likelihood as a function of the covariance parameters theta, with its
+ * analytic gradient, computed from sufficient statistics per pattern of observed visits.
+ *
+ * Model: y_i ~ N(X_i beta, Sigma_i), Sigma_i = the rows and columns of Sigma(theta) for the visits
+ * subject i has. For fixed theta, beta is the GLS estimate; the objective is -2 log L (ML) or
+ * -2 log L_R (REML), exactly as mmrm's TMB objective times two (SAS's "-2 (Res) Log Likelihood").
+ *
+ * Subjects with the same observed visits share Sigma_i, hence one Cholesky factor and one inverse W
+ * per evaluation. Writing z_ia = (x_ia, y_ia) for subject i's row at visit a, a pattern keeps, for
+ * each pair of its visits a <= b, Z_ab = sum_i (z_ia z_ib' + z_ib z_ia') (symmetric, (p+1)^2,
+ * upper triangle packed). Then for every theta:
+ *   [X'WX X'Wy; y'WX y'Wy] = sum_patterns sum_{a<=b} omega_ab Z_ab, omega_ab = W_ab (a < b), W_aa / 2;
+ * and the gradient needs, per pattern, F_ab = 1/2 <Z_ab, [C + b b', -b; -b', 1]> = tr(C S_ab) + sum_i r_ia r_ib
+ * (C = (X'WX)^-1 for REML, 0 for ML; S_ab = sum_i x_ia x_ib'), giving
+ *   d(-2 log L)/d theta_j = <dSigma/d theta_j, sum_patterns embed(n_k W - W F W)>.
+ * The cost of an evaluation is O(patterns * t^2 * p^2), independent of the number of subjects.
+ */
+import { badData } from './errors.ts';
+import type { CovarianceModel } from './mmrm-covariance.ts';
+import {
+  cholesky,
+  choleskyInto,
+  crossProduct,
+  crossProductVector,
+  inverseFromCholesky,
+  logDetFromCholesky,
+  solveWithCholesky,
+} from './linalg.ts';
+
+export interface MmrmData {
+  X: Float64Array;
+  p: number;
+  y: Float64Array;
+  subject: Int32Array;
+  visit: Int32Array;
+  nVisits: number;
+}
+
+interface Pattern {
+  /** Visits observed, increasing. */
+  visits: Int32Array;
+  nSubjects: number;
+  /** Z_ab for a <= b (pattern-local indices, pair order (0,0),(0,1)..(0,t-1),(1,1)..), each packed. */
+  pairStatistics: Float64Array;
+}
+
+/** Everything that follows from one theta; `null` from `evaluate` when Sigma(theta) is not positive definite. */
+export interface Evaluation {
+  theta: Float64Array;
+  value: number;
+  sigma: Float64Array;
+  /** Per pattern: W = Sigma_k^-1, t_k x t_k. */
+  weights: Float64Array[];
+  /** GLS estimate for the analysed (internally centred) outcome; see `MmrmLikelihood.beta`. */
+  betaCentred: Float64Array;
+  /** (X'WX)^-1. */
+  covBeta: Float64Array;
+}
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+export class MmrmLikelihood {
+  readonly nObservations: number;
+  readonly nSubjects: number;
+  readonly p: number;
+  readonly nVisits: number;
+  readonly patterns: Pattern[];
+  readonly reml: boolean;
+  /** Number of subjects observed at each pair of visits (nVisits x nVisits). */
+  readonly pairCounts: Int32Array;
+  /** Pairwise covariance of the OLS residuals by visit (0 for visits never observed together): for starting values. */
+  readonly olsResidualCovariance: Float64Array;
+  /** The OLS fit removed from y before accumulating (see constructor); added back to beta. */
+  private readonly olsBeta: Float64Array;
+  private readonly packedSize: number;
+  private readonly packedRowStart: Int32Array;
+
+  constructor(
+    data: MmrmData,
+    readonly model: CovarianceModel,
+    method: 'reml' | 'ml',
+  ) {
+    const { X, p, y, subject, visit, nVisits } = data;
+    const n = y.length;
+    this.reml = method === 'reml';
+    this.nObservations = n;
+    this.p = p;
+    this.nVisits = nVisits;
+    validateShapes(data);
+
+    // Subject indices need not be dense: slots without rows are skipped.
+    let subjectSlots = 0;
+    for (let r = 0; r < n; r++) subjectSlots = Math.max(subjectSlots, subject[r] + 1);
+    const rowAt = new Int32Array(subjectSlots * nVisits).fill(-1);
+    for (let r = 0; r < n; r++) {
+      const cell = subject[r] * nVisits + visit[r];
+      if (rowAt[cell] !== -1) {
+        throw badData(`subject ${subject[r]} has more than one row at visit ${visit[r]} (rows ${rowAt[cell]} and ${r})`);
+      }
+      rowAt[cell] = r;
+    }
+    this.pairCounts = countPairs(rowAt, subjectSlots, nVisits);
+    for (let v = 0; v < nVisits; v++) {
+      if (this.pairCounts[v * nVisits + v] === 0) throw badData(`visit ${v} has no data`);
+    }
+
+    // Centring y on its OLS fit leaves the likelihood unchanged (beta shifts by the OLS estimate)
+    // and keeps the sufficient statistics free of cancellation when the outcome's mean is large
+    // against its spread.
+    this.olsBeta = olsEstimate(X, n, p, y);
+    const residual = new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      let fitted = 0;
+      for (let j = 0; j < p; j++) fitted += X[r * p + j] * this.olsBeta[j];
+      residual[r] = y[r] - fitted;
+    }
+
+    this.olsResidualCovariance = pairwiseCovariance(residual, rowAt, subjectSlots, nVisits, this.pairCounts);
+
+    const q = p + 1;
+    this.packedSize = (q * (q + 1)) / 2;
+    this.packedRowStart = new Int32Array(q);
+    for (let r = 0; r < q; r++) this.packedRowStart[r] = r * q - (r * (r - 1)) / 2;
+    this.patterns = this.accumulatePatterns(X, residual, rowAt, subjectSlots);
+    this.nSubjects = this.patterns.reduce((sum, pattern) => sum + pattern.nSubjects, 0);
+  }
+
+  /** The objective and the pieces derived from it, or null when Sigma(theta) is not positive definite. */
+  evaluate(theta: Float64Array): Evaluation | null {
+    const { p, packedSize, model } = this;
+    const t = this.nVisits;
+    const sigma = model.covariance(theta);
+    for (const v of sigma) if (!Number.isFinite(v)) return null;
+    if (cholesky(sigma, t) === null) return null;
+
+    const combined = new Float64Array(packedSize);
+    const weights: Float64Array[] = [];
+    let logDetSum = 0;
+    for (const pattern of this.patterns) {
+      const { visits } = pattern;
+      const tk = visits.length;
+      const sub = new Float64Array(tk * tk);
+      for (let a = 0; a < tk; a++) for (let b = 0; b < tk; b++) sub[a * tk + b] = sigma[visits[a] * t + visits[b]];
+      const factor = new Float64Array(tk * tk);
+      if (!choleskyInto(sub, tk, factor)) return null;
+      logDetSum += pattern.nSubjects * logDetFromCholesky(factor, tk);
+      const w = inverseFromCholesky(factor, tk);
+      weights.push(w);
+      const stats = pattern.pairStatistics;
+      let offset = 0;
+      for (let a = 0; a < tk; a++) {
+        for (let b = a; b < tk; b++) {
+          const omega = a === b ? 0.5 * w[a * tk + a] : w[a * tk + b];
+          for (let e = 0; e < packedSize; e++) combined[e] += omega * stats[offset + e];
+          offset += packedSize;
+        }
+      }
+    }
+
+    const xtwx = new Float64Array(p * p);
+    const xtwy = new Float64Array(p);
+    for (let i = 0; i < p; i++) {
+      const start = this.packedRowStart[i] - i;
+      for (let j = i; j < p; j++) {
+        xtwx[i * p + j] = combined[start + j];
+        xtwx[j * p + i] = combined[start + j];
+      }
+      xtwy[i] = combined[start + p];
+    }
+    const ywy = combined[packedSize - 1];
+    const xtwxFactor = cholesky(xtwx, p);
+    if (xtwxFactor === null) return null;
+    const betaCentred = solveWithCholesky(xtwxFactor, p, xtwy);
+    let fittedSquares = 0;
+    for (let j = 0; j < p; j++) fittedSquares += betaCentred[j] * xtwy[j];
+    const n = this.nObservations;
+    let value = logDetSum + (ywy - fittedSquares);
+    value += this.reml ? logDetFromCholesky(xtwxFactor, p) + (n - p) * LOG_2PI : n * LOG_2PI;
+    return { theta, value, sigma, weights, betaCentred, covBeta: inverseFromCholesky(xtwxFactor, p) };
+  }
+
+  /** beta on the original outcome scale. */
+  beta(evaluation: Evaluation): Float64Array {
+    return evaluation.betaCentred.map((b, j) => b + this.olsBeta[j]);
+  }
+
+  /** Gradient of the objective (-2 log L or -2 log L_R) in theta. */
+  gradient(evaluation: Evaluation): Float64Array {
+    const { p } = this;
+    const { betaCentred: beta, covBeta } = evaluation;
+    // [C + b b', -b; -b', 1] packed, off-diagonal entries doubled so that <Z, .> is a plain dot product.
+    const centre = this.packSymmetric((i, j) => {
+      if (i === p && j === p) return 1;
+      if (j === p) return -beta[i];
+      return (this.reml ? covBeta[i * p + j] : 0) + beta[i] * beta[j];
+    });
+    return this.model.innerProductGradient(evaluation.theta, this.weightedPairForms(evaluation, centre, true));
+  }
+
+  /**
+   * d(l' C l)/d theta for C = (X'WX)^-1: the Jacobian of the variance of l'beta that
+   * Satterthwaite's degrees of freedom need. With u = C l, dC/dtheta_j = C X'W dSigma_j W X C gives
+   * l' dC_j l = <dSigma_j, sum_patterns embed(W U W)>, U_ab = sum_i (x_ia'u)(x_ib'u).
+   */
+  contrastVarianceGradient(evaluation: Evaluation, l: ArrayLike<number>): Float64Array {
+    const { p } = this;
+    const u = new Float64Array(p);
+    for (let i = 0; i < p; i++) {
+      let s = 0;
+      for (let j = 0; j < p; j++) s += evaluation.covBeta[i * p + j] * l[j];
+      u[i] = s;
+    }
+    const centre = this.packSymmetric((i, j) => (i < p && j < p ? u[i] * u[j] : 0));
+    return this.model.innerProductGradient(evaluation.theta, this.weightedPairForms(evaluation, centre, false));
+  }
+
+  /**
+   * sum over patterns of embed(c * n_k W - W F W) with F_ab = 1/2 <Z_ab, centre>; c = 1 for the
+   * likelihood gradient, 0 for the contrast-variance gradient.
+   */
+  private weightedPairForms(evaluation: Evaluation, centre: Float64Array, withDeterminantTerm: boolean): Float64Array {
+    const t = this.nVisits;
+    const { packedSize } = this;
+    const out = new Float64Array(t * t);
+    this.patterns.forEach((pattern, k) => {
+      const { visits, pairStatistics: stats } = pattern;
+      const tk = visits.length;
+      const w = evaluation.weights[k];
+      const f = new Float64Array(tk * tk);
+      let offset = 0;
+      for (let a = 0; a < tk; a++) {
+        for (let b = a; b < tk; b++) {
+          let s = 0;
+          for (let e = 0; e < packedSize; e++) s += stats[offset + e] * centre[e];
+          f[a * tk + b] = 0.5 * s;
+          f[b * tk + a] = 0.5 * s;
+          offset += packedSize;
+        }
+      }
+      // W F W
+      const wf = new Float64Array(tk * tk);
+      for (let a = 0; a < tk; a++) {
+        for (let c = 0; c < tk; c++) {
+          const wac = w[a * tk + c];
+          for (let b = 0; b < tk; b++) wf[a * tk + b] += wac * f[c * tk + b];
+        }
+      }
+      for (let a = 0; a < tk; a++) {
+        for (let b = 0; b < tk; b++) {
+          let wfw = 0;
+          for (let c = 0; c < tk; c++) wfw += wf[a * tk + c] * w[c * tk + b];
+          const determinantTerm = withDeterminantTerm ? pattern.nSubjects * w[a * tk + b] : 0;
+          out[visits[a] * t + visits[b]] += determinantTerm - wfw;
+        }
+      }
+    });
+    return out;
+  }
+
+  /** A symmetric (p+1) x (p+1) matrix packed like the pair statistics, off-diagonal entries doubled. */
+  private packSymmetric(entry: (i: number, j: number) => number): Float64Array {
+    const q = this.p + 1;
+    const out = new Float64Array(this.packedSize);
+    for (let i = 0; i < q; i++) {
+      for (let j = i; j < q; j++) out[this.packedRowStart[i] + j - i] = (i === j ? 1 : 2) * entry(i, j);
+    }
+    return out;
+  }
+
+  private accumulatePatterns(X: Float64Array, y: Float64Array, rowAt: Int32Array, subjectSlots: number): Pattern[] {
+    const { p, nVisits: t, packedSize, packedRowStart } = this;
+    const q = p + 1;
+    const patternOf = new Map<string, { visits: number[]; subjects: number[] }>();
+    const observed: number[] = [];
+    for (let s = 0; s < subjectSlots; s++) {
+      observed.length = 0;
+      for (let v = 0; v < t; v++) if (rowAt[s * t + v] !== -1) observed.push(v);
+      if (observed.length === 0) continue;
+      const key = observed.join(',');
+      let entry = patternOf.get(key);
+      if (entry === undefined) {
+        entry = { visits: observed.slice(), subjects: [] };
+        patternOf.set(key, entry);
+      }
+      entry.subjects.push(s);
+    }
+
+    // Non-zero entries of each row of [X y]: design rows are mostly zeros (dummies, interactions).
+    const n = y.length;
+    const nonZeroStart = new Int32Array(n + 1);
+    const nonZeroIndex: number[] = [];
+    const nonZeroValue: number[] = [];
+    for (let r = 0; r < n; r++) {
+      for (let j = 0; j < q; j++) {
+        const v = j < p ? X[r * p + j] : y[r];
+        if (v !== 0) {
+          nonZeroIndex.push(j);
+          nonZeroValue.push(v);
+        }
+      }
+      nonZeroStart[r + 1] = nonZeroIndex.length;
+    }
+    const index = Int32Array.from(nonZeroIndex);
+    const value = Float64Array.from(nonZeroValue);
+
+    const patterns: Pattern[] = [];
+    for (const { visits, subjects } of patternOf.values()) {
+      const tk = visits.length;
+      const stats = new Float64Array(((tk * (tk + 1)) / 2) * packedSize);
+      for (const s of subjects) {
+        let offset = 0;
+        for (let a = 0; a < tk; a++) {
+          const ra = rowAt[s * t + visits[a]];
+          for (let b = a; b < tk; b++) {
+            const rb = rowAt[s * t + visits[b]];
+            // Adds z_a z_b' + z_b z_a' (upper triangle): each product z_a[i] z_b[j] lands on
+            // (min, max); the diagonal receives it twice.
+            for (let ea = nonZeroStart[ra]; ea < nonZeroStart[ra + 1]; ea++) {
+              const i = index[ea];
+              const vi = value[ea];
+              for (let eb = nonZeroStart[rb]; eb < nonZeroStart[rb + 1]; eb++) {
+                const j = index[eb];
+                const product = vi * value[eb];
+                if (i < j) stats[offset + packedRowStart[i] + j - i] += product;
+                else if (i > j) stats[offset + packedRowStart[j] + i - j] += product;
+                else stats[offset + packedRowStart[i]] += 2 * product;
+              }
+            }
+            offset += packedSize;
+          }
+        }
+      }
+      patterns.push({ visits: Int32Array.from(visits), nSubjects: subjects.length, pairStatistics: stats });
+    }
+    return patterns;
+  }
+}
+
+function validateShapes({ X, p, y, subject, visit, nVisits }: MmrmData): void {
+  const n = y.length;
+  if (!Number.isInteger(p) || p < 1) throw badData('the design needs at least one column');
+  if (X.length !== n * p) throw badData(`the design has ${X.length} entries, expected ${n} rows x ${p} columns`);
+  if (subject.length !== n || visit.length !== n) throw badData('subject, visit and outcome differ in length');
+  for (let r = 0; r < n; r++) {
+    if (!Number.isFinite(y[r])) throw badData(`outcome in row ${r} is not a finite number`);
+    if (subject[r] < 0) throw badData(`subject index in row ${r} is negative`);
+    if (visit[r] < 0 || visit[r] >= nVisits) throw badData(`visit index in row ${r} is outside 0..${nVisits - 1}`);
+  }
+  for (let e = 0; e < X.length; e++) {
+    if (!Number.isFinite(X[e])) throw badData(`design entry in row ${Math.floor(e / p)}, column ${e % p} is not finite`);
+  }
+}
+
+function countPairs(rowAt: Int32Array, nSubjects: number, t: number): Int32Array {
+  const counts = new Int32Array(t * t);
+  for (let s = 0; s < nSubjects; s++) {
+    for (let a = 0; a < t; a++) {
+      if (rowAt[s * t + a] === -1) continue;
+      for (let b = 0; b < t; b++) if (rowAt[s * t + b] !== -1) counts[a * t + b]++;
+    }
+  }
+  return counts;
+}
+
+function pairwiseCovariance(
+  residual: Float64Array,
+  rowAt: Int32Array,
+  subjectSlots: number,
+  t: number,
+  pairCounts: Int32Array,
+): Float64Array {
+  const sums = new Float64Array(t * t);
+  for (let s = 0; s < subjectSlots; s++) {
+    for (let a = 0; a < t; a++) {
+      const ra = rowAt[s * t + a];
+      if (ra === -1) continue;
+      for (let b = 0; b < t; b++) {
+        const rb = rowAt[s * t + b];
+        if (rb !== -1) sums[a * t + b] += residual[ra] * residual[rb];
+      }
+    }
+  }
+  return sums.map((sum, cell) => (pairCounts[cell] > 0 ? sum / pairCounts[cell] : 0));
+}
+
+function olsEstimate(X: Float64Array, n: number, p: number, y: Float64Array): Float64Array {
+  const factor = cholesky(crossProduct(X, n, p), p);
+  if (factor === null) throw badData('the design matrix does not have full column rank');
+  return solveWithCholesky(factor, p, crossProductVector(X, n, p, y));
+}

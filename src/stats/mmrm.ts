@@ -1,0 +1,242 @@
+/**
+ * Mixed model for repeated measures, reproducing R's mmrm (method = "Satterthwaite"):
+ * y_i ~ N(X_i beta, Sigma_i), Sigma_i the rows and columns of the visit-by-visit covariance
+ * Sigma(theta) for the visits subject i has; theta by REML or ML.
+ *
+ * Fitting: BFGS from data-driven starting values, then Newton steps to a verified minimum
+ * (positive definite Hessian, negligible Newton decrement); fallbacks before giving up.
+ * Inference: cov(beta) = (X'WX)^-1; Satterthwaite df = 2 v^2 / (g' A g) with v = l'cov(beta)l,
+ * g = dv/dtheta (analytic) and A = inverse Hessian of -log L (mmrm's theta_vcov).
+ */
+import { fisherFUpper } from './distributions.ts';
+import { badData, notConverged } from './errors.ts';
+import { cholesky, inverseFromCholesky, quadraticForm, symmetricEigen } from './linalg.ts';
+import { covarianceModel } from './mmrm-covariance.ts';
+import type { CovarianceModel, CovarianceStructure } from './mmrm-covariance.ts';
+import { MmrmLikelihood } from './mmrm-likelihood.ts';
+import type { Evaluation } from './mmrm-likelihood.ts';
+import { bfgs, newton } from './mmrm-optimise.ts';
+import type { Minimum, Objective } from './mmrm-optimise.ts';
+
+export { covarianceStructures } from './mmrm-covariance.ts';
+export type { CovarianceStructure } from './mmrm-covariance.ts';
+
+export interface MmrmInput {
+  /** Row-major n x p design, full column rank (aliased columns already removed). */
+  X: Float64Array;
+  p: number;
+  /** n outcomes, no missing values. */
+  y: Float64Array;
+  /** 0..nSubjects-1 per row. */
+  subject: Int32Array;
+  /** 0..nVisits-1 per row; a subject has at most one row per visit. */
+  visit: Int32Array;
+  nVisits: number;
+  covariance: CovarianceStructure;
+  method: 'reml' | 'ml';
+}
+
+export interface MmrmFit {
+  converged: true;
+  iterations: number;
+  /** SAS "-2 Res Log Likelihood" (REML) / "-2 Log Likelihood" (ML), as mmrm. */
+  neg2LogLik: number;
+  beta: Float64Array;
+  /** p x p row-major. */
+  covBeta: Float64Array;
+  /** nVisits x nVisits estimated covariance. */
+  covariance: number[][];
+  /** Variance parameters in mmrm's parametrisation. */
+  theta: Float64Array;
+  nSubjects: number;
+  /** l'beta, its SE and Satterthwaite df (mmrm's method = "Satterthwaite"). */
+  estimate(l: ArrayLike<number>): { estimate: number; se: number; df: number };
+  /** F test of L beta = 0 (rows of L), Satterthwaite denominator df as mmrm's df_md. */
+  fTest(L: ArrayLike<number>[]): { f: number; numDf: number; denDf: number; p: number };
+}
+
+const MAX_BFGS_ITERATIONS = 400;
+const MAX_NEWTON_ITERATIONS = 50;
+
+export function fitMmrm(input: MmrmInput): MmrmFit {
+  const { X, p, y, subject, visit, nVisits, method } = input;
+  if (input.method !== 'reml' && input.method !== 'ml') throw badData(`unknown method ${String(input.method)}`);
+  const model = covarianceModel(input.covariance, nVisits);
+  if (y.length - p < model.nTheta + 1) {
+    throw badData(
+      `too few observations for covariance structure ${model.structure}: ${y.length} observations, ` +
+        `${p} fixed effects and ${model.nTheta} covariance parameters`,
+    );
+  }
+  const likelihood = new MmrmLikelihood({ X, p, y, subject, visit, nVisits }, model, method);
+  checkEstimable(likelihood, model);
+
+  const objective: Objective = (theta) => {
+    const evaluation = likelihood.evaluate(theta);
+    if (evaluation === null) return null;
+    return { value: evaluation.value, gradient: () => likelihood.gradient(evaluation) };
+  };
+  const minimum = minimise(objective, startingValues(likelihood, model));
+  const evaluation = likelihood.evaluate(minimum.x);
+  const hessianFactor = cholesky(minimum.hessian, model.nTheta);
+  if (evaluation === null || hessianFactor === null) {
+    throw notConverged('the MMRM optimum was lost on re-evaluation');
+  }
+  // mmrm's theta_vcov is the inverse Hessian of -log L, i.e. twice that of our -2 log L.
+  const thetaCovariance = inverseFromCholesky(hessianFactor, model.nTheta).map((v) => 2 * v);
+  return buildFit(likelihood, evaluation, minimum, thetaCovariance);
+}
+
+/** Refuses designs whose covariance parameters cannot be estimated, with a reason. */
+function checkEstimable(likelihood: MmrmLikelihood, model: CovarianceModel): void {
+  const { nVisits, pairCounts, nSubjects } = likelihood;
+  if (model.structure === 'us') {
+    if (nSubjects <= nVisits) {
+      throw badData(`the unstructured covariance over ${nVisits} visits needs more than ${nVisits} subjects, found ${nSubjects}`);
+    }
+    for (let a = 0; a < nVisits; a++) {
+      for (let b = 0; b < a; b++) {
+        if (pairCounts[a * nVisits + b] === 0) {
+          throw badData(
+            `visits ${b} and ${a} are never observed in the same subject: their covariance cannot be estimated ` +
+              `(choose a structured covariance)`,
+          );
+        }
+      }
+    }
+  } else if (nSubjects < 2) {
+    throw badData(`covariance structure ${model.structure} needs at least two subjects`);
+  }
+}
+
+/**
+ * Starting points, best first: the structure closest to the OLS residuals' pairwise covariance;
+ * then the same standard deviations with no correlation.
+ */
+function startingValues(likelihood: MmrmLikelihood, model: CovarianceModel): Float64Array[] {
+  const target = likelihood.olsResidualCovariance;
+  const t = likelihood.nVisits;
+  const independent = new Float64Array(t * t);
+  for (let a = 0; a < t; a++) independent[a * t + a] = target[a * t + a];
+  return [model.startingTheta(target), model.startingTheta(independent)];
+}
+
+/** BFGS then Newton from each start; a damped Newton run from the first start as the last resort. */
+function minimise(objective: Objective, starts: Float64Array[]): Minimum {
+  const attempts: (() => Minimum | null)[] = [];
+  for (const start of starts) {
+    attempts.push(() => {
+      const near = bfgs(objective, start, MAX_BFGS_ITERATIONS);
+      return near === null ? null : newton(objective, near.x, MAX_NEWTON_ITERATIONS, near.iterations);
+    });
+  }
+  attempts.push(() => newton(objective, starts[0], 4 * MAX_NEWTON_ITERATIONS));
+  for (const attempt of attempts) {
+    const minimum = attempt();
+    if (minimum !== null) return minimum;
+  }
+  throw notConverged(
+    'the MMRM did not converge (BFGS and Newton from two starting points): the covariance structure may be ' +
+      'too rich for the data, or a variance is at its boundary',
+  );
+}
+
+function buildFit(
+  likelihood: MmrmLikelihood,
+  evaluation: Evaluation,
+  minimum: Minimum,
+  thetaCovariance: Float64Array,
+): MmrmFit {
+  const { p, nVisits: t } = likelihood;
+  const nTheta = evaluation.theta.length;
+  const beta = likelihood.beta(evaluation);
+  const covBeta = evaluation.covBeta;
+
+  const varianceAndDf = (l: ArrayLike<number>) => {
+    const variance = quadraticForm(covBeta, p, l, l);
+    const g = likelihood.contrastVarianceGradient(evaluation, l);
+    const denominator = quadraticForm(thetaCovariance, nTheta, g, g);
+    // A variance that does not depend on theta has no estimation error to account for.
+    const df = denominator > 0 ? (2 * variance * variance) / denominator : Infinity;
+    return { variance, df };
+  };
+  const dotBeta = (l: ArrayLike<number>) => {
+    let s = 0;
+    for (let j = 0; j < p; j++) s += l[j] * beta[j];
+    return s;
+  };
+  const checkLength = (l: ArrayLike<number>) => {
+    if (l.length !== p) throw badData(`a contrast has ${l.length} coefficients, the model ${p}`);
+  };
+
+  return {
+    converged: true,
+    iterations: minimum.iterations,
+    neg2LogLik: evaluation.value,
+    beta,
+    covBeta,
+    covariance: Array.from({ length: t }, (_, a) => Array.from(evaluation.sigma.subarray(a * t, (a + 1) * t))),
+    theta: evaluation.theta,
+    nSubjects: likelihood.nSubjects,
+    estimate(l) {
+      checkLength(l);
+      const { variance, df } = varianceAndDf(l);
+      return { estimate: dotBeta(l), se: Math.sqrt(variance), df };
+    },
+    fTest(rows) {
+      if (rows.length === 0) throw badData('an F test needs at least one contrast row');
+      rows.forEach(checkLength);
+      return satterthwaiteFTest(rows, p, covBeta, dotBeta, varianceAndDf);
+    },
+  };
+}
+
+/**
+ * mmrm's df_md_sat: rotate L beta = 0 onto the eigenvectors of L cov(beta) L', so that the F
+ * statistic is the mean of independent squared t statistics; combine their Satterthwaite df as
+ * 2E / (E - rank), E = sum nu / (nu - 2) (the mean when all are equal, 2 when any is <= 2).
+ */
+function satterthwaiteFTest(
+  rows: ArrayLike<number>[],
+  p: number,
+  covBeta: Float64Array,
+  dotBeta: (l: ArrayLike<number>) => number,
+  varianceAndDf: (l: ArrayLike<number>) => { variance: number; df: number },
+): { f: number; numDf: number; denDf: number; p: number } {
+  const m = rows.length;
+  const contrastCov = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) contrastCov[i * m + j] = quadraticForm(covBeta, p, rows[i], rows[j]);
+  const { values, vectors } = symmetricEigen(contrastCov, m);
+  const tolerance = Math.max(Math.sqrt(Number.EPSILON) * values[0], 0);
+  let rank = 0;
+  while (rank < m && values[rank] > tolerance) rank++;
+  if (rank === 0) throw badData('the F test\'s contrast rows have no variance');
+  const rotated = Array.from({ length: rank }, (_, k) => {
+    const row = new Float64Array(p);
+    for (let i = 0; i < m; i++) {
+      const weight = vectors[i * m + k];
+      for (let j = 0; j < p; j++) row[j] += weight * rows[i][j];
+    }
+    return row;
+  });
+  const squaredT: number[] = [];
+  const dfs: number[] = [];
+  for (const row of rotated) {
+    const { variance, df } = varianceAndDf(row);
+    squaredT.push(dotBeta(row) ** 2 / variance);
+    dfs.push(df);
+  }
+  const f = squaredT.reduce((s, v) => s + v, 0) / rank;
+  const denDf = combinedDenominatorDf(dfs);
+  return { f, numDf: rank, denDf, p: fisherFUpper(f, rank, denDf) };
+}
+
+function combinedDenominatorDf(dfs: number[]): number {
+  if (dfs.length === 1) return dfs[0];
+  if (dfs.every((df, k) => k === 0 || Math.abs(df - dfs[k - 1]) < Math.sqrt(Number.EPSILON))) {
+    return dfs.reduce((s, v) => s + v, 0) / dfs.length;
+  }
+  if (dfs.some((df) => df <= 2)) return 2;
+  const e = dfs.reduce((s, df) => s + df / (df - 2), 0);
+  return (2 * e) / (e - dfs.length);
+}
