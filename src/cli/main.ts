@@ -61,6 +61,10 @@ withDatabaseOption(
 
 registerAnalyze(program);
 
+// Capabilities add their `muster import <kind>` and `muster export <kind>` subcommands here.
+export const importCommand = program.command('import').description('Import data from CSV files: every bad row is reported, and nothing is written unless all rows are good');
+export const exportCommand = program.command('export').description('Export data as CSV or JSON, with everything that was stored');
+
 export interface ServeOptions extends DatabaseOptions {
   port?: string;
   host?: string;
