@@ -1,0 +1,183 @@
+/**
+ * `muster analyze mmrm|ancova`: the command's contract is in docs/statistics.md.
+ * Exit codes: 0 success, 2 bad usage or bad data (the message names the option, column or line),
+ * 3 no convergence. The statistics modules load only when the command runs.
+ */
+import { readFileSync } from 'node:fs';
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import type { AnalysisResult, AncovaResult, ContrastResult, LsmeanResult, MmrmResult } from '../stats/analysis.ts';
+import { StatsError, badData } from '../stats/errors.ts';
+import { covarianceStructures } from '../stats/mmrm.ts';
+import type { CovarianceStructure } from '../stats/mmrm.ts';
+import type { Table } from '../stats/table.ts';
+
+interface CommonFlags {
+  data: string;
+  outcome: string;
+  arm: string;
+  control: string;
+  baseline?: string;
+  covariates?: string;
+  json?: boolean;
+}
+
+interface MmrmFlags extends CommonFlags {
+  subject: string;
+  visit: string;
+  visits?: string;
+  covariance: CovarianceStructure;
+  method: 'reml' | 'ml';
+}
+
+export function registerAnalyze(program: Command): void {
+  const analyze = program.command('analyze').description('Analyse a trial CSV as R would (mmrm, emmeans, lm)');
+
+  const mmrm = analyze
+    .command('mmrm')
+    .description('MMRM: outcome ~ visit + arm + arm:visit [+ baseline + baseline:visit] [+ covariates], Satterthwaite df')
+    .requiredOption('--data <file>', 'CSV file with a header row')
+    .requiredOption('--subject <column>', 'subject identifier column')
+    .requiredOption('--visit <column>', 'visit column')
+    .requiredOption('--outcome <column>', 'outcome column (empty = missing)')
+    .requiredOption('--arm <column>', 'treatment arm column')
+    .requiredOption('--control <level>', 'the control arm')
+    .option('--visits <list>', 'visit order, comma-separated (default: order of first appearance)')
+    .option('--baseline <column>', 'numeric baseline, entered with its interaction with visit')
+    .option('--covariates <list>', 'additive covariates, comma-separated (a factor when any value is not a number)')
+    .addOption(new Option('--covariance <structure>', 'covariance structure over visits').choices(covarianceStructures).default('us'))
+    .addOption(new Option('--method <method>', 'estimation method').choices(['reml', 'ml']).default('reml'))
+    .option('--json', 'print one JSON object instead of tables');
+  mmrm.exitOverride().action((flags: MmrmFlags) => run(flags, async (table) => {
+    const { analyzeMmrm } = await import('../stats/analysis.ts');
+    return analyzeMmrm(table, {
+      ...commonOptions(flags),
+      subject: flags.subject,
+      visit: flags.visit,
+      ...(flags.visits !== undefined ? { visits: list('--visits', flags.visits) } : {}),
+      covariance: flags.covariance,
+      method: flags.method,
+    });
+  }));
+
+  const ancova = analyze
+    .command('ancova')
+    .description('ANCOVA: outcome ~ arm [+ baseline] [+ covariates], as lm with emmeans')
+    .requiredOption('--data <file>', 'CSV file with a header row')
+    .requiredOption('--outcome <column>', 'outcome column (empty = missing)')
+    .requiredOption('--arm <column>', 'treatment arm column')
+    .requiredOption('--control <level>', 'the control arm')
+    .option('--baseline <column>', 'numeric baseline')
+    .option('--covariates <list>', 'additive covariates, comma-separated (a factor when any value is not a number)')
+    .option('--json', 'print one JSON object instead of tables');
+  ancova.exitOverride().action((flags: CommonFlags) => run(flags, async (table) => {
+    const { analyzeAncova } = await import('../stats/analysis.ts');
+    return analyzeAncova(table, commonOptions(flags));
+  }));
+}
+
+function commonOptions(flags: CommonFlags) {
+  return {
+    outcome: flags.outcome,
+    arm: flags.arm,
+    control: flags.control,
+    ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}),
+    ...(flags.covariates !== undefined ? { covariates: list('--covariates', flags.covariates) } : {}),
+  };
+}
+
+/** Reads the file, runs the analysis and prints it; StatsErrors become exit 2 (bad data) or 3 (no convergence). */
+async function run(flags: CommonFlags, analyse: (table: Table) => Promise<AnalysisResult>): Promise<void> {
+  try {
+    const { parseTable } = await import('../stats/table.ts');
+    let text: string;
+    try {
+      text = readFileSync(flags.data, 'utf8');
+    } catch (error) {
+      throw badData(`--data: cannot read ${flags.data}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    const result = await analyse(parseTable(text));
+    process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : formatResult(result));
+  } catch (error) {
+    if (!(error instanceof StatsError)) throw error;
+    process.stderr.write(`muster analyze: ${error.message}\n`);
+    process.exitCode = error.code === 'not_converged' ? 3 : 2;
+  }
+}
+
+/** A comma-separated list of names; an empty name is a usage error. */
+function list(option: string, value: string): string[] {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw badData(`${option}: empty name in "${value}"`);
+  return names;
+}
+
+const covarianceNames: Record<CovarianceStructure, string> = {
+  us: 'unstructured',
+  cs: 'compound symmetry',
+  csh: 'heterogeneous compound symmetry',
+  ar1: 'first-order autoregressive',
+  ar1h: 'heterogeneous first-order autoregressive',
+  toep: 'Toeplitz',
+  toeph: 'heterogeneous Toeplitz',
+  ad: 'ante-dependence',
+  adh: 'heterogeneous ante-dependence',
+};
+
+export function formatResult(result: AnalysisResult): string {
+  const lines: string[] = [];
+  const isMmrm = result.kind === 'mmrm';
+  lines.push(
+    isMmrm
+      ? `MMRM of ${result.outcome}: ${result.method.toUpperCase()}, ${covarianceNames[result.covariance_structure]} (${result.covariance_structure}) covariance over ${result.visits.length} visits`
+      : `ANCOVA of ${result.outcome}`,
+    `${result.n_subjects} subjects, ${result.n_obs} observations; ${result.rows_missing_covariate} rows with an outcome left out for a missing covariate`,
+  );
+  if (result.aliased.length > 0) lines.push(`Aliased columns dropped: ${result.aliased.join(', ')}`);
+  lines.push(isMmrm ? fitSummaryMmrm(result) : fitSummaryAncova(result), '');
+
+  const contrastCells = (c: ContrastResult) => [c.contrast, fixed(c.estimate), fixed(c.se), fixed(c.df, 1), fixed(c.lower), fixed(c.upper), pValue(c.p)];
+  const lsmeanCells = (m: LsmeanResult) => [m.arm, fixed(m.estimate), fixed(m.se), fixed(m.df, 1), fixed(m.lower), fixed(m.upper)];
+  const visitHeader = isMmrm ? ['visit'] : [];
+  lines.push(
+    `Each arm minus ${result.control} (95% CI, two-sided p, no adjustment for multiplicity)`,
+    ...table(
+      [...visitHeader, 'contrast', 'estimate', 'SE', 'df', 'lower', 'upper', 'p'],
+      isMmrm ? result.contrasts.map((c) => [c.visit, ...contrastCells(c)]) : result.contrasts.map(contrastCells),
+    ),
+    '',
+    'LS means (95% CI)',
+    ...table(
+      [...visitHeader, 'arm', 'estimate', 'SE', 'df', 'lower', 'upper'],
+      isMmrm ? result.lsmeans.map((m) => [m.visit, ...lsmeanCells(m)]) : result.lsmeans.map(lsmeanCells),
+    ),
+    '',
+    'Type III tests',
+    ...table(
+      ['term', 'num df', 'den df', 'F', 'p'],
+      result.type3.map((t) =>
+        t.f === null ? [t.term, 'not estimable', '', '', ''] : [t.term, String(t.num_df), fixed(t.den_df ?? 0, 1), fixed(t.f), pValue(t.p ?? 1)],
+      ),
+    ),
+  );
+  if (isMmrm) {
+    lines.push('', 'Covariance over visits', ...table(['', ...result.visits], result.covariance.map((row, i) => [result.visits[i], ...row.map((v) => fixed(v))])));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const fitSummaryMmrm = (result: MmrmResult) =>
+  `Converged in ${result.iterations} iterations; -2 ${result.method === 'reml' ? 'restricted ' : ''}log-likelihood ${result.neg2_loglik.toFixed(4)}`;
+
+const fitSummaryAncova = (result: AncovaResult) =>
+  `Residual SE ${fixed(result.sigma)} on ${result.residual_df} df; -2 log-likelihood ${result.neg2_loglik.toFixed(4)}`;
+
+const fixed = (value: number, digits = 4) => value.toFixed(digits);
+const pValue = (p: number) => (p < 0.0001 ? '<0.0001' : p.toFixed(4));
+
+/** Right-aligned columns (the first left-aligned), two spaces apart. */
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j].length)));
+  const format = (row: string[]) => row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  ').trimEnd();
+  return [format(header), ...rows.map(format)];
+}
