@@ -212,7 +212,8 @@ export class MmrmLikelihood {
       u[i] = s;
     }
     const centre = this.packSymmetric((i, j) => (i < p && j < p ? u[i] * u[j] : 0));
-    return this.model.innerProductGradient(evaluation.theta, this.weightedPairForms(evaluation, centre, false));
+    const minusWuw = this.weightedPairForms(evaluation, centre, false);
+    return this.model.innerProductGradient(evaluation.theta, minusWuw.map((v) => -v));
   }
 
   /**

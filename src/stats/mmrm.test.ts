@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { fisherFUpper, studentTTwoSided } from './distributions.ts';
 import { StatsError } from './errors.ts';
+import { quadraticForm, spdInverse } from './linalg.ts';
 import { covarianceStructures, fitMmrm } from './mmrm.ts';
 import type { CovarianceStructure, MmrmInput } from './mmrm.ts';
 
@@ -128,6 +130,61 @@ describe('fitMmrm reproduces R mmrm (reference.json)', () => {
       }
     });
   }
+});
+
+describe('fitMmrm reproduces SAS PROC MIXED (as quoted in mmrm\'s tests)', () => {
+  it('FEV1 ~ RACE + SEX + ARMCD*AVISIT, unstructured, REML', () => {
+    const entry = reference.find((e) => e.name === 'fev-us-reml')!;
+    const { input, contrastRow } = referenceDesign({ ...entry.command, baseline: undefined });
+    const fit = fitMmrm(input);
+    // SAS stops 6e-6 above the optimum found here.
+    expect(Math.abs(fit.neg2LogLik - 3386.44987722)).toBeLessThan(1e-4);
+    const visit4 = fit.estimate(contrastRow('TRT', 'VIS4'));
+    // SAS prints four decimals.
+    expect(Math.abs(visit4.estimate - 4.3985)).toBeLessThan(1e-4);
+    expect(Math.abs(visit4.se - 1.6805)).toBeLessThan(1e-4);
+    expect(Math.round(visit4.df)).toBe(133);
+  });
+});
+
+describe('fTest', () => {
+  const entry = reference.find((e) => e.name === 'fev-us-reml')!;
+  const { input, contrastRow } = referenceDesign(entry.command);
+  const fit = fitMmrm(input);
+  const rows = ['VIS1', 'VIS2', 'VIS3', 'VIS4'].map((v) => contrastRow('TRT', v));
+
+  it('with one row is the squared t test', () => {
+    const single = fit.estimate(rows[3]);
+    const test = fit.fTest([rows[3]]);
+    expect(test.f).toBeCloseTo((single.estimate / single.se) ** 2, 10);
+    expect(test.numDf).toBe(1);
+    expect(test.denDf).toBeCloseTo(single.df, 8);
+    expect(test.p).toBeCloseTo(studentTTwoSided(single.estimate / single.se, single.df), 12);
+  });
+
+  it('with several rows is the Wald statistic over their rank, denominator df within the rows\' range', () => {
+    const test = fit.fTest(rows);
+    const m = rows.length;
+    const lcl = new Float64Array(m * m);
+    const lb = rows.map((l) => l.reduce((s, v, j) => s + v * fit.beta[j], 0));
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) lcl[i * m + j] = quadraticForm(fit.covBeta, input.p, rows[i], rows[j]);
+    const wald = quadraticForm(spdInverse(lcl, m)!, m, lb, lb);
+    expect(test.numDf).toBe(4);
+    expect(test.f).toBeCloseTo(wald / 4, 8);
+    const dfs = rows.map((l) => fit.estimate(l).df);
+    expect(test.denDf).toBeGreaterThan(2);
+    expect(test.denDf).toBeLessThan(Math.max(...dfs) * 1.5);
+    expect(test.p).toBeCloseTo(fisherFUpper(test.f, 4, test.denDf), 14);
+  });
+
+  it('drops linearly dependent rows', () => {
+    const doubled = rows[3].map((v) => 2 * v);
+    const test = fit.fTest([rows[3], doubled]);
+    const single = fit.fTest([rows[3]]);
+    expect(test.numDf).toBe(1);
+    expect(test.f).toBeCloseTo(single.f, 8);
+    expect(test.denDf).toBeCloseTo(single.denDf, 6);
+  });
 });
 
 describe('fitMmrm invariances', () => {
