@@ -152,7 +152,6 @@ export function analyzeMmrm(table: Table, options: MmrmOptions): MmrmResult {
     if (index === undefined) subjectIndex.set(id, (index = subjectIndex.size));
     return index;
   });
-  if (subjectIndex.size < 2) throw badData(`--subject: ${subjectIndex.size} subject with outcome data; an MMRM needs several`);
   const fit = fitMmrm({
     X: design.X,
     p: design.p,

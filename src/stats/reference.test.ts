@@ -1,0 +1,125 @@
+/**
+ * Accuracy against R (../shared/reference): every entry of reference.json through the library and
+ * through the command. Tolerances are the issue's: MMRM estimates and CI bounds within 1e-4 SEs,
+ * SEs 1e-4 relative, df 1e-3 relative, p 1e-4 absolute, -2 log-likelihood at most 1e-4 above R's,
+ * covariance 1e-3 relative; ANCOVA everything within 1e-9 (relative to the value when above 1).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { analyzeAncova, analyzeMmrm } from './analysis.ts';
+import type { AnalysisResult, AncovaOptions, MmrmOptions } from './analysis.ts';
+import { commandArguments, libraryOptions, readReferenceTable, referenceDirectory, runAnalyze } from './testing.ts';
+import type { ReferenceCommand } from './testing.ts';
+
+interface ReferenceInterval {
+  visit?: string;
+  estimate: number;
+  se: number;
+  df: number;
+  lower: number;
+  upper: number;
+  p?: number;
+}
+
+interface ReferenceEntry {
+  name: string;
+  command: ReferenceCommand;
+  n?: number;
+  n_subjects?: number;
+  n_obs?: number;
+  sigma?: number;
+  residual_df?: number;
+  neg2_loglik?: number;
+  covariance?: number[][];
+  contrasts: (ReferenceInterval & { contrast: string })[];
+  lsmeans: (ReferenceInterval & { arm: string })[];
+}
+
+const entries = JSON.parse(readFileSync(new URL('reference.json', referenceDirectory), 'utf8')) as ReferenceEntry[];
+
+function analyse(entry: ReferenceEntry): AnalysisResult {
+  const table = readReferenceTable(entry.command.data);
+  const options = libraryOptions(entry.command);
+  return entry.command.kind === 'ancova' ? analyzeAncova(table, options as AncovaOptions) : analyzeMmrm(table, options as MmrmOptions);
+}
+
+/** Every departure from R beyond the tolerances, as readable lines (empty when all agree). */
+function departures(entry: ReferenceEntry, result: AnalysisResult): string[] {
+  const out: string[] = [];
+  const exact = entry.command.kind === 'ancova';
+  const near = (what: string, ours: number | undefined, theirs: number, tolerance: number, scale: number) => {
+    if (ours === undefined || !(Math.abs(ours - theirs) <= tolerance * scale)) out.push(`${what}: ${ours} vs R ${theirs}`);
+  };
+  const exactly = (what: string, ours: number | undefined, theirs: number) => near(what, ours, theirs, 1e-9, Math.max(1, Math.abs(theirs)));
+  const compare = (what: string, ours: Partial<ReferenceInterval> | undefined, theirs: ReferenceInterval) => {
+    for (const field of ['estimate', 'lower', 'upper'] as const) {
+      if (exact) exactly(`${what} ${field}`, ours?.[field], theirs[field]);
+      else near(`${what} ${field}`, ours?.[field], theirs[field], 1e-4, theirs.se);
+    }
+    if (exact) exactly(`${what} se`, ours?.se, theirs.se);
+    else near(`${what} se`, ours?.se, theirs.se, 1e-4, theirs.se);
+    if (exact) exactly(`${what} df`, ours?.df, theirs.df);
+    else near(`${what} df`, ours?.df, theirs.df, 1e-3, theirs.df);
+    if (theirs.p !== undefined) {
+      if (exact) exactly(`${what} p`, ours?.p, theirs.p);
+      else near(`${what} p`, ours?.p, theirs.p, 1e-4, 1);
+    }
+  };
+  const visitOf = (row: object) => ('visit' in row ? row.visit : undefined);
+  for (const theirs of entry.contrasts) {
+    const ours = (result.contrasts as (ReferenceInterval & { contrast: string })[]).find((c) => c.contrast === theirs.contrast && visitOf(c) === theirs.visit);
+    compare(`contrast ${theirs.contrast} ${theirs.visit ?? ''}`, ours, theirs);
+  }
+  for (const theirs of entry.lsmeans) {
+    const ours = (result.lsmeans as (ReferenceInterval & { arm: string })[]).find((m) => m.arm === theirs.arm && visitOf(m) === theirs.visit);
+    compare(`lsmean ${theirs.arm} ${theirs.visit ?? ''}`, ours, theirs);
+  }
+  if (result.contrasts.length !== entry.contrasts.length) out.push(`${result.contrasts.length} contrasts, R has ${entry.contrasts.length}`);
+  if (result.lsmeans.length !== entry.lsmeans.length) out.push(`${result.lsmeans.length} LS means, R has ${entry.lsmeans.length}`);
+  if (result.kind === 'ancova') {
+    if (result.n_obs !== entry.n) out.push(`n ${result.n_obs} vs R ${entry.n}`);
+    exactly('sigma', result.sigma, entry.sigma as number);
+    exactly('residual_df', result.residual_df, entry.residual_df as number);
+  } else {
+    if (result.n_subjects !== entry.n_subjects) out.push(`n_subjects ${result.n_subjects} vs R ${entry.n_subjects}`);
+    if (result.n_obs !== entry.n_obs) out.push(`n_obs ${result.n_obs} vs R ${entry.n_obs}`);
+    const rLogLik = entry.neg2_loglik as number;
+    if (!(result.neg2_loglik <= rLogLik + 1e-4)) out.push(`neg2_loglik ${result.neg2_loglik} is above R's ${rLogLik}`);
+    entry.covariance?.forEach((row, i) =>
+      row.forEach((theirs, j) => near(`covariance[${i}][${j}]`, result.covariance[i]?.[j], theirs, 1e-3, Math.abs(theirs))),
+    );
+  }
+  return out;
+}
+
+describe.each(entries.map((entry) => [entry.name, entry] as const))('%s agrees with R', (_name, entry) => {
+  it('through the library', () => {
+    expect(departures(entry, analyse(entry))).toEqual([]);
+  });
+
+  it('through the command (--json)', async () => {
+    const dataPath = fileURLToPath(new URL(entry.command.data, referenceDirectory));
+    const run = await runAnalyze([...commandArguments(entry.command, dataPath), '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as AnalysisResult;
+    expect(result.converged).toBe(true);
+    expect(departures(entry, result)).toEqual([]);
+  });
+});
+
+describe('the harness', () => {
+  it('notices a departure just beyond the tolerance', () => {
+    const ancova = entries.find((entry) => entry.command.kind === 'ancova') as ReferenceEntry;
+    const result = analyse(ancova);
+    result.contrasts[0].estimate += 2e-9 * Math.abs(result.contrasts[0].estimate);
+    expect(departures(ancova, result)).toHaveLength(1);
+    const mmrm = entries.find((entry) => entry.command.kind === 'mmrm') as ReferenceEntry;
+    const mmrmResult = analyse(mmrm);
+    if (mmrmResult.kind !== 'mmrm') throw new Error('expected an MMRM');
+    mmrmResult.neg2_loglik = (mmrm.neg2_loglik as number) + 2e-4;
+    mmrmResult.lsmeans[0].df *= 1.002;
+    expect(departures(mmrm, mmrmResult)).toHaveLength(2);
+  });
+});
