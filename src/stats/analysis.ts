@@ -227,6 +227,8 @@ const isMissing = (cell: string) => cell.trim() === '';
  * with an outcome but a missing baseline or covariate are left out and counted.
  */
 function analysedRows(table: Table, columns: Map<string, number>): AnalysedRows {
+  const ragged = table.rows.find((row) => row.cells.length !== table.header.length);
+  if (ragged) throw badData(`line ${ragged.line}: ${ragged.cells.length} fields, the header has ${table.header.length}`);
   const outcomeColumn = columns.get('--outcome') as number;
   const covariates = [...columns]
     .filter(([option]) => option === '--baseline' || option.startsWith('--covariates'))
@@ -252,9 +254,6 @@ function analysedRows(table: Table, columns: Map<string, number>): AnalysedRows 
   const list: TableRow[] = [];
   let missingCovariate = 0;
   for (const row of table.rows) {
-    if (row.cells.length !== table.header.length) {
-      throw badData(`line ${row.line}: ${row.cells.length} fields, the header has ${table.header.length}`);
-    }
     if (isMissing(row.cells[outcomeColumn])) continue;
     for (const [option, column] of structural) {
       if (isMissing(row.cells[column])) throw badData(`${option}: line ${row.line} has an outcome but no ${table.header[column]}`);
