@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listAccessLog, write } from '../audit/store.ts';
@@ -36,7 +37,7 @@ const credentials = z.strictObject({ username: z.string().min(1).max(100), passw
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, clock } = app.muster;
 
-  async function sessionReply(actor: Actor, accountId: number, reply: import('fastify').FastifyReply) {
+  async function sessionReply(actor: Actor, accountId: number, reply: FastifyReply) {
     const session = await write(db, actor, (w) => createSession(w, accountId), clock);
     reply.setCookie(SESSION_COOKIE, session.token, {
       httpOnly: true,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { roles } from '../auth/model.ts';
+import { roles, type Actor } from '../auth/model.ts';
 import { personScope, requirePersonInScope, unitScope } from '../auth/policy.ts';
 import { createAccount } from '../auth/store.ts';
 import { recordAccess, write } from '../audit/store.ts';
@@ -111,7 +111,7 @@ export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  async function visiblePerson(request: { actor: import('../auth/model.ts').Actor | undefined }, id: number) {
+  async function visiblePerson(request: { actor: Actor | undefined }, id: number) {
     const actor = actorOf(request);
     const person = await getPerson(db, id);
     requirePersonInScope(await personScope(db, actor), person);

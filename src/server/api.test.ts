@@ -3,10 +3,11 @@ import { systemActor } from '../auth/model.ts';
 import { createAccount } from '../auth/store.ts';
 import { write } from '../audit/store.ts';
 import { makePerson, makeUnit } from '../roster/testing.ts';
+import type { Db } from '../store/db.ts';
 import { describeEachDatabase } from '../store/testing.ts';
 import { makeWorld, startTestApp } from './testing.ts';
 
-const peopleCount = async (db: import('../store/db.ts').Db) => Number((await db.selectFrom('person').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const peopleCount = async (db: Db) => Number((await db.selectFrom('person').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 describeEachDatabase('API', (database) => {
   it('answers health with the database kind and version', async () => {

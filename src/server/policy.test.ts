@@ -1,10 +1,11 @@
 import { expect, it } from 'vitest';
 import { roles } from '../auth/model.ts';
 import { routePolicy, ruleFor } from '../auth/policy.ts';
+import type { Db } from '../store/db.ts';
 import { describeEachDatabase } from '../store/testing.ts';
 import { makeWorld, sessionFor, startTestApp } from './testing.ts';
 
-const auditLength = async (db: import('../store/db.ts').Db) => (await db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow()).seq;
+const auditLength = async (db: Db) => (await db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow()).seq;
 
 describeEachDatabase('every route with every role', (database) => {
   it('answers as the policy says, and a refused request writes nothing', async () => {
