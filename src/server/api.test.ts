@@ -69,6 +69,19 @@ describeEachDatabase('API', (database) => {
     expect((await client.request({ method: 'POST', url: '/api/auth/login', payload: { username: 'pti', password: 'correct horse battery' } })).statusCode).toBe(200);
   });
 
+  it('ends a session when it expires', async () => {
+    let now = new Date('2026-03-01T08:00:00Z');
+    const client = await startTestApp(database(), () => now);
+    const person = await makePerson(database().db, { roles: ['monitor'] });
+    await write(database().db, systemActor('test'), (w) => createAccount(w, { username: 'mon', password: 'monitor password', personId: person.id }));
+    const login = await client.request({ method: 'POST', url: '/api/auth/login', payload: { username: 'mon', password: 'monitor password' } });
+    const cookie = String(login.headers['set-cookie']).split(';')[0];
+    now = new Date('2026-03-01T19:59:00Z');
+    expect((await client.request({ method: 'GET', url: '/api/me', headers: { cookie } })).statusCode).toBe(200);
+    now = new Date('2026-03-01T20:00:01Z');
+    expect((await client.request({ method: 'GET', url: '/api/me', headers: { cookie } })).statusCode).toBe(401);
+  });
+
   it('issues API tokens shown once, accepts them as Bearer, and revokes them', async () => {
     const client = await startTestApp(database());
     const { sessions } = await makeWorld(database());
