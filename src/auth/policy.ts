@@ -46,6 +46,9 @@ export const routePolicy: Record<string, RouteRule> = {
 
   'GET /api/audit': only('admin'),
   'GET /api/audit/verify': only('admin'),
+
+  // Analyses are the statisticians' work and the investigators' decision; nothing is stored.
+  'POST /api/analysis': only('statistician', 'investigator'),
 };
 
 /** The API documentation pages (their assets are many routes) are public, like the document itself. */

@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { LoggerOptions } from 'pino';
+import { analysisRoutes } from '../analysis/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { authRoutes } from '../auth/routes.ts';
 import { rosterRoutes } from '../roster/routes.ts';
@@ -15,19 +16,22 @@ import { installErrorHandler } from './errors.ts';
 import { installGuard } from './guard.ts';
 import { healthRoutes } from './health.ts';
 import { version } from './version.ts';
+import { defaultWebRoot, hasWebBuild, serveWeb } from './web.ts';
 
 export interface AppOptions {
   database: DatabaseHandle;
   clock?: Clock;
   logger?: boolean | LoggerOptions;
   secureCookies?: boolean;
+  /** The built datapad (web/dist) to serve; served when present unless null. */
+  webRoot?: string | null;
 }
 
 /** The largest JSON body a route accepts unless it says otherwise (imports allow more). */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /** Every capability's routes, under /api. A new capability adds its plugin here. */
-const capabilities = [healthRoutes, authRoutes, rosterRoutes, auditRoutes];
+const capabilities = [healthRoutes, authRoutes, rosterRoutes, auditRoutes, analysisRoutes];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -66,5 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   for (const capability of capabilities) await app.register(capability, { prefix: '/api' });
+  const webRoot = options.webRoot === undefined ? defaultWebRoot : options.webRoot;
+  if (webRoot !== null && hasWebBuild(webRoot)) await serveWeb(app, webRoot);
   return app;
 }
