@@ -21,8 +21,6 @@ import type { CovarianceModel } from './mmrm-covariance.ts';
 import {
   cholesky,
   choleskyInto,
-  crossProduct,
-  crossProductVector,
   inverseFromCholesky,
   logDetFromCholesky,
   solveWithCholesky,
@@ -108,11 +106,12 @@ export class MmrmLikelihood {
     // Centring y on its OLS fit leaves the likelihood unchanged (beta shifts by the OLS estimate)
     // and keeps the sufficient statistics free of cancellation when the outcome's mean is large
     // against its spread.
-    this.olsBeta = olsEstimate(X, n, p, y);
+    const rows = sparseRows(X, n, p);
+    this.olsBeta = olsEstimate(rows, p, y);
     const residual = new Float64Array(n);
     for (let r = 0; r < n; r++) {
       let fitted = 0;
-      for (let j = 0; j < p; j++) fitted += X[r * p + j] * this.olsBeta[j];
+      for (let e = rows.start[r]; e < rows.start[r + 1]; e++) fitted += rows.value[e] * this.olsBeta[rows.index[e]];
       residual[r] = y[r] - fitted;
     }
 
@@ -122,7 +121,7 @@ export class MmrmLikelihood {
     this.packedSize = (q * (q + 1)) / 2;
     this.packedRowStart = new Int32Array(q);
     for (let r = 0; r < q; r++) this.packedRowStart[r] = r * q - (r * (r - 1)) / 2;
-    this.patterns = this.accumulatePatterns(X, residual, rowAt, subjectSlots);
+    this.patterns = this.accumulatePatterns(rows, residual, rowAt, subjectSlots);
     this.nSubjects = this.patterns.reduce((sum, pattern) => sum + pattern.nSubjects, 0);
   }
 
@@ -269,9 +268,10 @@ export class MmrmLikelihood {
     return out;
   }
 
-  private accumulatePatterns(X: Float64Array, y: Float64Array, rowAt: Int32Array, subjectSlots: number): Pattern[] {
+  /** Z_ab per pattern from the sparse design rows and the (centred) outcome, entry p of z. */
+  private accumulatePatterns(rows: SparseRows, y: Float64Array, rowAt: Int32Array, subjectSlots: number): Pattern[] {
     const { p, nVisits: t, packedSize, packedRowStart } = this;
-    const q = p + 1;
+    const { start, index, value } = rows;
     const patternOf = new Map<string, { visits: number[]; subjects: number[] }>();
     const observed: number[] = [];
     for (let s = 0; s < subjectSlots; s++) {
@@ -287,24 +287,6 @@ export class MmrmLikelihood {
       entry.subjects.push(s);
     }
 
-    // Non-zero entries of each row of [X y]: design rows are mostly zeros (dummies, interactions).
-    const n = y.length;
-    const nonZeroStart = new Int32Array(n + 1);
-    const nonZeroIndex: number[] = [];
-    const nonZeroValue: number[] = [];
-    for (let r = 0; r < n; r++) {
-      for (let j = 0; j < q; j++) {
-        const v = j < p ? X[r * p + j] : y[r];
-        if (v !== 0) {
-          nonZeroIndex.push(j);
-          nonZeroValue.push(v);
-        }
-      }
-      nonZeroStart[r + 1] = nonZeroIndex.length;
-    }
-    const index = Int32Array.from(nonZeroIndex);
-    const value = Float64Array.from(nonZeroValue);
-
     const patterns: Pattern[] = [];
     for (const { visits, subjects } of patternOf.values()) {
       const tk = visits.length;
@@ -316,17 +298,27 @@ export class MmrmLikelihood {
           for (let b = a; b < tk; b++) {
             const rb = rowAt[s * t + visits[b]];
             // Adds z_a z_b' + z_b z_a' (upper triangle): each product z_a[i] z_b[j] lands on
-            // (min, max); the diagonal receives it twice.
-            for (let ea = nonZeroStart[ra]; ea < nonZeroStart[ra + 1]; ea++) {
+            // (min, max); the diagonal receives it twice. The outcome (index p) comes last.
+            const ya = y[ra];
+            const yb = y[rb];
+            const yEntry = packedRowStart[p];
+            stats[offset + yEntry] += 2 * ya * yb;
+            for (let ea = start[ra]; ea < start[ra + 1]; ea++) {
               const i = index[ea];
               const vi = value[ea];
-              for (let eb = nonZeroStart[rb]; eb < nonZeroStart[rb + 1]; eb++) {
+              const rowI = offset + packedRowStart[i] - i;
+              stats[rowI + p] += vi * yb;
+              for (let eb = start[rb]; eb < start[rb + 1]; eb++) {
                 const j = index[eb];
                 const product = vi * value[eb];
-                if (i < j) stats[offset + packedRowStart[i] + j - i] += product;
+                if (i < j) stats[rowI + j] += product;
                 else if (i > j) stats[offset + packedRowStart[j] + i - j] += product;
-                else stats[offset + packedRowStart[i]] += 2 * product;
+                else stats[rowI + i] += 2 * product;
               }
+            }
+            for (let eb = start[rb]; eb < start[rb + 1]; eb++) {
+              const j = index[eb];
+              stats[offset + packedRowStart[j] - j + p] += ya * value[eb];
             }
             offset += packedSize;
           }
@@ -385,8 +377,46 @@ function pairwiseCovariance(
   return sums.map((sum, cell) => (pairCounts[cell] > 0 ? sum / pairCounts[cell] : 0));
 }
 
-function olsEstimate(X: Float64Array, n: number, p: number, y: Float64Array): Float64Array {
-  const factor = cholesky(crossProduct(X, n, p), p);
+/** Non-zero entries of each design row (compressed rows): design rows are mostly dummies and interactions. */
+interface SparseRows {
+  /** Row r's entries are start[r] .. start[r + 1] - 1. */
+  start: Int32Array;
+  index: Int32Array;
+  value: Float64Array;
+}
+
+function sparseRows(X: Float64Array, n: number, p: number): SparseRows {
+  let count = 0;
+  for (let e = 0; e < n * p; e++) if (X[e] !== 0) count++;
+  const start = new Int32Array(n + 1);
+  const index = new Int32Array(count);
+  const value = new Float64Array(count);
+  let k = 0;
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < p; j++) {
+      const v = X[r * p + j];
+      if (v !== 0) {
+        index[k] = j;
+        value[k++] = v;
+      }
+    }
+    start[r + 1] = k;
+  }
+  return { start, index, value };
+}
+
+function olsEstimate({ start, index, value }: SparseRows, p: number, y: Float64Array): Float64Array {
+  const xtx = new Float64Array(p * p);
+  const xty = new Float64Array(p);
+  for (let r = 0; r < y.length; r++) {
+    for (let ea = start[r]; ea < start[r + 1]; ea++) {
+      const i = index[ea];
+      const vi = value[ea];
+      xty[i] += vi * y[r];
+      for (let eb = start[r]; eb < start[r + 1]; eb++) xtx[i * p + index[eb]] += vi * value[eb];
+    }
+  }
+  const factor = cholesky(xtx, p);
   if (factor === null) throw badData('the design matrix does not have full column rank');
-  return solveWithCholesky(factor, p, crossProductVector(X, n, p, y));
+  return solveWithCholesky(factor, p, xty);
 }

@@ -1,0 +1,186 @@
+// `npm run bench -- mmrm [--runs N] [--no-r]`: times the whole process `muster analyze mmrm
+// --covariance us` on simulated trials (1,000 x 6, 3,000 x 6, 10,000 x 10 subjects x visits), with
+// peak memory, and, where R and nlme are installed, nlme::gls with the same model on the same file.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+
+interface Scenario {
+  subjects: number;
+  visits: number;
+}
+
+const scenarios: Scenario[] = [
+  { subjects: 1000, visits: 6 },
+  { subjects: 3000, visits: 6 },
+  { subjects: 10000, visits: 10 },
+];
+const GOAL_SECONDS = 0.7; // for 3,000 x 6, issue 3
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
+const withR = !args.includes('--no-r');
+const outDir = new URL('./out/', import.meta.url);
+const root = new URL('../', import.meta.url);
+
+/** mulberry32: a small seeded generator, so every run times the same data. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A two-arm trial with 5 strata and a numeric baseline; residuals with a heterogeneous AR(1)-like
+ * covariance; about 10% of subjects drop out for good at a random visit after the first
+ * (their later outcomes are empty cells).
+ */
+function simulateTrial({ subjects, visits }: Scenario, seed: number): string {
+  const random = seededRandom(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const sd = Array.from({ length: visits }, (_, v) => 4 * (1 + 0.1 * v));
+  // Cholesky factor of sd_a sd_b 0.6^|a-b|.
+  const factor: number[][] = Array.from({ length: visits }, () => new Array<number>(visits).fill(0));
+  for (let a = 0; a < visits; a++) {
+    for (let b = 0; b <= a; b++) {
+      let s = sd[a] * sd[b] * 0.6 ** (a - b);
+      for (let k = 0; k < b; k++) s -= factor[a][k] * factor[b][k];
+      factor[a][b] = a === b ? Math.sqrt(s) : s / factor[b][b];
+    }
+  }
+  const lines = ['subject,visit,arm,stratum,baseline,outcome'];
+  const noise = new Array<number>(visits);
+  for (let s = 0; s < subjects; s++) {
+    const arm = random() < 0.5 ? 'placebo' : 'protein';
+    const stratum = 1 + Math.floor(random() * 5);
+    const baseline = 50 + 8 * normal();
+    const dropoutVisit = random() < 0.1 ? 1 + Math.floor(random() * (visits - 1)) : visits;
+    const z = Array.from({ length: visits }, normal);
+    for (let a = 0; a < visits; a++) {
+      noise[a] = 0;
+      for (let k = 0; k <= a; k++) noise[a] += factor[a][k] * z[k];
+    }
+    for (let v = 0; v < visits; v++) {
+      const mean = 10 + 0.8 * baseline + 1.5 * v + (arm === 'protein' ? 0.4 * v : 0) + 0.7 * stratum;
+      const outcome = v < dropoutVisit ? (mean + noise[v]).toFixed(4) : '';
+      lines.push(`S${s + 1},V${v + 1},${arm},ST${stratum},${baseline.toFixed(3)},${outcome}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+interface Measurement {
+  seconds: number;
+  peakMegabytes: number | null;
+  stdout: string;
+}
+
+const hasTimeV = existsSync('/usr/bin/time');
+
+/** Runs a command as a child process; peak resident memory from GNU time -v where available. */
+function measure(command: string, commandArgs: string[]): Measurement {
+  const [file, fileArgs] = hasTimeV ? ['/usr/bin/time', ['-v', command, ...commandArgs]] : [command, commandArgs];
+  const started = performance.now();
+  const result = spawnSync(file, fileArgs, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) {
+    throw new Error(`${command} ${commandArgs.join(' ')} exited with ${result.status}:\n${result.stderr}`);
+  }
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
+  return { seconds, peakMegabytes: rss ? Number(rss[1]) / 1024 : null, stdout: result.stdout };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function hasRWithNlme(): boolean {
+  const probe = spawnSync('Rscript', ['-e', 'library(nlme)'], { encoding: 'utf8' });
+  return probe.status === 0;
+}
+
+/** nlme::gls with the same mean model, unstructured covariance (corSymm + varIdent by visit), REML. */
+const glsScript = `
+args <- commandArgs(trailingOnly = TRUE)
+suppressMessages(library(nlme))
+d <- read.csv(args[1], stringsAsFactors = TRUE)
+d <- d[!is.na(d$outcome), ]
+d$visit <- factor(d$visit, levels = paste0("V", seq_len(as.integer(args[2]))))
+d$arm <- relevel(factor(d$arm), ref = "placebo")
+d$visit_index <- as.integer(d$visit)
+started <- proc.time()[["elapsed"]]
+fit <- gls(outcome ~ baseline + baseline:visit + arm + visit + arm:visit + stratum, data = d,
+           correlation = corSymm(form = ~ visit_index | subject), weights = varIdent(form = ~ 1 | visit),
+           method = "REML")
+cat(sprintf("%.6f %.6f\\n", proc.time()[["elapsed"]] - started, -2 * as.numeric(logLik(fit))))
+`;
+
+function main(): void {
+  mkdirSync(outDir, { recursive: true });
+  console.log('building (npm run build) ...');
+  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  const rAvailable = withR && hasRWithNlme();
+  const glsFile = new URL('gls.R', outDir);
+  if (rAvailable) writeFileSync(glsFile, glsScript);
+  console.log(rAvailable ? 'R with nlme found: timing nlme::gls too' : 'R with nlme not available (or --no-r): muster only');
+
+  const rows: { scenario: Scenario; seconds: number; peak: number | null; neg2: number; gls?: { process: number; fit: number; neg2: number } }[] = [];
+  for (const scenario of scenarios) {
+    const file = new URL(`trial-${scenario.subjects}x${scenario.visits}.csv`, outDir);
+    writeFileSync(file, simulateTrial(scenario, scenario.subjects * 31 + scenario.visits));
+    const commandArgs = [
+      'bin/muster.js', 'analyze', 'mmrm', '--data', file.pathname, '--subject', 'subject', '--visit', 'visit',
+      '--outcome', 'outcome', '--arm', 'arm', '--control', 'placebo', '--baseline', 'baseline',
+      '--covariates', 'stratum', '--covariance', 'us', '--json',
+    ];
+    const measurements = Array.from({ length: runs }, () => measure(process.execPath, commandArgs));
+    const result = JSON.parse(measurements[0].stdout) as { neg2_loglik: number; converged: boolean; iterations: number };
+    const peaks = measurements.map((m) => m.peakMegabytes).filter((m): m is number => m !== null);
+    const row: (typeof rows)[number] = {
+      scenario,
+      seconds: median(measurements.map((m) => m.seconds)),
+      peak: peaks.length > 0 ? Math.max(...peaks) : null,
+      neg2: result.neg2_loglik,
+    };
+    console.log(
+      `muster  ${scenario.subjects} x ${scenario.visits}: ${row.seconds.toFixed(3)} s (median of ${runs}), ` +
+        `peak ${row.peak === null ? '?' : row.peak.toFixed(0)} MB, -2 res log lik ${result.neg2_loglik.toFixed(6)}, ` +
+        `${result.iterations} iterations`,
+    );
+    if (rAvailable) {
+      const gls = measure('Rscript', [glsFile.pathname, file.pathname, String(scenario.visits)]);
+      const [fitSeconds, neg2] = gls.stdout.trim().split(/\s+/).map(Number);
+      row.gls = { process: gls.seconds, fit: fitSeconds, neg2 };
+      console.log(
+        `nlme::gls ${scenario.subjects} x ${scenario.visits}: ${gls.seconds.toFixed(3)} s whole process, ` +
+          `${fitSeconds.toFixed(3)} s fit alone, -2 res log lik ${neg2.toFixed(6)}; ` +
+          `ratio gls process / muster process ${(gls.seconds / row.seconds).toFixed(1)}x`,
+      );
+    }
+    rows.push(row);
+  }
+
+  console.log('\nsummary');
+  const [small, goal] = rows;
+  for (const row of rows) {
+    const { subjects, visits } = row.scenario;
+    const perThousand = (row.seconds / subjects) * 1000;
+    console.log(
+      `  ${`${subjects} x ${visits}`.padEnd(10)} ${row.seconds.toFixed(3)} s  ${perThousand.toFixed(3)} s per 1,000 subjects  ` +
+        `peak ${row.peak === null ? '?' : `${row.peak.toFixed(0)} MB`}` +
+        (row.gls ? `  nlme::gls ${row.gls.process.toFixed(2)} s (${(row.gls.process / row.seconds).toFixed(1)}x)` : ''),
+    );
+  }
+  console.log(
+    `  growth 1,000 -> 3,000 subjects (6 visits): x${(goal.seconds / small.seconds).toFixed(2)} time for x3 subjects`,
+  );
+  console.log(
+    `  goal: 3,000 x 6 under ${GOAL_SECONDS} s: ${goal.seconds < GOAL_SECONDS ? 'met' : 'NOT met'} (${goal.seconds.toFixed(3)} s); ` +
+      `peak memory under 500 MB: ${rows.every((r) => r.peak === null || r.peak < 500) ? 'met' : 'NOT met'}`,
+  );
+}
+
+main();
