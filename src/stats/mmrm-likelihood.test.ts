@@ -75,20 +75,23 @@ function directObjective(sigma: Float64Array, reml: boolean): number {
 
 describe('MmrmLikelihood', () => {
   for (const method of ['reml', 'ml'] as const) {
-    it(`${method}: the objective equals the subject-by-subject likelihood`, () => {
-      const model = covarianceModel('us', 3);
-      const likelihood = new MmrmLikelihood(data, model, method);
-      const theta = thetaFor(model.nTheta);
-      const evaluation = likelihood.evaluate(theta)!;
-      expect(evaluation.value).toBeCloseTo(directObjective(model.covariance(theta), method === 'reml'), 9);
-    });
+    for (const pooling of ['always', 'never'] as const) {
+      it(`${method}, pooling ${pooling}: the objective equals the subject-by-subject likelihood`, () => {
+        const model = covarianceModel('us', 3);
+        const likelihood = new MmrmLikelihood(data, model, method, pooling);
+        expect(likelihood.patterns.every((pattern) => pattern.kind === (pooling === 'always' ? 'pooled' : 'subjects'))).toBe(true);
+        const theta = thetaFor(model.nTheta);
+        const evaluation = likelihood.evaluate(theta)!;
+        expect(evaluation.value).toBeCloseTo(directObjective(model.covariance(theta), method === 'reml'), 9);
+      });
+    }
   }
 
   for (const structure of covarianceStructures) {
-    for (const method of ['reml', 'ml'] as const) {
-      it(`${structure} ${method}: analytic gradients match central differences`, () => {
+    for (const [method, pooling] of [['reml', 'always'], ['reml', 'never'], ['ml', 'always'], ['ml', 'never']] as const) {
+      it(`${structure} ${method}, pooling ${pooling}: analytic gradients match central differences`, () => {
         const model = covarianceModel(structure, 3);
-        const likelihood = new MmrmLikelihood(data, model, method);
+        const likelihood = new MmrmLikelihood(data, model, method, pooling);
         const theta = thetaFor(model.nTheta);
         const evaluation = likelihood.evaluate(theta)!;
         const gradient = likelihood.gradient(evaluation);

@@ -35,13 +35,29 @@ export interface MmrmData {
   nVisits: number;
 }
 
-interface Pattern {
+/**
+ * Subjects sharing one set of observed visits. A pattern with enough subjects keeps the pooled
+ * pair statistics Z_ab; one with few keeps its subjects' rows z_ia instead, which is then both
+ * smaller and cheaper per evaluation (e.g. the rare intermittent-missingness patterns).
+ */
+type Pattern = {
   /** Visits observed, increasing. */
   visits: Int32Array;
   nSubjects: number;
-  /** Z_ab for a <= b (pattern-local indices, pair order (0,0),(0,1)..(0,t-1),(1,1)..), each packed. */
-  pairStatistics: Float64Array;
-}
+} & (
+  | {
+      kind: 'pooled';
+      /** Z_ab for a <= b (pattern-local indices, pair order (0,0),(0,1)..(0,t-1),(1,1)..), each packed. */
+      pairStatistics: Float64Array;
+    }
+  | {
+      kind: 'subjects';
+      /** z_ia for each subject i and visit a, nSubjects x t_k x (p+1). */
+      rows: Float64Array;
+    }
+);
+
+export type Pooling = 'auto' | 'always' | 'never';
 
 /** Everything that follows from one theta; `null` from `evaluate` when Sigma(theta) is not positive definite. */
 export interface Evaluation {
@@ -78,6 +94,8 @@ export class MmrmLikelihood {
     data: MmrmData,
     readonly model: CovarianceModel,
     method: 'reml' | 'ml',
+    /** How patterns keep their data (see Pattern); 'auto' picks the cheaper per pattern. */
+    pooling: Pooling = 'auto',
   ) {
     const { X, p, y, subject, visit, nVisits } = data;
     const n = y.length;
@@ -121,7 +139,7 @@ export class MmrmLikelihood {
     this.packedSize = (q * (q + 1)) / 2;
     this.packedRowStart = new Int32Array(q);
     for (let r = 0; r < q; r++) this.packedRowStart[r] = r * q - (r * (r - 1)) / 2;
-    this.patterns = this.accumulatePatterns(rows, residual, rowAt, subjectSlots);
+    this.patterns = this.accumulatePatterns(rows, residual, rowAt, subjectSlots, pooling);
     this.nSubjects = this.patterns.reduce((sum, pattern) => sum + pattern.nSubjects, 0);
   }
 
@@ -146,15 +164,8 @@ export class MmrmLikelihood {
       logDetSum += pattern.nSubjects * logDetFromCholesky(factor, tk);
       const w = inverseFromCholesky(factor, tk);
       weights.push(w);
-      const stats = pattern.pairStatistics;
-      let offset = 0;
-      for (let a = 0; a < tk; a++) {
-        for (let b = a; b < tk; b++) {
-          const omega = a === b ? 0.5 * w[a * tk + a] : w[a * tk + b];
-          for (let e = 0; e < packedSize; e++) combined[e] += omega * stats[offset + e];
-          offset += packedSize;
-        }
-      }
+      if (pattern.kind === 'pooled') this.addPooled(pattern.pairStatistics, w, tk, combined);
+      else this.addSubjects(pattern.rows, pattern.nSubjects, w, tk, combined);
     }
 
     const xtwx = new Float64Array(p * p);
@@ -179,6 +190,44 @@ export class MmrmLikelihood {
     return { theta, value, sigma, weights, betaCentred, covBeta: inverseFromCholesky(xtwxFactor, p) };
   }
 
+  /** combined += sum_{a<=b} omega_ab Z_ab, omega_ab = W_ab (a < b), W_aa / 2. */
+  private addPooled(stats: Float64Array, w: Float64Array, tk: number, combined: Float64Array): void {
+    const { packedSize } = this;
+    let offset = 0;
+    for (let a = 0; a < tk; a++) {
+      for (let b = a; b < tk; b++) {
+        const omega = a === b ? 0.5 * w[a * tk + a] : w[a * tk + b];
+        for (let e = 0; e < packedSize; e++) combined[e] += omega * stats[offset + e];
+        offset += packedSize;
+      }
+    }
+  }
+
+  /** combined += sum_i Z_i' W Z_i (upper triangle, packed), the same sum subject by subject. */
+  private addSubjects(rows: Float64Array, nSubjects: number, w: Float64Array, tk: number, combined: Float64Array): void {
+    const q = this.p + 1;
+    const { packedRowStart } = this;
+    const wz = new Float64Array(tk * q);
+    for (let i = 0; i < nSubjects; i++) {
+      const base = i * tk * q;
+      wz.fill(0);
+      for (let a = 0; a < tk; a++) {
+        for (let b = 0; b < tk; b++) {
+          const wab = w[a * tk + b];
+          for (let c = 0; c < q; c++) wz[a * q + c] += wab * rows[base + b * q + c];
+        }
+      }
+      for (let a = 0; a < tk; a++) {
+        for (let r = 0; r < q; r++) {
+          const zr = rows[base + a * q + r];
+          if (zr === 0) continue;
+          const start = packedRowStart[r] - r;
+          for (let c = r; c < q; c++) combined[start + c] += zr * wz[a * q + c];
+        }
+      }
+    }
+  }
+
   /** beta on the original outcome scale. */
   beta(evaluation: Evaluation): Float64Array {
     return evaluation.betaCentred.map((b, j) => b + this.olsBeta[j]);
@@ -188,8 +237,8 @@ export class MmrmLikelihood {
   gradient(evaluation: Evaluation): Float64Array {
     const { p } = this;
     const { betaCentred: beta, covBeta } = evaluation;
-    // [C + b b', -b; -b', 1] packed, off-diagonal entries doubled so that <Z, .> is a plain dot product.
-    const centre = this.packSymmetric((i, j) => {
+    // [C + b b', -b; -b', 1]
+    const centre = this.symmetricCentre((i, j) => {
       if (i === p && j === p) return 1;
       if (j === p) return -beta[i];
       return (this.reml ? covBeta[i * p + j] : 0) + beta[i] * beta[j];
@@ -210,34 +259,28 @@ export class MmrmLikelihood {
       for (let j = 0; j < p; j++) s += evaluation.covBeta[i * p + j] * l[j];
       u[i] = s;
     }
-    const centre = this.packSymmetric((i, j) => (i < p && j < p ? u[i] * u[j] : 0));
+    const centre = this.symmetricCentre((i, j) => (i < p && j < p ? u[i] * u[j] : 0));
     const minusWuw = this.weightedPairForms(evaluation, centre, false);
     return this.model.innerProductGradient(evaluation.theta, minusWuw.map((v) => -v));
   }
 
   /**
-   * sum over patterns of embed(c * n_k W - W F W) with F_ab = 1/2 <Z_ab, centre>; c = 1 for the
-   * likelihood gradient, 0 for the contrast-variance gradient.
+   * sum over patterns of embed(c * n_k W - W F W) with F_ab = 1/2 <Z_ab, centre> = sum_i z_ia' centre z_ib;
+   * c = 1 for the likelihood gradient, 0 for the contrast-variance gradient.
    */
   private weightedPairForms(evaluation: Evaluation, centre: Float64Array, withDeterminantTerm: boolean): Float64Array {
     const t = this.nVisits;
-    const { packedSize } = this;
+    const q = this.p + 1;
+    const packedCentre = this.packDoubled(centre);
     const out = new Float64Array(t * t);
     this.patterns.forEach((pattern, k) => {
-      const { visits, pairStatistics: stats } = pattern;
+      const { visits } = pattern;
       const tk = visits.length;
       const w = evaluation.weights[k];
-      const f = new Float64Array(tk * tk);
-      let offset = 0;
-      for (let a = 0; a < tk; a++) {
-        for (let b = a; b < tk; b++) {
-          let s = 0;
-          for (let e = 0; e < packedSize; e++) s += stats[offset + e] * centre[e];
-          f[a * tk + b] = 0.5 * s;
-          f[b * tk + a] = 0.5 * s;
-          offset += packedSize;
-        }
-      }
+      const f =
+        pattern.kind === 'pooled'
+          ? this.pooledPairForms(pattern.pairStatistics, tk, packedCentre)
+          : subjectPairForms(pattern.rows, pattern.nSubjects, tk, q, centre);
       // W F W
       const wf = new Float64Array(tk * tk);
       for (let a = 0; a < tk; a++) {
@@ -258,18 +301,55 @@ export class MmrmLikelihood {
     return out;
   }
 
-  /** A symmetric (p+1) x (p+1) matrix packed like the pair statistics, off-diagonal entries doubled. */
-  private packSymmetric(entry: (i: number, j: number) => number): Float64Array {
+  /** F_ab = 1/2 <Z_ab, centre> from pooled statistics; the packed centre has its off-diagonal doubled. */
+  private pooledPairForms(stats: Float64Array, tk: number, packedCentre: Float64Array): Float64Array {
+    const { packedSize } = this;
+    const f = new Float64Array(tk * tk);
+    let offset = 0;
+    for (let a = 0; a < tk; a++) {
+      for (let b = a; b < tk; b++) {
+        let s = 0;
+        for (let e = 0; e < packedSize; e++) s += stats[offset + e] * packedCentre[e];
+        f[a * tk + b] = 0.5 * s;
+        f[b * tk + a] = 0.5 * s;
+        offset += packedSize;
+      }
+    }
+    return f;
+  }
+
+  /** A symmetric (p+1) x (p+1) matrix from its entries (i <= j). */
+  private symmetricCentre(entry: (i: number, j: number) => number): Float64Array {
+    const q = this.p + 1;
+    const out = new Float64Array(q * q);
+    for (let i = 0; i < q; i++) {
+      for (let j = i; j < q; j++) {
+        const v = entry(i, j);
+        out[i * q + j] = v;
+        out[j * q + i] = v;
+      }
+    }
+    return out;
+  }
+
+  /** Packed like the pair statistics, off-diagonal entries doubled so that <Z, .> is a plain dot product. */
+  private packDoubled(symmetric: Float64Array): Float64Array {
     const q = this.p + 1;
     const out = new Float64Array(this.packedSize);
     for (let i = 0; i < q; i++) {
-      for (let j = i; j < q; j++) out[this.packedRowStart[i] + j - i] = (i === j ? 1 : 2) * entry(i, j);
+      for (let j = i; j < q; j++) out[this.packedRowStart[i] + j - i] = (i === j ? 1 : 2) * symmetric[i * q + j];
     }
     return out;
   }
 
   /** Z_ab per pattern from the sparse design rows and the (centred) outcome, entry p of z. */
-  private accumulatePatterns(rows: SparseRows, y: Float64Array, rowAt: Int32Array, subjectSlots: number): Pattern[] {
+  private accumulatePatterns(
+    rows: SparseRows,
+    y: Float64Array,
+    rowAt: Int32Array,
+    subjectSlots: number,
+    pooling: Pooling,
+  ): Pattern[] {
     const { p, nVisits: t, packedSize, packedRowStart } = this;
     const { start, index, value } = rows;
     const patternOf = new Map<string, { visits: number[]; subjects: number[] }>();
@@ -288,8 +368,26 @@ export class MmrmLikelihood {
     }
 
     const patterns: Pattern[] = [];
+    const q = p + 1;
     for (const { visits, subjects } of patternOf.values()) {
       const tk = visits.length;
+      const pairs = (tk * (tk + 1)) / 2;
+      // Work per evaluation: pooled ~ 2 pairs (p+1)^2 / 2; subject by subject ~ n (2 t^2 q + 1.5 t q^2).
+      const pooledCost = pairs * packedSize * 2;
+      const subjectsCost = subjects.length * (2 * tk * tk * q + 1.5 * tk * q * q);
+      if (pooling === 'never' || (pooling === 'auto' && subjectsCost < pooledCost)) {
+        const dense = new Float64Array(subjects.length * tk * q);
+        subjects.forEach((s, i) => {
+          for (let a = 0; a < tk; a++) {
+            const r = rowAt[s * t + visits[a]];
+            const base = (i * tk + a) * q;
+            for (let e = start[r]; e < start[r + 1]; e++) dense[base + index[e]] = value[e];
+            dense[base + p] = y[r];
+          }
+        });
+        patterns.push({ kind: 'subjects', visits: Int32Array.from(visits), nSubjects: subjects.length, rows: dense });
+        continue;
+      }
       const stats = new Float64Array(((tk * (tk + 1)) / 2) * packedSize);
       for (const s of subjects) {
         let offset = 0;
@@ -324,7 +422,7 @@ export class MmrmLikelihood {
           }
         }
       }
-      patterns.push({ visits: Int32Array.from(visits), nSubjects: subjects.length, pairStatistics: stats });
+      patterns.push({ kind: 'pooled', visits: Int32Array.from(visits), nSubjects: subjects.length, pairStatistics: stats });
     }
     return patterns;
   }
@@ -375,6 +473,32 @@ function pairwiseCovariance(
     }
   }
   return sums.map((sum, cell) => (pairCounts[cell] > 0 ? sum / pairCounts[cell] : 0));
+}
+
+/** F_ab = sum_i z_ia' centre z_ib over a pattern's subjects (rows: nSubjects x tk x q). */
+function subjectPairForms(rows: Float64Array, nSubjects: number, tk: number, q: number, centre: Float64Array): Float64Array {
+  const f = new Float64Array(tk * tk);
+  const zc = new Float64Array(tk * q);
+  for (let i = 0; i < nSubjects; i++) {
+    const base = i * tk * q;
+    zc.fill(0);
+    for (let a = 0; a < tk; a++) {
+      for (let r = 0; r < q; r++) {
+        const zr = rows[base + a * q + r];
+        if (zr === 0) continue;
+        for (let c = 0; c < q; c++) zc[a * q + c] += zr * centre[r * q + c];
+      }
+    }
+    for (let a = 0; a < tk; a++) {
+      for (let b = a; b < tk; b++) {
+        let s = 0;
+        for (let c = 0; c < q; c++) s += zc[a * q + c] * rows[base + b * q + c];
+        f[a * tk + b] += s;
+        if (b !== a) f[b * tk + a] += s;
+      }
+    }
+  }
+  return f;
 }
 
 /** Non-zero entries of each design row (compressed rows): design rows are mostly dummies and interactions. */
