@@ -3,7 +3,7 @@ import { systemActor } from '../auth/model.ts';
 import { write } from '../audit/store.ts';
 import { describeEachDatabase } from '../store/testing.ts';
 import { checkRosterRow, parseRoles } from './model.ts';
-import { chainOfCommand, getPerson, movePerson, setUnitStaff, unitHistory, unitsBelow, updatePerson } from './store.ts';
+import { chainOfCommand, getPerson, getUnit, movePerson, setUnitStaff, unitHistory, unitsBelow, updatePerson } from './store.ts';
 import { makePerson, makeUnit } from './testing.ts';
 
 it('parses roles and checks roster rows', () => {
@@ -39,6 +39,9 @@ describeEachDatabase('roster store', (database) => {
       ['commander', oc.id, 2],
     ]);
     expect((await unitsBelow(db, [platoon.id])).sort()).toEqual([platoon.id, section.id].sort());
+    // Strength counts participants in the unit and every unit below it.
+    expect((await getUnit(db, company.id)).strength).toBe(1);
+    expect((await getUnit(db, section.id)).strength).toBe(1);
   });
 
   it('keeps unit history with effective dates when a person moves', async () => {

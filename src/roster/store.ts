@@ -44,6 +44,7 @@ export interface UnitView {
   timeZone: string;
   commander: { id: number; designation: string; name: string; rank: string } | null;
   trainers: { id: number; designation: string; name: string; rank: string }[];
+  /** Participants in this unit and every unit below it. */
   strength: number;
 }
 
@@ -121,14 +122,7 @@ export async function listUnits(db: Db, onlyIds?: readonly number[]): Promise<Un
     commanderIds.length
       ? db.selectFrom('person').select(['id', 'designation', 'name', 'rank']).where('id', 'in', commanderIds).execute()
       : Promise.resolve([]),
-    db
-      .selectFrom('person_unit')
-      .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person_unit.person_id').on('person_role.role', '=', 'participant'))
-      .select(['person_unit.unit_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('person_unit.effective_to', 'is', null)
-      .where('person_unit.unit_id', 'in', ids)
-      .groupBy('person_unit.unit_id')
-      .execute(),
+    participantsPerUnit(db),
   ]);
   return units.map((u) => ({
     id: u.id,
@@ -138,8 +132,28 @@ export async function listUnits(db: Db, onlyIds?: readonly number[]): Promise<Un
     timeZone: u.time_zone,
     commander: commanders.find((c) => c.id === u.commander_person_id) ?? null,
     trainers: trainers.filter((t) => t.unit_id === u.id).map(({ unit_id: _u, ...t }) => t),
-    strength: Number(strength.find((s) => s.unit_id === u.id)?.n ?? 0),
+    strength: strength.get(u.id) ?? 0,
   }));
+}
+
+/** Participants in each unit and all units below it: a unit's strength. */
+async function participantsPerUnit(db: Db): Promise<Map<number, number>> {
+  const [direct, tree] = await Promise.all([
+    db
+      .selectFrom('person_unit')
+      .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person_unit.person_id').on('person_role.role', '=', 'participant'))
+      .select(['person_unit.unit_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('person_unit.effective_to', 'is', null)
+      .groupBy('person_unit.unit_id')
+      .execute(),
+    db.selectFrom('unit').select(['id', 'parent_id']).execute(),
+  ]);
+  const parentOf = new Map(tree.map((u) => [u.id, u.parent_id]));
+  const totals = new Map<number, number>();
+  for (const { unit_id, n } of direct) {
+    for (let unit: number | null | undefined = unit_id; unit != null; unit = parentOf.get(unit)) totals.set(unit, (totals.get(unit) ?? 0) + Number(n));
+  }
+  return totals;
 }
 
 export async function getUnit(db: Db, id: number): Promise<UnitView> {
@@ -323,6 +337,22 @@ export async function getPerson(db: Db, id: number): Promise<PersonView> {
   const [person] = await listPeople(db, { ids: [id] });
   if (!person) throw notFound(`person ${id}`);
   return person;
+}
+
+/** The IANA zone of each person's current unit; people without a unit get UTC. */
+export async function timeZonesOf(db: Db, personIds: readonly number[]): Promise<Map<number, string>> {
+  const zones = new Map<number, string>(personIds.map((id) => [id, 'UTC']));
+  for (let i = 0; i < personIds.length; i += 1000) {
+    const rows = await db
+      .selectFrom('person_unit')
+      .innerJoin('unit', 'unit.id', 'person_unit.unit_id')
+      .select(['person_unit.person_id', 'unit.time_zone'])
+      .where('person_unit.effective_to', 'is', null)
+      .where('person_unit.person_id', 'in', personIds.slice(i, i + 1000))
+      .execute();
+    for (const r of rows) zones.set(r.person_id, r.time_zone);
+  }
+  return zones;
 }
 
 export async function findPersonByDesignation(db: Db, designation: string): Promise<PersonView | undefined> {
