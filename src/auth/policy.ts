@@ -44,6 +44,26 @@ export const routePolicy: Record<string, RouteRule> = {
   'POST /api/people/:id/account': only('admin'),
   'POST /api/roster/import': only('admin'),
 
+  // Training: trainers write for the people of their units (personScope); reads are narrowed the same way.
+  'GET /api/exercises': signedIn,
+  'POST /api/exercises': only('admin', 'trainer'),
+  'GET /api/me/training-preferences': signedIn,
+  'PUT /api/me/training-preferences': signedIn,
+  'GET /api/training/sessions': rosterReaders,
+  'POST /api/training/sessions': only('admin', 'trainer'),
+  'GET /api/training/sessions/:id': rosterReaders,
+  'PATCH /api/training/sessions/:id': only('admin', 'trainer'),
+  'PUT /api/training/sessions/:id/attendance/:personId': only('admin', 'trainer'),
+  'POST /api/training/sets': only('admin', 'trainer'),
+  'PUT /api/training/sets/:id': only('admin', 'trainer'),
+  'DELETE /api/training/sets/:id': only('admin', 'trainer'),
+  'GET /api/people/:id/training/sets': signedIn,
+  'GET /api/people/:id/training/load': signedIn,
+  'GET /api/people/:id/training/bests': signedIn,
+  'GET /api/units/:id/training/load': rosterReaders,
+  'POST /api/training/import': only('admin', 'trainer'),
+  'GET /api/training/export': signedIn,
+
   'GET /api/audit': only('admin'),
   'GET /api/audit/verify': only('admin'),
 

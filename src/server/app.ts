@@ -9,6 +9,7 @@ import { analysisRoutes } from '../analysis/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { authRoutes } from '../auth/routes.ts';
 import { rosterRoutes } from '../roster/routes.ts';
+import { trainingRoutes } from '../training/routes.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { DatabaseHandle } from '../store/db.ts';
 import type { AppContext } from './context.ts';
@@ -31,7 +32,7 @@ export interface AppOptions {
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /** Every capability's routes, under /api. A new capability adds its plugin here. */
-const capabilities = [healthRoutes, authRoutes, rosterRoutes, auditRoutes, analysisRoutes];
+const capabilities = [healthRoutes, authRoutes, rosterRoutes, auditRoutes, analysisRoutes, trainingRoutes];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({

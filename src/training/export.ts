@@ -1,0 +1,171 @@
+import type { PersonScope } from '../auth/policy.ts';
+import { instantToLocal } from '../shared/time.ts';
+import type { Db } from '../store/db.ts';
+import { fromKilograms } from './model.ts';
+
+export const trainingExportFormats = ['csv', 'json'] as const;
+export type TrainingExportFormat = (typeof trainingExportFormats)[number];
+
+/** Every stored column of a set, with its session, attendance and person, plus the local date and time. */
+export const exportColumns = [
+  'set_id',
+  'designation',
+  'person_id',
+  'unit',
+  'time_zone',
+  'session_id',
+  'session_title',
+  'session_status',
+  'date',
+  'time',
+  'utc_offset',
+  'starts_at',
+  'planned_start',
+  'planned_minutes',
+  'actual_start',
+  'actual_minutes',
+  'attendance',
+  'session_rpe',
+  'attendance_minutes',
+  'exercise',
+  'set',
+  'target_reps',
+  'target_load_kg',
+  'target_rpe',
+  'target_rir',
+  'target_duration_s',
+  'target_distance_m',
+  'reps',
+  'load_kg',
+  'load_unit',
+  'load_as_entered',
+  'rpe',
+  'rir',
+  'duration_s',
+  'distance_m',
+  'notes',
+  'created_at',
+  'updated_at',
+] as const;
+type ExportRow = Record<(typeof exportColumns)[number], string | number | null>;
+
+const PAGE = 5000;
+
+function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * Writes every set in scope, in pages of PAGE rows by id, so memory stays bounded. Returns the
+ * people whose data went out, for the access log.
+ */
+export async function exportTraining(db: Db, format: TrainingExportFormat, scope: PersonScope, emit: (chunk: string) => unknown): Promise<number[]> {
+  const people = new Set<number>();
+  let afterId = 0;
+  let first = true;
+  await emit(format === 'csv' ? `${exportColumns.join(',')}\n` : '[');
+  for (;;) {
+    let q = db
+      .selectFrom('training_set')
+      .innerJoin('training_session', 'training_session.id', 'training_set.session_id')
+      .innerJoin('unit', 'unit.id', 'training_session.unit_id')
+      .innerJoin('exercise', 'exercise.id', 'training_set.exercise_id')
+      .innerJoin('person', 'person.id', 'training_set.person_id')
+      .leftJoin('session_attendance', (j) => j.onRef('session_attendance.session_id', '=', 'training_set.session_id').onRef('session_attendance.person_id', '=', 'training_set.person_id'))
+      .selectAll('training_set')
+      .select([
+        'person.designation',
+        'unit.name as unit_name',
+        'unit.time_zone',
+        'training_session.title',
+        'training_session.status as session_status',
+        'training_session.starts_at',
+        'training_session.planned_start',
+        'training_session.planned_minutes',
+        'training_session.actual_start',
+        'training_session.actual_minutes',
+        'session_attendance.status as attendance',
+        'session_attendance.rpe as session_rpe',
+        'session_attendance.minutes as attendance_minutes',
+        'exercise.name as exercise_name',
+      ])
+      .where('training_set.id', '>', afterId)
+      .orderBy('training_set.id')
+      .limit(PAGE);
+    if (scope.kind === 'self') q = q.where('training_set.person_id', '=', scope.selfId ?? -1);
+    if (scope.kind === 'units') {
+      const { unitIds, selfId } = scope;
+      q = q.where((eb) =>
+        eb.or([
+          eb('training_set.person_id', '=', selfId ?? -1),
+          eb.exists(
+            eb
+              .selectFrom('person_unit')
+              .select('person_unit.id')
+              .whereRef('person_unit.person_id', '=', 'training_set.person_id')
+              .where('person_unit.effective_to', 'is', null)
+              .where('person_unit.unit_id', 'in', unitIds.length ? unitIds : [-1]),
+          ),
+        ]),
+      );
+    }
+    const rows = await q.execute();
+    let chunk = '';
+    for (const r of rows) {
+      people.add(r.person_id);
+      const local = instantToLocal(r.starts_at, r.time_zone);
+      const row: ExportRow = {
+        set_id: r.id,
+        designation: r.designation,
+        person_id: r.person_id,
+        unit: r.unit_name,
+        time_zone: r.time_zone,
+        session_id: r.session_id,
+        session_title: r.title,
+        session_status: r.session_status,
+        date: local.date,
+        time: local.time,
+        utc_offset: local.offset,
+        starts_at: r.starts_at,
+        planned_start: r.planned_start,
+        planned_minutes: r.planned_minutes,
+        actual_start: r.actual_start,
+        actual_minutes: r.actual_minutes,
+        attendance: r.attendance,
+        session_rpe: r.session_rpe,
+        attendance_minutes: r.attendance_minutes,
+        exercise: r.exercise_name,
+        set: r.set_number,
+        target_reps: r.target_reps,
+        target_load_kg: r.target_load_kg,
+        target_rpe: r.target_rpe,
+        target_rir: r.target_rir,
+        target_duration_s: r.target_duration_s,
+        target_distance_m: r.target_distance_m,
+        reps: r.reps,
+        load_kg: r.load_kg,
+        load_unit: r.load_unit,
+        load_as_entered: r.load_kg === null || r.load_unit === null ? null : fromKilograms(r.load_kg, r.load_unit),
+        rpe: r.rpe,
+        rir: r.rir,
+        duration_s: r.duration_s,
+        distance_m: r.distance_m,
+        notes: r.notes,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+      };
+      if (format === 'csv') chunk += `${exportColumns.map((c) => csvCell(row[c])).join(',')}\n`;
+      else {
+        chunk += `${first ? '' : ','}\n${JSON.stringify(row)}`;
+        first = false;
+      }
+    }
+    if (chunk) await emit(chunk);
+    if (rows.length < PAGE) break;
+    afterId = rows[rows.length - 1].id;
+  }
+  if (format === 'json') await emit(first ? ']\n' : '\n]\n');
+  return [...people];
+}

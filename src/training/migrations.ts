@@ -1,0 +1,128 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+import { columnTypes, withId } from '../store/migrate.ts';
+import { nameKey, type ExerciseCategory } from './model.ts';
+
+/** The common lifts and conditioning work, with the names Strong exports them under. */
+const seedExercises: [name: string, category: ExerciseCategory, aliases: string[]][] = [
+  ['Back Squat', 'strength', ['Squat (Barbell)', 'Squat']],
+  ['Front Squat', 'strength', ['Front Squat (Barbell)']],
+  ['Deadlift', 'strength', ['Deadlift (Barbell)']],
+  ['Trap Bar Deadlift', 'strength', ['Deadlift (Trap bar)', 'Hex Bar Deadlift']],
+  ['Romanian Deadlift', 'strength', ['Romanian Deadlift (Barbell)', 'RDL']],
+  ['Bench Press', 'strength', ['Bench Press (Barbell)']],
+  ['Overhead Press', 'strength', ['Overhead Press (Barbell)', 'Strict Press', 'Military Press']],
+  ['Push Press', 'strength', ['Push Press (Barbell)']],
+  ['Barbell Row', 'strength', ['Bent Over Row (Barbell)', 'Bent Over Row']],
+  ['Power Clean', 'strength', ['Power Clean (Barbell)']],
+  ['Hip Thrust', 'strength', ['Hip Thrust (Barbell)']],
+  ['Walking Lunge', 'strength', ['Lunge (Dumbbell)', 'Lunge']],
+  ['Kettlebell Swing', 'strength', ['Kettlebell Swing (Kettlebell)']],
+  ["Farmer's Carry", 'strength', ['Farmers Walk', "Farmer's Walk"]],
+  ['Jerry Can Carry', 'strength', []],
+  ['Sandbag Carry', 'strength', []],
+  ['Sled Push', 'strength', []],
+  ['Pull-up', 'bodyweight', ['Pull Up', 'Pull Up (Assisted)']],
+  ['Chin-up', 'bodyweight', ['Chin Up']],
+  ['Push-up', 'bodyweight', ['Push Up']],
+  ['Dip', 'bodyweight', ['Triceps Dip', 'Chest Dip']],
+  ['Sit-up', 'bodyweight', ['Sit Up']],
+  ['Plank', 'bodyweight', []],
+  ['Burpee', 'bodyweight', []],
+  ['Run', 'conditioning', ['Running']],
+  ['Sprint', 'conditioning', []],
+  ['Shuttle Run', 'conditioning', ['Beep Test']],
+  ['Ruck March', 'conditioning', ['Loaded March', 'Tab']],
+  ['Rowing Ergometer', 'conditioning', ['Rowing (Machine)', 'Rowing']],
+  ['Assault Bike', 'conditioning', ['Cycling (Indoor)', 'Air Bike']],
+  ['Swim', 'conditioning', ['Swimming']],
+];
+
+export const migrations: Record<string, Migration> = {
+  '0010_training': {
+    async up(db: Kysely<unknown>) {
+      const t = columnTypes(db);
+      await withId(db, db.schema.createTable('exercise'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('name_key', 'text', (c) => c.notNull().unique())
+        .addColumn('category', 'text', (c) => c.notNull().check(sql`category in ('strength', 'bodyweight', 'conditioning')`))
+        .addColumn('created_at', t.instant, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('exercise_alias')
+        .addColumn('alias_key', 'text', (c) => c.primaryKey())
+        .addColumn('exercise_id', 'integer', (c) => c.notNull().references('exercise.id'))
+        .execute();
+      await withId(db, db.schema.createTable('training_session'))
+        .addColumn('unit_id', 'integer', (c) => c.notNull().references('unit.id'))
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('planned_start', t.instant, (c) => c.notNull())
+        .addColumn('planned_minutes', 'integer')
+        .addColumn('actual_start', t.instant)
+        .addColumn('actual_minutes', 'integer')
+        .addColumn('starts_at', t.instant, (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('planned', 'held', 'cancelled')`))
+        .addColumn('trainer_person_id', 'integer', (c) => c.references('person.id'))
+        .addColumn('notes', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.instant, (c) => c.notNull())
+        .addColumn('updated_at', t.instant, (c) => c.notNull())
+        .execute();
+      // Imports find a unit's session by its start; the dashboard reads sessions by week.
+      await db.schema.createIndex('training_session_unit_start').on('training_session').columns(['unit_id', 'starts_at']).unique().execute();
+      await db.schema.createIndex('training_session_start').on('training_session').column('starts_at').execute();
+      await db.schema
+        .createTable('session_attendance')
+        .addColumn('session_id', 'integer', (c) => c.notNull().references('training_session.id'))
+        .addColumn('person_id', 'integer', (c) => c.notNull().references('person.id'))
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('present', 'absent', 'excused', 'injured')`))
+        .addColumn('rpe', t.real, (c) => c.check(sql`rpe between 0 and 10`))
+        .addColumn('minutes', 'integer', (c) => c.check(sql`minutes >= 0`))
+        .addPrimaryKeyConstraint('session_attendance_pk', ['session_id', 'person_id'])
+        .execute();
+      await db.schema.createIndex('session_attendance_person').on('session_attendance').columns(['person_id', 'session_id']).execute();
+      await withId(db, db.schema.createTable('training_set'))
+        .addColumn('session_id', 'integer', (c) => c.notNull().references('training_session.id'))
+        .addColumn('person_id', 'integer', (c) => c.notNull().references('person.id'))
+        .addColumn('exercise_id', 'integer', (c) => c.notNull().references('exercise.id'))
+        .addColumn('set_number', 'integer', (c) => c.notNull().check(sql`set_number >= 1`))
+        .addColumn('target_reps', 'integer')
+        .addColumn('target_load_kg', t.real)
+        .addColumn('target_rpe', t.real)
+        .addColumn('target_rir', 'integer')
+        .addColumn('target_duration_s', t.real)
+        .addColumn('target_distance_m', t.real)
+        .addColumn('reps', 'integer', (c) => c.check(sql`reps >= 0`))
+        .addColumn('load_kg', t.real, (c) => c.check(sql`load_kg >= 0`))
+        .addColumn('load_unit', 'text', (c) => c.check(sql`load_unit in ('kg', 'lb')`))
+        .addColumn('rpe', t.real, (c) => c.check(sql`rpe between 1 and 10`))
+        .addColumn('rir', 'integer', (c) => c.check(sql`rir between 0 and 10`))
+        .addColumn('duration_s', t.real, (c) => c.check(sql`duration_s >= 0`))
+        .addColumn('distance_m', t.real, (c) => c.check(sql`distance_m >= 0`))
+        .addColumn('notes', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.instant, (c) => c.notNull())
+        .addColumn('updated_at', t.instant, (c) => c.notNull())
+        .addUniqueConstraint('training_set_natural_key', ['person_id', 'session_id', 'exercise_id', 'set_number'])
+        .execute();
+      await db.schema.createIndex('training_set_session').on('training_set').column('session_id').execute();
+      await db.schema
+        .createTable('training_preference')
+        .addColumn('account_id', 'integer', (c) => c.primaryKey().references('account.id'))
+        .addColumn('load_unit', 'text', (c) => c.notNull().check(sql`load_unit in ('kg', 'lb')`))
+        .execute();
+
+      const now = new Date().toISOString();
+      for (const [name, category, aliases] of seedExercises) {
+        const { id } = await (db as Kysely<{ exercise: { id?: number; name: string; name_key: string; category: string; created_at: string } }>)
+          .insertInto('exercise')
+          .values({ name, name_key: nameKey(name), category, created_at: now })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        if (aliases.length) {
+          await (db as Kysely<{ exercise_alias: { alias_key: string; exercise_id: number } }>)
+            .insertInto('exercise_alias')
+            .values(aliases.map((a) => ({ alias_key: nameKey(a), exercise_id: id as number })))
+            .execute();
+        }
+      }
+    },
+  },
+};

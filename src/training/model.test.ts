@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { dailyLoads, sessionLoad, weeklySummaries, workloadRatios } from './metrics.ts';
+import { brzycki, epley, fromKilograms, toKilograms } from './model.ts';
+
+describe('loads in kg and lb', () => {
+  it('stores pounds as the exact decimal of kilograms', () => {
+    expect(toKilograms(225, 'lb')).toBe(102.05828325);
+    expect(String(toKilograms(1.25, 'lb'))).toBe('0.5669904625');
+    expect(toKilograms(0.001, 'lb')).toBe(0.00045359237);
+    expect(toKilograms(102.5, 'kg')).toBe(102.5);
+    expect(() => toKilograms(1.2345, 'lb')).toThrow(/three decimals/);
+  });
+
+  it('shows a load exactly in the unit it was typed in, and to two decimals in the other', () => {
+    expect(fromKilograms(102.05828325, 'lb', 'lb')).toBe(225);
+    expect(fromKilograms(toKilograms(1.25, 'lb'), 'lb', 'lb')).toBe(1.25);
+    expect(fromKilograms(102.05828325, 'kg', 'lb')).toBe(102.06);
+    expect(fromKilograms(100, 'lb', 'kg')).toBe(220.46);
+    expect(fromKilograms(100, 'kg', 'kg')).toBe(100);
+  });
+});
+
+describe('estimated 1RM', () => {
+  it('follows Epley and Brzycki', () => {
+    // 100 kg x 5: Epley 100 x (1 + 5/30) = 116.67; Brzycki 100 x 36/32 = 112.5.
+    expect(epley(100, 5)).toBeCloseTo(116.6667, 4);
+    expect(brzycki(100, 5)).toBe(112.5);
+    expect(epley(80, 10)).toBeCloseTo(106.6667, 4);
+    expect(brzycki(80, 10)).toBeCloseTo(106.6667, 4);
+  });
+
+  it('takes a single as its own 1RM and gives no estimate beyond 12 reps', () => {
+    expect(epley(140, 1)).toBe(140);
+    expect(brzycki(140, 1)).toBe(140);
+    expect(epley(50, 13)).toBeNull();
+    expect(brzycki(50, 0)).toBeNull();
+  });
+});
+
+describe('session-RPE load, monotony and strain', () => {
+  it('multiplies CR-10 rating by minutes', () => {
+    expect(sessionLoad(7, 60)).toBe(420);
+    expect(sessionLoad(6.5, 45)).toBe(292.5);
+  });
+
+  it('sums each day and fills days without sessions with 0', () => {
+    const days = dailyLoads(
+      [
+        { date: '2026-03-02', load: 300 },
+        { date: '2026-03-02', load: 100 },
+        { date: '2026-03-04', load: 50 },
+      ],
+      '2026-03-01',
+      '2026-03-04',
+    );
+    expect(days).toEqual([
+      { date: '2026-03-01', load: 0 },
+      { date: '2026-03-02', load: 400 },
+      { date: '2026-03-03', load: 0 },
+      { date: '2026-03-04', load: 50 },
+    ]);
+  });
+
+  it('computes weekly load, monotony (mean / sample SD) and strain over Monday-Sunday', () => {
+    const loads = [300, 0, 400, 0, 500, 0, 200];
+    const days = dailyLoads(
+      loads.map((load, i) => ({ date: `2026-03-0${i + 2}`, load })),
+      '2026-03-01',
+      '2026-03-08',
+    );
+    // Sunday 1 March is not a whole week, so only the week of Monday 2 March is summarised.
+    const [week, ...rest] = weeklySummaries(days);
+    expect(rest).toEqual([]);
+    // Mean 200; squared deviations 10000+40000+40000+40000+90000+40000+0 = 260000; SD = sqrt(260000/6) = 208.1666.
+    expect(week.weekStart).toBe('2026-03-02');
+    expect(week.load).toBe(1400);
+    expect(week.monotony).toBeCloseTo(0.960769, 5);
+    expect(week.strain).toBeCloseTo(1345.076, 2);
+  });
+
+  it('gives no monotony when every day is the same', () => {
+    const days = dailyLoads([], '2026-03-02', '2026-03-08');
+    expect(weeklySummaries(days)[0]).toEqual({ weekStart: '2026-03-02', load: 0, monotony: null, strain: null });
+  });
+});
+
+describe('acute:chronic workload ratio', () => {
+  const series = (loads: number[]) => loads.map((load, i) => ({ date: `d${String(i).padStart(3, '0')}`, load }));
+
+  it('rolling: mean of the last 7 over the mean of the last 28 days, null before 28 days of history', () => {
+    const days = workloadRatios(series([...Array(21).fill(100), ...Array(7).fill(200)]));
+    expect(days[26].acwrRolling).toBeNull();
+    // Acute 200; chronic (21 x 100 + 7 x 200) / 28 = 125; ratio 1.6.
+    expect(days[27].acuteRolling).toBe(200);
+    expect(days[27].chronicRolling).toBe(125);
+    expect(days[27].acwrRolling).toBe(1.6);
+  });
+
+  it('EWMA: lambda = 2/(N+1), starting from 0', () => {
+    const days = workloadRatios(series([100, 100, 0]));
+    // Acute lambda 0.25: 25, then 100 x 0.25 + 0.75 x 25 = 43.75, then 0.75 x 43.75 = 32.8125.
+    expect(days.map((d) => d.acuteEwma)).toEqual([25, 43.75, 32.8125]);
+    // Chronic lambda 2/29.
+    expect(days[0].chronicEwma).toBeCloseTo(6.896552, 6);
+    expect(days[2].acwrEwma).toBeNull();
+  });
+
+  it('takes configurable windows', () => {
+    const days = workloadRatios(series([...Array(14).fill(50), 150, 150, 150]), { acuteDays: 3, chronicDays: 14 });
+    // Day 17: acute (150 x 3)/3 = 150; chronic (11 x 50 + 3 x 150)/14 = 1000/14.
+    const last = days[16];
+    expect(last.acuteRolling).toBe(150);
+    expect(last.chronicRolling).toBeCloseTo(1000 / 14, 10);
+    expect(last.acwrRolling).toBeCloseTo(2.1, 10);
+    expect(last.acwrEwma).toBeGreaterThan(1);
+  });
+});

@@ -1,0 +1,192 @@
+import { expect, it } from 'vitest';
+import { systemActor } from '../auth/model.ts';
+import { write } from '../audit/store.ts';
+import { makePerson, makeUnit } from '../roster/testing.ts';
+import { setUnitStaff } from '../roster/store.ts';
+import { makeWorld, startTestApp } from '../server/testing.ts';
+import type { Db } from '../store/db.ts';
+import { describeEachDatabase } from '../store/testing.ts';
+import { exerciseId, heldSession, rate } from './testing.ts';
+
+const now = () => new Date('2026-11-26T12:00:00Z');
+const setCount = async (db: Db) => Number((await db.selectFrom('training_set').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+describeEachDatabase('training API', (database) => {
+  it('plans a session at 23:00 local time, records it as held, and keeps the local date', async () => {
+    const client = await startTestApp(database(), now);
+    const world = await makeWorld(database());
+    const trainer = world.sessions.trainer;
+    const session = await heldSession(client, trainer, { unitId: world.platoon.id, date: '2026-07-10', time: '23:00', minutes: 50 });
+    expect(session.status).toBe('held');
+    expect(session.planned).toMatchObject({ at: '2026-07-10T22:00:00.000Z', date: '2026-07-10', time: '23:00', offset: '+01:00' });
+    expect(session.actual).toMatchObject({ date: '2026-07-10', time: '23:00', minutes: 50 });
+
+    await rate(client, trainer, session.id, world.ownParticipantId, 7);
+    const load = await client.request({ method: 'GET', url: `/api/people/${world.ownParticipantId}/training/load?from=2026-07-06&to=2026-07-12`, as: trainer });
+    expect(load.statusCode).toBe(200);
+    const days = load.json().days as { date: string; load: number }[];
+    // 7 x 50 minutes = 350 AU on the local Friday, not on Saturday in UTC terms or Thursday.
+    expect(days.find((d) => d.date === '2026-07-10')?.load).toBe(350);
+    expect(days.filter((d) => d.load > 0)).toHaveLength(1);
+    expect(load.json().weeks).toEqual([{ weekStart: '2026-07-06', load: 350, monotony: expect.any(Number), strain: expect.any(Number) }]);
+  });
+
+  it('refuses a time that does not exist on the day the clocks go forward, and dates the day correctly', async () => {
+    const client = await startTestApp(database(), now);
+    const world = await makeWorld(database());
+    const trainer = world.sessions.trainer;
+    const gap = await client.request({ method: 'POST', url: '/api/training/sessions', as: trainer, payload: { unitId: world.platoon.id, title: 'Run', date: '2026-03-29', time: '01:30' } });
+    expect(gap.statusCode).toBe(400);
+    expect(gap.json().error.message).toMatch(/does not exist in Europe\/London/);
+
+    const early = await heldSession(client, trainer, { unitId: world.platoon.id, date: '2026-03-29', time: '00:30', minutes: 30 });
+    const late = await heldSession(client, trainer, { unitId: world.platoon.id, date: '2026-03-29', time: '23:30', minutes: 30 });
+    expect(early.planned).toMatchObject({ at: '2026-03-29T00:30:00.000Z', offset: '+00:00' });
+    expect(late.planned).toMatchObject({ at: '2026-03-29T22:30:00.000Z', offset: '+01:00' });
+    await rate(client, trainer, early.id, world.ownParticipantId, 4);
+    await rate(client, trainer, late.id, world.ownParticipantId, 6);
+    const days = (await client.request({ method: 'GET', url: `/api/people/${world.ownParticipantId}/training/load?from=2026-03-28&to=2026-03-30`, as: trainer })).json().days;
+    expect(days.map((d: { date: string; load: number }) => [d.date, d.load])).toEqual([
+      ['2026-03-28', 0],
+      ['2026-03-29', 300],
+      ['2026-03-30', 0],
+    ]);
+  });
+
+  it('dates a session in a unit far from UTC by its own calendar, in the unit weekly load too', async () => {
+    const client = await startTestApp(database(), now);
+    const world = await makeWorld(database());
+    const auckland = await makeUnit(database().db, { timeZone: 'Pacific/Auckland' });
+    await write(database().db, systemActor('test'), (w) => setUnitStaff(w, auckland.id, { trainerIds: [world.sessions.trainer.personId] }));
+    const kiwi = await makePerson(database().db, { unitId: auckland.id });
+    const trainer = world.sessions.trainer;
+    // Monday 12 January 07:00 in Auckland is Sunday 11 January 18:00 UTC.
+    const session = await heldSession(client, trainer, { unitId: auckland.id, date: '2026-01-12', time: '07:00', minutes: 40 });
+    expect(session.planned.at).toBe('2026-01-11T18:00:00.000Z');
+    await rate(client, trainer, session.id, kiwi.id, 5);
+
+    const week = await client.request({ method: 'GET', url: `/api/units/${auckland.id}/training/load?week=2026-01-14`, as: world.sessions.investigator });
+    expect(week.statusCode).toBe(200);
+    expect(week.json()).toMatchObject({ weekStart: '2026-01-12', participants: [{ person: { id: kiwi.id }, load: 200, sessions: 1 }] });
+    const before = (await client.request({ method: 'GET', url: `/api/units/${auckland.id}/training/load?week=2026-01-05`, as: world.sessions.investigator })).json();
+    expect(before.participants[0].load).toBe(0);
+  });
+
+  it('stores loads in kg with the unit typed, shows each user their unit, and recomputes estimates and bests when a set changes', async () => {
+    const client = await startTestApp(database(), now);
+    const world = await makeWorld(database());
+    const { trainer, participant } = world.sessions;
+    const squat = await exerciseId(client, trainer, 'Back Squat');
+    const session = await heldSession(client, trainer, { unitId: world.platoon.id, date: '2026-11-02', time: '09:00' });
+    expect((await client.request({ method: 'PUT', url: '/api/me/training-preferences', as: participant, payload: { loadUnit: 'lb' } })).json()).toEqual({ loadUnit: 'lb' });
+
+    const created = await client.request({
+      method: 'POST',
+      url: '/api/training/sets',
+      as: trainer,
+      payload: { sessionId: session.id, personId: world.ownParticipantId, exerciseId: squat, setNumber: 1, loadUnit: 'lb', target: { reps: 5, load: 225, rpe: 8 }, actual: { reps: 5, load: 225, rpe: 8.5 } },
+    });
+    expect(created.statusCode).toBe(201);
+    const set = created.json();
+    // The trainer prefers kg (the default): 225 lb is 102.05828325 kg, shown as 102.06.
+    expect(set.actual.load).toEqual({ value: 102.06, unit: 'kg', kg: 102.05828325, enteredUnit: 'lb' });
+    expect(set.target).toMatchObject({ reps: 5, rpe: 8, load: { kg: 102.05828325 } });
+    // Epley 102.05828325 x (1 + 5/30) = 119.068; Brzycki 102.05828325 x 36/32 = 114.816.
+    expect(set.estimated1rm).toEqual({ epley: 119.1, brzycki: 114.8, unit: 'kg' });
+
+    const mine = (await client.request({ method: 'GET', url: `/api/people/${world.ownParticipantId}/training/sets?from=2026-11-01&to=2026-11-30`, as: participant })).json();
+    expect(mine.sets[0].actual.load).toEqual({ value: 225, unit: 'lb', kg: 102.05828325, enteredUnit: 'lb' });
+    expect(mine.sets[0].estimated1rm).toEqual({ epley: 262.5, brzycki: 253.1, unit: 'lb' });
+
+    const bests = async () => (await client.request({ method: 'GET', url: `/api/people/${world.ownParticipantId}/training/bests`, as: trainer })).json().bests;
+    expect((await bests())[0]).toMatchObject({ exercise: { name: 'Back Squat' }, heaviest: { reps: 5, load: { kg: 102.05828325 } }, bestEstimated1rm: { epley: 119.1 }, mostReps: { reps: 5 } });
+
+    const changed = await client.request({
+      method: 'PUT',
+      url: `/api/training/sets/${set.id}`,
+      as: trainer,
+      payload: { sessionId: session.id, personId: world.ownParticipantId, exerciseId: squat, setNumber: 1, loadUnit: 'kg', actual: { reps: 3, load: 120 } },
+    });
+    expect(changed.statusCode).toBe(200);
+    // 120 x (1 + 3/30) = 132; Brzycki 120 x 36/34 = 127.06.
+    expect(changed.json().estimated1rm).toEqual({ epley: 132, brzycki: 127.1, unit: 'kg' });
+    expect((await bests())[0]).toMatchObject({ heaviest: { load: { value: 120, kg: 120, enteredUnit: 'kg' }, reps: 3 }, bestEstimated1rm: { epley: 132 } });
+
+    expect((await client.request({ method: 'DELETE', url: `/api/training/sets/${set.id}`, as: trainer })).statusCode).toBe(204);
+    expect(await bests()).toEqual([]);
+  });
+
+  it('refuses bad sets with the field and the problem, and a duplicate set with 409', async () => {
+    const client = await startTestApp(database(), now);
+    const world = await makeWorld(database());
+    const trainer = world.sessions.trainer;
+    const squat = await exerciseId(client, trainer, 'Back Squat');
+    const session = await heldSession(client, trainer, { unitId: world.platoon.id, date: '2026-11-02', time: '09:00' });
+    const base = { sessionId: session.id, personId: world.ownParticipantId, exerciseId: squat, setNumber: 1 };
+    const post = (payload: object) => client.request({ method: 'POST', url: '/api/training/sets', as: trainer, payload });
+    const cases: [object, string, RegExp][] = [
+      [{ ...base, actual: { reps: 5, rpe: 11 } }, 'actual.rpe', /1 to 10/],
+      [{ ...base, actual: { reps: 5, rpe: 7.3 } }, 'actual.rpe', /half steps/],
+      [{ ...base, actual: { reps: 5, rpe: 8, rir: 2 } }, 'actual.rir', /RPE or RIR, not both/],
+      [{ ...base, actual: { reps: 5, load: 100.1234 } }, 'actual.load', /three decimals/],
+      [{ ...base, actual: { reps: 5, load: -5 } }, 'actual.load', /negative/],
+      [{ ...base, loadUnit: 'lb', actual: { reps: 1, load: 2500 } }, 'actual.load', /at most 1000 kg/],
+      [{ ...base, actual: { reps: 2.5 } }, 'actual.reps', /whole number/],
+      [{ ...base, exerciseId: 99999, actual: { reps: 5 } }, 'exerciseId', /not in the catalogue/],
+      [{ ...base, loadUnit: 'stone', actual: { reps: 5 } }, 'loadUnit', /./],
+      [{ ...base, actual: { reps: 5, weight: 10 } }, 'actual.weight', /not a known field/],
+    ];
+    for (const [payload, field, message] of cases) {
+      const response = await post(payload);
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(response.json().error.field, JSON.stringify(payload)).toBe(field);
+      expect(response.json().error.message).toMatch(message);
+    }
+    expect((await post({ ...base, actual: { reps: 5, load: 100 } })).statusCode).toBe(201);
+    const duplicate = await post({ ...base, actual: { reps: 5, load: 100 } });
+    expect(duplicate.statusCode).toBe(409);
+    expect(duplicate.json().error.message).toMatch(/already recorded/);
+    expect(duplicate.json().error.message).not.toMatch(/UNIQUE|constraint/i);
+    expect(await setCount(database().db)).toBe(1);
+  });
+
+  it('lets trainers write only for their units, participants read only their own, and logs every read', async () => {
+    const client = await startTestApp(database(), now);
+    const world = await makeWorld(database());
+    const { trainer, participant, monitor, investigator } = world.sessions;
+    const squat = await exerciseId(client, trainer, 'Back Squat');
+    const other = await client.request({ method: 'POST', url: '/api/training/sessions', as: trainer, payload: { unitId: world.otherPlatoon.id, title: 'x', date: '2026-11-02', time: '09:00' } });
+    expect(other.statusCode).toBe(404);
+    const session = await heldSession(client, trainer, { unitId: world.platoon.id, date: '2026-11-02', time: '09:00' });
+    const outsider = await client.request({ method: 'POST', url: '/api/training/sets', as: trainer, payload: { sessionId: session.id, personId: world.otherParticipantId, exerciseId: squat, setNumber: 1, actual: { reps: 5 } } });
+    expect(outsider.statusCode).toBe(404);
+    expect((await client.request({ method: 'POST', url: '/api/training/sets', as: monitor, payload: { sessionId: session.id, personId: world.ownParticipantId, exerciseId: squat, setNumber: 1, actual: { reps: 5 } } })).statusCode).toBe(403);
+
+    expect((await client.request({ method: 'GET', url: `/api/people/${world.otherParticipantId}/training/sets`, as: participant })).statusCode).toBe(404);
+    expect((await client.request({ method: 'GET', url: `/api/people/${world.ownParticipantId}/training/sets`, as: participant })).statusCode).toBe(200);
+    expect((await client.request({ method: 'GET', url: `/api/people/${world.otherParticipantId}/training/load`, as: monitor })).statusCode).toBe(200);
+    expect((await client.request({ method: 'GET', url: `/api/people/${world.ownParticipantId}/training/bests`, as: investigator })).statusCode).toBe(200);
+    const log = (await client.request({ method: 'GET', url: '/api/me/access-log', as: participant })).json().entries as { what: string }[];
+    expect(log.map((e) => e.what)).toEqual(expect.arrayContaining(['training personal bests']));
+  });
+
+  it('adds exercises to the catalogue and refuses a name already taken', async () => {
+    const client = await startTestApp(database(), now);
+    const world = await makeWorld(database());
+    const added = await client.request({ method: 'POST', url: '/api/exercises', as: world.sessions.trainer, payload: { name: 'Tyre Flip', category: 'strength', aliases: ['Tire Flip'] } });
+    expect(added.statusCode).toBe(201);
+    expect(added.json()).toMatchObject({ name: 'Tyre Flip', aliases: ['tire flip'] });
+    const again = await client.request({ method: 'POST', url: '/api/exercises', as: world.sessions.trainer, payload: { name: 'tire flip', category: 'strength' } });
+    expect(again.statusCode).toBe(409);
+    const seeded = (await client.request({ method: 'GET', url: '/api/exercises', as: world.sessions.participant })).json().exercises.map((e: { name: string }) => e.name);
+    expect(seeded).toEqual(expect.arrayContaining(['Back Squat', 'Deadlift', 'Bench Press', 'Pull-up', 'Run', 'Ruck March']));
+  });
+
+  it('checks the acute:chronic windows it is given', async () => {
+    const client = await startTestApp(database(), now);
+    const world = await makeWorld(database());
+    const response = await client.request({ method: 'GET', url: `/api/people/${world.ownParticipantId}/training/load?acuteDays=21&chronicDays=14`, as: world.sessions.trainer });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatchObject({ field: 'acuteDays' });
+  });
+});

@@ -1,0 +1,506 @@
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Actor } from '../auth/model.ts';
+import { personScope, requirePersonInScope, unitScope } from '../auth/policy.ts';
+import { recordAccess, write } from '../audit/store.ts';
+import { getPerson, getUnit, unitsBelow } from '../roster/store.ts';
+import { isoDateSchema } from '../roster/model.ts';
+import { actorOf } from '../server/context.ts';
+import { badRequest, notFound } from '../shared/errors.ts';
+import { addDays, localDateOf, localDayBounds, localToInstant, weekStart } from '../shared/time.ts';
+import { exportTraining, trainingExportFormats } from './export.ts';
+import { runTrainingImport, trainingFileFormats } from './import.ts';
+import { dailyLoads, weeklySummaries, workloadRatios } from './metrics.ts';
+import {
+  attendanceStatuses,
+  distanceSchema,
+  durationSchema,
+  exerciseCategories,
+  loadAmountSchema,
+  loadUnits,
+  notesSchema,
+  repsSchema,
+  rirSchema,
+  rpeSchema,
+  sessionStatuses,
+  setNumberSchema,
+} from './model.ts';
+import {
+  addSet,
+  createExercise,
+  createSession,
+  deleteSet,
+  getSession,
+  getSet,
+  getSetRow,
+  listAttendance,
+  listExercises,
+  listSessions,
+  listSets,
+  personalBests,
+  preferredLoadUnit,
+  replaceSet,
+  sessionLoads,
+  setAttendance,
+  setPreferredLoadUnit,
+  unitLoad,
+  updateSession,
+  type SessionView,
+  type SetInput,
+} from './store.ts';
+
+const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const timeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time is HH:MM (24-hour)');
+const minutesSchema = z.number().int().min(0).max(24 * 60);
+const rangeQuery = z.strictObject({ from: isoDateSchema.optional(), to: isoDateSchema.optional() });
+
+const personRef = z.object({ id: z.number(), designation: z.string(), name: z.string(), rank: z.string() });
+const localInstantView = z.object({ at: z.string(), date: z.string(), time: z.string(), offset: z.string() });
+const sessionView = z.object({
+  id: z.number(),
+  unit: z.object({ id: z.number(), name: z.string(), timeZone: z.string() }),
+  title: z.string(),
+  status: z.enum(sessionStatuses),
+  planned: localInstantView.extend({ minutes: z.number().nullable() }),
+  actual: localInstantView.extend({ minutes: z.number().nullable() }).nullable(),
+  trainer: personRef.nullable(),
+  notes: z.string(),
+});
+const attendanceView = z.object({ person: personRef, status: z.enum(attendanceStatuses), rpe: z.number().nullable(), minutes: z.number().nullable(), load: z.number().nullable() });
+const loadView = z.object({ value: z.number(), unit: z.enum(loadUnits), kg: z.number(), enteredUnit: z.enum(loadUnits) });
+const valuesView = z.object({ reps: z.number().nullable(), load: loadView.nullable(), rpe: z.number().nullable(), rir: z.number().nullable(), durationS: z.number().nullable(), distanceM: z.number().nullable() });
+const setView = z.object({
+  id: z.number(),
+  sessionId: z.number(),
+  personId: z.number(),
+  exercise: z.object({ id: z.number(), name: z.string() }),
+  setNumber: z.number(),
+  at: localInstantView,
+  target: valuesView,
+  actual: valuesView,
+  estimated1rm: z.object({ epley: z.number(), brzycki: z.number(), unit: z.enum(loadUnits) }).nullable(),
+  notes: z.string(),
+});
+
+const setValuesBody = z.strictObject({
+  reps: repsSchema.nullable().default(null),
+  load: loadAmountSchema.nullable().default(null),
+  rpe: rpeSchema.nullable().default(null),
+  rir: rirSchema.nullable().default(null),
+  durationS: durationSchema.nullable().default(null),
+  distanceM: distanceSchema.nullable().default(null),
+});
+const emptyValues = { reps: null, load: null, rpe: null, rir: null, durationS: null, distanceM: null };
+const setBody = z.strictObject({
+  sessionId: z.number().int().positive(),
+  personId: z.number().int().positive(),
+  exerciseId: z.number().int().positive(),
+  setNumber: setNumberSchema,
+  loadUnit: z.enum(loadUnits).optional(),
+  target: setValuesBody.default(emptyValues),
+  actual: setValuesBody.default(emptyValues),
+  notes: notesSchema.default(''),
+});
+const windowsQuery = {
+  acuteDays: z.coerce.number().int().min(2).max(28).default(7),
+  chronicDays: z.coerce.number().int().min(7).max(120).default(28),
+};
+
+/** Sessions, sets, load and bests; trainers write for the people of their units, everyone reads within their scope. */
+export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, clock } = app.muster;
+
+  async function unitInScope(actor: Actor, unitId: number) {
+    const scope = await unitScope(db, actor);
+    if (scope !== 'all' && !scope.includes(unitId)) throw notFound(`unit ${unitId}`);
+    return getUnit(db, unitId);
+  }
+
+  async function personInScope(actor: Actor, personId: number) {
+    const person = await getPerson(db, personId);
+    requirePersonInScope(await personScope(db, actor), person);
+    return person;
+  }
+
+  async function sessionInScope(actor: Actor, sessionId: number): Promise<SessionView> {
+    const session = await getSession(db, sessionId);
+    await unitInScope(actor, session.unit.id).catch(() => {
+      throw notFound(`training session ${sessionId}`);
+    });
+    return session;
+  }
+
+  /** A person's local zone for date ranges: their unit's, else UTC. */
+  async function zoneOf(personId: number) {
+    const person = await getPerson(db, personId);
+    return person.unit ? (await getUnit(db, person.unit.id)).timeZone : 'UTC';
+  }
+
+  const unitOf = (actor: Actor) => preferredLoadUnit(db, actor.accountId);
+
+  app.get('/exercises', { schema: { tags: ['training'], summary: 'The exercise catalogue', response: { 200: z.object({ exercises: z.array(z.object({ id: z.number(), name: z.string(), category: z.enum(exerciseCategories), aliases: z.array(z.string()) })) }) } } }, async () => ({
+    exercises: await listExercises(db),
+  }));
+
+  app.post(
+    '/exercises',
+    {
+      schema: {
+        tags: ['training'],
+        summary: 'Add an exercise to the catalogue',
+        body: z.strictObject({ name: z.string().trim().min(1).max(100), category: z.enum(exerciseCategories), aliases: z.array(z.string().trim().min(1).max(100)).max(20).default([]) }),
+        response: { 201: z.object({ id: z.number(), name: z.string(), category: z.enum(exerciseCategories), aliases: z.array(z.string()) }) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await write(db, actorOf(request), (w) => createExercise(w, request.body), clock)),
+  );
+
+  const preferenceView = z.object({ loadUnit: z.enum(loadUnits) });
+  app.get('/me/training-preferences', { schema: { tags: ['training'], summary: 'The unit loads are shown in for me', response: { 200: preferenceView } } }, async (request) => ({
+    loadUnit: await unitOf(actorOf(request)),
+  }));
+
+  app.put(
+    '/me/training-preferences',
+    { schema: { tags: ['training'], summary: 'Show loads to me in kg or lb', body: z.strictObject({ loadUnit: z.enum(loadUnits) }), response: { 200: preferenceView } } },
+    async (request) => {
+      const actor = actorOf(request);
+      if (actor.accountId === null) throw badRequest(undefined, 'only an account has preferences');
+      await write(db, actor, (w) => setPreferredLoadUnit(w, actor.accountId!, request.body.loadUnit), clock);
+      return { loadUnit: request.body.loadUnit };
+    },
+  );
+
+  app.post(
+    '/training/sessions',
+    {
+      schema: {
+        tags: ['training'],
+        summary: "Plan a session for a unit; date and time are local to the unit's time zone",
+        body: z.strictObject({
+          unitId: z.number().int().positive(),
+          title: z.string().trim().min(1).max(200),
+          date: isoDateSchema,
+          time: timeSchema,
+          plannedMinutes: minutesSchema.nullable().default(null),
+          trainerId: z.number().int().positive().nullable().default(null),
+          notes: notesSchema.default(''),
+        }),
+        response: { 201: sessionView },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const { unitId, date, time, ...rest } = request.body;
+      const unit = await unitInScope(actor, unitId);
+      const plannedStart = localToInstant(date, time, unit.timeZone);
+      return reply.status(201).send(await write(db, actor, (w) => createSession(w, { unitId, plannedStart, ...rest }), clock));
+    },
+  );
+
+  app.get(
+    '/training/sessions',
+    {
+      schema: {
+        tags: ['training'],
+        summary: 'Sessions of the units you may see; from/to are local dates of each unit',
+        querystring: rangeQuery.extend({ unitId: z.coerce.number().int().positive().optional() }),
+        response: { 200: z.object({ sessions: z.array(sessionView) }) },
+      },
+    },
+    async (request) => {
+      const { unitId, from, to } = request.query;
+      const scope = await unitScope(db, actorOf(request));
+      let unitIds = scope === 'all' ? undefined : scope;
+      if (unitId !== undefined) unitIds = unitIds ? unitIds.filter((id) => id === unitId) : [unitId];
+      // A day earlier and later in UTC covers every zone; the local dates then decide.
+      const sessions = await listSessions(db, { unitIds, from: from && addDays(from, -1), to: to && addDays(to, 2) });
+      return { sessions: sessions.filter((s) => (!from || s.planned.date >= from || (s.actual?.date ?? '') >= from) && (!to || (s.actual ?? s.planned).date <= to)) };
+    },
+  );
+
+  app.get(
+    '/training/sessions/:id',
+    {
+      schema: {
+        tags: ['training'],
+        summary: 'A session with its attendance and sets (recorded in each attendee’s access log)',
+        params: idParams,
+        response: { 200: sessionView.extend({ attendance: z.array(attendanceView), sets: z.array(setView) }) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const session = await sessionInScope(actor, request.params.id);
+      const [attendance, sets] = await Promise.all([listAttendance(db, session.id), listSets(db, { sessionId: session.id }, await unitOf(actor))]);
+      await recordAccess(db, actor, attendance.map((a) => a.person.id), 'training session', clock);
+      return { ...session, attendance, sets };
+    },
+  );
+
+  app.patch(
+    '/training/sessions/:id',
+    {
+      schema: {
+        tags: ['training'],
+        summary: 'Change a session or record how it went (actual start and minutes make it held)',
+        params: idParams,
+        body: z.strictObject({
+          title: z.string().trim().min(1).max(200).optional(),
+          date: isoDateSchema.optional(),
+          time: timeSchema.optional(),
+          plannedMinutes: minutesSchema.nullable().optional(),
+          actualDate: isoDateSchema.optional(),
+          actualTime: timeSchema.optional(),
+          actualMinutes: minutesSchema.nullable().optional(),
+          status: z.enum(sessionStatuses).optional(),
+          trainerId: z.number().int().positive().nullable().optional(),
+          notes: notesSchema.optional(),
+        }),
+        response: { 200: sessionView },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const session = await sessionInScope(actor, request.params.id);
+      const { date, time, actualDate, actualTime, ...patch } = request.body;
+      const zone = session.unit.timeZone;
+      const plannedStart = date || time ? localToInstant(date ?? session.planned.date, time ?? session.planned.time, zone) : undefined;
+      const actualStart = actualDate || actualTime ? localToInstant(actualDate ?? session.planned.date, actualTime ?? session.planned.time, zone, 'actualTime') : undefined;
+      return write(db, actor, (w) => updateSession(w, session.id, { ...patch, plannedStart, actualStart }), clock);
+    },
+  );
+
+  app.put(
+    '/training/sessions/:id/attendance/:personId',
+    {
+      schema: {
+        tags: ['training'],
+        summary: "Record whether a participant attended, and their session RPE (CR-10) and minutes",
+        params: z.strictObject({ id: z.coerce.number().int().positive(), personId: z.coerce.number().int().positive() }),
+        body: z.strictObject({
+          status: z.enum(attendanceStatuses),
+          rpe: z.number().min(0, 'session RPE is 0 to 10').max(10, 'session RPE is 0 to 10').multipleOf(0.5).nullable().default(null),
+          minutes: minutesSchema.nullable().default(null),
+        }),
+        response: { 200: z.object({ attendance: z.array(attendanceView) }) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const session = await sessionInScope(actor, request.params.id);
+      await personInScope(actor, request.params.personId);
+      await write(db, actor, (w) => setAttendance(w, session.id, request.params.personId, request.body), clock);
+      return { attendance: await listAttendance(db, session.id) };
+    },
+  );
+
+  async function checkedSetInput(actor: Actor, body: z.infer<typeof setBody>): Promise<SetInput> {
+    await personInScope(actor, body.personId);
+    await sessionInScope(actor, body.sessionId);
+    return { ...body, loadUnit: body.loadUnit ?? (await unitOf(actor)) };
+  }
+
+  app.post(
+    '/training/sets',
+    { schema: { tags: ['training'], summary: 'Record a set: target and actual side by side; loads in kg or lb (default: your preference)', body: setBody, response: { 201: setView } } },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const input = await checkedSetInput(actor, request.body);
+      const id = await write(db, actor, (w) => addSet(w, input), clock);
+      return reply.status(201).send(await getSet(db, id, await unitOf(actor)));
+    },
+  );
+
+  async function setInScope(actor: Actor, id: number) {
+    const row = await getSetRow(db, id);
+    await personInScope(actor, row.person_id).catch(() => {
+      throw notFound(`training set ${id}`);
+    });
+    return row;
+  }
+
+  app.put(
+    '/training/sets/:id',
+    { schema: { tags: ['training'], summary: 'Replace a set; estimates and bests follow at once', params: idParams, body: setBody, response: { 200: setView } } },
+    async (request) => {
+      const actor = actorOf(request);
+      await setInScope(actor, request.params.id);
+      const input = await checkedSetInput(actor, request.body);
+      await write(db, actor, (w) => replaceSet(w, request.params.id, input), clock);
+      return getSet(db, request.params.id, await unitOf(actor));
+    },
+  );
+
+  app.delete(
+    '/training/sets/:id',
+    { schema: { tags: ['training'], summary: 'Delete a set', params: idParams, querystring: z.strictObject({ reason: z.string().max(500).optional() }), response: { 204: z.null() } } },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      await setInScope(actor, request.params.id);
+      await write(db, actor, (w) => deleteSet(w, request.params.id, request.query.reason), clock);
+      return reply.status(204).send(null);
+    },
+  );
+
+  /** The instants bounding local dates from..to in a zone (defaults: the last 12 weeks). */
+  function localRange(zone: string, from: string | undefined, to: string | undefined) {
+    const lastDay = to ?? localDateOf(clock(), zone);
+    const firstDay = from ?? addDays(lastDay, -83);
+    if (firstDay > lastDay) throw badRequest('from', `must not be after to (${lastDay})`);
+    return { firstDay, lastDay, start: localDayBounds(firstDay, zone).start, end: localDayBounds(lastDay, zone).end };
+  }
+
+  app.get(
+    '/people/:id/training/sets',
+    { schema: { tags: ['training'], summary: "A person's sets in your load unit; from/to are local dates", params: idParams, querystring: rangeQuery, response: { 200: z.object({ sets: z.array(setView) }) } } },
+    async (request) => {
+      const actor = actorOf(request);
+      const person = await personInScope(actor, request.params.id);
+      const range = localRange(await zoneOf(person.id), request.query.from, request.query.to);
+      const sets = await listSets(db, { personId: person.id, from: range.start, to: range.end }, await unitOf(actor));
+      await recordAccess(db, actor, [person.id], 'training sets', clock);
+      return { sets };
+    },
+  );
+
+  const dayView = z.object({
+    date: z.string(),
+    load: z.number(),
+    acuteRolling: z.number().nullable(),
+    chronicRolling: z.number().nullable(),
+    acwrRolling: z.number().nullable(),
+    acuteEwma: z.number(),
+    chronicEwma: z.number(),
+    acwrEwma: z.number().nullable(),
+  });
+  app.get(
+    '/people/:id/training/load',
+    {
+      schema: {
+        tags: ['training'],
+        summary: 'Session-RPE load per day with acute:chronic ratios (rolling and EWMA), and weekly load, monotony and strain (docs/training.md)',
+        params: idParams,
+        querystring: rangeQuery.extend(windowsQuery),
+        response: {
+          200: z.object({
+            windows: z.object({ acuteDays: z.number(), chronicDays: z.number() }),
+            days: z.array(dayView),
+            weeks: z.array(z.object({ weekStart: z.string(), load: z.number(), monotony: z.number().nullable(), strain: z.number().nullable() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const person = await personInScope(actor, request.params.id);
+      const { acuteDays, chronicDays } = request.query;
+      if (acuteDays >= chronicDays) throw badRequest('acuteDays', `must be shorter than chronicDays (${chronicDays})`);
+      const range = localRange(await zoneOf(person.id), request.query.from, request.query.to);
+      const loads = await sessionLoads(db, person.id, range.end);
+      const firstRecorded = loads.length ? loads[0].date : range.firstDay;
+      const seriesStart = firstRecorded < range.firstDay ? firstRecorded : range.firstDay;
+      const windows = { acuteDays, chronicDays };
+      const days = workloadRatios(dailyLoads(loads, seriesStart, range.lastDay), windows).filter((d) => d.date >= range.firstDay);
+      const weekDays = dailyLoads(loads, weekStart(range.firstDay), range.lastDay);
+      await recordAccess(db, actor, [person.id], 'training load', clock);
+      return { windows, days, weeks: weeklySummaries(weekDays) };
+    },
+  );
+
+  app.get(
+    '/people/:id/training/bests',
+    {
+      schema: {
+        tags: ['training'],
+        summary: 'Personal bests per exercise: heaviest load, best estimated 1RM (Epley, Brzycki beside it), most reps',
+        params: idParams,
+        response: {
+          200: z.object({
+            bests: z.array(
+              z.object({
+                exercise: z.object({ id: z.number(), name: z.string() }),
+                heaviest: z.object({ load: loadView, reps: z.number(), setId: z.number(), date: z.string() }),
+                bestEstimated1rm: z.object({ epley: z.number(), brzycki: z.number(), unit: z.enum(loadUnits), setId: z.number(), date: z.string() }).nullable(),
+                mostReps: z.object({ reps: z.number(), setId: z.number(), date: z.string() }),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const person = await personInScope(actor, request.params.id);
+      const bests = await personalBests(db, person.id, await unitOf(actor));
+      await recordAccess(db, actor, [person.id], 'training personal bests', clock);
+      return { bests };
+    },
+  );
+
+  app.get(
+    '/units/:id/training/load',
+    {
+      schema: {
+        tags: ['training'],
+        summary: "Each participant's session-RPE load in one local week (Monday to Sunday) of a unit and the units below",
+        params: idParams,
+        querystring: z.strictObject({ week: isoDateSchema.optional() }),
+        response: { 200: z.object({ weekStart: z.string(), participants: z.array(z.object({ person: personRef, unitId: z.number(), load: z.number(), sessions: z.number() })) }) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const unit = await unitInScope(actor, request.params.id);
+      const monday = weekStart(request.query.week ?? localDateOf(clock(), unit.timeZone));
+      const participants = await unitLoad(db, await unitsBelow(db, [unit.id]), localDayBounds(monday, unit.timeZone).start, localDayBounds(addDays(monday, 6), unit.timeZone).end);
+      await recordAccess(db, actor, participants.map((p) => p.person.id), 'unit training load', clock);
+      return { weekStart: monday, participants };
+    },
+  );
+
+  app.register(async (plain) => {
+    const csvScope = plain.withTypeProvider<ZodTypeProvider>();
+    csvScope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 50 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    csvScope.post(
+      '/training/import',
+      {
+        bodyLimit: 50 * 1024 * 1024,
+        schema: {
+          tags: ['training'],
+          summary: 'Import sets from CSV (designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes) or a Strong export (with ?designation=); all rows or none',
+          consumes: ['text/csv'],
+          querystring: z.strictObject({ designation: z.string().trim().min(1).optional(), loadUnit: z.enum(loadUnits).optional() }),
+          body: z.string(),
+          response: { 200: z.object({ format: z.enum(trainingFileFormats), rows: z.number(), added: z.number(), alreadyStored: z.number(), sessionsCreated: z.number(), skipped: z.number() }) },
+        },
+      },
+      async (request) => {
+        const actor = actorOf(request);
+        const scope = await personScope(db, actor);
+        const { body, query } = request;
+        return runTrainingImport(db, actor, () => body, { ...query, scope, clock });
+      },
+    );
+  });
+
+  app.get(
+    '/training/export',
+    {
+      schema: {
+        tags: ['training'],
+        summary: 'Every set you may see, one row per set with everything stored (loads in kg and as entered)',
+        querystring: z.strictObject({ format: z.enum(trainingExportFormats).default('json') }),
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const scope = await personScope(db, actor);
+      const chunks: string[] = [];
+      const people = await exportTraining(db, request.query.format, scope, (chunk) => chunks.push(chunk));
+      await recordAccess(db, actor, people, 'training export', clock);
+      reply.type(request.query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+      return chunks.join('');
+    },
+  );
+};

@@ -1,0 +1,608 @@
+import type { Selectable } from 'kysely';
+import type { Writer } from '../audit/store.ts';
+import { getPerson } from '../roster/store.ts';
+import { badRequest, conflict, notFound } from '../shared/errors.ts';
+import { instantToLocal, localDateOf } from '../shared/time.ts';
+import { isUniqueViolation, type Db } from '../store/db.ts';
+import type { Database } from '../store/schema.ts';
+import { sessionLoad, type DayLoad } from './metrics.ts';
+import {
+  brzycki,
+  checkLoadKg,
+  epley,
+  fromKilograms,
+  nameKey,
+  toKilograms,
+  type AttendanceStatus,
+  type ExerciseCategory,
+  type LoadUnit,
+  type SessionStatus,
+} from './model.ts';
+
+// ---- exercise catalogue ----
+
+export interface ExerciseView {
+  id: number;
+  name: string;
+  category: ExerciseCategory;
+  aliases: string[];
+}
+
+export async function listExercises(db: Db): Promise<ExerciseView[]> {
+  const [rows, aliases] = await Promise.all([
+    db.selectFrom('exercise').select(['id', 'name', 'category']).orderBy('name_key').execute(),
+    db.selectFrom('exercise_alias').select(['alias_key', 'exercise_id']).orderBy('alias_key').execute(),
+  ]);
+  return rows.map((r) => ({ ...r, aliases: aliases.filter((a) => a.exercise_id === r.id).map((a) => a.alias_key) }));
+}
+
+export async function createExercise(w: Writer, input: { name: string; category: ExerciseCategory; aliases: string[] }): Promise<ExerciseView> {
+  const keys = [...new Set([input.name, ...input.aliases].map(nameKey))];
+  const taken = await w.db
+    .selectFrom('exercise')
+    .select('name_key as key')
+    .where('name_key', 'in', keys)
+    .union(w.db.selectFrom('exercise_alias').select('alias_key as key').where('alias_key', 'in', keys))
+    .executeTakeFirst();
+  if (taken) throw conflict(`an exercise is already called '${taken.key}'`, 'name');
+  const { id } = await w.db
+    .insertInto('exercise')
+    .values({ name: input.name.trim(), name_key: nameKey(input.name), category: input.category, created_at: w.now.toISOString() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const aliasKeys = keys.filter((k) => k !== nameKey(input.name));
+  if (aliasKeys.length) await w.db.insertInto('exercise_alias').values(aliasKeys.map((alias_key) => ({ alias_key, exercise_id: id }))).execute();
+  await w.record({ action: 'exercise.create', entity: 'exercise', entityId: id, after: input });
+  return { id, name: input.name.trim(), category: input.category, aliases: aliasKeys };
+}
+
+/** Every name and alias of the catalogue, lower-cased, to the exercise id: what imports match against. */
+export async function exerciseLookup(db: Db): Promise<Map<string, number>> {
+  const [names, aliases] = await Promise.all([
+    db.selectFrom('exercise').select(['name_key', 'id']).execute(),
+    db.selectFrom('exercise_alias').select(['alias_key', 'exercise_id']).execute(),
+  ]);
+  return new Map([...aliases.map((a) => [a.alias_key, a.exercise_id] as const), ...names.map((n) => [n.name_key, n.id] as const)]);
+}
+
+// ---- preferences ----
+
+export async function preferredLoadUnit(db: Db, accountId: number | null): Promise<LoadUnit> {
+  if (accountId === null) return 'kg';
+  const row = await db.selectFrom('training_preference').select('load_unit').where('account_id', '=', accountId).executeTakeFirst();
+  return row?.load_unit ?? 'kg';
+}
+
+export async function setPreferredLoadUnit(w: Writer, accountId: number, loadUnit: LoadUnit): Promise<void> {
+  const before = await preferredLoadUnit(w.db, accountId);
+  await w.db
+    .insertInto('training_preference')
+    .values({ account_id: accountId, load_unit: loadUnit })
+    .onConflict((oc) => oc.column('account_id').doUpdateSet({ load_unit: loadUnit }))
+    .execute();
+  await w.record({ action: 'training.preference', entity: 'account', entityId: accountId, before: { loadUnit: before }, after: { loadUnit } });
+}
+
+// ---- sessions ----
+
+export interface LocalInstant {
+  at: string;
+  date: string;
+  time: string;
+  offset: string;
+}
+
+export const localInstant = (at: string, zone: string): LocalInstant => ({ at, ...instantToLocal(at, zone) });
+
+export interface SessionInput {
+  unitId: number;
+  title: string;
+  plannedStart: string;
+  plannedMinutes: number | null;
+  trainerId: number | null;
+  notes: string;
+}
+
+export interface SessionPatch {
+  title?: string;
+  plannedStart?: string;
+  plannedMinutes?: number | null;
+  actualStart?: string | null;
+  actualMinutes?: number | null;
+  status?: SessionStatus;
+  trainerId?: number | null;
+  notes?: string;
+}
+
+type PersonRef = { id: number; designation: string; name: string; rank: string };
+
+export interface SessionView {
+  id: number;
+  unit: { id: number; name: string; timeZone: string };
+  title: string;
+  status: SessionStatus;
+  planned: LocalInstant & { minutes: number | null };
+  actual: (LocalInstant & { minutes: number | null }) | null;
+  trainer: PersonRef | null;
+  notes: string;
+}
+
+export interface AttendanceView {
+  person: PersonRef;
+  status: AttendanceStatus;
+  rpe: number | null;
+  minutes: number | null;
+  /** Session-RPE load in AU; null until both the rating and the minutes are known. */
+  load: number | null;
+}
+
+async function requireTrainer(db: Db, personId: number) {
+  const row = await db.selectFrom('person_role').select('person_id').where('person_id', '=', personId).where('role', '=', 'trainer').executeTakeFirst();
+  if (!row) throw badRequest('trainerId', `person ${personId} does not exist or is not a trainer`);
+}
+
+export async function createSession(w: Writer, input: SessionInput): Promise<SessionView> {
+  if (input.trainerId !== null) await requireTrainer(w.db, input.trainerId);
+  const at = w.now.toISOString();
+  const id = await insertSession(w, input, at);
+  const view = await getSession(w.db, id);
+  await w.record({ action: 'training.session.create', entity: 'training_session', entityId: id, after: view });
+  return view;
+}
+
+async function insertSession(w: Writer, input: SessionInput, at: string): Promise<number> {
+  try {
+    const { id } = await w.db
+      .insertInto('training_session')
+      .values({
+        unit_id: input.unitId,
+        title: input.title,
+        planned_start: input.plannedStart,
+        planned_minutes: input.plannedMinutes,
+        actual_start: null,
+        actual_minutes: null,
+        starts_at: input.plannedStart,
+        status: 'planned',
+        trainer_person_id: input.trainerId,
+        notes: input.notes,
+        created_at: at,
+        updated_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict(`the unit already has a session starting at ${input.plannedStart}`, 'plannedStart');
+    throw e;
+  }
+}
+
+export async function updateSession(w: Writer, id: number, patch: SessionPatch): Promise<SessionView> {
+  const before = await getSession(w.db, id);
+  if (patch.trainerId != null) await requireTrainer(w.db, patch.trainerId);
+  const plannedStart = patch.plannedStart ?? before.planned.at;
+  const actualStart = patch.actualStart !== undefined ? patch.actualStart : (before.actual?.at ?? null);
+  const actualMinutes = patch.actualMinutes !== undefined ? patch.actualMinutes : (before.actual?.minutes ?? null);
+  // Recording when it happened makes it held, unless the patch says otherwise.
+  const status = patch.status ?? (actualStart !== null || actualMinutes !== null ? 'held' : before.status);
+  if (status !== 'held' && (actualStart !== null || actualMinutes !== null)) throw badRequest('status', `a session with an actual start or minutes was held, not ${status}`);
+  try {
+    await w.db
+      .updateTable('training_session')
+      .set({
+        ...(patch.title !== undefined && { title: patch.title }),
+        ...(patch.plannedMinutes !== undefined && { planned_minutes: patch.plannedMinutes }),
+        ...(patch.trainerId !== undefined && { trainer_person_id: patch.trainerId }),
+        ...(patch.notes !== undefined && { notes: patch.notes }),
+        planned_start: plannedStart,
+        actual_start: actualStart,
+        actual_minutes: actualMinutes,
+        starts_at: actualStart ?? plannedStart,
+        status,
+        updated_at: w.now.toISOString(),
+      })
+      .where('id', '=', id)
+      .execute();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict(`the unit already has a session starting at ${actualStart ?? plannedStart}`, 'actualStart');
+    throw e;
+  }
+  const after = await getSession(w.db, id);
+  await w.record({ action: 'training.session.update', entity: 'training_session', entityId: id, before, after });
+  return after;
+}
+
+const sessionColumns = [
+  'training_session.id',
+  'training_session.title',
+  'training_session.status',
+  'training_session.planned_start',
+  'training_session.planned_minutes',
+  'training_session.actual_start',
+  'training_session.actual_minutes',
+  'training_session.notes',
+  'unit.id as unit_id',
+  'unit.name as unit_name',
+  'unit.time_zone',
+  'trainer.id as trainer_id',
+  'trainer.designation as trainer_designation',
+  'trainer.name as trainer_name',
+  'trainer.rank as trainer_rank',
+] as const;
+
+function sessionQuery(db: Db) {
+  return db
+    .selectFrom('training_session')
+    .innerJoin('unit', 'unit.id', 'training_session.unit_id')
+    .leftJoin('person as trainer', 'trainer.id', 'training_session.trainer_person_id')
+    .select(sessionColumns);
+}
+
+type SessionRow = Awaited<ReturnType<ReturnType<typeof sessionQuery>['executeTakeFirstOrThrow']>>;
+
+function toSessionView(r: SessionRow): SessionView {
+  const zone = r.time_zone;
+  return {
+    id: r.id,
+    unit: { id: r.unit_id, name: r.unit_name, timeZone: zone },
+    title: r.title,
+    status: r.status,
+    planned: { ...localInstant(r.planned_start, zone), minutes: r.planned_minutes },
+    actual: r.actual_start === null && r.actual_minutes === null ? null : { ...localInstant(r.actual_start ?? r.planned_start, zone), minutes: r.actual_minutes },
+    trainer: r.trainer_id === null ? null : { id: r.trainer_id, designation: r.trainer_designation!, name: r.trainer_name!, rank: r.trainer_rank! },
+    notes: r.notes,
+  };
+}
+
+export async function getSession(db: Db, id: number): Promise<SessionView> {
+  const row = await sessionQuery(db).where('training_session.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`training session ${id}`);
+  return toSessionView(row);
+}
+
+export async function listSessions(db: Db, filter: { unitIds?: readonly number[]; from?: string; to?: string }): Promise<SessionView[]> {
+  if (filter.unitIds?.length === 0) return [];
+  let q = sessionQuery(db).orderBy('training_session.starts_at');
+  if (filter.unitIds) q = q.where('training_session.unit_id', 'in', filter.unitIds);
+  if (filter.from) q = q.where('training_session.starts_at', '>=', filter.from);
+  if (filter.to) q = q.where('training_session.starts_at', '<', filter.to);
+  return (await q.limit(5000).execute()).map(toSessionView);
+}
+
+export async function listAttendance(db: Db, sessionId: number): Promise<AttendanceView[]> {
+  const rows = await db
+    .selectFrom('session_attendance')
+    .innerJoin('training_session', 'training_session.id', 'session_attendance.session_id')
+    .innerJoin('person', 'person.id', 'session_attendance.person_id')
+    .select(['person.id', 'person.designation', 'person.name', 'person.rank', 'session_attendance.status', 'session_attendance.rpe', 'session_attendance.minutes', 'training_session.actual_minutes'])
+    .where('session_attendance.session_id', '=', sessionId)
+    .orderBy('person.designation_key')
+    .execute();
+  return rows.map((r) => {
+    const minutes = r.minutes ?? r.actual_minutes;
+    return {
+      person: { id: r.id, designation: r.designation, name: r.name, rank: r.rank },
+      status: r.status,
+      rpe: r.rpe,
+      minutes: r.minutes,
+      load: r.status === 'present' && r.rpe !== null && minutes !== null ? sessionLoad(r.rpe, minutes) : null,
+    };
+  });
+}
+
+export interface AttendanceInput {
+  status: AttendanceStatus;
+  rpe: number | null;
+  minutes: number | null;
+}
+
+export async function setAttendance(w: Writer, sessionId: number, personId: number, input: AttendanceInput): Promise<void> {
+  if (input.status !== 'present' && input.rpe !== null) throw badRequest('rpe', `only someone present rates the session (status is ${input.status})`);
+  const before = await w.db.selectFrom('session_attendance').select(['status', 'rpe', 'minutes']).where('session_id', '=', sessionId).where('person_id', '=', personId).executeTakeFirst();
+  await w.db
+    .insertInto('session_attendance')
+    .values({ session_id: sessionId, person_id: personId, ...input })
+    .onConflict((oc) => oc.columns(['session_id', 'person_id']).doUpdateSet(input))
+    .execute();
+  await w.record({ action: 'training.attendance', entity: 'training_session', entityId: sessionId, before: before && { personId, ...before }, after: { personId, ...input } });
+}
+
+// ---- sets ----
+
+export interface SetValues {
+  reps: number | null;
+  load: number | null;
+  rpe: number | null;
+  rir: number | null;
+  durationS: number | null;
+  distanceM: number | null;
+}
+
+export interface SetInput {
+  sessionId: number;
+  personId: number;
+  exerciseId: number;
+  setNumber: number;
+  loadUnit: LoadUnit;
+  target: SetValues;
+  actual: SetValues;
+  notes: string;
+}
+
+export type SetRow = Selectable<Database['training_set']>;
+type SetColumns = Omit<SetRow, 'id' | 'created_at' | 'updated_at'>;
+
+function loadKg(amount: number | null, unit: LoadUnit, field: string): number | null {
+  if (amount === null) return null;
+  const kg = toKilograms(amount, unit);
+  const problem = checkLoadKg(kg);
+  if (problem) throw badRequest(field, problem);
+  return kg;
+}
+
+function checkEffort(values: SetValues, field: string) {
+  if (values.rpe !== null && values.rir !== null) throw badRequest(`${field}.rir`, 'give RPE or RIR, not both');
+}
+
+/** The stored columns of a set: loads in exact kilograms, with the unit they were typed in. */
+export function setColumns(input: SetInput): SetColumns {
+  checkEffort(input.target, 'target');
+  checkEffort(input.actual, 'actual');
+  const load = loadKg(input.actual.load, input.loadUnit, 'actual.load');
+  const targetLoad = loadKg(input.target.load, input.loadUnit, 'target.load');
+  return {
+    session_id: input.sessionId,
+    person_id: input.personId,
+    exercise_id: input.exerciseId,
+    set_number: input.setNumber,
+    target_reps: input.target.reps,
+    target_load_kg: targetLoad,
+    target_rpe: input.target.rpe,
+    target_rir: input.target.rir,
+    target_duration_s: input.target.durationS,
+    target_distance_m: input.target.distanceM,
+    reps: input.actual.reps,
+    load_kg: load,
+    load_unit: load === null && targetLoad === null ? null : input.loadUnit,
+    rpe: input.actual.rpe,
+    rir: input.actual.rir,
+    duration_s: input.actual.durationS,
+    distance_m: input.actual.distanceM,
+    notes: input.notes,
+  };
+}
+
+async function requireExercise(db: Db, id: number) {
+  const row = await db.selectFrom('exercise').select('id').where('id', '=', id).executeTakeFirst();
+  if (!row) throw badRequest('exerciseId', `exercise ${id} is not in the catalogue`);
+}
+
+/** Marks someone present at a session when a set of theirs is recorded and nothing says otherwise. */
+async function ensurePresent(w: Writer, sessionId: number, personId: number) {
+  await w.db.insertInto('session_attendance').values({ session_id: sessionId, person_id: personId, status: 'present', rpe: null, minutes: null }).onConflict((oc) => oc.doNothing()).execute();
+}
+
+export async function addSet(w: Writer, input: SetInput): Promise<number> {
+  await requireExercise(w.db, input.exerciseId);
+  const columns = setColumns(input);
+  const at = w.now.toISOString();
+  await ensurePresent(w, input.sessionId, input.personId);
+  let id: number;
+  try {
+    ({ id } = await w.db.insertInto('training_set').values({ ...columns, created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow());
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict(`set ${input.setNumber} of exercise ${input.exerciseId} is already recorded for person ${input.personId} in session ${input.sessionId}; change it instead`, 'setNumber');
+    throw e;
+  }
+  await w.record({ action: 'training.set.create', entity: 'training_set', entityId: id, after: columns });
+  return id;
+}
+
+export async function getSetRow(db: Db, id: number): Promise<SetRow> {
+  const row = await db.selectFrom('training_set').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`training set ${id}`);
+  return row;
+}
+
+/** Replaces a set's values; derived values (1RM estimates, bests) are computed on read, so nothing goes stale. */
+export async function replaceSet(w: Writer, id: number, input: SetInput): Promise<void> {
+  const before = await getSetRow(w.db, id);
+  await requireExercise(w.db, input.exerciseId);
+  const columns = setColumns(input);
+  try {
+    await w.db.updateTable('training_set').set({ ...columns, updated_at: w.now.toISOString() }).where('id', '=', id).execute();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict(`set ${input.setNumber} of exercise ${input.exerciseId} is already recorded for this person in this session`, 'setNumber');
+    throw e;
+  }
+  await w.record({ action: 'training.set.update', entity: 'training_set', entityId: id, before, after: columns });
+}
+
+export async function deleteSet(w: Writer, id: number, reason?: string): Promise<void> {
+  const before = await getSetRow(w.db, id);
+  await w.db.deleteFrom('training_set').where('id', '=', id).execute();
+  await w.record({ action: 'training.set.delete', entity: 'training_set', entityId: id, before, reason });
+}
+
+/** A load as a viewer sees it: in their unit, with the stored kilograms and the unit it was typed in. */
+export interface LoadView {
+  value: number;
+  unit: LoadUnit;
+  kg: number;
+  enteredUnit: LoadUnit;
+}
+
+const loadView = (kg: number | null, entered: LoadUnit | null, unit: LoadUnit): LoadView | null =>
+  kg === null ? null : { value: fromKilograms(kg, unit, entered), unit, kg, enteredUnit: entered ?? 'kg' };
+
+export interface SetView {
+  id: number;
+  sessionId: number;
+  personId: number;
+  exercise: { id: number; name: string };
+  setNumber: number;
+  at: LocalInstant;
+  target: { reps: number | null; load: LoadView | null; rpe: number | null; rir: number | null; durationS: number | null; distanceM: number | null };
+  actual: { reps: number | null; load: LoadView | null; rpe: number | null; rir: number | null; durationS: number | null; distanceM: number | null };
+  /** Estimated one-repetition maximum of the actual set, in the viewer's unit (reps 1-12 only). */
+  estimated1rm: { epley: number; brzycki: number; unit: LoadUnit } | null;
+  notes: string;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+function estimate(kg: number | null, reps: number | null, unit: LoadUnit) {
+  if (kg === null || reps === null || kg === 0) return null;
+  const e = epley(kg, reps);
+  const b = brzycki(kg, reps);
+  if (e === null || b === null) return null;
+  return { epley: round1(fromKilograms(e, unit)), brzycki: round1(fromKilograms(b, unit)), unit };
+}
+
+function setsQuery(db: Db) {
+  return db
+    .selectFrom('training_set')
+    .innerJoin('training_session', 'training_session.id', 'training_set.session_id')
+    .innerJoin('unit', 'unit.id', 'training_session.unit_id')
+    .innerJoin('exercise', 'exercise.id', 'training_set.exercise_id')
+    .selectAll('training_set')
+    .select(['training_session.starts_at', 'unit.time_zone', 'exercise.name as exercise_name']);
+}
+
+type SetQueryRow = SetRow & { starts_at: string; time_zone: string; exercise_name: string };
+
+function toSetView(r: SetQueryRow, unit: LoadUnit): SetView {
+  return {
+    id: r.id,
+    sessionId: r.session_id,
+    personId: r.person_id,
+    exercise: { id: r.exercise_id, name: r.exercise_name },
+    setNumber: r.set_number,
+    at: localInstant(r.starts_at, r.time_zone),
+    target: { reps: r.target_reps, load: loadView(r.target_load_kg, r.load_unit, unit), rpe: r.target_rpe, rir: r.target_rir, durationS: r.target_duration_s, distanceM: r.target_distance_m },
+    actual: { reps: r.reps, load: loadView(r.load_kg, r.load_unit, unit), rpe: r.rpe, rir: r.rir, durationS: r.duration_s, distanceM: r.distance_m },
+    estimated1rm: estimate(r.load_kg, r.reps, unit),
+    notes: r.notes,
+  };
+}
+
+export async function getSet(db: Db, id: number, unit: LoadUnit): Promise<SetView> {
+  const row = await setsQuery(db).where('training_set.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`training set ${id}`);
+  return toSetView(row, unit);
+}
+
+export async function listSets(db: Db, filter: { personId?: number; sessionId?: number; from?: string; to?: string }, unit: LoadUnit): Promise<SetView[]> {
+  let q = setsQuery(db).orderBy('training_session.starts_at').orderBy('exercise.name_key').orderBy('training_set.set_number').orderBy('training_set.person_id');
+  if (filter.personId !== undefined) q = q.where('training_set.person_id', '=', filter.personId);
+  if (filter.sessionId !== undefined) q = q.where('training_set.session_id', '=', filter.sessionId);
+  if (filter.from) q = q.where('training_session.starts_at', '>=', filter.from);
+  if (filter.to) q = q.where('training_session.starts_at', '<', filter.to);
+  return (await q.limit(10_000).execute()).map((r) => toSetView(r, unit));
+}
+
+export interface ExerciseBest {
+  exercise: { id: number; name: string };
+  /** The heaviest load lifted for at least one rep. */
+  heaviest: { load: LoadView; reps: number; setId: number; date: string };
+  /** The best Epley estimate over sets of 1-12 reps, with its Brzycki estimate beside it. */
+  bestEstimated1rm: { epley: number; brzycki: number; unit: LoadUnit; setId: number; date: string } | null;
+  mostReps: { reps: number; setId: number; date: string };
+}
+
+/** Personal bests per exercise, computed from the sets as they are now: a changed or deleted set changes them at once. */
+export async function personalBests(db: Db, personId: number, unit: LoadUnit): Promise<ExerciseBest[]> {
+  const rows = await setsQuery(db).where('training_set.person_id', '=', personId).where('training_set.reps', '>=', 1).orderBy('training_session.starts_at').orderBy('training_set.id').execute();
+  const best = new Map<number, ExerciseBest & { e1rmKg: number }>();
+  for (const r of rows) {
+    const reps = r.reps!;
+    const date = localDateOf(r.starts_at, r.time_zone);
+    const kg = r.load_kg ?? 0;
+    const e = epley(kg, reps);
+    const current = best.get(r.exercise_id);
+    const candidateE1rm = e !== null && kg > 0 ? { epley: round1(fromKilograms(e, unit)), brzycki: round1(fromKilograms(brzycki(kg, reps)!, unit)), unit, setId: r.id, date } : null;
+    if (!current) {
+      best.set(r.exercise_id, {
+        exercise: { id: r.exercise_id, name: r.exercise_name },
+        heaviest: { load: loadView(kg, r.load_unit, unit)!, reps, setId: r.id, date },
+        bestEstimated1rm: candidateE1rm,
+        mostReps: { reps, setId: r.id, date },
+        e1rmKg: candidateE1rm ? e! : 0,
+      });
+      continue;
+    }
+    if (kg > current.heaviest.load.kg) current.heaviest = { load: loadView(kg, r.load_unit, unit)!, reps, setId: r.id, date };
+    if (candidateE1rm && e! > current.e1rmKg) Object.assign(current, { bestEstimated1rm: candidateE1rm, e1rmKg: e! });
+    if (reps > current.mostReps.reps) current.mostReps = { reps, setId: r.id, date };
+  }
+  return [...best.values()].map(({ e1rmKg: _e, ...b }) => b).sort((a, b) => a.exercise.name.localeCompare(b.exercise.name));
+}
+
+// ---- load ----
+
+/** Each session-RPE load of a person up to `before`, dated in the zone of the session's unit. */
+export async function sessionLoads(db: Db, personId: number, before: string): Promise<DayLoad[]> {
+  const rows = await db
+    .selectFrom('session_attendance')
+    .innerJoin('training_session', 'training_session.id', 'session_attendance.session_id')
+    .innerJoin('unit', 'unit.id', 'training_session.unit_id')
+    .select(['training_session.starts_at', 'unit.time_zone', 'session_attendance.rpe', 'session_attendance.minutes', 'training_session.actual_minutes'])
+    .where('session_attendance.person_id', '=', personId)
+    .where('session_attendance.status', '=', 'present')
+    .where('session_attendance.rpe', 'is not', null)
+    .where('training_session.status', '=', 'held')
+    .where('training_session.starts_at', '<', before)
+    .orderBy('training_session.starts_at')
+    .execute();
+  return rows.flatMap((r) => {
+    const minutes = r.minutes ?? r.actual_minutes;
+    return minutes === null ? [] : [{ date: localDateOf(r.starts_at, r.time_zone), load: sessionLoad(r.rpe!, minutes) }];
+  });
+}
+
+/**
+ * The dashboard's query: each participant now in one of `unitIds` with their session-RPE load
+ * between two instants (a local week), in one aggregate query.
+ */
+export async function unitLoad(db: Db, unitIds: readonly number[], from: string, to: string) {
+  if (unitIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('person_unit')
+    .innerJoin('person', 'person.id', 'person_unit.person_id')
+    .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person.id').on('person_role.role', '=', 'participant'))
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('training_session')
+          .innerJoin('session_attendance', 'session_attendance.session_id', 'training_session.id')
+          .select((e) => [
+            'session_attendance.person_id',
+            e.fn.sum<number>(e(e.ref('session_attendance.rpe'), '*', e.fn.coalesce('session_attendance.minutes', 'training_session.actual_minutes'))).as('load'),
+            e.fn.countAll<number>().as('sessions'),
+          ])
+          .where('training_session.starts_at', '>=', from)
+          .where('training_session.starts_at', '<', to)
+          .where('training_session.status', '=', 'held')
+          .where('session_attendance.status', '=', 'present')
+          .groupBy('session_attendance.person_id')
+          .as('week'),
+      (j) => j.onRef('week.person_id', '=', 'person.id'),
+    )
+    .select(['person.id', 'person.designation', 'person.name', 'person.rank', 'person_unit.unit_id', 'week.load', 'week.sessions'])
+    .where('person_unit.unit_id', 'in', unitIds)
+    .where('person_unit.effective_to', 'is', null)
+    .orderBy('person.designation_key')
+    .execute();
+  return rows.map((r) => ({
+    person: { id: r.id, designation: r.designation, name: r.name, rank: r.rank },
+    unitId: r.unit_id,
+    load: Number(r.load ?? 0),
+    sessions: Number(r.sessions ?? 0),
+  }));
+}
+
+export async function requirePerson(db: Db, personId: number, field: string) {
+  const row = await db.selectFrom('person').select('id').where('id', '=', personId).executeTakeFirst();
+  if (!row) throw badRequest(field, `person ${personId} does not exist`);
+  return getPerson(db, personId);
+}
