@@ -47,8 +47,14 @@ type Pattern = {
 } & (
   | {
       kind: 'pooled';
-      /** Z_ab for a <= b (pattern-local indices, pair order (0,0),(0,1)..(0,t-1),(1,1)..), each packed. */
-      pairStatistics: Float64Array;
+      /**
+       * Z_ab for a <= b (pattern-local indices, pair order (0,0),(0,1)..(0,t-1),(1,1)..), each packed
+       * and kept sparse: most entries pair a visit's dummy with another visit's and are zero.
+       * Pair k's non-zero entries are entryIndex/entryValue[pairStart[k] .. pairStart[k + 1] - 1].
+       */
+      pairStart: Int32Array;
+      entryIndex: Int32Array;
+      entryValue: Float64Array;
     }
   | {
       kind: 'subjects';
@@ -164,7 +170,7 @@ export class MmrmLikelihood {
       logDetSum += pattern.nSubjects * logDetFromCholesky(factor, tk);
       const w = inverseFromCholesky(factor, tk);
       weights.push(w);
-      if (pattern.kind === 'pooled') this.addPooled(pattern.pairStatistics, w, tk, combined);
+      if (pattern.kind === 'pooled') addPooled(pattern, w, tk, combined);
       else this.addSubjects(pattern.rows, pattern.nSubjects, w, tk, combined);
     }
 
@@ -188,19 +194,6 @@ export class MmrmLikelihood {
     let value = logDetSum + (ywy - fittedSquares);
     value += this.reml ? logDetFromCholesky(xtwxFactor, p) + (n - p) * LOG_2PI : n * LOG_2PI;
     return { theta, value, sigma, weights, betaCentred, covBeta: inverseFromCholesky(xtwxFactor, p) };
-  }
-
-  /** combined += sum_{a<=b} omega_ab Z_ab, omega_ab = W_ab (a < b), W_aa / 2. */
-  private addPooled(stats: Float64Array, w: Float64Array, tk: number, combined: Float64Array): void {
-    const { packedSize } = this;
-    let offset = 0;
-    for (let a = 0; a < tk; a++) {
-      for (let b = a; b < tk; b++) {
-        const omega = a === b ? 0.5 * w[a * tk + a] : w[a * tk + b];
-        for (let e = 0; e < packedSize; e++) combined[e] += omega * stats[offset + e];
-        offset += packedSize;
-      }
-    }
   }
 
   /** combined += sum_i Z_i' W Z_i (upper triangle, packed), the same sum subject by subject. */
@@ -279,7 +272,7 @@ export class MmrmLikelihood {
       const w = evaluation.weights[k];
       const f =
         pattern.kind === 'pooled'
-          ? this.pooledPairForms(pattern.pairStatistics, tk, packedCentre)
+          ? pooledPairForms(pattern, tk, packedCentre)
           : subjectPairForms(pattern.rows, pattern.nSubjects, tk, q, centre);
       // W F W
       const wf = new Float64Array(tk * tk);
@@ -299,23 +292,6 @@ export class MmrmLikelihood {
       }
     });
     return out;
-  }
-
-  /** F_ab = 1/2 <Z_ab, centre> from pooled statistics; the packed centre has its off-diagonal doubled. */
-  private pooledPairForms(stats: Float64Array, tk: number, packedCentre: Float64Array): Float64Array {
-    const { packedSize } = this;
-    const f = new Float64Array(tk * tk);
-    let offset = 0;
-    for (let a = 0; a < tk; a++) {
-      for (let b = a; b < tk; b++) {
-        let s = 0;
-        for (let e = 0; e < packedSize; e++) s += stats[offset + e] * packedCentre[e];
-        f[a * tk + b] = 0.5 * s;
-        f[b * tk + a] = 0.5 * s;
-        offset += packedSize;
-      }
-    }
-    return f;
   }
 
   /** A symmetric (p+1) x (p+1) matrix from its entries (i <= j). */
@@ -422,7 +398,7 @@ export class MmrmLikelihood {
           }
         }
       }
-      patterns.push({ kind: 'pooled', visits: Int32Array.from(visits), nSubjects: subjects.length, pairStatistics: stats });
+      patterns.push({ kind: 'pooled', visits: Int32Array.from(visits), nSubjects: subjects.length, ...sparsePairs(stats, pairs, packedSize) });
     }
     return patterns;
   }
@@ -473,6 +449,54 @@ function pairwiseCovariance(
     }
   }
   return sums.map((sum, cell) => (pairCounts[cell] > 0 ? sum / pairCounts[cell] : 0));
+}
+
+type PooledPattern = Extract<Pattern, { kind: 'pooled' }>;
+
+function sparsePairs(stats: Float64Array, pairs: number, packedSize: number) {
+  let count = 0;
+  for (const v of stats) if (v !== 0) count++;
+  const pairStart = new Int32Array(pairs + 1);
+  const entryIndex = new Int32Array(count);
+  const entryValue = new Float64Array(count);
+  let k = 0;
+  for (let pair = 0; pair < pairs; pair++) {
+    for (let e = 0; e < packedSize; e++) {
+      const v = stats[pair * packedSize + e];
+      if (v !== 0) {
+        entryIndex[k] = e;
+        entryValue[k++] = v;
+      }
+    }
+    pairStart[pair + 1] = k;
+  }
+  return { pairStart, entryIndex, entryValue };
+}
+
+/** combined += sum_{a<=b} omega_ab Z_ab, omega_ab = W_ab (a < b), W_aa / 2. */
+function addPooled({ pairStart, entryIndex, entryValue }: PooledPattern, w: Float64Array, tk: number, combined: Float64Array): void {
+  let pair = 0;
+  for (let a = 0; a < tk; a++) {
+    for (let b = a; b < tk; b++, pair++) {
+      const omega = a === b ? 0.5 * w[a * tk + a] : w[a * tk + b];
+      for (let e = pairStart[pair]; e < pairStart[pair + 1]; e++) combined[entryIndex[e]] += omega * entryValue[e];
+    }
+  }
+}
+
+/** F_ab = 1/2 <Z_ab, centre> from pooled statistics; the packed centre has its off-diagonal doubled. */
+function pooledPairForms({ pairStart, entryIndex, entryValue }: PooledPattern, tk: number, packedCentre: Float64Array): Float64Array {
+  const f = new Float64Array(tk * tk);
+  let pair = 0;
+  for (let a = 0; a < tk; a++) {
+    for (let b = a; b < tk; b++, pair++) {
+      let s = 0;
+      for (let e = pairStart[pair]; e < pairStart[pair + 1]; e++) s += entryValue[e] * packedCentre[entryIndex[e]];
+      f[a * tk + b] = 0.5 * s;
+      f[b * tk + a] = 0.5 * s;
+    }
+  }
+  return f;
 }
 
 /** F_ab = sum_i z_ia' centre z_ib over a pattern's subjects (rows: nSubjects x tk x q). */

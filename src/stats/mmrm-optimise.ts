@@ -4,7 +4,7 @@
  * Newton decrement (the predicted remaining decrease) is negligible. The same Hessian serves as
  * the observed information for Satterthwaite's degrees of freedom.
  */
-import { cholesky, solveWithCholesky } from './linalg.ts';
+import { cholesky, quadraticForm, solveWithCholesky } from './linalg.ts';
 
 /** One point of the objective; null outside its domain (e.g. a covariance that is not positive definite). */
 export interface ObjectivePoint {
@@ -27,6 +27,8 @@ const NEWTON_DECREMENT_TOLERANCE = 1e-8;
 /** At a point where no step decreases the objective in floating point, the decrement still has to be below this. */
 const LINE_SEARCH_LIMIT_DECREMENT = 1e-5;
 const HESSIAN_STEP = 1e-4;
+/** BFGS hands over to Newton once its own model predicts less than this decrease (well inside Newton's tolerance). */
+const BFGS_DECREMENT_TOLERANCE = 1e-10;
 
 interface Iterate {
   x: Float64Array;
@@ -110,8 +112,11 @@ export function bfgs(f: Objective, x0: Float64Array, maxIterations = 400): Itera
       bfgsUpdate(inverseHessian, s, y, sy, n);
     }
     const decrease = current.value - next.value;
-    stalled = decrease <= 1e-12 * Math.max(1, Math.abs(next.value)) ? stalled + 1 : 0;
+    stalled = decrease <= 1e-14 * Math.max(1, Math.abs(next.value)) ? stalled + 1 : 0;
     current = next;
+    // Done when the quasi-Newton model predicts a negligible further decrease (Newton checks it
+    // with the true Hessian), or when rounding leaves no measurable progress.
+    if (inverseHessian !== null && quadraticForm(inverseHessian, n, current.gradient, current.gradient) < BFGS_DECREMENT_TOLERANCE) break;
     if (stalled >= 3) break;
   }
   return current;
