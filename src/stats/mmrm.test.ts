@@ -227,6 +227,24 @@ describe('fitMmrm invariances', () => {
   });
 });
 
+describe('fitMmrm without an optimum', () => {
+  it('reports no convergence, with no estimates, when the covariance is singular at the optimum', () => {
+    // Residuals perfectly correlated across visits: the likelihood grows without bound.
+    const rows = Array.from({ length: 80 }, (_, r) => r);
+    const input: MmrmInput = {
+      X: Float64Array.from(rows.flatMap((r) => [1, r % 4 === 1 ? 1 : 0, r % 4 === 2 ? 1 : 0, r % 4 === 3 ? 1 : 0])),
+      p: 4,
+      y: Float64Array.from(rows, (r) => 3 * Math.sin(Math.floor(r / 4) * 1.7) + (r % 4)),
+      subject: Int32Array.from(rows, (r) => Math.floor(r / 4)),
+      visit: Int32Array.from(rows, (r) => r % 4),
+      nVisits: 4,
+      covariance: 'us',
+      method: 'reml',
+    };
+    expect(() => fitMmrm(input)).toThrow(expect.objectContaining({ code: 'not_converged' }));
+  });
+});
+
 describe('fitMmrm refuses what it cannot estimate', () => {
   const entry = reference.find((e) => e.name === 'fev-us-reml')!;
   const { input } = referenceDesign(entry.command);
