@@ -128,8 +128,9 @@ export function analyzeMmrm(table: Table, options: MmrmOptions): MmrmResult {
   const subjectColumn = columns.get('--subject') as number;
   const visits = visitLevels(table, rows, visitColumn, options);
   const arm = armVariable(table, rows, columns, options);
-  const visit = factorVariable(options.visit, rows.list.map((row) => row.cells[visitColumn]), { levels: visits });
-  checkOneRowPerVisit(rows.list, subjectColumn, visitColumn, options);
+  const visit = factorVariable(options.visit, rows.list.map((row) => row.cells[visitColumn]), { levels: visits }) as Extract<Variable, { kind: 'factor' }>;
+  const subject = subjectIndices(rows.list, subjectColumn);
+  checkOneRowPerVisit(rows.list, subject, visit, subjectColumn, options);
 
   const spec = modelSpec(rows, arm, visit, options);
   const design = buildDesign(spec);
@@ -145,19 +146,12 @@ export function analyzeMmrm(table: Table, options: MmrmOptions): MmrmResult {
     ),
   );
 
-  const subjectIndex = new Map<string, number>();
-  const subject = Int32Array.from(rows.list, (row) => {
-    const id = row.cells[subjectColumn];
-    let index = subjectIndex.get(id);
-    if (index === undefined) subjectIndex.set(id, (index = subjectIndex.size));
-    return index;
-  });
   const fit = fitMmrm({
     X: design.X,
     p: design.p,
     y: outcomeValues(rows),
     subject,
-    visit: (visit as Extract<Variable, { kind: 'factor' }>).codes,
+    visit: visit.codes,
     nVisits: visits.length,
     covariance,
     method,
@@ -304,16 +298,35 @@ function visitLevels(table: Table, rows: AnalysedRows, column: number, options: 
   return visits;
 }
 
-function checkOneRowPerVisit(rows: readonly TableRow[], subjectColumn: number, visitColumn: number, options: MmrmOptions): void {
-  const seen = new Map<string, number>();
-  for (const row of rows) {
-    const key = `${row.cells[subjectColumn]}\u0000${row.cells[visitColumn]}`;
-    const earlier = seen.get(key);
-    if (earlier !== undefined) {
-      throw badData(`--subject: subject "${row.cells[subjectColumn]}" has two outcomes at ${options.visit} "${row.cells[visitColumn]}" (lines ${earlier} and ${row.line})`);
+/** Subjects numbered 0.. in order of first appearance. */
+function subjectIndices(rows: readonly TableRow[], column: number): Int32Array {
+  const index = new Map<string, number>();
+  return Int32Array.from(rows, (row) => {
+    const id = row.cells[column];
+    let i = index.get(id);
+    if (i === undefined) index.set(id, (i = index.size));
+    return i;
+  });
+}
+
+function checkOneRowPerVisit(
+  rows: readonly TableRow[],
+  subject: Int32Array,
+  visit: Extract<Variable, { kind: 'factor' }>,
+  subjectColumn: number,
+  options: MmrmOptions,
+): void {
+  const nVisits = visit.levels.length;
+  const lineAt = new Int32Array((subject.reduce((max, s) => Math.max(max, s), 0) + 1) * nVisits);
+  rows.forEach((row, r) => {
+    const cell = subject[r] * nVisits + visit.codes[r];
+    if (lineAt[cell] !== 0) {
+      throw badData(
+        `--subject: subject "${row.cells[subjectColumn]}" has two outcomes at ${options.visit} "${visit.levels[visit.codes[r]]}" (lines ${lineAt[cell]} and ${row.line})`,
+      );
     }
-    seen.set(key, row.line);
-  }
+    lineAt[cell] = row.line;
+  });
 }
 
 /** The model of either analysis; `visit` is null for ANCOVA. Term order follows R's formula. */

@@ -14,7 +14,7 @@ export function referencePoint(design: Design, fixed: Readonly<Record<string, st
   const point = new Map<string, number | Float64Array>();
   for (const variable of design.variables.values()) {
     if (variable.kind === 'numeric') {
-      point.set(variable.name, mean(variable.values));
+      point.set(variable.name, meanOf(variable));
       continue;
     }
     const level = fixed[variable.name];
@@ -150,8 +150,15 @@ export function withInterval(value: LinearEstimate, level = 0.95): IntervalEstim
   };
 }
 
-function mean(values: Float64Array): number {
-  let s = 0;
-  for (const v of values) s += v;
-  return s / values.length;
+/** Means of numeric variables, computed once per variable: every L row of a model needs them. */
+const means = new WeakMap<Variable, number>();
+function meanOf(variable: Extract<Variable, { kind: 'numeric' }>): number {
+  let mean = means.get(variable);
+  if (mean === undefined) {
+    mean = 0;
+    for (const v of variable.values) mean += v;
+    mean /= variable.values.length;
+    means.set(variable, mean);
+  }
+  return mean;
 }

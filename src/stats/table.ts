@@ -3,6 +3,7 @@
  * Parsing a string keeps src/stats pure; reading the file is the command's job.
  */
 import { parse } from 'csv-parse/sync';
+import type { Options } from 'csv-parse/sync';
 import { badData } from './errors.ts';
 
 export interface TableRow {
@@ -17,18 +18,21 @@ export interface Table {
 }
 
 export function parseTable(text: string): Table {
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: TableRow[];
   try {
-    // With `info`, csv-parse returns { record, info } per record; its types do not say so.
-    records = parse(text, { info: true, bom: true, skip_empty_lines: true, relax_column_count: true }) as unknown as typeof records;
+    // on_record keeps each record's line at a fraction of the cost of the `info` option.
+    const options: Options<TableRow, string[]> = {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      on_record: (cells, context) => ({ line: context.lines, cells }),
+    };
+    // csv-parse's overloads type on_record's output only with `columns`; here each record is a TableRow.
+    records = parse(text, options as unknown as Options) as unknown as TableRow[];
   } catch (error) {
     const line = (error as { lines?: number }).lines;
     throw badData(`--data: not valid CSV${line ? ` at line ${line}` : ''}: ${(error as Error).message}`);
   }
   if (records.length === 0) throw badData('--data: the file is empty');
-  const [head, ...body] = records;
-  return {
-    header: head.record.map((name) => name.trim()),
-    rows: body.map(({ record, info }) => ({ line: info.lines, cells: record })),
-  };
+  return { header: records[0].cells.map((name) => name.trim()), rows: records.slice(1) };
 }
