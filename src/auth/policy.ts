@@ -64,6 +64,24 @@ export const routePolicy: Record<string, RouteRule> = {
   'POST /api/training/import': only('admin', 'trainer'),
   'GET /api/training/export': signedIn,
 
+  // Physique: the participant, assessors (who alone write), investigators and blinded monitors
+  // (read only); trainers of the person's units only with the participant's consent
+  // (src/assess/routes.ts requirePhysiqueAccess). Admins do not see it.
+  'GET /api/people/:id/assessments': only('participant', 'assessor', 'investigator', 'monitor', 'trainer'),
+  'POST /api/people/:id/assessments': only('assessor'),
+  'PUT /api/assessments/:id': only('assessor'),
+  'POST /api/assessments/import': only('assessor'),
+  'GET /api/assessments/export': only('assessor', 'investigator', 'monitor'),
+  'GET /api/me/physique-consent': only('participant'),
+  'PUT /api/me/physique-consent': only('participant'),
+
+  // Wellness: the participant reports; trainers see their units (personScope), investigators and monitors everyone.
+  'PUT /api/me/wellness/today': only('participant'),
+  'GET /api/people/:id/wellness': only('participant', 'trainer', 'investigator', 'monitor'),
+  'GET /api/units/:id/wellness': only('trainer', 'investigator', 'monitor'),
+  'POST /api/wellness/import': only('investigator'),
+  'GET /api/wellness/export': only('investigator', 'monitor'),
+
   'GET /api/audit': only('admin'),
   'GET /api/audit/verify': only('admin'),
 

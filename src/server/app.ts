@@ -6,10 +6,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { LoggerOptions } from 'pino';
 import { analysisRoutes } from '../analysis/routes.ts';
+import { assessRoutes } from '../assess/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { authRoutes } from '../auth/routes.ts';
 import { rosterRoutes } from '../roster/routes.ts';
 import { trainingRoutes } from '../training/routes.ts';
+import { wellnessRoutes } from '../wellness/routes.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { DatabaseHandle } from '../store/db.ts';
 import type { AppContext } from './context.ts';
@@ -32,7 +34,7 @@ export interface AppOptions {
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /** Every capability's routes, under /api. A new capability adds its plugin here. */
-const capabilities = [healthRoutes, authRoutes, rosterRoutes, auditRoutes, analysisRoutes, trainingRoutes];
+const capabilities = [healthRoutes, authRoutes, rosterRoutes, auditRoutes, analysisRoutes, trainingRoutes, assessRoutes, wellnessRoutes];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({

@@ -69,3 +69,8 @@ export async function* readCsv(source: string | Buffer | Readable, shape: CsvSha
   }
   if (!header) throw new CsvFormatError([{ line: 1, column: '*', reason: 'the file is empty: expected a header row' }]);
 }
+
+/** One CSV line (RFC 4180): fields with a comma, quote or line break are quoted, quotes doubled. */
+export function csvLine(fields: readonly (string | number | boolean | null)[]): string {
+  return `${fields.map((f) => (f === null ? '' : /[",\r\n]/.test(String(f)) ? `"${String(f).replace(/"/g, '""')}"` : String(f))).join(',')}\n`;
+}

@@ -1,5 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Generated } from 'kysely';
+import { isoDateSchema } from '../roster/model.ts';
+import type { RowProblem } from '../shared/csv.ts';
 
 /**
  * The daily wellness self-report (after Hooper & Mackinnon 1995): four items on 1-7 plus
@@ -34,15 +36,18 @@ export function wellnessScoreSql(): RawBuilder<number> {
 }
 
 /**
- * A low-wellness flag: today's score against the participant's own previous BASELINE_DAYS
- * days (not counting today). With at least MIN_BASELINE_REPORTS reports there,
- * z = (score − mean) / max(SD, SD_FLOOR), sample SD; the flag is raised at z ≤ Z_THRESHOLD.
- * The floor keeps someone who always answers the same from being flagged for a one-point dip.
+ * "Outside the participant's own recent range": a value against the same person's values of
+ * the previous BASELINE_DAYS days (the day itself not counted). With at least
+ * MIN_BASELINE_REPORTS values there, z = (value − mean) / max(SD, floor), sample SD, and the
+ * flag is raised at |z| ≥ Z_THRESHOLD on the side that is bad: a low wellness score, a high
+ * load ratio. The floor keeps someone who always answers the same from being flagged for a
+ * one-point dip.
  */
 export const BASELINE_DAYS = 28;
 export const MIN_BASELINE_REPORTS = 7;
-export const Z_THRESHOLD = -1.5;
-export const SD_FLOOR = 1;
+export const Z_THRESHOLD = 1.5;
+export const WELLNESS_SD_FLOOR = 1;
+export const ACWR_SD_FLOOR = 0.1;
 
 export interface BaselineSums {
   count: number;
@@ -50,20 +55,21 @@ export interface BaselineSums {
   sumOfSquares: number;
 }
 
-export type WellnessFlag =
-  | { state: 'low'; z: number; mean: number; sd: number; reports: number }
-  | { state: 'usual'; z: number; mean: number; sd: number; reports: number }
-  | { state: 'too-few-reports'; reports: number };
+export type RangeFlag =
+  | { state: 'flagged' | 'usual'; value: number; z: number; mean: number; sd: number; count: number }
+  | { state: 'too-little-history'; value: number; count: number };
 
-export function wellnessFlag(score: number, baseline: BaselineSums): WellnessFlag {
+export function ownRangeFlag(value: number, baseline: BaselineSums, bad: 'low' | 'high', sdFloor: number): RangeFlag {
   const { count, sum, sumOfSquares } = baseline;
-  if (count < MIN_BASELINE_REPORTS) return { state: 'too-few-reports', reports: count };
+  if (count < MIN_BASELINE_REPORTS) return { state: 'too-little-history', value, count };
   const mean = sum / count;
-  const variance = Math.max(0, (sumOfSquares - (sum * sum) / count) / (count - 1));
-  const sd = Math.sqrt(variance);
-  const z = (score - mean) / Math.max(sd, SD_FLOOR);
-  return { state: z <= Z_THRESHOLD ? 'low' : 'usual', z, mean, sd, reports: count };
+  const sd = Math.sqrt(Math.max(0, (sumOfSquares - (sum * sum) / count) / (count - 1)));
+  const z = (value - mean) / Math.max(sd, sdFloor);
+  const flagged = bad === 'low' ? z <= -Z_THRESHOLD : z >= Z_THRESHOLD;
+  return { state: flagged ? 'flagged' : 'usual', value, z, mean, sd, count };
 }
+
+export const wellnessFlag = (score: number, baseline: BaselineSums) => ownRangeFlag(score, baseline, 'low', WELLNESS_SD_FLOOR);
 
 export const baselineOf = (scores: readonly number[]): BaselineSums => ({
   count: scores.length,
@@ -87,4 +93,40 @@ export interface WellnessTables {
     created_at: string;
     updated_at: string;
   };
+}
+
+export const hoursSleptMax = 24;
+
+/** The wellness CSV: one row per participant per local day (docs/wellness.md). */
+export const wellnessColumns = ['designation', 'date', 'sleep_quality', 'fatigue', 'stress', 'soreness', 'hours_slept'] as const;
+/** What an export adds: computed or set by Muster, so an import accepts and ignores them. */
+export const wellnessComputedColumns = ['score', 'reported_at'] as const;
+
+export interface WellnessImportRow {
+  line: number;
+  designation: string;
+  date: string;
+  items: WellnessItems;
+  hoursSlept: number;
+}
+
+/** Checks one CSV record; returns the row, or every problem with it. */
+export function checkWellnessRow(values: Record<string, string>, line: number): WellnessImportRow | RowProblem[] {
+  const problems: RowProblem[] = [];
+  const get = (c: string) => (values[c] ?? '').trim();
+  const designation = get('designation');
+  if (!designation) problems.push({ line, column: 'designation', reason: 'is required' });
+  const date = get('date');
+  if (!isoDateSchema.safeParse(date).success) problems.push({ line, column: 'date', reason: `'${date}' is not a date YYYY-MM-DD` });
+  const items = {} as WellnessItems;
+  for (const item of wellnessItemNames) {
+    const cell = get(item);
+    const value = Number(cell);
+    if (!cell || !Number.isInteger(value) || value < ITEM_MIN || value > ITEM_MAX) problems.push({ line, column: item, reason: `'${cell}' is not a whole number from ${ITEM_MIN} to ${ITEM_MAX}` });
+    items[item] = value;
+  }
+  const hours = get('hours_slept');
+  const hoursSlept = Number(hours);
+  if (!hours || !Number.isFinite(hoursSlept) || hoursSlept < 0 || hoursSlept > hoursSleptMax) problems.push({ line, column: 'hours_slept', reason: `'${hours}' is not a number of hours from 0 to ${hoursSleptMax}` });
+  return problems.length ? problems : { line, designation, date, items, hoursSlept };
 }

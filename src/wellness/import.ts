@@ -1,0 +1,183 @@
+import type { Readable } from 'node:stream';
+import type { Actor } from '../auth/model.ts';
+import { recordAccess, write, type Writer } from '../audit/store.ts';
+import { designationKey } from '../roster/model.ts';
+import { ImportRejected } from '../roster/import.ts';
+import { timeZonesOf } from '../roster/store.ts';
+import { importInBatches } from '../shared/batch-import.ts';
+import type { Clock } from '../shared/clock.ts';
+import { csvLine, readCsv, type CsvRecord, type RowProblem } from '../shared/csv.ts';
+import { localDateOf } from '../shared/time.ts';
+import type { Db } from '../store/db.ts';
+import { checkWellnessRow, wellnessColumns, wellnessComputedColumns, type WellnessImportRow } from './model.ts';
+import { toReportView } from './store.ts';
+
+interface PlannedRow extends WellnessImportRow {
+  personId?: number;
+  action?: 'create' | 'update' | 'unchanged';
+}
+
+const sameReport = (row: WellnessImportRow, stored: { sleep_quality: number; fatigue: number; stress: number; soreness: number; hours_slept: number }) =>
+  row.items.sleep_quality === stored.sleep_quality &&
+  row.items.fatigue === stored.fatigue &&
+  row.items.stress === stored.stress &&
+  row.items.soreness === stored.soreness &&
+  row.hoursSlept === stored.hours_slept;
+
+/** Finds each row's person and stored report; refuses unknown people, future days and a day twice in the file. */
+async function resolveRows(w: Writer, rows: PlannedRow[]): Promise<RowProblem[]> {
+  const keys = [...new Set(rows.map((r) => designationKey(r.designation)))];
+  const people = new Map((await w.db.selectFrom('person').select(['id', 'designation_key']).where('designation_key', 'in', keys).execute()).map((p) => [p.designation_key, p.id]));
+  const zones = await timeZonesOf(w.db, [...people.values()]);
+  const ids = [...people.values()];
+  const stored = ids.length
+    ? await w.db
+        .selectFrom('wellness_report')
+        .selectAll()
+        .where('person_id', 'in', ids)
+        .where('local_date', 'in', [...new Set(rows.map((r) => r.date))])
+        .execute()
+    : [];
+  const storedOf = new Map(stored.map((s) => [`${s.person_id}|${s.local_date}`, s]));
+  const now = w.now.toISOString();
+  const lineOf = new Map<string, number>();
+  const problems: RowProblem[] = [];
+  for (const row of rows) {
+    const personId = people.get(designationKey(row.designation));
+    if (personId === undefined) {
+      problems.push({ line: row.line, column: 'designation', reason: `nobody on the roster is ${row.designation}` });
+      continue;
+    }
+    const today = localDateOf(w.now, zones.get(personId)!);
+    if (row.date > today) problems.push({ line: row.line, column: 'date', reason: `${row.date} is after today (${today} in ${zones.get(personId)})` });
+    const key = `${personId}|${row.date}`;
+    const existing = storedOf.get(key);
+    // Written earlier in this import (a previous batch), or earlier in this batch: the file has the day twice.
+    const earlier = lineOf.get(key);
+    if (earlier !== undefined || existing?.updated_at === now) {
+      problems.push({ line: row.line, column: 'date', reason: `${row.designation} already has a report for ${row.date} in this file${earlier ? ` (line ${earlier})` : ''}` });
+      continue;
+    }
+    lineOf.set(key, row.line);
+    row.personId = personId;
+    row.action = !existing ? 'create' : sameReport(row, existing) ? 'unchanged' : 'update';
+  }
+  return problems;
+}
+
+export interface WellnessImportSummary {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Imports reports for any past or present day: new days are created, changed ones replaced,
+ * identical ones left alone, so importing the same file twice adds nothing. Streams the file
+ * and writes in batches inside one transaction; any bad row and nothing is kept. Each written
+ * batch is one audit event carrying the rows (and the values they replaced).
+ */
+export async function runWellnessImport(db: Db, actor: Actor, source: string | Buffer | Readable, clock?: Clock): Promise<WellnessImportSummary> {
+  return write(
+    db,
+    actor,
+    async (w) => {
+      const summary: WellnessImportSummary = { created: 0, updated: 0, unchanged: 0 };
+      const at = w.now.toISOString();
+      const problems = await importInBatches<CsvRecord, PlannedRow>(readCsv(source, { required: wellnessColumns, optional: wellnessComputedColumns }), {
+        check: ({ values, line }) => checkWellnessRow(values, line),
+        resolve: (rows) => resolveRows(w, rows),
+        async write(rows) {
+          const changed = rows.filter((r) => r.action !== 'unchanged');
+          summary.unchanged += rows.length - changed.length;
+          if (changed.length === 0) return;
+          const updates = changed.filter((r) => r.action === 'update');
+          const replaced = new Set(updates.map((r) => `${r.personId}|${r.date}`));
+          const before = updates.length
+            ? await w.db
+                .selectFrom('wellness_report')
+                .selectAll()
+                .where('person_id', 'in', [...new Set(updates.map((r) => r.personId!))])
+                .where('local_date', 'in', [...new Set(updates.map((r) => r.date))])
+                .execute()
+            : [];
+          await w.db
+            .insertInto('wellness_report')
+            .values(
+              changed.map((r) => ({
+                person_id: r.personId!,
+                local_date: r.date,
+                ...r.items,
+                hours_slept: r.hoursSlept,
+                reported_at: at,
+                created_at: at,
+                updated_at: at,
+              })),
+            )
+            .onConflict((oc) =>
+              oc.columns(['person_id', 'local_date']).doUpdateSet((eb) => ({
+                sleep_quality: eb.ref('excluded.sleep_quality'),
+                fatigue: eb.ref('excluded.fatigue'),
+                stress: eb.ref('excluded.stress'),
+                soreness: eb.ref('excluded.soreness'),
+                hours_slept: eb.ref('excluded.hours_slept'),
+                reported_at: eb.ref('excluded.reported_at'),
+                updated_at: eb.ref('excluded.updated_at'),
+              })),
+            )
+            .execute();
+          summary.created += changed.length - updates.length;
+          summary.updated += updates.length;
+          await w.record({
+            action: 'wellness.import',
+            entity: 'wellness_report',
+            entityId: 'import',
+            before: before.filter((b) => replaced.has(`${b.person_id}|${b.local_date}`)).map(toReportView),
+            after: changed.map((r) => ({ personId: r.personId, date: r.date, ...r.items, hoursSlept: r.hoursSlept })),
+          });
+        },
+      });
+      if (problems.length) throw new ImportRejected(problems);
+      return summary;
+    },
+    clock,
+  );
+}
+
+const EXPORT_PAGE = 5000;
+
+/**
+ * Every report, a page at a time (bounded memory): CSV in the import's columns (so it
+ * re-imports as is) plus the score and when it was entered, or a JSON array of reports.
+ * Each page is recorded in the access logs of its people.
+ */
+export async function* exportWellness(db: Db, format: 'csv' | 'json', actor: Actor, clock?: Clock): AsyncGenerator<string> {
+  yield format === 'csv' ? csvLine([...wellnessColumns, ...wellnessComputedColumns]) : '[';
+  let afterId = 0;
+  let first = true;
+  for (;;) {
+    const page = await db
+      .selectFrom('wellness_report')
+      .innerJoin('person', 'person.id', 'wellness_report.person_id')
+      .selectAll('wellness_report')
+      .select('person.designation')
+      .where('wellness_report.id', '>', afterId)
+      .orderBy('wellness_report.id')
+      .limit(EXPORT_PAGE)
+      .execute();
+    if (page.length === 0) break;
+    await recordAccess(db, actor, [...new Set(page.map((r) => r.person_id))], 'wellness export', clock);
+    let chunk = '';
+    for (const row of page) {
+      const r = toReportView(row);
+      chunk +=
+        format === 'csv'
+          ? csvLine([row.designation, r.date, r.sleepQuality, r.fatigue, r.stress, r.soreness, r.hoursSlept, r.score, r.reportedAt])
+          : `${first ? '' : ','}\n${JSON.stringify({ designation: row.designation, ...r, createdAt: row.created_at, updatedAt: row.updated_at })}`;
+      first = false;
+    }
+    yield chunk;
+    afterId = page[page.length - 1].id;
+  }
+  if (format === 'json') yield '\n]\n';
+}

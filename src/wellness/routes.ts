@@ -1,0 +1,174 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { personScope, requirePersonInScope, unitScope } from '../auth/policy.ts';
+import { recordAccess, write } from '../audit/store.ts';
+import { isoDateSchema } from '../roster/model.ts';
+import { getPerson, getUnit, unitsBelow } from '../roster/store.ts';
+import { actorOf } from '../server/context.ts';
+import { acceptCsvBodies, CSV_BODY_LIMIT } from '../server/csv-body.ts';
+import { badRequest, notFound } from '../shared/errors.ts';
+import { addDays, localDateOf } from '../shared/time.ts';
+import { exportWellness, runWellnessImport } from './import.ts';
+import { BASELINE_DAYS, hoursSleptMax, ITEM_MAX, ITEM_MIN } from './model.ts';
+import { acwrFlag, cohortWellness, flagOfDay, listReports, saveReport, todayFor } from './store.ts';
+
+const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const item = z.number().int().min(ITEM_MIN).max(ITEM_MAX);
+const reportBody = z.strictObject({
+  sleepQuality: item.describe('1 very poor … 7 excellent'),
+  fatigue: item.describe('1 very fresh … 7 exhausted'),
+  stress: item.describe('1 very relaxed … 7 very stressed'),
+  soreness: item.describe('1 no soreness … 7 very sore'),
+  hoursSlept: z.number().min(0).max(hoursSleptMax),
+});
+const reportView = z.object({
+  personId: z.number(),
+  date: z.string(),
+  sleepQuality: z.number(),
+  fatigue: z.number(),
+  stress: z.number(),
+  soreness: z.number(),
+  hoursSlept: z.number(),
+  score: z.number(),
+  reportedAt: z.string(),
+});
+const rangeFlag = z.object({
+  state: z.enum(['flagged', 'usual', 'too-little-history']),
+  value: z.number(),
+  count: z.number(),
+  z: z.number().optional(),
+  mean: z.number().optional(),
+  sd: z.number().optional(),
+});
+const personRef = z.object({ id: z.number(), designation: z.string(), name: z.string(), rank: z.string() });
+
+export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, clock } = app.muster;
+
+  app.put(
+    '/me/wellness/today',
+    {
+      schema: {
+        tags: ['wellness'],
+        summary: "Enter or change today's wellness report (today in your unit's time zone)",
+        body: reportBody,
+        response: { 200: z.object({ report: reportView, timeZone: z.string() }), 201: z.object({ report: reportView, timeZone: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const personId = actor.personId!;
+      const { report, created, timeZone } = await write(
+        db,
+        actor,
+        async (w) => {
+          const today = await todayFor(w.db, personId, w.now);
+          return { ...(await saveReport(w, personId, today.date, request.body)), timeZone: today.timeZone };
+        },
+        clock,
+      );
+      return reply.status(created ? 201 : 200).send({ report, timeZone });
+    },
+  );
+
+  app.get(
+    '/people/:id/wellness',
+    {
+      schema: {
+        tags: ['wellness'],
+        summary: "A person's reports (default: the last 28 days) with today's wellness and load-ratio flags (recorded in their access log)",
+        params: idParams,
+        querystring: z.strictObject({ from: isoDateSchema.optional(), to: isoDateSchema.optional() }),
+        response: {
+          200: z.object({ timeZone: z.string(), today: z.string(), reports: z.array(reportView), flags: z.object({ wellness: rangeFlag.nullable(), loadRatio: rangeFlag.nullable() }) }),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const person = await getPerson(db, request.params.id);
+      requirePersonInScope(await personScope(db, actor), person);
+      const { date: today, timeZone } = await todayFor(db, person.id, clock());
+      const to = request.query.to ?? today;
+      const from = request.query.from ?? addDays(to, -BASELINE_DAYS);
+      if (from > to) throw badRequest('from', `${from} is after ${to}`);
+      const [reports, recent, loadRatio] = await Promise.all([
+        listReports(db, person.id, from, to),
+        listReports(db, person.id, addDays(today, -BASELINE_DAYS), today),
+        acwrFlag(db, person.id, today, timeZone),
+      ]);
+      await recordAccess(db, actor, [person.id], 'wellness reports', clock);
+      return { timeZone, today, reports, flags: { wellness: flagOfDay(recent, today), loadRatio } };
+    },
+  );
+
+  app.get(
+    '/units/:id/wellness',
+    {
+      schema: {
+        tags: ['wellness'],
+        summary: "A unit's (and its sub-units') wellness on a local day (default today): each participant's report and flag, and who has not reported",
+        params: idParams,
+        querystring: z.strictObject({ date: isoDateSchema.optional() }),
+        response: {
+          200: z.object({
+            unit: z.object({ id: z.number(), name: z.string(), timeZone: z.string() }),
+            date: z.string(),
+            participants: z.array(z.object({ person: personRef, unitId: z.number(), today: reportView.nullable(), lastReported: z.string().nullable(), flag: rangeFlag.nullable() })),
+            notReported: z.array(personRef),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const scope = await unitScope(db, actor);
+      if (scope !== 'all' && !scope.includes(request.params.id)) throw notFound(`unit ${request.params.id}`);
+      const unit = await getUnit(db, request.params.id);
+      const date = request.query.date ?? localDateOf(clock(), unit.timeZone);
+      const participants = await cohortWellness(db, await unitsBelow(db, [unit.id]), date);
+      await recordAccess(db, actor, participants.map((p) => p.person.id), 'unit wellness', clock);
+      return {
+        unit: { id: unit.id, name: unit.name, timeZone: unit.timeZone },
+        date,
+        participants,
+        notReported: participants.filter((p) => p.today === null).map((p) => p.person),
+      };
+    },
+  );
+
+  app.get(
+    '/wellness/export',
+    {
+      schema: {
+        tags: ['wellness'],
+        summary: 'Every wellness report: CSV (re-importable) or JSON; recorded in each access log',
+        querystring: z.strictObject({ format: z.enum(['csv', 'json']).default('json') }),
+      },
+    },
+    async (request, reply) => {
+      const { format } = request.query;
+      reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+      return reply.send(Readable.from(exportWellness(db, format, actorOf(request), clock)));
+    },
+  );
+
+  app.register(async (csvScope) => {
+    acceptCsvBodies(csvScope);
+    csvScope.post(
+      '/wellness/import',
+      {
+        bodyLimit: CSV_BODY_LIMIT,
+        schema: {
+          tags: ['wellness'],
+          summary: 'Import wellness CSV (designation,date,sleep_quality,fatigue,stress,soreness,hours_slept); all rows or none, a repeated file adds nothing',
+          consumes: ['text/csv'],
+          body: z.string(),
+          response: { 200: z.object({ created: z.number(), updated: z.number(), unchanged: z.number() }) },
+        },
+      },
+      async (request) => runWellnessImport(db, actorOf(request), request.body as string, clock),
+    );
+  });
+};
