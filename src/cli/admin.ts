@@ -12,7 +12,7 @@ import { migrateToLatest } from '../store/migrate.ts';
 import { openConfiguredDatabase, type DatabaseOptions } from './database.ts';
 
 /** Runs a command against the configured database, closing it afterwards; AppErrors become exit 2. */
-async function withDatabase(options: DatabaseOptions, run: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>) => Promise<void>) {
+export async function withDatabase(options: DatabaseOptions, run: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>) => Promise<void>) {
   const database = await openConfiguredDatabase(options);
   try {
     await run(database);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerAnalyze } from './analyze.ts';
+import { registerTrainingCommands } from '../training/cli.ts';
 import { version } from '../server/version.ts';
 import { withDatabaseOption, type DatabaseOptions } from './database.ts';
 
@@ -64,6 +65,7 @@ registerAnalyze(program);
 // Capabilities add their `muster import <kind>` and `muster export <kind>` subcommands here.
 export const importCommand = program.command('import').description('Import data from CSV files: every bad row is reported, and nothing is written unless all rows are good');
 export const exportCommand = program.command('export').description('Export data as CSV or JSON, with everything that was stored');
+registerTrainingCommands(importCommand, exportCommand);
 
 export interface ServeOptions extends DatabaseOptions {
   port?: string;

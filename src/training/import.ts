@@ -388,7 +388,8 @@ export async function runTrainingImport(db: Db, actor: Actor, source: CsvSource,
         else rows += 1;
         if (rows % PROGRESS_EVERY === 0) options.onProgress?.('check', rows);
       }
-      if (problemCount) throw new ImportRejected(problems.length ? problems : [{ line: 0, column: '*', reason: `${problemCount} problems (listed above)` }]);
+      if (problems.length) throw new ImportRejected(problems);
+      if (problemCount) throw new AppError('bad_request', `${problemCount} problem${problemCount === 1 ? '' : 's'}, nothing imported (each reported above)`, { field: 'file' });
 
       // Second pass: the same rows, known good, now written. A fresh checker sees no duplicates yet.
       const writer = new BatchWriter(w);
