@@ -1,0 +1,74 @@
+/**
+ * The datapad's only way to the API: typed by the generated ApiPaths (the server's own schemas),
+ * sends the session's CSRF token on unsafe methods, and turns error bodies into ApiError.
+ */
+import type { ErrorBody } from '../../../src/server/errors.ts';
+import type { ApiPaths } from './paths.gen.ts';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type PathWith<M extends Method> = { [P in keyof ApiPaths]: M extends keyof ApiPaths[P] ? P : never }[keyof ApiPaths];
+type Operation<P extends keyof ApiPaths, M extends Method> = M extends keyof ApiPaths[P] ? ApiPaths[P][M] : never;
+
+/** The response body of a route, e.g. `ResponseOf<'/api/people/{id}'>`. */
+export type ResponseOf<P extends keyof ApiPaths, M extends Method = 'get'> = Operation<P, M> extends { response: infer R } ? R : never;
+/** The request body of a route. */
+export type BodyOf<P extends keyof ApiPaths, M extends Method> = Operation<P, M> extends { body: infer B } ? B : never;
+
+/** Path parameters when the route has them, query when it takes one, body when it needs one (or a CSV text). */
+export type CallOptions<O> = (O extends { path: infer T } ? { path: T } : { path?: never }) &
+  (O extends { query: infer Q } ? { query?: Q } : { query?: never }) &
+  (O extends { body: infer B } ? { body: B } : { body?: never }) & { signal?: AbortSignal };
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly problems?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+let csrfToken: string | null = null;
+
+/** The session's token for unsafe requests; from the sign-in answer or GET /api/me. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+export function urlOf(path: string, options: { path?: Record<string, string | number>; query?: Record<string, unknown> }): string {
+  const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(options.path?.[name] ?? '')));
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined && value !== null && value !== '') query.set(key, String(value));
+  const search = query.toString();
+  return search ? `${filled}?${search}` : filled;
+}
+
+/** The options argument may be left out when none of its fields is required. */
+type OptionsArgument<O> = Partial<O> extends O ? [options?: O] : [options: O];
+
+export async function api<M extends Method, P extends PathWith<M>>(method: M, path: P, ...[options]: OptionsArgument<CallOptions<Operation<P, M>>>): Promise<ResponseOf<P, M>> {
+  const given: unknown = options;
+  const { body, signal, ...where } = (given ?? {}) as { body?: unknown; signal?: AbortSignal; path?: Record<string, string | number>; query?: Record<string, unknown> };
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'get' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let payload: string | undefined;
+  if (typeof body === 'string') {
+    headers['content-type'] = 'text/csv';
+    payload = body;
+  } else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  const response = await fetch(urlOf(path, where), { method: method.toUpperCase(), headers, body: payload, credentials: 'same-origin', signal });
+  if (response.status === 204) return null as ResponseOf<P, M>;
+  const json: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = (json as ErrorBody | null)?.error;
+    throw new ApiError(response.status, error?.code ?? 'internal', error?.message ?? `the server answered ${response.status}`, error?.field, error?.problems);
+  }
+  return json as ResponseOf<P, M>;
+}

@@ -1,0 +1,88 @@
+import { useState } from 'react';
+import { analysisScreens } from '../analysis/screens.ts';
+import { auditScreens } from '../audit/screens.ts';
+import { SignInPage } from '../auth/SignInPage.tsx';
+import { homeScreens } from '../auth/screens.ts';
+import { cohortScreens } from '../cohort/screens.ts';
+import { meScreens } from '../me/screens.ts';
+import { rosterScreens } from '../roster/screens.ts';
+import { Link, matchPath, useLocation } from './router.tsx';
+import type { Screen } from './screens.ts';
+import { SessionProvider, useSession, type Me } from './session.tsx';
+import { Page } from './ui.tsx';
+
+/** Every capability's screens, in menu order. A new capability adds its list here. */
+const screens: Screen[] = [...homeScreens, ...cohortScreens, ...rosterScreens, ...meScreens, ...auditScreens, ...analysisScreens];
+
+export function App() {
+  return (
+    <SessionProvider>
+      <Gate />
+    </SessionProvider>
+  );
+}
+
+function Gate() {
+  const { me } = useSession();
+  if (me === undefined)
+    return (
+      <p className="muted" aria-live="polite">
+        Loading…
+      </p>
+    );
+  if (me === null) return <SignInPage />;
+  return <Shell me={me} />;
+}
+
+function Shell({ me }: { me: Me }) {
+  const { signOut } = useSession();
+  const { pathname } = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const nav = screens.filter((screen) => screen.nav && screen.nav.roles.some((role) => me.roles.includes(role)));
+  const found = screens.map((screen) => ({ screen, params: matchPath(screen.path, pathname) })).find((m) => m.params !== null);
+  const Current = found?.screen.component;
+
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <Link to="/" className="brand">
+          Muster
+        </Link>
+        <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
+          Menu
+        </button>
+        <nav id="main-nav" aria-label="Main" className={menuOpen ? 'open' : undefined}>
+          <ul>
+            {nav.map((screen) => (
+              <li key={screen.path}>
+                <Link to={screen.path} aria-current={screen.path === pathname ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
+                  {screen.nav!.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="who">
+          <span>
+            {me.rank} {me.name} <span className="muted">({me.roles.join(', ')})</span>
+          </span>
+          <button type="button" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main">
+        {Current ? (
+          <Current key={pathname} params={found.params!} />
+        ) : (
+          <Page title="Not found">
+            <p>There is no screen at {pathname}.</p>
+          </Page>
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,61 @@
+/** The building blocks every screen uses: a page with its heading, loading and error states, tables. */
+import { useEffect, useRef, type ReactNode } from 'react';
+import { ApiError } from '../api/client.ts';
+import type { Loaded } from './useApi.ts';
+
+/** A screen: sets the document title and moves focus to the heading, so screen readers announce the new page. */
+export function Page({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${title} · Muster`;
+    heading.current?.focus();
+  }, [title]);
+  return (
+    <>
+      <div className="page-head">
+        <h1 tabIndex={-1} ref={heading}>
+          {title}
+        </h1>
+        {actions}
+      </div>
+      {children}
+    </>
+  );
+}
+
+export function ErrorMessage({ error }: { error: Error }) {
+  const text = error instanceof ApiError && error.status === 404 ? 'Not found, or not yours to see.' : error.message;
+  return (
+    <p role="alert" className="error">
+      {text}
+    </p>
+  );
+}
+
+/** Renders the loaded data, or says it is loading or what went wrong. */
+export function Async<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ReactNode }) {
+  if (loaded.error) return <ErrorMessage error={loaded.error} />;
+  if (loaded.data === undefined)
+    return (
+      <p className="muted" aria-live="polite">
+        Loading…
+      </p>
+    );
+  return <>{children(loaded.data)}</>;
+}
+
+/** A table that scrolls sideways on narrow screens; focusable so the keyboard can scroll it. */
+export function TableScroll({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={label}>
+      {children}
+    </div>
+  );
+}
+
+const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+const dateOnly = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' });
+
+/** An instant from the API (ISO-8601 UTC) in the browser's time zone. */
+export const formatInstant = (iso: string) => dateTime.format(new Date(iso));
+export const formatDate = (iso: string) => dateOnly.format(new Date(iso));

@@ -1,0 +1,74 @@
+/**
+ * A chart drawn by Observable Plot, sized to its container, with the table of its numbers
+ * underneath (a disclosure, so keyboard and screen-reader users reach the same numbers).
+ */
+import * as Plot from '@observablehq/plot';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { TableScroll } from '../app/ui.tsx';
+
+export interface FigureTable {
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+export function PlotFigure({ title, description, plot, table, children }: { title: string; description: string; plot: (width: number) => Plot.PlotOptions; table: FigureTable; children?: ReactNode }) {
+  const container = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+
+  useEffect(() => {
+    const element = container.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry.contentRect.width)));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const element = container.current;
+    if (!element || width === 0) return;
+    const svg = Plot.plot({ ...plot(width), width, ariaLabel: title, ariaDescription: description });
+    element.replaceChildren(svg);
+    return () => svg.remove();
+  }, [plot, width, title, description]);
+
+  return (
+    <figure className="figure card">
+      <figcaption>
+        <strong>{title}</strong>
+        <span className="muted"> {description}</span>
+      </figcaption>
+      <div ref={container} className="plot" />
+      {children}
+      <details>
+        <summary>Table of the numbers</summary>
+        <TableScroll label={`${title}: numbers`}>
+          <table>
+            <thead>
+              <tr>
+                {table.columns.map((column) => (
+                  <th key={column} scope="col">
+                    {column}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {table.rows.map((row, i) => (
+                <tr key={i}>
+                  {row.map((cell, j) => (
+                    <td key={j} className={typeof cell === 'number' ? 'number' : undefined}>
+                      {cell}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      </details>
+    </figure>
+  );
+}
+
+/** Numbers in tables and tooltips: four significant decimals are plenty for a reader. */
+export const fixed = (value: number, digits = 3) => Number(value.toFixed(digits));

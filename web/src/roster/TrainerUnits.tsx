@@ -1,0 +1,32 @@
+import { Link } from '../app/router.tsx';
+import { Async } from '../app/ui.tsx';
+import { useUnits } from './hooks.ts';
+
+/** The trainer's home section: the units they train (the API sends only those) and their strength. */
+export function TrainerUnits() {
+  const units = useUnits();
+  return (
+    <section aria-labelledby="my-units-heading">
+      <h2 id="my-units-heading">Units you train</h2>
+      <Async loaded={units}>
+        {({ units: list }) =>
+          list.length ? (
+            <ul className="cards">
+              {list.map((unit) => (
+                <li key={unit.id} className="card">
+                  <Link to={`/units/${unit.id}`}>{unit.name}</Link>
+                  <p>
+                    Strength <strong>{unit.strength}</strong>
+                  </p>
+                  <Link to={`/people?unitId=${unit.id}`}>People of {unit.name}</Link>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>You do not train a unit yet.</p>
+          )
+        }
+      </Async>
+    </section>
+  );
+}

@@ -1,0 +1,49 @@
+import { Link } from '../app/router.tsx';
+import { Async, Page } from '../app/ui.tsx';
+import { personLabel, usePeople, useUnit, useUnits } from './hooks.ts';
+import { PeopleTable } from './PeopleTable.tsx';
+
+/** One unit: its staff, its sub-units and its people (the drill-down from the cohort). */
+export function UnitPage({ params }: { params: Record<string, string> }) {
+  const id = Number(params.id);
+  const unit = useUnit(id);
+  const units = useUnits();
+  const people = usePeople(id);
+  const children = units.data?.units.filter((u) => u.parentId === id) ?? [];
+  return (
+    <Page title={unit.data?.name ?? 'Unit'}>
+      <Async loaded={unit}>
+        {(u) => (
+          <dl className="facts card">
+            <dt>Kind</dt>
+            <dd>{u.kind}</dd>
+            <dt>Time zone</dt>
+            <dd>{u.timeZone}</dd>
+            <dt>Strength</dt>
+            <dd>{u.strength}</dd>
+            <dt>Commander</dt>
+            <dd>{u.commander ? personLabel(u.commander) : '—'}</dd>
+            <dt>Trainers</dt>
+            <dd>{u.trainers.length ? u.trainers.map((t) => personLabel(t)).join(', ') : '—'}</dd>
+          </dl>
+        )}
+      </Async>
+      {children.length > 0 && (
+        <section aria-labelledby="subunits-heading">
+          <h2 id="subunits-heading">Sub-units</h2>
+          <ul>
+            {children.map((child) => (
+              <li key={child.id}>
+                <Link to={`/units/${child.id}`}>{child.name}</Link> ({child.strength})
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <section aria-labelledby="members-heading">
+        <h2 id="members-heading">People</h2>
+        <Async loaded={people}>{(data) => <PeopleTable people={data.people} label="People of the unit" />}</Async>
+      </section>
+    </Page>
+  );
+}
