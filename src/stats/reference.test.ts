@@ -123,3 +123,18 @@ describe('the harness', () => {
     expect(departures(mmrm, mmrmResult)).toHaveLength(2);
   });
 });
+
+describe('SAS PROC MIXED on fev_data (quoted in mmrm\'s tests)', () => {
+  it('FEV1 ~ RACE + SEX + ARMCD*AVISIT, unstructured, REML', () => {
+    const result = analyzeMmrm(readReferenceTable('fev_data.csv'), {
+      subject: 'USUBJID', visit: 'AVISIT', visits: ['VIS1', 'VIS2', 'VIS3', 'VIS4'], outcome: 'FEV1', arm: 'ARMCD',
+      control: 'PBO', covariates: ['RACE', 'SEX'],
+    });
+    expect(Math.abs(result.neg2_loglik - 3386.44987722)).toBeLessThan(1e-4);
+    // SAS prints 4 decimals: agreement to within a unit of the last one.
+    const vis4 = result.contrasts.find((c) => c.visit === 'VIS4');
+    const sas = { estimate: 4.3985, se: 1.6805, lower: 1.0746, upper: 7.7225 };
+    for (const [field, value] of Object.entries(sas)) expect(Math.abs((vis4?.[field as keyof typeof sas] ?? NaN) - value)).toBeLessThan(1e-4);
+    expect(Math.round(vis4?.df ?? NaN)).toBe(133);
+  });
+});
