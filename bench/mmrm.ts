@@ -1,6 +1,7 @@
-// `npm run bench -- mmrm [--runs N] [--no-r]`: times the whole process `muster analyze mmrm
-// --covariance us` on simulated trials (1,000 x 6, 3,000 x 6, 10,000 x 10 subjects x visits), with
-// peak memory, and, where R and nlme are installed, nlme::gls with the same model on the same file.
+// `npm run bench -- mmrm [--runs N] [--no-r] [--r-timeout SECONDS]`: times the whole process
+// `muster analyze mmrm --covariance us` on simulated trials (1,000 x 6, 3,000 x 6, 10,000 x 10
+// subjects x visits), with peak memory, and, where R and nlme are installed, nlme::gls with the same
+// model on the same file (given up after --r-timeout seconds, default 300: gls is slow).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +20,7 @@ const GOAL_SECONDS = 0.7; // for 3,000 x 6, issue 3
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
 const withR = !args.includes('--no-r');
+const rTimeoutSeconds = args.includes('--r-timeout') ? Number(args[args.indexOf('--r-timeout') + 1]) : 300;
 const outDir = new URL('./out/', import.meta.url);
 const root = new URL('../', import.meta.url);
 
@@ -81,12 +83,21 @@ interface Measurement {
 
 const hasTimeV = existsSync('/usr/bin/time');
 
-/** Runs a command as a child process; peak resident memory from GNU time -v where available. */
-function measure(command: string, commandArgs: string[]): Measurement {
+/**
+ * Runs a command as a child process; peak resident memory from GNU time -v where available.
+ * Null when it ran out of time.
+ */
+function measure(command: string, commandArgs: string[], timeoutSeconds?: number): Measurement | null {
   const [file, fileArgs] = hasTimeV ? ['/usr/bin/time', ['-v', command, ...commandArgs]] : [command, commandArgs];
   const started = performance.now();
-  const result = spawnSync(file, fileArgs, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const result = spawnSync(file, fileArgs, {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    ...(timeoutSeconds ? { timeout: timeoutSeconds * 1000, killSignal: 'SIGKILL' as const } : {}),
+  });
   const seconds = (performance.now() - started) / 1000;
+  if (timeoutSeconds && seconds >= timeoutSeconds) return null;
   if (result.status !== 0) {
     throw new Error(`${command} ${commandArgs.join(' ')} exited with ${result.status}:\n${result.stderr}`);
   }
@@ -127,7 +138,7 @@ function main(): void {
   if (rAvailable) writeFileSync(glsFile, glsScript);
   console.log(rAvailable ? 'R with nlme found: timing nlme::gls too' : 'R with nlme not available (or --no-r): muster only');
 
-  const rows: { scenario: Scenario; seconds: number; peak: number | null; neg2: number; gls?: { process: number; fit: number; neg2: number } }[] = [];
+  const rows: { scenario: Scenario; seconds: number; peak: number | null; neg2: number; gls?: { process: number | null; fit: number | null; neg2: number | null } }[] = [];
   for (const scenario of scenarios) {
     const file = new URL(`trial-${scenario.subjects}x${scenario.visits}.csv`, outDir);
     writeFileSync(file, simulateTrial(scenario, scenario.subjects * 31 + scenario.visits));
@@ -136,7 +147,7 @@ function main(): void {
       '--outcome', 'outcome', '--arm', 'arm', '--control', 'placebo', '--baseline', 'baseline',
       '--covariates', 'stratum', '--covariance', 'us', '--json',
     ];
-    const measurements = Array.from({ length: runs }, () => measure(process.execPath, commandArgs));
+    const measurements = Array.from({ length: runs }, () => measure(process.execPath, commandArgs)!);
     const result = JSON.parse(measurements[0].stdout) as { neg2_loglik: number; converged: boolean; iterations: number };
     const peaks = measurements.map((m) => m.peakMegabytes).filter((m): m is number => m !== null);
     const row: (typeof rows)[number] = {
@@ -151,14 +162,19 @@ function main(): void {
         `${result.iterations} iterations`,
     );
     if (rAvailable) {
-      const gls = measure('Rscript', [glsFile.pathname, file.pathname, String(scenario.visits)]);
-      const [fitSeconds, neg2] = gls.stdout.trim().split(/\s+/).map(Number);
-      row.gls = { process: gls.seconds, fit: fitSeconds, neg2 };
-      console.log(
-        `nlme::gls ${scenario.subjects} x ${scenario.visits}: ${gls.seconds.toFixed(3)} s whole process, ` +
-          `${fitSeconds.toFixed(3)} s fit alone, -2 res log lik ${neg2.toFixed(6)}; ` +
-          `ratio gls process / muster process ${(gls.seconds / row.seconds).toFixed(1)}x`,
-      );
+      const gls = measure('Rscript', [glsFile.pathname, file.pathname, String(scenario.visits)], rTimeoutSeconds);
+      if (gls === null) {
+        row.gls = { process: null, fit: null, neg2: null };
+        console.log(`nlme::gls ${scenario.subjects} x ${scenario.visits}: not finished after ${rTimeoutSeconds} s (ratio > ${(rTimeoutSeconds / row.seconds).toFixed(0)}x)`);
+      } else {
+        const [fitSeconds, neg2] = gls.stdout.trim().split(/\s+/).map(Number);
+        row.gls = { process: gls.seconds, fit: fitSeconds, neg2 };
+        console.log(
+          `nlme::gls ${scenario.subjects} x ${scenario.visits}: ${gls.seconds.toFixed(3)} s whole process, ` +
+            `${fitSeconds.toFixed(3)} s fit alone, -2 res log lik ${neg2.toFixed(6)}; ` +
+            `ratio gls process / muster process ${(gls.seconds / row.seconds).toFixed(1)}x`,
+        );
+      }
     }
     rows.push(row);
   }
@@ -171,7 +187,11 @@ function main(): void {
     console.log(
       `  ${`${subjects} x ${visits}`.padEnd(10)} ${row.seconds.toFixed(3)} s  ${perThousand.toFixed(3)} s per 1,000 subjects  ` +
         `peak ${row.peak === null ? '?' : `${row.peak.toFixed(0)} MB`}` +
-        (row.gls ? `  nlme::gls ${row.gls.process.toFixed(2)} s (${(row.gls.process / row.seconds).toFixed(1)}x)` : ''),
+        (row.gls
+          ? row.gls.process === null
+            ? `  nlme::gls > ${rTimeoutSeconds} s`
+            : `  nlme::gls ${row.gls.process.toFixed(2)} s (${(row.gls.process / row.seconds).toFixed(1)}x)`
+          : ''),
     );
   }
   console.log(
