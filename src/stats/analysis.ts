@@ -7,7 +7,7 @@
  * ANCOVA: outcome ~ arm [+ baseline] [+ covariates]
  */
 import { buildDesign, compareCodePoints, factorVariable } from './design.ts';
-import type { Design, ModelSpec, Variable } from './design.ts';
+import type { Design, FactorVariable, ModelSpec, Variable } from './design.ts';
 import { contrastRow, lsmeanRow, typeIIIHypotheses, withInterval } from './emmeans.ts';
 import type { IntervalEstimate } from './emmeans.ts';
 import { badData } from './errors.ts';
@@ -128,7 +128,7 @@ export function analyzeMmrm(table: Table, options: MmrmOptions): MmrmResult {
   const subjectColumn = columns.get('--subject') as number;
   const visits = visitLevels(table, rows, visitColumn, options);
   const arm = armVariable(table, rows, columns, options);
-  const visit = factorVariable(options.visit, rows.list.map((row) => row.cells[visitColumn]), { levels: visits }) as Extract<Variable, { kind: 'factor' }>;
+  const visit = factorVariable(options.visit, rows.list.map((row) => row.cells[visitColumn]), { levels: visits });
   const subject = subjectIndices(rows.list, subjectColumn);
   checkOneRowPerVisit(rows.list, subject, visit, subjectColumn, options);
 
@@ -265,7 +265,7 @@ function analysedRows(table: Table, columns: Map<string, number>): AnalysedRows 
 const outcomeValues = (rows: AnalysedRows) => Float64Array.from(rows.list, (row) => Number(row.cells[rows.outcomeColumn]));
 
 /** The arm factor, control first then the other arms by code point; every arm must have data. */
-function armVariable(table: Table, rows: AnalysedRows, columns: Map<string, number>, options: AncovaOptions): Extract<Variable, { kind: 'factor' }> {
+function armVariable(table: Table, rows: AnalysedRows, columns: Map<string, number>, options: AncovaOptions): FactorVariable {
   const column = columns.get('--arm') as number;
   const inFile = new Set(table.rows.map((row) => row.cells[column]).filter((cell) => !isMissing(cell)));
   if (!inFile.has(options.control)) {
@@ -276,7 +276,7 @@ function armVariable(table: Table, rows: AnalysedRows, columns: Map<string, numb
   const empty = [...inFile].filter((level) => !withData.has(level));
   if (empty.length > 0) throw badData(`--arm: arm ${empty.map((a) => `"${a}"`).join(', ')} has no analysable outcome data`);
   if (withData.size < 2) throw badData(`--arm: only one arm ("${options.control}") in column "${options.arm}"; nothing to compare`);
-  return factorVariable(options.arm, values, { reference: options.control }) as Extract<Variable, { kind: 'factor' }>;
+  return factorVariable(options.arm, values, { reference: options.control });
 }
 
 /** Visit levels: --visits, else the order of first appearance; each needs analysable data. */
@@ -312,7 +312,7 @@ function subjectIndices(rows: readonly TableRow[], column: number): Int32Array {
 function checkOneRowPerVisit(
   rows: readonly TableRow[],
   subject: Int32Array,
-  visit: Extract<Variable, { kind: 'factor' }>,
+  visit: FactorVariable,
   subjectColumn: number,
   options: MmrmOptions,
 ): void {

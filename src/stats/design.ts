@@ -13,9 +13,22 @@
 import { badData } from './errors.ts';
 import { cholesky, crossProduct, dependentColumns, solveWithCholesky } from './linalg.ts';
 
-export type Variable =
-  | { kind: 'factor'; name: string; levels: readonly string[]; codes: Int32Array }
-  | { kind: 'numeric'; name: string; values: Float64Array };
+export interface FactorVariable {
+  kind: 'factor';
+  name: string;
+  /** Levels in coding order: the first is the reference. */
+  levels: readonly string[];
+  /** Level index of each row. */
+  codes: Int32Array;
+}
+
+export interface NumericVariable {
+  kind: 'numeric';
+  name: string;
+  values: Float64Array;
+}
+
+export type Variable = FactorVariable | NumericVariable;
 
 /** A model: the variables (all of the same length) and its terms, each a list of variable names. */
 export interface ModelSpec {
@@ -77,7 +90,7 @@ export function factorVariable(
   name: string,
   values: readonly string[],
   options: { levels?: readonly string[]; reference?: string } = {},
-): Variable {
+): FactorVariable {
   let levels = options.levels ? [...options.levels] : [...new Set(values)].sort(compareCodePoints);
   if (options.reference !== undefined) {
     if (!levels.includes(options.reference)) {
@@ -100,8 +113,12 @@ export const compareCodePoints = (a: string, b: string): number => (a < b ? -1 :
 /** How one variable enters a term: a numeric value, or indicators of the levels listed. */
 type Coding = { variable: Variable; levels: readonly number[] };
 
-/** Relative tolerance of the estimability check, as emmeans' default for non-estimable functions. */
-const ESTIMABILITY_TOLERANCE = 1e-8;
+/**
+ * Relative tolerance of the estimability check. Aliasing coefficients come from the normal
+ * equations (condition number squared), so this sits above emmeans' 1e-8; a non-estimable
+ * function misses by a sizeable fraction (a level weight such as 1/4), far above it.
+ */
+const ESTIMABILITY_TOLERANCE = 1e-6;
 
 export function buildDesign(spec: ModelSpec): Design {
   const variables = new Map(spec.variables.map((variable) => [variable.name, variable]));

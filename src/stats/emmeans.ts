@@ -4,7 +4,7 @@
  * fixed with equal weights over its levels. Rows are in the design's full coding; pass them
  * through `Design.reduce` before use, which also checks that they are estimable.
  */
-import type { Design, GridPoint, Variable } from './design.ts';
+import type { Design, FactorVariable, GridPoint, NumericVariable, Variable } from './design.ts';
 import { dependentColumns } from './linalg.ts';
 import { studentTQuantile, studentTTwoSided } from './distributions.ts';
 import type { LinearEstimate } from './ols.ts';
@@ -62,7 +62,7 @@ export interface TermHypothesis {
  */
 export function typeIIIHypotheses(design: Design): TermHypothesis[] {
   return design.terms.map((term) => {
-    const factors = term.variables.filter((v): v is Extract<Variable, { kind: 'factor' }> => v.kind === 'factor');
+    const factors = term.variables.filter((v): v is FactorVariable => v.kind === 'factor');
     const numerics = term.variables.filter((v) => v.kind === 'numeric');
     const base = referencePoint(design, {});
     // Each cell's function: a signed sum of grid rows (slopes are differences of two points).
@@ -152,7 +152,7 @@ export function withInterval(value: LinearEstimate, level = 0.95): IntervalEstim
 
 /** Means of numeric variables, computed once per variable: every L row of a model needs them. */
 const means = new WeakMap<Variable, number>();
-function meanOf(variable: Extract<Variable, { kind: 'numeric' }>): number {
+function meanOf(variable: NumericVariable): number {
   let mean = means.get(variable);
   if (mean === undefined) {
     mean = 0;
