@@ -145,7 +145,7 @@ export class MmrmLikelihood {
     this.packedSize = (q * (q + 1)) / 2;
     this.packedRowStart = new Int32Array(q);
     for (let r = 0; r < q; r++) this.packedRowStart[r] = r * q - (r * (r - 1)) / 2;
-    this.patterns = this.accumulatePatterns(rows, residual, rowAt, subjectSlots, pooling);
+    this.patterns = this.accumulatePatterns(withOutcome(rows, residual, p), rowAt, subjectSlots, pooling);
     this.nSubjects = this.patterns.reduce((sum, pattern) => sum + pattern.nSubjects, 0);
   }
 
@@ -318,14 +318,8 @@ export class MmrmLikelihood {
     return out;
   }
 
-  /** Z_ab per pattern from the sparse design rows and the (centred) outcome, entry p of z. */
-  private accumulatePatterns(
-    rows: SparseRows,
-    y: Float64Array,
-    rowAt: Int32Array,
-    subjectSlots: number,
-    pooling: Pooling,
-  ): Pattern[] {
+  /** Z_ab per pattern from the sparse rows of [X y] (the outcome centred, at index p). */
+  private accumulatePatterns(rows: SparseRows, rowAt: Int32Array, subjectSlots: number, pooling: Pooling): Pattern[] {
     const { p, nVisits: t, packedSize, packedRowStart } = this;
     const { start, index, value } = rows;
     const patternOf = new Map<string, { visits: number[]; subjects: number[] }>();
@@ -358,50 +352,41 @@ export class MmrmLikelihood {
             const r = rowAt[s * t + visits[a]];
             const base = (i * tk + a) * q;
             for (let e = start[r]; e < start[r + 1]; e++) dense[base + index[e]] = value[e];
-            dense[base + p] = y[r];
           }
         });
         patterns.push({ kind: 'subjects', visits: Int32Array.from(visits), nSubjects: subjects.length, rows: dense });
         continue;
       }
-      const stats = new Float64Array(((tk * (tk + 1)) / 2) * packedSize);
+      // S_ab = sum_i z_ia z_ib' in full (q x q per pair: a branch-free inner loop), then folded
+      // into Z_ab = S_ab + S_ab'.
+      const products = new Float64Array(pairs * q * q);
       for (const s of subjects) {
         let offset = 0;
         for (let a = 0; a < tk; a++) {
           const ra = rowAt[s * t + visits[a]];
-          for (let b = a; b < tk; b++) {
+          for (let b = a; b < tk; b++, offset += q * q) {
             const rb = rowAt[s * t + visits[b]];
-            // Adds z_a z_b' + z_b z_a' (upper triangle): each product z_a[i] z_b[j] lands on
-            // (min, max); the diagonal receives it twice. The outcome (index p) comes last.
-            const ya = y[ra];
-            const yb = y[rb];
-            const yEntry = packedRowStart[p];
-            stats[offset + yEntry] += 2 * ya * yb;
             for (let ea = start[ra]; ea < start[ra + 1]; ea++) {
-              const i = index[ea];
-              const vi = value[ea];
-              const rowI = offset + packedRowStart[i] - i;
-              stats[rowI + p] += vi * yb;
-              for (let eb = start[rb]; eb < start[rb + 1]; eb++) {
-                const j = index[eb];
-                const product = vi * value[eb];
-                if (i < j) stats[rowI + j] += product;
-                else if (i > j) stats[offset + packedRowStart[j] + i - j] += product;
-                else stats[rowI + i] += 2 * product;
-              }
+              const rowBase = offset + index[ea] * q;
+              const va = value[ea];
+              for (let eb = start[rb]; eb < start[rb + 1]; eb++) products[rowBase + index[eb]] += va * value[eb];
             }
-            for (let eb = start[rb]; eb < start[rb + 1]; eb++) {
-              const j = index[eb];
-              stats[offset + packedRowStart[j] - j + p] += ya * value[eb];
-            }
-            offset += packedSize;
           }
+        }
+      }
+      const stats = new Float64Array(pairs * packedSize);
+      for (let pair = 0; pair < pairs; pair++) {
+        const from = pair * q * q;
+        const to = pair * packedSize;
+        for (let r = 0; r < q; r++) {
+          for (let c = r; c < q; c++) stats[to + packedRowStart[r] + c - r] = products[from + r * q + c] + products[from + c * q + r];
         }
       }
       patterns.push({ kind: 'pooled', visits: Int32Array.from(visits), nSubjects: subjects.length, ...sparsePairs(stats, pairs, packedSize) });
     }
     return patterns;
   }
+
 }
 
 function validateShapes({ X, p, y, subject, visit, nVisits }: MmrmData): void {
@@ -551,6 +536,25 @@ function sparseRows(X: Float64Array, n: number, p: number): SparseRows {
     start[r + 1] = k;
   }
   return { start, index, value };
+}
+
+/** The rows with one more entry each: the outcome, as column p. */
+function withOutcome({ start, index, value }: SparseRows, y: Float64Array, p: number): SparseRows {
+  const n = y.length;
+  const augmentedStart = new Int32Array(n + 1);
+  const augmentedIndex = new Int32Array(index.length + n);
+  const augmentedValue = new Float64Array(index.length + n);
+  let k = 0;
+  for (let r = 0; r < n; r++) {
+    for (let e = start[r]; e < start[r + 1]; e++) {
+      augmentedIndex[k] = index[e];
+      augmentedValue[k++] = value[e];
+    }
+    augmentedIndex[k] = p;
+    augmentedValue[k++] = y[r];
+    augmentedStart[r + 1] = k;
+  }
+  return { start: augmentedStart, index: augmentedIndex, value: augmentedValue };
 }
 
 function olsEstimate({ start, index, value }: SparseRows, p: number, y: Float64Array): Float64Array {
