@@ -8,8 +8,9 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { AnalysisResult, AncovaResult, ContrastResult, LsmeanResult, MmrmResult } from '../stats/analysis.ts';
 import { StatsError, badData } from '../stats/errors.ts';
-import { covarianceStructures } from '../stats/mmrm.ts';
-import type { CovarianceStructure } from '../stats/mmrm.ts';
+// The structure names only: mmrm.ts itself loads with the analysis, when the command runs.
+import { covarianceStructures } from '../stats/mmrm-covariance.ts';
+import type { CovarianceStructure } from '../stats/mmrm-covariance.ts';
 import type { Table } from '../stats/table.ts';
 
 interface CommonFlags {
