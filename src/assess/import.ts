@@ -44,14 +44,25 @@ interface VisitRow {
 
 const visitKey = (v: Record<string, string>) => `${designationKey(v.designation ?? '')}|${(v.date ?? '').trim()}|${(v.time ?? '').trim()}`;
 
-/** Groups consecutive rows of the same visit. */
-async function* visitsOf(records: AsyncIterable<CsvRecord>): AsyncGenerator<CsvRecord[]> {
+/** Groups consecutive rows of the same visit; a visit whose rows come back later in the file is refused. */
+async function* visitsOf(records: AsyncIterable<CsvRecord>): AsyncGenerator<CsvRecord[] | RowProblem[]> {
+  // One entry per visit, not per row: a file of many sites per visit stays small here.
+  const firstLineOf = new Map<string, number>();
   let visit: CsvRecord[] = [];
   for await (const record of records) {
-    if (visit.length && visitKey(visit[0].values) !== visitKey(record.values)) {
-      yield visit;
-      visit = [];
+    const key = visitKey(record.values);
+    if (visit.length && visitKey(visit[0].values) === key) {
+      visit.push(record);
+      continue;
     }
+    if (visit.length) yield visit;
+    visit = [];
+    const earlier = firstLineOf.get(key);
+    if (earlier !== undefined) {
+      yield [{ line: record.line, column: 'time', reason: `this visit already appeared on line ${earlier}: keep the rows of a visit together` }];
+      continue;
+    }
+    firstLineOf.set(key, record.line);
     visit.push(record);
   }
   if (visit.length) yield visit;
@@ -60,7 +71,9 @@ async function* visitsOf(records: AsyncIterable<CsvRecord>): AsyncGenerator<CsvR
 const fastedValues: Record<string, boolean> = { yes: true, y: true, true: true, '1': true, no: false, n: false, false: false, '0': false };
 
 /** Checks a visit's rows on their own: formats, one row per site, the same visit details on each row, the trial rule. */
-function checkVisit(records: CsvRecord[]): VisitRow | RowProblem[] {
+function checkVisit(item: CsvRecord[] | RowProblem[]): VisitRow | RowProblem[] {
+  if (!('values' in item[0])) return item as RowProblem[];
+  const records = item as CsvRecord[];
   const problems: RowProblem[] = [];
   const first = records[0];
   const get = (r: CsvRecord, c: string) => (r.values[c] ?? '').trim();
@@ -92,6 +105,7 @@ function checkVisit(records: CsvRecord[]): VisitRow | RowProblem[] {
       continue;
     }
     lineOfSite.set(site, record.line);
+    const before = problems.length;
     const trials: number[] = [];
     for (const column of ['trial_1', 'trial_2', 'trial_3'] as const) {
       const cell = get(record, column);
@@ -102,7 +116,7 @@ function checkVisit(records: CsvRecord[]): VisitRow | RowProblem[] {
       else trials.push(value);
     }
     if (!get(record, 'trial_1')) problem(record.line, 'trial_1', 'is required');
-    else sites[site] = trials;
+    else if (problems.length === before) sites[site] = trials;
   }
   for (const p of (Object.entries(sites) as [Site, number[]][]).flatMap(([site, trials]) => checkTrials(site, trials))) problems.push(toRowProblem(p, first.line, lineOfSite));
   if (problems.length) return problems;
@@ -168,12 +182,9 @@ async function resolveVisits(w: Writer, visits: VisitRow[]): Promise<RowProblem[
   if (planned.length === 0) return problems;
   const stored = await listAssessments(w.db, { personIds: [...new Set(planned.map((v) => v.input!.personId))], assessedAt: [...new Set(planned.map((v) => v.input!.assessedAt))] });
   const storedByKey = new Map(stored.map((a) => [`${a.person.id}|${a.assessedAt}`, a]));
-  const now = w.now.toISOString();
   for (const visit of planned) {
     const existing = storedByKey.get(`${visit.input!.personId}|${visit.input!.assessedAt}`);
     if (!existing) visit.plan = { action: 'create' };
-    // Written earlier in this very import: the visit's rows are split up in the file.
-    else if (existing.updatedAt === now) problems.push({ line: visit.firstLine, column: 'time', reason: 'this visit already appeared above: keep the rows of a visit together' });
     else if (JSON.stringify(storedForm(writeOf(existing))) === JSON.stringify(storedForm(visit.input!))) visit.plan = { action: 'unchanged' };
     else visit.plan = { action: 'update', id: existing.id };
   }
