@@ -4,6 +4,7 @@
 // model on the same file (given up after --r-timeout seconds, default 300: gls is slow).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 interface Scenario {
@@ -77,6 +78,8 @@ function simulateTrial({ subjects, visits }: Scenario, seed: number): string {
 
 interface Measurement {
   seconds: number;
+  /** User + system CPU seconds of the child (GNU time): steadier than wall time on a busy machine. */
+  cpuSeconds: number | null;
   peakMegabytes: number | null;
   stdout: string;
 }
@@ -102,7 +105,14 @@ function measure(command: string, commandArgs: string[], timeoutSeconds?: number
     throw new Error(`${command} ${commandArgs.join(' ')} exited with ${result.status}:\n${result.stderr}`);
   }
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
-  return { seconds, peakMegabytes: rss ? Number(rss[1]) / 1024 : null, stdout: result.stdout };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(result.stderr);
+  const system = /System time \(seconds\): ([\d.]+)/.exec(result.stderr);
+  return {
+    seconds,
+    cpuSeconds: user && system ? Number(user[1]) + Number(system[1]) : null,
+    peakMegabytes: rss ? Number(rss[1]) / 1024 : null,
+    stdout: result.stdout,
+  };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -136,9 +146,11 @@ function main(): void {
   const rAvailable = withR && hasRWithNlme();
   const glsFile = new URL('gls.R', outDir);
   if (rAvailable) writeFileSync(glsFile, glsScript);
+  // Wall times mean little on a busy machine: say how busy it is.
+  console.log(`${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(rAvailable ? 'R with nlme found: timing nlme::gls too' : 'R with nlme not available (or --no-r): muster only');
 
-  const rows: { scenario: Scenario; seconds: number; peak: number | null; neg2: number; gls?: { process: number | null; fit: number | null; neg2: number | null } }[] = [];
+  const rows: { scenario: Scenario; seconds: number; cpuSeconds: number | null; peak: number | null; neg2: number; gls?: { process: number | null; fit: number | null; neg2: number | null } }[] = [];
   for (const scenario of scenarios) {
     const file = new URL(`trial-${scenario.subjects}x${scenario.visits}.csv`, outDir);
     writeFileSync(file, simulateTrial(scenario, scenario.subjects * 31 + scenario.visits));
@@ -153,11 +165,13 @@ function main(): void {
     const row: (typeof rows)[number] = {
       scenario,
       seconds: median(measurements.map((m) => m.seconds)),
+      cpuSeconds: measurements[0].cpuSeconds === null ? null : median(measurements.map((m) => m.cpuSeconds ?? 0)),
       peak: peaks.length > 0 ? Math.max(...peaks) : null,
       neg2: result.neg2_loglik,
     };
     console.log(
-      `muster  ${scenario.subjects} x ${scenario.visits}: ${row.seconds.toFixed(3)} s (median of ${runs}), ` +
+      `muster  ${scenario.subjects} x ${scenario.visits}: ${row.seconds.toFixed(3)} s wall (median of ${runs}), ` +
+        `${row.cpuSeconds === null ? '?' : row.cpuSeconds.toFixed(3)} s CPU, ` +
         `peak ${row.peak === null ? '?' : row.peak.toFixed(0)} MB, -2 res log lik ${result.neg2_loglik.toFixed(6)}, ` +
         `${result.iterations} iterations`,
     );
@@ -185,7 +199,8 @@ function main(): void {
     const { subjects, visits } = row.scenario;
     const perThousand = (row.seconds / subjects) * 1000;
     console.log(
-      `  ${`${subjects} x ${visits}`.padEnd(10)} ${row.seconds.toFixed(3)} s  ${perThousand.toFixed(3)} s per 1,000 subjects  ` +
+      `  ${`${subjects} x ${visits}`.padEnd(10)} ${row.seconds.toFixed(3)} s wall  ` +
+        `${row.cpuSeconds === null ? '?' : row.cpuSeconds.toFixed(3)} s CPU  ${perThousand.toFixed(3)} s per 1,000 subjects  ` +
         `peak ${row.peak === null ? '?' : `${row.peak.toFixed(0)} MB`}` +
         (row.gls
           ? row.gls.process === null

@@ -14,7 +14,8 @@
  * and the gradient needs, per pattern, F_ab = 1/2 <Z_ab, [C + b b', -b; -b', 1]> = tr(C S_ab) + sum_i r_ia r_ib
  * (C = (X'WX)^-1 for REML, 0 for ML; S_ab = sum_i x_ia x_ib'), giving
  *   d(-2 log L)/d theta_j = <dSigma/d theta_j, sum_patterns embed(n_k W - W F W)>.
- * The cost of an evaluation is O(patterns * t^2 * p^2), independent of the number of subjects.
+ * The cost of an evaluation is O(patterns * t^2 * p^2), independent of the number of subjects
+ * (patterns with very few subjects are instead summed subject by subject, see Pattern).
  */
 import { badData } from './errors.ts';
 import type { CovarianceModel } from './mmrm-covariance.ts';
@@ -40,7 +41,7 @@ export interface MmrmData {
  * pair statistics Z_ab; one with few keeps its subjects' rows z_ia instead, which is then both
  * smaller and cheaper per evaluation (e.g. the rare intermittent-missingness patterns).
  */
-type Pattern = {
+export type Pattern = {
   /** Visits observed, increasing. */
   visits: Int32Array;
   nSubjects: number;
