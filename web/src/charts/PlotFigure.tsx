@@ -26,7 +26,10 @@ export function PlotFigure({ title, description, plot, table, children }: { titl
   useEffect(() => {
     const element = container.current;
     if (!element || width === 0) return;
-    const svg = Plot.plot({ ...plot(width), width, ariaLabel: title, ariaDescription: description });
+    const svg = Plot.plot({ style: { fontSize: '12px' }, ...plot(width), width, ariaLabel: title, ariaDescription: description });
+    // Plot names each group of marks ("bar", "rule"): noise to a screen reader, and not allowed on a
+    // plain <g>. The figure's label and the table of numbers carry the meaning.
+    for (const group of svg.querySelectorAll('g[aria-label]')) group.removeAttribute('aria-label');
     element.replaceChildren(svg);
     return () => svg.remove();
   }, [plot, width, title, description]);

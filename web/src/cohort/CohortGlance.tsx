@@ -40,8 +40,10 @@ export function CohortGlance() {
 
 function Glance({ rows }: { rows: ReturnType<typeof statusCounts> }) {
   const bars = useMemo(() => rows.flatMap(({ unit, counts }) => statuses.map((status) => ({ unit: unit.name, status, count: counts[status] }))), [rows]);
-  const total = rows.reduce((sum, row) => sum + row.unit.strength, 0);
-  const injured = rows.reduce((sum, row) => sum + row.counts.injured, 0);
+  // Strength includes the units below, so the cohort is the sum over the top units the reader sees.
+  const tops = rows.filter((row) => !rows.some((other) => other.unit.id === row.unit.parentId));
+  const total = tops.reduce((sum, row) => sum + row.unit.strength, 0);
+  const injured = tops.reduce((sum, row) => sum + row.counts.injured, 0);
   const plot = useCallback(
     (width: number): Plot.PlotOptions => ({
       height: 50 + 40 * rows.length,

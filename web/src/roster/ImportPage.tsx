@@ -41,7 +41,7 @@ export function ImportPage() {
           {busy ? 'Importing…' : 'Import'}
         </button>
       </form>
-      <div aria-live="polite">
+      <div aria-live="polite" className="outcome">
         {outcome?.kind === 'done' && (
           <p className="success">
             Imported: {outcome.summary.created} created, {outcome.summary.updated} updated, {outcome.summary.unchanged} unchanged.

@@ -78,7 +78,7 @@ function UnitHistory({ personId }: { personId: number }) {
       <h2 id="history-heading">Unit history</h2>
       <Async loaded={history}>
         {({ history: rows }) => (
-          <TableScroll label="Unit history">
+          <TableScroll label="Unit history table">
             <table>
               <thead>
                 <tr>

@@ -1,0 +1,166 @@
+/**
+ * The browser tests' world: the datapad built once, a real Muster server on a fresh SQLite file
+ * with the demo cohort, and Debian's Chromium driven by playwright-core (never a downloaded
+ * browser). Every page records console errors; `check` takes a screenshot and runs axe-core.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { loadDemo } from '../../src/demo/load.ts';
+import { DEMO_PASSWORD } from '../../src/demo/roster.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { openDatabase, type DatabaseHandle } from '../../src/store/db.ts';
+import { migrateToLatest } from '../../src/store/migrate.ts';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const webRoot = join(repo, 'web/dist');
+export const screenshotDir = join(repo, 'test-results/datapad');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const viewports = {
+  phone: { width: 390, height: 844 },
+  tablet: { width: 820, height: 1180 },
+  desktop: { width: 1280, height: 800 },
+} as const;
+
+function newestChange(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
+}
+
+/**
+ * Builds web/dist when a source is newer than it. Test files run in parallel, so one builds
+ * while the others wait on a lock directory.
+ */
+export async function ensureWebBuild(): Promise<void> {
+  const lock = join(repo, 'web/.build-lock');
+  const stale = () => {
+    try {
+      const built = statSync(join(webRoot, 'index.html')).mtimeMs;
+      return ['web/src', 'web/index.html', 'web/vite.config.ts'].some((path) => newestChange(join(repo, path)) > built);
+    } catch {
+      return true;
+    }
+  };
+  for (let waited = 0; stale(); waited += 250) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      if (waited > 120_000) throw new Error(`web build lock ${lock} held for two minutes; remove it if no build is running`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    try {
+      if (stale()) execFileSync('npm', ['run', 'build:web', '--silent'], { cwd: repo, stdio: 'inherit' });
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+export interface World {
+  url: string;
+  browser: Browser;
+  database: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+export async function startWorld(): Promise<World> {
+  await ensureWebBuild();
+  const dir = mkdtempSync(join(tmpdir(), 'muster-e2e-'));
+  const database = openDatabase({ sqliteFile: join(dir, 'muster.db') });
+  await migrateToLatest(database.db);
+  await loadDemo(database.db);
+  const app: FastifyInstance = await buildApp({ database, webRoot });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  // playwright's launch gives the browser a fresh, temporary user-data-dir of its own.
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    browser,
+    database,
+    close: async () => {
+      await browser.close();
+      await app.close();
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Visit {
+  page: Page;
+  context: BrowserContext;
+  /** Screenshot and accessibility check of the screen as it is now. */
+  check(name: string): Promise<void>;
+  /** Fails the test on any console error the test did not expect. */
+  expectNoConsoleErrors(): void;
+  /** Console errors matching this are part of the test (e.g. a refused request it makes on purpose). */
+  expectConsoleError(pattern: RegExp): void;
+  /** Opens the datapad signed out and signs in through the form, as a person would. */
+  signIn(username: string, password?: string): Promise<void>;
+}
+
+/**
+ * Signed out, the app's first question (GET /api/me) is answered 401, which Chromium logs as a
+ * failed resource load. It is the only console error a normal start produces.
+ */
+export const signedOutStart = /status of 401 \(Unauthorized\) \(http:\/\/[^)]+\/api\/me\)/;
+
+const axeSource = createRequire(import.meta.url)('axe-core').source as string;
+
+/** A signed-out browser context at a viewport, with console errors collected. */
+export async function visit(world: World, viewport: keyof typeof viewports = 'desktop'): Promise<Visit> {
+  const context = await world.browser.newContext({ viewport: viewports[viewport], baseURL: world.url });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const expected: RegExp[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  mkdirSync(screenshotDir, { recursive: true });
+  return {
+    page,
+    context,
+    async check(name) {
+      await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+      // page.evaluate is not subject to the page's content security policy, unlike a script tag.
+      await page.evaluate(axeSource);
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+        const result = await axe.run(document, { resultTypes: ['violations'] });
+        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      if (violations.length) writeFileSync(join(screenshotDir, `${name}.axe.txt`), violations.join('\n'));
+      expect(violations, `accessibility of ${name}`).toEqual([]);
+    },
+    expectNoConsoleErrors() {
+      expect(errors.filter((error) => !expected.some((pattern) => pattern.test(error)))).toEqual([]);
+    },
+    expectConsoleError(pattern) {
+      expected.push(pattern);
+    },
+    async signIn(username, password = DEMO_PASSWORD) {
+      expected.push(signedOutStart);
+      await page.goto('/');
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorld, visit, type World } from './harness.ts';
+
+describe('participant', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+  afterAll(() => world?.close());
+
+  it('sees their record and chain of command, and who viewed their data', async () => {
+    // A trainer opens JB-001's record first, so the access log has an entry.
+    const trainer = await visit(world);
+    await trainer.signIn('trainer1');
+    await trainer.page.goto('/people?unitId=2');
+    await trainer.page.getByRole('link', { name: 'JB-001' }).click();
+    await trainer.page.getByRole('heading', { name: 'Record' }).waitFor();
+    trainer.expectNoConsoleErrors();
+
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'phone');
+    await signIn('jb-001');
+    await page.getByRole('heading', { name: 'Recently viewed your data' }).waitFor();
+    await page.getByText(/trainer1: roster record/).waitFor();
+    await check('participant-home');
+
+    await page.getByRole('link', { name: 'My record and chain of command' }).click();
+    await page.getByRole('heading', { name: 'My record', level: 1 }).waitFor();
+    await page.getByText('Cpl Megan Doyle').waitFor();
+    expect(await page.getByRole('heading', { name: 'Unit history' }).count()).toBe(0);
+    await check('participant-record');
+
+    await page.goto('/me/access-log');
+    await page.getByRole('region', { name: 'Who viewed my data' }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBeGreaterThanOrEqual(1);
+    await check('participant-access-log');
+    expectNoConsoleErrors();
+  });
+
+  it("cannot open another participant's page", async () => {
+    const { page, check, signIn, expectNoConsoleErrors, expectConsoleError } = await visit(world);
+    await signIn('jb-001');
+    const me = await (await page.request.get('/api/me')).json();
+    const otherId = me.personId + 1;
+    expectConsoleError(new RegExp(`status of 404 .*/api/people/${otherId}`));
+    await page.goto(`/people/${otherId}`);
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Not found, or not yours to see.');
+    expect(await page.getByRole('heading', { name: 'Record' }).count()).toBe(0);
+    expect((await page.request.get(`/api/people/${otherId}`)).status()).toBe(404);
+    await check('participant-other-refused');
+    expectNoConsoleErrors();
+  });
+});

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedOutStart, startWorld, visit, type World } from './harness.ts';
+
+describe('signing in and out', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+  afterAll(() => world?.close());
+
+  it('refuses a wrong password, signs in with the keyboard, shows the role home, and signs out', async () => {
+    const { page, check, expectNoConsoleErrors, expectConsoleError } = await visit(world);
+    expectConsoleError(signedOutStart);
+    await page.goto('/');
+    await check('sign-in');
+
+    expectConsoleError(/status of 401/);
+    await page.getByLabel('Username').fill('commander');
+    await page.getByLabel('Password').fill('wrong password');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/wrong username or password/);
+    await check('sign-in-refused');
+
+    await page.getByLabel('Password').fill('demo-password');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Cohort at a glance' }).waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Good to see you, Maj Catherine Hale');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Username').waitFor();
+    // The session is gone on the server too: a reload asks for a sign-in again.
+    await page.reload();
+    await page.getByLabel('Username').waitFor();
+    expectNoConsoleErrors();
+  });
+
+  it('keeps the address of a screen across a reload (the server answers it with the app)', async () => {
+    const { page, signIn, expectNoConsoleErrors } = await visit(world);
+    await signIn('admin');
+    await page.goto('/units');
+    await page.getByRole('heading', { name: 'Units', level: 1 }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Units', level: 1 }).waitFor();
+    const apiMiss = await page.request.get('/api/no-such-thing');
+    expect(apiMiss.status()).toBe(404);
+    expect((await apiMiss.json()).error.code).toBe('not_found');
+    expectNoConsoleErrors();
+  });
+});
