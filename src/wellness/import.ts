@@ -24,8 +24,14 @@ const sameReport = (row: WellnessImportRow, stored: { sleep_quality: number; fat
   row.items.soreness === stored.soreness &&
   row.hoursSlept === stored.hours_slept;
 
+/**
+ * A person's day as one number, to find a day repeated anywhere in the file: the one thing an
+ * import keeps per row (a few bytes), as a repeat cannot be told from a stored report otherwise.
+ */
+const dayKey = (personId: number, date: string) => personId * 100_000 + Date.parse(date) / 86_400_000;
+
 /** Finds each row's person and stored report; refuses unknown people, future days and a day twice in the file. */
-async function resolveRows(w: Writer, rows: PlannedRow[]): Promise<RowProblem[]> {
+async function resolveRows(w: Writer, rows: PlannedRow[], lineOfDay: Map<number, number>): Promise<RowProblem[]> {
   const keys = [...new Set(rows.map((r) => designationKey(r.designation)))];
   const people = new Map((await w.db.selectFrom('person').select(['id', 'designation_key']).where('designation_key', 'in', keys).execute()).map((p) => [p.designation_key, p.id]));
   const zones = await timeZonesOf(w.db, [...people.values()]);
@@ -39,8 +45,6 @@ async function resolveRows(w: Writer, rows: PlannedRow[]): Promise<RowProblem[]>
         .execute()
     : [];
   const storedOf = new Map(stored.map((s) => [`${s.person_id}|${s.local_date}`, s]));
-  const now = w.now.toISOString();
-  const lineOf = new Map<string, number>();
   const problems: RowProblem[] = [];
   for (const row of rows) {
     const personId = people.get(designationKey(row.designation));
@@ -50,15 +54,14 @@ async function resolveRows(w: Writer, rows: PlannedRow[]): Promise<RowProblem[]>
     }
     const today = localDateOf(w.now, zones.get(personId)!);
     if (row.date > today) problems.push({ line: row.line, column: 'date', reason: `${row.date} is after today (${today} in ${zones.get(personId)})` });
-    const key = `${personId}|${row.date}`;
-    const existing = storedOf.get(key);
-    // Written earlier in this import (a previous batch), or earlier in this batch: the file has the day twice.
-    const earlier = lineOf.get(key);
-    if (earlier !== undefined || existing?.updated_at === now) {
-      problems.push({ line: row.line, column: 'date', reason: `${row.designation} already has a report for ${row.date} in this file${earlier ? ` (line ${earlier})` : ''}` });
+    const existing = storedOf.get(`${personId}|${row.date}`);
+    const key = dayKey(personId, row.date);
+    const earlier = lineOfDay.get(key);
+    if (earlier !== undefined) {
+      problems.push({ line: row.line, column: 'date', reason: `${row.designation} already has a report for ${row.date} in this file (line ${earlier})` });
       continue;
     }
-    lineOf.set(key, row.line);
+    lineOfDay.set(key, row.line);
     row.personId = personId;
     row.action = !existing ? 'create' : sameReport(row, existing) ? 'unchanged' : 'update';
   }
@@ -84,9 +87,10 @@ export async function runWellnessImport(db: Db, actor: Actor, source: string | B
     async (w) => {
       const summary: WellnessImportSummary = { created: 0, updated: 0, unchanged: 0 };
       const at = w.now.toISOString();
+      const lineOfDay = new Map<number, number>();
       const problems = await importInBatches<CsvRecord, PlannedRow>(readCsv(source, { required: wellnessColumns, optional: wellnessComputedColumns }), {
         check: ({ values, line }) => checkWellnessRow(values, line),
-        resolve: (rows) => resolveRows(w, rows),
+        resolve: (rows) => resolveRows(w, rows, lineOfDay),
         async write(rows) {
           const changed = rows.filter((r) => r.action !== 'unchanged');
           summary.unchanged += rows.length - changed.length;
