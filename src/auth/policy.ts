@@ -63,6 +63,17 @@ export const routePolicy: Record<string, RouteRule> = {
   'GET /api/units/:id/training/load': rosterReaders,
   'POST /api/training/import': only('admin', 'trainer'),
   'GET /api/training/export': signedIn,
+  'GET /api/drills': signedIn,
+  'POST /api/drills': only('admin', 'trainer'),
+  'POST /api/drills/:id/attempts': only('admin', 'trainer'),
+  'GET /api/people/:id/drills': signedIn,
+  // Participants see their own unit's board; staff the units in their scope.
+  'GET /api/units/:id/drills/:drillId/leaderboard': signedIn,
+  'GET /api/me/leaderboards': signedIn,
+  'PUT /api/me/leaderboards': only('participant'),
+  'GET /api/strength-protocols': signedIn,
+  'POST /api/strength-tests': only('admin', 'trainer'),
+  'GET /api/people/:id/strength-tests': signedIn,
 
   // Physique: the participant, assessors (who alone write), investigators and blinded monitors
   // (read only); trainers of the person's units only with the participant's consent

@@ -1,9 +1,10 @@
 import type { AssessTables } from '../assess/model.ts';
 import type { AuditTables } from '../audit/model.ts';
 import type { AuthTables } from '../auth/model.ts';
+import type { DrillTables } from '../drills/model.ts';
 import type { RosterTables } from '../roster/model.ts';
 import type { TrainingTables } from '../training/model.ts';
 import type { WellnessTables } from '../wellness/model.ts';
 
 /** The whole database, as the union of the tables each capability owns. */
-export interface Database extends AuditTables, AuthTables, RosterTables, AssessTables, WellnessTables, TrainingTables {}
+export interface Database extends AuditTables, AuthTables, RosterTables, AssessTables, WellnessTables, TrainingTables, DrillTables {}

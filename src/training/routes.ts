@@ -1,15 +1,16 @@
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Actor } from '../auth/model.ts';
-import { personScope, requirePersonInScope, unitScope } from '../auth/policy.ts';
+import { personScope, unitScope } from '../auth/policy.ts';
 import { recordAccess, write } from '../audit/store.ts';
-import { getPerson, getUnit, unitsBelow } from '../roster/store.ts';
+import { unitsBelow } from '../roster/store.ts';
 import { isoDateSchema } from '../roster/model.ts';
 import { actorOf } from '../server/context.ts';
 import { badRequest, notFound } from '../shared/errors.ts';
 import { addDays, localDateOf, localDayBounds, localToInstant, weekStart } from '../shared/time.ts';
 import { exportTraining, trainingExportFormats } from './export.ts';
 import { runTrainingImport, trainingFileFormats } from './import.ts';
+import * as scoped from './scope.ts';
 import { dailyLoads, weeklySummaries, workloadRatios } from './metrics.ts';
 import {
   attendanceStatuses,
@@ -110,17 +111,8 @@ const windowsQuery = {
 export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, clock } = app.muster;
 
-  async function unitInScope(actor: Actor, unitId: number) {
-    const scope = await unitScope(db, actor);
-    if (scope !== 'all' && !scope.includes(unitId)) throw notFound(`unit ${unitId}`);
-    return getUnit(db, unitId);
-  }
-
-  async function personInScope(actor: Actor, personId: number) {
-    const person = await getPerson(db, personId);
-    requirePersonInScope(await personScope(db, actor), person);
-    return person;
-  }
+  const unitInScope = (actor: Actor, unitId: number) => scoped.unitInScope(db, actor, unitId);
+  const personInScope = (actor: Actor, personId: number) => scoped.personInScope(db, actor, personId);
 
   async function sessionInScope(actor: Actor, sessionId: number): Promise<SessionView> {
     const session = await getSession(db, sessionId);
@@ -128,12 +120,6 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       throw notFound(`training session ${sessionId}`);
     });
     return session;
-  }
-
-  /** A person's local zone for date ranges: their unit's, else UTC. */
-  async function zoneOf(personId: number) {
-    const person = await getPerson(db, personId);
-    return person.unit ? (await getUnit(db, person.unit.id)).timeZone : 'UTC';
   }
 
   const unitOf = (actor: Actor) => preferredLoadUnit(db, actor.accountId);
@@ -357,7 +343,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const actor = actorOf(request);
       const person = await personInScope(actor, request.params.id);
-      const range = localRange(await zoneOf(person.id), request.query.from, request.query.to);
+      const range = localRange(await scoped.zoneOf(db, person), request.query.from, request.query.to);
       const sets = await listSets(db, { personId: person.id, from: range.start, to: range.end }, await unitOf(actor));
       await recordAccess(db, actor, [person.id], 'training sets', clock);
       return { sets };
@@ -396,7 +382,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       const person = await personInScope(actor, request.params.id);
       const { acuteDays, chronicDays } = request.query;
       if (acuteDays >= chronicDays) throw badRequest('acuteDays', `must be shorter than chronicDays (${chronicDays})`);
-      const range = localRange(await zoneOf(person.id), request.query.from, request.query.to);
+      const range = localRange(await scoped.zoneOf(db, person), request.query.from, request.query.to);
       const loads = await sessionLoads(db, person.id, range.end);
       const firstRecorded = loads.length ? loads[0].date : range.firstDay;
       const seriesStart = firstRecorded < range.firstDay ? firstRecorded : range.firstDay;
