@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerAnalyze } from './analyze.ts';
 import { registerTrainingCommands } from '../training/cli.ts';
+import { registerMeasurementsCommands } from '../assess/cli.ts';
+import { registerWellnessCommands } from '../wellness/cli.ts';
 import { version } from '../server/version.ts';
 import { withDatabaseOption, type DatabaseOptions } from './database.ts';
 
@@ -66,6 +68,8 @@ registerAnalyze(program);
 export const importCommand = program.command('import').description('Import data from CSV files: every bad row is reported, and nothing is written unless all rows are good');
 export const exportCommand = program.command('export').description('Export data as CSV or JSON, with everything that was stored');
 registerTrainingCommands(importCommand, exportCommand);
+registerMeasurementsCommands(importCommand, exportCommand);
+registerWellnessCommands(importCommand, exportCommand);
 
 export interface ServeOptions extends DatabaseOptions {
   port?: string;

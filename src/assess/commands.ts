@@ -1,0 +1,16 @@
+import { systemActor } from '../auth/model.ts';
+import type { DatabaseOptions } from '../cli/database.ts';
+import { exportFile, importFile } from '../cli/files.ts';
+import { exportAssessments, runMeasurementsImport } from './import.ts';
+
+export const importMeasurementsFile = (file: string, options: DatabaseOptions) =>
+  importFile(
+    file,
+    options,
+    'measurements import',
+    (db, input) => runMeasurementsImport(db, systemActor('cli import measurements'), input),
+    (s) => `${s.created} visits created, ${s.updated} updated, ${s.unchanged} unchanged`,
+  );
+
+export const exportMeasurementsFile = (options: DatabaseOptions & { format: string; output?: string }) =>
+  exportFile(options, (db, format) => exportAssessments(db, format, systemActor('cli export measurements')));

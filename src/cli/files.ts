@@ -1,0 +1,52 @@
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { Presets, SingleBar } from 'cli-progress';
+import { badRequest } from '../shared/errors.ts';
+import { withDatabase } from './admin.ts';
+import type { DatabaseOptions } from './database.ts';
+
+/** Reads a file for an import, with a progress bar by bytes read when standard error is a terminal. */
+export function readWithProgress(file: string, label: string): { stream: Readable; done(): void } {
+  const stream = createReadStream(file);
+  if (!process.stderr.isTTY) return { stream, done: () => {} };
+  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} bytes`, clearOnComplete: true, stream: process.stderr }, Presets.shades_classic);
+  bar.start(statSync(file).size, 0);
+  let bytes = 0;
+  stream.on('data', (chunk) => bar.update((bytes += chunk.length)));
+  return { stream, done: () => bar.stop() };
+}
+
+/** Writes chunks to a file or standard output, waiting when the stream is full, so memory stays bounded. */
+export async function writeChunks(chunks: AsyncIterable<string>, output?: string): Promise<void> {
+  const out = output ? createWriteStream(output) : process.stdout;
+  for await (const chunk of chunks) if (!out.write(chunk)) await once(out, 'drain');
+  if (output) {
+    out.end();
+    await once(out, 'finish');
+  }
+}
+
+type Database = Parameters<Parameters<typeof withDatabase>[1]>[0];
+
+/** `muster import <kind> FILE`: streams the file (with a progress bar on a terminal) into `run`, then prints its summary. */
+export async function importFile<S>(file: string, options: DatabaseOptions, label: string, run: (db: Database['db'], input: Readable) => Promise<S>, summary: (s: S) => string) {
+  await withDatabase(options, async ({ db }) => {
+    const input = readWithProgress(file, label);
+    try {
+      const result = await run(db, input.stream);
+      input.done();
+      console.log(`${file}: ${summary(result)}`);
+    } finally {
+      input.done();
+    }
+  });
+}
+
+/** `muster export <kind> --format csv|json [--output FILE]`. */
+export async function exportFile(options: DatabaseOptions & { format: string; output?: string }, chunks: (db: Database['db'], format: 'csv' | 'json') => AsyncIterable<string>) {
+  await withDatabase(options, async ({ db }) => {
+    if (options.format !== 'csv' && options.format !== 'json') throw badRequest('--format', `'${options.format}' is not csv or json`);
+    await writeChunks(chunks(db, options.format), options.output);
+  });
+}
