@@ -125,6 +125,8 @@ const axeSource = createRequire(import.meta.url)('axe-core').source as string;
 /** A signed-out browser context at a viewport, with console errors collected. */
 export async function visit(world: World, viewport: keyof typeof viewports = 'desktop'): Promise<Visit> {
   const context = await world.browser.newContext({ viewport: viewports[viewport], baseURL: world.url });
+  // Fail a step within the test's time, with the step named, rather than time out the whole test.
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const errors: string[] = [];
   const expected: RegExp[] = [];

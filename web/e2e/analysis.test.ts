@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatedTrialCsv } from '../../src/analysis/testing.ts';
+import { startWorld, visit, type World } from './harness.ts';
+
+describe('statistician', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+  afterAll(() => world?.close());
+
+  it('uploads a long-format CSV, fits an MMRM and reads the LS means, the forest plot, the numbers and the verdict', async () => {
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world);
+    await signIn('statistician');
+    await page.getByRole('link', { name: 'Analysis', exact: true }).click();
+    await page.getByRole('heading', { name: 'Analysis', level: 1 }).waitFor();
+    await page.getByLabel(/Data set/).setInputFiles({ name: 'trial.csv', mimeType: 'text/csv', buffer: Buffer.from(simulatedTrialCsv()) });
+
+    // The columns are guessed from their names; each guess is a choice the statistician can change.
+    expect(await page.getByRole('combobox', { name: /^Subject/ }).inputValue()).toBe('subject');
+    expect(await page.getByRole('combobox', { name: /^Visit/ }).inputValue()).toBe('visit');
+    expect(await page.getByRole('combobox', { name: /^Outcome/ }).inputValue()).toBe('lean');
+    expect(await page.getByRole('combobox', { name: /^Control arm/ }).inputValue()).toBe('placebo');
+    expect(await page.getByRole('combobox', { name: /^Baseline/ }).inputValue()).toBe('lean_bl');
+    await page.getByRole('combobox', { name: /^Covariance structure/ }).selectOption('ar1');
+    await page.getByLabel(/Outcome unit/).fill('kg');
+    expect(await page.getByRole('combobox', { name: /^At visit/ }).inputValue()).toBe('week12');
+    await check('analysis-form');
+
+    await page.getByRole('button', { name: 'Run the analysis' }).click();
+    const sentence = page.locator('.verdict .sentence');
+    await sentence.waitFor();
+    expect(await sentence.textContent()).toMatch(/^Protein beats placebo on lean at week12 by \d+\.\d\d kg \(95% CI .*\): superiority shown\.$/);
+
+    const lsmeans = page.getByRole('figure', { name: /LS means by arm/ });
+    await lsmeans.locator('svg').first().waitFor();
+    expect(await lsmeans.locator('svg[aria-label="LS means by arm"]').count()).toBe(1);
+    const axisText = await lsmeans.textContent();
+    expect(axisText).toContain('lean, LS mean (kg)');
+    expect(axisText).toContain('Visit (3 visits)');
+    await lsmeans.getByText('Table of the numbers').click();
+    expect(await lsmeans.locator('tbody tr').count()).toBe(6);
+
+    const forest = page.getByRole('figure', { name: /Treatment differences/ });
+    expect(await forest.textContent()).toContain('Difference in lean (kg), 95% CI');
+    await forest.getByText('Table of the numbers').click();
+    expect(await forest.locator('tbody tr').allTextContents()).toEqual([
+      expect.stringMatching(/^protein - placebo at week4/),
+      expect.stringMatching(/^protein - placebo at week8/),
+      expect.stringMatching(/^protein - placebo at week12/),
+    ]);
+    await page.getByRole('heading', { name: 'Estimated covariance between visits' }).waitFor();
+    await check('analysis-mmrm-result');
+    expectNoConsoleErrors();
+  });
+
+  it('shows the engine’s refusal, naming the column at fault', async () => {
+    const { page, check, signIn, expectNoConsoleErrors, expectConsoleError } = await visit(world, 'phone');
+    await signIn('statistician');
+    await page.goto('/analysis');
+    const csv = simulatedTrialCsv({ subjects: 12 }).replace(/\nS3,placebo,week4,([\d.]+),[\d.]+/, '\nS3,placebo,week4,$1,n/a');
+    await page.getByLabel(/Data set/).setInputFiles({ name: 'trial.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('combobox', { name: /^Outcome/ }).selectOption('lean');
+    expectConsoleError(/status of 400 .*\/api\/analysis/);
+    await page.getByRole('button', { name: 'Run the analysis' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/--outcome: column "lean" has non-numeric values \(line \d+: "n\/a"\)/);
+    await check('analysis-refused-phone');
+    expectNoConsoleErrors();
+  });
+});
