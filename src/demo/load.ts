@@ -1,6 +1,8 @@
+import { loadDemoAssessments } from '../assess/demo.ts';
 import { systemActor } from '../auth/model.ts';
 import { write } from '../audit/store.ts';
 import type { Db } from '../store/db.ts';
+import { loadDemoWellness } from '../wellness/demo.ts';
 import { loadDemoRoster, type DemoLogin } from './roster.ts';
 
 export interface DemoResult {
@@ -19,6 +21,8 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
 export async function loadDemo(db: Db, options: { participants?: number } = {}): Promise<DemoResult> {
   return write(db, systemActor('demo'), async (w) => {
     const roster = await loadDemoRoster(w, options.participants);
+    await loadDemoAssessments(w, roster.participantIds, roster.assessorId, 'Europe/London');
+    await loadDemoWellness(w, roster.participantIds, 'Europe/London');
     return { logins: roster.logins, participants: roster.participantIds.length };
   });
 }

@@ -1,0 +1,47 @@
+import type { Writer } from '../audit/store.ts';
+import { seededRandom } from '../demo/roster.ts';
+import { addDays, localDateOf } from '../shared/time.ts';
+import { ITEM_MAX, ITEM_MIN } from './model.ts';
+
+const DEMO_DAYS = 84;
+
+/**
+ * Twelve weeks of daily reports for the demo cohort, ending today in the unit's zone. Each
+ * person has their own usual answers; hard training weeks (3, 7 and 11) raise fatigue and
+ * soreness; about one day in ten is missed, a quarter have not reported yet today and about
+ * one in eight had a bad night, so the dashboard has flags and gaps to show. Deterministic apart from the date it ends on.
+ */
+export async function loadDemoWellness(w: Writer, participantIds: readonly number[], timeZone: string): Promise<number> {
+  const random = seededRandom(2026);
+  const today = localDateOf(w.now, timeZone);
+  const first = addDays(today, -(DEMO_DAYS - 1));
+  const clamp = (x: number) => Math.min(ITEM_MAX, Math.max(ITEM_MIN, Math.round(x)));
+  const at = w.now.toISOString();
+  const rows = [];
+  for (const personId of participantIds) {
+    const usual = { sleep: 4.5 + random() * 1.5, fatigue: 2.5 + random() * 1.5, stress: 2 + random() * 1.5, soreness: 2.5 + random() * 1.5, hours: 6.5 + random() };
+    for (let day = 0; day < DEMO_DAYS; day++) {
+      const isToday = day === DEMO_DAYS - 1;
+      if (random() < (isToday ? 0.25 : 0.1)) continue;
+      const hardWeek = [2, 6, 10].includes(Math.floor(day / 7));
+      const strain = hardWeek ? 1 + random() : 0;
+      const badNight = isToday && random() < 0.12 ? 3 : 0;
+      const noise = () => (random() - 0.5) * 1.6;
+      rows.push({
+        person_id: personId,
+        local_date: addDays(first, day),
+        sleep_quality: clamp(usual.sleep + noise() - strain / 2 - badNight),
+        fatigue: clamp(usual.fatigue + noise() + strain),
+        stress: clamp(usual.stress + noise() + badNight),
+        soreness: clamp(usual.soreness + noise() + strain),
+        hours_slept: Math.round((usual.hours + noise() - strain / 3 - badNight) * 4) / 4,
+        reported_at: at,
+        created_at: at,
+        updated_at: at,
+      });
+    }
+  }
+  for (let i = 0; i < rows.length; i += 500) await w.db.insertInto('wellness_report').values(rows.slice(i, i + 500)).execute();
+  await w.record({ action: 'demo.load', entity: 'demo', entityId: 'wellness', after: { reports: rows.length, from: first, to: today } });
+  return rows.length;
+}
