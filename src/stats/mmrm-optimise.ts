@@ -4,7 +4,7 @@
  * Newton decrement (the predicted remaining decrease) is negligible. The same Hessian serves as
  * the observed information for Satterthwaite's degrees of freedom.
  */
-import { cholesky, quadraticForm, solveWithCholesky } from './linalg.ts';
+import { cholesky, multiplyVector, quadraticForm, solveWithCholesky } from './linalg.ts';
 
 /** One point of the objective; null outside its domain (e.g. a covariance that is not positive definite). */
 export interface ObjectivePoint {
@@ -46,13 +46,13 @@ const dot = (a: Float64Array, b: Float64Array) => {
 const step = (x: Float64Array, direction: Float64Array, alpha: number) => x.map((xi, i) => xi + alpha * direction[i]);
 
 /** Backtracking until the Armijo condition holds; null if no acceptable step exists down to a tiny one. */
-function lineSearch(f: Objective, from: Iterate, direction: Float64Array, initial = 1) {
+function lineSearch(f: Objective, from: Iterate, direction: Float64Array) {
   const slope = dot(from.gradient, direction);
-  for (let alpha = initial, tries = 0; tries < 60; tries++, alpha *= 0.5) {
+  for (let alpha = 1, tries = 0; tries < 60; tries++, alpha *= 0.5) {
     const x = step(from.x, direction, alpha);
     const point = f(x);
     if (point !== null && Number.isFinite(point.value) && point.value <= from.value + 1e-4 * alpha * slope) {
-      return { x, point, alpha };
+      return { x, point };
     }
   }
   return null;
@@ -71,21 +71,11 @@ export function bfgs(f: Objective, x0: Float64Array, maxIterations = 400): Itera
     let gradientNorm = 0;
     for (const gi of g) gradientNorm = Math.max(gradientNorm, Math.abs(gi));
     if (gradientNorm < 1e-7) break;
-    let direction = new Float64Array(n);
-    if (inverseHessian === null) {
-      // First step (or after a reset): steepest descent, scaled to move theta by at most 0.5.
-      const scale = Math.min(1, 0.5 / gradientNorm);
-      for (let i = 0; i < n; i++) direction[i] = -scale * g[i];
-    } else {
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let j = 0; j < n; j++) s -= inverseHessian[i * n + j] * g[j];
-        direction[i] = s;
-      }
-      if (dot(direction, g) >= 0) {
-        inverseHessian = null;
-        direction = g.map((gi) => -Math.min(1, 0.5 / gradientNorm) * gi);
-      }
+    let direction = inverseHessian === null ? null : multiplyVector(inverseHessian, n, n, g).map((v) => -v);
+    if (direction === null || dot(direction, g) >= 0) {
+      // First step, or a reset: steepest descent, scaled to move theta by at most 0.5.
+      inverseHessian = null;
+      direction = g.map((gi) => -Math.min(1, 0.5 / gradientNorm) * gi);
     }
     const accepted = lineSearch(f, current, direction);
     if (accepted === null) {
