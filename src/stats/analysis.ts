@@ -98,7 +98,7 @@ export function analyzeAncova(table: Table, options: AncovaOptions): AncovaResul
   const contrastRows = arm.levels.slice(1).map((level) =>
     design.reduce(contrastRow(design, { [options.arm]: level }, { [options.arm]: options.control }), `${level} - ${options.control}`),
   );
-  const fit = fitOls(design.X, design.n, design.p, outcomeValues(rows));
+  const fit = fitOls(design.X, design.n, design.p, rows.outcome);
   return {
     kind: 'ancova',
     outcome: options.outcome,
@@ -149,7 +149,7 @@ export function analyzeMmrm(table: Table, options: MmrmOptions): MmrmResult {
   const fit = fitMmrm({
     X: design.X,
     p: design.p,
-    y: outcomeValues(rows),
+    y: rows.outcome,
     subject,
     visit: visit.codes,
     nVisits: visits.length,
@@ -206,15 +206,26 @@ function resolveColumns(table: Table, options: AncovaOptions, extra: Record<stri
 
 interface AnalysedRows {
   list: TableRow[];
-  /** Per covariate column (baseline and covariates, by option), whether it is a factor. */
-  covariates: { option: string; column: number; name: string; factor: boolean }[];
+  /** The outcome of each analysed row. */
+  outcome: Float64Array;
+  /** The baseline and the covariates, by option, with their values on the analysed rows. */
+  covariates: { option: string; name: string; values: Float64Array | string[] }[];
   missingCovariate: number;
-  outcomeColumn: number;
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const isNumber = (cell: string) => NUMBER.test(cell.trim());
-const isMissing = (cell: string) => cell.trim() === '';
+const isMissing = (cell: string) => cell.length === 0 || cell.trim() === '';
+
+/** A column's numbers (NaN where empty) and the rows whose value is not a number. */
+function numbersOf(table: Table, column: number): { values: Float64Array; notNumbers: TableRow[] } {
+  const values = new Float64Array(table.rows.length);
+  const notNumbers: TableRow[] = [];
+  table.rows.forEach((row, r) => {
+    const cell = row.cells[column];
+    if (isMissing(cell)) values[r] = NaN;
+    else if (!Number.isFinite((values[r] = Number(cell)))) notNumbers.push(row);
+  });
+  return { values, notNumbers };
+}
 
 /**
  * Rows with an outcome, and complete covariates. Rows without an outcome are left out; rows
@@ -223,46 +234,48 @@ const isMissing = (cell: string) => cell.trim() === '';
 function analysedRows(table: Table, columns: Map<string, number>): AnalysedRows {
   const ragged = table.rows.find((row) => row.cells.length !== table.header.length);
   if (ragged) throw badData(`line ${ragged.line}: ${ragged.cells.length} fields, the header has ${table.header.length}`);
-  const outcomeColumn = columns.get('--outcome') as number;
-  const covariates = [...columns]
-    .filter(([option]) => option === '--baseline' || option.startsWith('--covariates'))
-    .map(([option, column]) => ({
-      option,
-      column,
-      name: table.header[column],
-      // The baseline is always numeric; a covariate is a factor when any of its values is not a number.
-      factor: option !== '--baseline' && table.rows.some((row) => !isMissing(row.cells[column]) && !isNumber(row.cells[column])),
-    }));
-  const numericColumns = [
-    ['--outcome', outcomeColumn] as const,
-    ...covariates.filter((c) => !c.factor).map((c) => [c.option, c.column] as const),
-  ];
-  for (const [option, column] of numericColumns) {
-    const bad = table.rows.filter((row) => !isMissing(row.cells[column]) && !isNumber(row.cells[column]));
+  const requireNumbers = (option: string, column: number) => {
+    const parsed = numbersOf(table, column);
+    const bad = parsed.notNumbers;
     if (bad.length > 0) {
       const shown = bad.slice(0, 5).map((row) => `line ${row.line}: "${row.cells[column]}"`).join(', ');
       throw badData(`${option}: column "${table.header[column]}" has non-numeric values (${shown}${bad.length > 5 ? `, and ${bad.length - 5} more` : ''})`);
     }
-  }
+    return parsed.values;
+  };
+  const outcomeColumn = columns.get('--outcome') as number;
+  const outcome = requireNumbers('--outcome', outcomeColumn);
+  // The baseline must be numeric; a covariate is a factor when any of its values is not a number.
+  const covariateColumns = [...columns]
+    .filter(([option]) => option === '--baseline' || option.startsWith('--covariates'))
+    .map(([option, column]) => {
+      const parsed = option === '--baseline' ? { values: requireNumbers(option, column), notNumbers: [] } : numbersOf(table, column);
+      return { option, column, numbers: parsed.notNumbers.length === 0 ? parsed.values : null };
+    });
   const structural = [...columns].filter(([option]) => option === '--arm' || option === '--subject' || option === '--visit');
-  const list: TableRow[] = [];
+
+  const kept: number[] = [];
   let missingCovariate = 0;
-  for (const row of table.rows) {
-    if (isMissing(row.cells[outcomeColumn])) continue;
+  table.rows.forEach((row, r) => {
+    if (Number.isNaN(outcome[r])) return;
     for (const [option, column] of structural) {
       if (isMissing(row.cells[column])) throw badData(`${option}: line ${row.line} has an outcome but no ${table.header[column]}`);
     }
-    if (covariates.some((c) => isMissing(row.cells[c.column]))) {
-      missingCovariate++;
-      continue;
-    }
-    list.push(row);
-  }
-  if (list.length === 0) throw badData(`--outcome: no row has both an outcome and complete covariates`);
-  return { list, covariates, missingCovariate, outcomeColumn };
+    if (covariateColumns.some((c) => isMissing(row.cells[c.column]))) missingCovariate++;
+    else kept.push(r);
+  });
+  if (kept.length === 0) throw badData('--outcome: no row has both an outcome and complete covariates');
+  return {
+    list: kept.map((r) => table.rows[r]),
+    outcome: Float64Array.from(kept, (r) => outcome[r]),
+    covariates: covariateColumns.map(({ option, column, numbers }) => ({
+      option,
+      name: table.header[column],
+      values: numbers ? Float64Array.from(kept, (r) => numbers[r]) : kept.map((r) => table.rows[r].cells[column].trim()),
+    })),
+    missingCovariate,
+  };
 }
-
-const outcomeValues = (rows: AnalysedRows) => Float64Array.from(rows.list, (row) => Number(row.cells[rows.outcomeColumn]));
 
 /** The arm factor, control first then the other arms by code point; every arm must have data. */
 function armVariable(table: Table, rows: AnalysedRows, columns: Map<string, number>, options: AncovaOptions): FactorVariable {
@@ -331,10 +344,9 @@ function checkOneRowPerVisit(
 
 /** The model of either analysis; `visit` is null for ANCOVA. Term order follows R's formula. */
 function modelSpec(rows: AnalysedRows, arm: Variable, visit: Variable | null, options: AncovaOptions): ModelSpec {
-  const covariates: Variable[] = rows.covariates.map((c) => {
-    const values = rows.list.map((row) => row.cells[c.column].trim());
-    return c.factor ? factorVariable(c.name, values) : { kind: 'numeric', name: c.name, values: Float64Array.from(values, Number) };
-  });
+  const covariates = rows.covariates.map(({ name, values }): Variable =>
+    values instanceof Float64Array ? { kind: 'numeric', name, values } : factorVariable(name, values),
+  );
   const baseline = options.baseline;
   const terms: string[][] = [];
   if (baseline !== undefined) terms.push([baseline]);

@@ -113,6 +113,9 @@ export const compareCodePoints = (a: string, b: string): number => (a < b ? -1 :
 /** How one variable enters a term: a numeric value, or indicators of the levels listed. */
 type Coding = { variable: Variable; levels: readonly number[] };
 
+/** One column of the full coding: the product of a value per variable (a number, or a level's indicator). */
+type ColumnParts = { variable: Variable; level: number }[];
+
 /**
  * Relative tolerance of the estimability check. Aliasing coefficients come from the normal
  * equations (condition number squared), so this sits above emmeans' 1e-8; a non-estimable
@@ -135,7 +138,7 @@ export function buildDesign(spec: ModelSpec): Design {
   const present = new Set<string>(['', ...ordered.map(termKey)]);
 
   const terms: DesignTerm[] = [];
-  const codings: { coding: Coding[]; combinations: number[][] }[] = [];
+  const columnParts: ColumnParts[] = [];
   const labels: DesignColumn[] = [{ term: '(Intercept)', label: '(Intercept)' }];
   let width = 1;
   for (const names of ordered) {
@@ -152,8 +155,8 @@ export function buildDesign(spec: ModelSpec): Design {
     });
     const name = names.join(':');
     const start = width;
-    const combinations = cartesian(termCoding.map((coding) => coding.levels));
-    for (const combination of combinations) {
+    for (const combination of cartesian(termCoding.map((coding) => coding.levels))) {
+      columnParts.push(termCoding.map((coding, k) => ({ variable: coding.variable, level: combination[k] })));
       const label = termCoding
         .map((coding, k) =>
           coding.variable.kind === 'numeric' ? coding.variable.name : `${coding.variable.name}[${coding.variable.levels[combination[k]]}]`,
@@ -163,27 +166,20 @@ export function buildDesign(spec: ModelSpec): Design {
       width++;
     }
     terms.push({ name, variables: termVariables, start, end: width });
-    codings.push({ coding: termCoding, combinations });
   }
 
-  const fillRow = (out: Float64Array, offset: number, value: (variable: Variable, level: number) => number) => {
-    out[offset] = 1;
-    let column = offset + 1;
-    for (const { coding: termCoding, combinations } of codings) {
-      for (const combination of combinations) {
-        let product = 1;
-        for (let k = 0; k < termCoding.length && product !== 0; k++) product *= value(termCoding[k].variable, combination[k]);
-        out[column++] = product;
-      }
-    }
-  };
-
+  // Column by column: the hot loop reads typed arrays only.
   const full = new Float64Array(n * width);
-  for (let row = 0; row < n; row++) {
-    fillRow(full, row * width, (variable, level) =>
-      variable.kind === 'numeric' ? variable.values[row] : variable.codes[row] === level ? 1 : 0,
-    );
-  }
+  for (let row = 0; row < n; row++) full[row * width] = 1;
+  columnParts.forEach((parts, c) => {
+    for (let row = 0, at = c + 1; row < n; row++, at += width) {
+      let product = 1;
+      for (const { variable, level } of parts) {
+        product *= variable.kind === 'numeric' ? variable.values[row] : variable.codes[row] === level ? 1 : 0;
+      }
+      full[at] = product;
+    }
+  });
 
   const fullCross = crossProduct(full, n, width);
   const dropped = dependentColumns(fullCross, width);
@@ -219,8 +215,7 @@ export function buildDesign(spec: ModelSpec): Design {
     fullWidth: width,
     variables,
     rowAt(point) {
-      const out = new Float64Array(width);
-      fillRow(out, 0, (variable, level) => {
+      const valueAt = (variable: Variable, level: number): number => {
         const value = point.get(variable.name);
         if (value === undefined) throw new Error(`design: grid point has no value for ${variable.name}`);
         if (variable.kind === 'numeric') {
@@ -229,7 +224,10 @@ export function buildDesign(spec: ModelSpec): Design {
         }
         if (typeof value === 'number') throw new Error(`design: ${variable.name} is a factor`);
         return value[level];
-      });
+      };
+      const out = new Float64Array(width);
+      out[0] = 1;
+      columnParts.forEach((parts, c) => (out[c + 1] = parts.reduce((product, { variable, level }) => product * valueAt(variable, level), 1)));
       return out;
     },
     reduce(fullRow, what) {
