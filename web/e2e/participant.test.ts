@@ -20,7 +20,7 @@ describe('participant', () => {
     const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'phone');
     await signIn('jb-001');
     await page.getByRole('heading', { name: 'Recently viewed your data' }).waitFor();
-    await page.getByText(/trainer1: roster record/).waitFor();
+    await page.getByText(/trainer1: roster record/).first().waitFor();
     await check('participant-home');
 
     await page.getByRole('link', { name: 'My record and chain of command' }).click();
@@ -33,6 +33,36 @@ describe('participant', () => {
     await page.getByRole('region', { name: 'Who viewed my data' }).waitFor();
     expect(await page.locator('tbody tr').count()).toBeGreaterThanOrEqual(1);
     await check('participant-access-log');
+    expectNoConsoleErrors();
+  });
+
+  it('sends today’s wellness report and sees it in their history; sees their body measurements', async () => {
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'phone');
+    await signIn('jb-001');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('link', { name: 'My wellness' }).click();
+    await page.getByRole('heading', { name: 'How are you today?' }).waitFor();
+    // Keyboard: arrow keys move within a radio row.
+    await page.getByRole('group', { name: /^Sleep quality/ }).getByRole('radio', { name: '4' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('group', { name: /^Sleep quality/ }).getByRole('radio', { name: '6' }).isChecked()).toBe(true);
+    await page.getByRole('group', { name: /^Fatigue/ }).getByText('2', { exact: true }).click();
+    await page.getByLabel('Hours slept last night').fill('8.5');
+    await page.getByRole('button', { name: 'Send today’s report' }).click();
+    // Sleep 6, fatigue 2 -> 6, stress 4 -> 4, soreness 4 -> 4: score 20.
+    await page.getByText(/^Saved for \d{4}-\d\d-\d\d: wellness score 20 of 28\.$/).waitFor();
+    const chart = page.getByRole('figure', { name: /Wellness over time/ });
+    await chart.locator('svg').first().waitFor();
+    await chart.getByText('Table of the numbers').click();
+    expect(await chart.locator('tbody tr').first().textContent()).toMatch(/^\d{4}-\d\d-\d\d206\d?2448\.5$/);
+    await check('participant-wellness');
+
+    await page.goto('/me/measurements');
+    const mass = page.getByRole('figure', { name: /Body mass/ });
+    await mass.locator('svg').first().waitFor();
+    expect(await mass.textContent()).toContain('Body mass (kg)');
+    await check('participant-measurements');
     expectNoConsoleErrors();
   });
 

@@ -12,6 +12,9 @@ describe('trainer', () => {
     const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'tablet');
     await signIn('trainer1');
     await page.getByRole('heading', { name: 'Units you train' }).waitFor();
+    const wellness = page.getByRole('region', { name: '1 Platoon (demo)' });
+    await wellness.getByText(/ of 30 reported/).waitFor();
+    await wellness.getByText(/^Not reported today \(\d+\)$/).click();
     await check('trainer-home');
 
     await page.getByRole('link', { name: 'People of 1 Platoon (demo)' }).click();

@@ -1,18 +1,21 @@
 import { useState } from 'react';
 import { analysisScreens } from '../analysis/screens.ts';
+import { assessScreens } from '../assess/screens.ts';
 import { auditScreens } from '../audit/screens.ts';
 import { SignInPage } from '../auth/SignInPage.tsx';
 import { homeScreens } from '../auth/screens.ts';
 import { cohortScreens } from '../cohort/screens.ts';
 import { meScreens } from '../me/screens.ts';
 import { rosterScreens } from '../roster/screens.ts';
+import { trainingScreens } from '../training/screens.ts';
+import { wellnessScreens } from '../wellness/screens.ts';
 import { Link, matchPath, useLocation } from './router.tsx';
 import type { Screen } from './screens.ts';
 import { SessionProvider, useSession, type Me } from './session.tsx';
 import { Page } from './ui.tsx';
 
 /** Every capability's screens, in menu order. A new capability adds its list here. */
-const screens: Screen[] = [...homeScreens, ...cohortScreens, ...rosterScreens, ...meScreens, ...auditScreens, ...analysisScreens];
+const screens: Screen[] = [...homeScreens, ...cohortScreens, ...rosterScreens, ...meScreens, ...wellnessScreens, ...trainingScreens, ...assessScreens, ...auditScreens, ...analysisScreens];
 
 export function App() {
   return (

@@ -4,6 +4,7 @@ import { Link } from '../app/router.tsx';
 import { Async } from '../app/ui.tsx';
 import { PlotFigure } from '../charts/PlotFigure.tsx';
 import { usePeople, useUnits, type DirectoryEntry, type Unit } from '../roster/hooks.ts';
+import { UnitWellnessCard } from '../wellness/UnitWellnessCard.tsx';
 
 const statuses = ['active', 'injured', 'withdrawn', 'discharged'] as const;
 
@@ -74,6 +75,12 @@ function Glance({ rows }: { rows: ReturnType<typeof statusCounts> }) {
         plot={plot}
         table={{ columns: ['Unit', 'Strength', ...statuses], rows: rows.map(({ unit, counts }) => [unit.name, unit.strength, ...statuses.map((s) => counts[s])]) }}
       />
+      <h3>Wellness today</h3>
+      <div className="cards">
+        {rows.map(({ unit }) => (
+          <UnitWellnessCard key={unit.id} unit={unit} />
+        ))}
+      </div>
       <h3>Units</h3>
       <ul className="cards">
         {rows.map(({ unit }) => (

@@ -18,6 +18,9 @@ export function MySummary() {
           <dd>{me.unit?.name ?? '—'}</dd>
         </dl>
         <Link to="/me">My record and chain of command</Link>
+        <p>
+          <Link to="/me/wellness">Today’s wellness report</Link>
+        </p>
       </section>
       <section aria-labelledby="viewed-heading" className="card">
         <h2 id="viewed-heading">Recently viewed your data</h2>

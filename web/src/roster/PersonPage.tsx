@@ -1,14 +1,30 @@
+import { MeasurementsPanel } from '../assess/MeasurementsPanel.tsx';
 import { Link } from '../app/router.tsx';
 import { hasRole, useMe } from '../app/session.tsx';
 import { Async, formatDate, Page, TableScroll } from '../app/ui.tsx';
 import { personLabel, useChain, usePerson, useUnitHistory, type PersonRecord } from './hooks.ts';
 
 export function PersonPage({ params }: { params: Record<string, string> }) {
+  const me = useMe();
   const id = Number(params.id);
   const person = usePerson(id);
+  // Physique data: the roles src/auth/policy.ts lets read it without the participant's consent.
+  const physique = hasRole(me, 'assessor', 'investigator', 'monitor');
   return (
     <Page title={person.data ? personLabel(person.data) : 'Person'}>
-      <Async loaded={person}>{(record) => <PersonDetails person={record} />}</Async>
+      <Async loaded={person}>
+        {(record) => (
+          <>
+            <PersonDetails person={record} />
+            {physique && (
+              <section aria-labelledby="physique-heading">
+                <h2 id="physique-heading">Body measurements</h2>
+                <MeasurementsPanel personId={record.id} />
+              </section>
+            )}
+          </>
+        )}
+      </Async>
     </Page>
   );
 }

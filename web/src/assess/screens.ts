@@ -1,0 +1,4 @@
+import type { Screen } from '../app/screens.ts';
+import { MyMeasurementsPage } from './MyMeasurementsPage.tsx';
+
+export const assessScreens: Screen[] = [{ path: '/me/measurements', component: MyMeasurementsPage, nav: { label: 'My measurements', roles: ['participant'] } }];

@@ -1,0 +1,64 @@
+import { useState, type FormEvent } from 'react';
+import { api } from '../api/client.ts';
+import { wellnessQuestions, type WellnessAnswers } from './hooks.ts';
+
+const scale = [1, 2, 3, 4, 5, 6, 7];
+
+/** Today's wellness report: four 1-7 questions as radio rows (arrow keys move within a row) and hours slept. */
+export function TodayForm({ onSaved }: { onSaved: () => void }) {
+  const [saved, setSaved] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const answers = {
+      ...Object.fromEntries(Object.keys(wellnessQuestions).map((name) => [name, Number(form.get(name))])),
+      hoursSlept: Number(form.get('hoursSlept')),
+    } as WellnessAnswers;
+    setError(null);
+    try {
+      const { report } = await api('put', '/api/me/wellness/today', { body: answers });
+      setSaved(`Saved for ${report.date}: wellness score ${report.score} of 28.`);
+      onSaved();
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} className="card stack" aria-labelledby="today-heading">
+      <h2 id="today-heading">How are you today?</h2>
+      {Object.entries(wellnessQuestions).map(([name, question]) => (
+        <fieldset key={name} className="scale">
+          <legend>
+            {question.label}: 1 = {question.low}, 7 = {question.high}
+          </legend>
+          <div className="scale-row">
+            {scale.map((value) => (
+              <label key={value} className="scale-choice">
+                <input type="radio" name={name} value={value} required defaultChecked={value === 4} />
+                <span>{value}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      ))}
+      <label>
+        Hours slept last night
+        <input type="number" name="hoursSlept" min="0" max="24" step="0.25" defaultValue="7" required />
+      </label>
+      <button type="submit" className="primary">
+        Send today’s report
+      </button>
+      <div aria-live="polite">
+        {saved && <p className="success">{saved}</p>}
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+      </div>
+    </form>
+  );
+}
