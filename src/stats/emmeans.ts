@@ -4,7 +4,7 @@
  * fixed with equal weights over its levels. Rows are in the design's full coding; pass them
  * through `Design.reduce` before use, which also checks that they are estimable.
  */
-import type { Design, FactorVariable, GridPoint, NumericVariable, Variable } from './design.ts';
+import type { Design, FactorVariable, NumericVariable, Variable } from './design.ts';
 import { dependentColumns } from './linalg.ts';
 import { studentTQuantile, studentTTwoSided } from './distributions.ts';
 import type { LinearEstimate } from './ols.ts';
@@ -82,21 +82,21 @@ export function typeIIIHypotheses(design: Design): TermHypothesis[] {
       }
       const row = new Float64Array(design.fullWidth);
       for (const { sign, point } of points) {
-        const gridRow = design.rowAt(point as GridPoint);
+        const gridRow = design.rowAt(point);
         for (let j = 0; j < row.length; j++) row[j] += sign * gridRow[j];
       }
       return row;
     };
     // Successive differences within each factor, crossed: the first factor varies fastest.
-    let rows: { weights: Map<number, number>[] }[] = [{ weights: [] }];
+    let contrasts: Map<number, number>[][] = [[]];
     for (const factor of factors) {
-      const next: typeof rows = [];
+      const next: typeof contrasts = [];
       for (let level = 1; level < factor.levels.length; level++) {
-        for (const { weights } of rows) next.push({ weights: [...weights, new Map([[level, 1], [level - 1, -1]])] });
+        for (const weights of contrasts) next.push([...weights, new Map([[level, 1], [level - 1, -1]])]);
       }
-      rows = next;
+      contrasts = next;
     }
-    const hypothesisRows = rows.map(({ weights }) => {
+    const hypothesisRows = contrasts.map((weights) => {
       const row = new Float64Array(design.fullWidth);
       for (const cell of cartesianCells(weights)) {
         const cellFunction = cellRow(cell.levels);
