@@ -1,7 +1,7 @@
 import type { Writer } from '../audit/store.ts';
 import { seededRandom } from '../demo/roster.ts';
 import { addDays, localDateOf } from '../shared/time.ts';
-import { ITEM_MAX, ITEM_MIN } from './model.ts';
+import { baselinesOf, ITEM_MAX, ITEM_MIN, wellnessScore } from './model.ts';
 
 const DEMO_DAYS = 84;
 
@@ -19,6 +19,7 @@ export async function loadDemoWellness(w: Writer, participantIds: readonly numbe
   const at = w.now.toISOString();
   const rows = [];
   for (const personId of participantIds) {
+    const series = [];
     const usual = { sleep: 4.5 + random() * 1.5, fatigue: 2.5 + random() * 1.5, stress: 2 + random() * 1.5, soreness: 2.5 + random() * 1.5, hours: 6.5 + random() };
     for (let day = 0; day < DEMO_DAYS; day++) {
       const isToday = day === DEMO_DAYS - 1;
@@ -27,7 +28,7 @@ export async function loadDemoWellness(w: Writer, participantIds: readonly numbe
       const strain = hardWeek ? 1 + random() : 0;
       const badNight = isToday && random() < 0.12 ? 3 : 0;
       const noise = () => (random() - 0.5) * 1.6;
-      rows.push({
+      series.push({
         person_id: personId,
         local_date: addDays(first, day),
         sleep_quality: clamp(usual.sleep + noise() - strain / 2 - badNight),
@@ -40,6 +41,8 @@ export async function loadDemoWellness(w: Writer, participantIds: readonly numbe
         updated_at: at,
       });
     }
+    const sums = baselinesOf(series.map((r) => ({ date: r.local_date, score: wellnessScore(r) })));
+    rows.push(...series.map((r, i) => ({ ...r, baseline_count: sums[i].count, baseline_sum: sums[i].sum, baseline_sum_of_squares: sums[i].sumOfSquares })));
   }
   for (let i = 0; i < rows.length; i += 500) await w.db.insertInto('wellness_report').values(rows.slice(i, i + 500)).execute();
   await w.record({ action: 'demo.load', entity: 'demo', entityId: 'wellness', after: { reports: rows.length, from: first, to: today } });

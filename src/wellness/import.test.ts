@@ -73,9 +73,9 @@ describeEachDatabase('wellness import and export', (database) => {
     await importCsv(client, file, world.sessions.investigator);
     const csv = await client.request({ method: 'GET', url: '/api/wellness/export?format=csv', as: world.sessions.monitor });
     const rows = csv.body.trim().split('\n');
-    expect(rows[0]).toBe(`${header},score,reported_at`);
+    expect(rows[0]).toBe(`${header},score,flag,reported_at`);
     expect(rows).toHaveLength(4);
-    expect(rows[1]).toMatch(/,2026-03-08,6,2,3,4,7.5,21,2026-03-10T12:00:00.000Z$/);
+    expect(rows[1]).toMatch(/,2026-03-08,6,2,3,4,7.5,21,too-little-history,2026-03-10T12:00:00.000Z$/);
     expect((await importCsv(client, csv.body, world.sessions.investigator)).json()).toEqual({ created: 0, updated: 0, unchanged: 3 });
     const json = (await client.request({ method: 'GET', url: '/api/wellness/export', as: world.sessions.investigator })).json();
     expect(json[0]).toMatchObject({ date: '2026-03-08', sleepQuality: 6, fatigue: 2, stress: 3, soreness: 4, hoursSlept: 7.5, score: 21, createdAt: '2026-03-10T12:00:00.000Z' });

@@ -10,7 +10,7 @@ import { csvLine, readCsv, type CsvRecord, type RowProblem } from '../shared/csv
 import { localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import { checkWellnessRow, wellnessColumns, wellnessComputedColumns, type WellnessImportRow } from './model.ts';
-import { toReportView } from './store.ts';
+import { refreshBaselines, toReportView } from './store.ts';
 
 interface PlannedRow extends WellnessImportRow {
   personId?: number;
@@ -113,6 +113,9 @@ export async function runWellnessImport(db: Db, actor: Actor, source: string | B
                 local_date: r.date,
                 ...r.items,
                 hours_slept: r.hoursSlept,
+                baseline_count: 0,
+                baseline_sum: 0,
+                baseline_sum_of_squares: 0,
                 reported_at: at,
                 created_at: at,
                 updated_at: at,
@@ -130,6 +133,13 @@ export async function runWellnessImport(db: Db, actor: Actor, source: string | B
               })),
             )
             .execute();
+          const datesOf = new Map<number, string[]>();
+          for (const r of changed) {
+            const dates = datesOf.get(r.personId!);
+            if (dates) dates.push(r.date);
+            else datesOf.set(r.personId!, [r.date]);
+          }
+          for (const [personId, dates] of datesOf) await refreshBaselines(w.db, personId, dates.reduce((a, b) => (a < b ? a : b)), dates.reduce((a, b) => (a > b ? a : b)));
           summary.created += changed.length - updates.length;
           summary.updated += updates.length;
           await w.record({
@@ -176,7 +186,7 @@ export async function* exportWellness(db: Db, format: 'csv' | 'json', actor: Act
       const r = toReportView(row);
       chunk +=
         format === 'csv'
-          ? csvLine([row.designation, r.date, r.sleepQuality, r.fatigue, r.stress, r.soreness, r.hoursSlept, r.score, r.reportedAt])
+          ? csvLine([row.designation, r.date, r.sleepQuality, r.fatigue, r.stress, r.soreness, r.hoursSlept, r.score, r.flag.state, r.reportedAt])
           : `${first ? '' : ','}\n${JSON.stringify({ designation: row.designation, ...r, createdAt: row.created_at, updatedAt: row.updated_at })}`;
       first = false;
     }

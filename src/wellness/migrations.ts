@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { columnTypes, withId } from '../store/migrate.ts';
+import { baselinesOf, wellnessScore } from './model.ts';
 
 const item = (name: string) => sql`${sql.ref(name)} between 1 and 7`;
 
@@ -28,6 +29,35 @@ export const migrations: Record<string, Migration> = {
         .on('wellness_report')
         .columns(['local_date', 'person_id', 'sleep_quality', 'fatigue', 'stress', 'soreness'])
         .execute();
+    },
+  },
+  '0026_wellness_baseline': {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the typed schema exists
+    async up(db: Kysely<any>) {
+      for (const column of ['baseline_count', 'baseline_sum', 'baseline_sum_of_squares']) {
+        await db.schema.alterTable('wellness_report').addColumn(column, 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      }
+      // Aggregating a month per person on read is too slow for a cohort of 10,000 (bench/wellness.ts):
+      // the dashboard reads the stored baseline of today's rows, from an index holding all it needs.
+      await db.schema.dropIndex('wellness_report_day').execute();
+      await db.schema
+        .createIndex('wellness_report_day')
+        .on('wellness_report')
+        .columns(['local_date', 'person_id', 'sleep_quality', 'fatigue', 'stress', 'soreness', 'hours_slept', 'reported_at', 'baseline_count', 'baseline_sum', 'baseline_sum_of_squares'])
+        .execute();
+      const rows = await db.selectFrom('wellness_report').select(['id', 'person_id', 'local_date', 'sleep_quality', 'fatigue', 'stress', 'soreness']).orderBy('person_id').orderBy('local_date').execute();
+      const byPerson = new Map<number, typeof rows>();
+      for (const r of rows) {
+        const series = byPerson.get(r.person_id);
+        if (series) series.push(r);
+        else byPerson.set(r.person_id, [r]);
+      }
+      for (const series of byPerson.values()) {
+        const sums = baselinesOf(series.map((r) => ({ date: r.local_date, score: wellnessScore(r) })));
+        for (const [i, r] of series.entries()) {
+          await db.updateTable('wellness_report').set({ baseline_count: sums[i].count, baseline_sum: sums[i].sum, baseline_sum_of_squares: sums[i].sumOfSquares }).where('id', '=', r.id).execute();
+        }
+      }
     },
   },
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baselineOf, checkWellnessRow, itemScore, ownRangeFlag, wellnessFlag, wellnessScore } from './model.ts';
+import { baselineOf, baselinesOf, checkWellnessRow, itemScore, ownRangeFlag, wellnessFlag, wellnessScore } from './model.ts';
 
 describe('wellness score', () => {
   it('turns every item so 7 is the good end before adding', () => {
@@ -60,6 +60,26 @@ describe('a wellness CSV row', () => {
       { line: 9, column: 'fatigue', reason: "'8' is not a whole number from 1 to 7" },
       { line: 9, column: 'stress', reason: "'2.5' is not a whole number from 1 to 7" },
       { line: 9, column: 'hours_slept', reason: "'25' is not a number of hours from 0 to 24" },
+    ]);
+  });
+});
+
+describe('stored baselines', () => {
+  it('sum the scores of the 28 days before each report, in one pass', () => {
+    const sums = baselinesOf([
+      { date: '2026-01-01', score: 20 },
+      { date: '2026-01-02', score: 22 },
+      { date: '2026-01-10', score: 18 },
+      // 28 days after 10 January: the 10th is still in its window, the 1st and 2nd are not
+      { date: '2026-02-07', score: 25 },
+      { date: '2026-02-08', score: 24 },
+    ]);
+    expect(sums).toEqual([
+      { count: 0, sum: 0, sumOfSquares: 0 },
+      { count: 1, sum: 20, sumOfSquares: 400 },
+      { count: 2, sum: 42, sumOfSquares: 884 },
+      { count: 1, sum: 18, sumOfSquares: 324 },
+      { count: 1, sum: 25, sumOfSquares: 625 },
     ]);
   });
 });

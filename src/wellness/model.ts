@@ -1,4 +1,3 @@
-import { sql, type RawBuilder } from 'kysely';
 import type { Generated } from 'kysely';
 import { isoDateSchema } from '../roster/model.ts';
 import type { RowProblem } from '../shared/csv.ts';
@@ -28,12 +27,6 @@ export const itemScore = (item: WellnessItem, raw: number) => (wellnessItems[ite
 
 /** The wellness score: the four item scores added, 4 (worst) to 28 (best). */
 export const wellnessScore = (items: WellnessItems) => wellnessItemNames.reduce((sum, item) => sum + itemScore(item, items[item]), 0);
-
-/** The same score as an SQL expression over wellness_report's columns, built from the same item directions. */
-export function wellnessScoreSql(): RawBuilder<number> {
-  const terms = wellnessItemNames.map((item) => (wellnessItems[item].direction === 'higher-is-better' ? sql`${sql.ref(item)}` : sql`(${sql.lit(ITEM_MIN + ITEM_MAX)} - ${sql.ref(item)})`));
-  return sql<number>`(${sql.join(terms, sql` + `)})`;
-}
 
 /**
  * "Outside the participant's own recent range": a value against the same person's values of
@@ -69,6 +62,38 @@ export function ownRangeFlag(value: number, baseline: BaselineSums, bad: 'low' |
   return { state: flagged ? 'flagged' : 'usual', value, z, mean, sd, count };
 }
 
+/** Day number of a 'YYYY-MM-DD' date (days since 1970-01-01), for cheap date arithmetic in loops. */
+export const dayNumber = (date: string) => Date.parse(date) / 86_400_000;
+
+/**
+ * Each report's baseline: the count, sum and sum of squares of the person's scores on the
+ * BASELINE_DAYS days before it. `reports` are one person's, in date order; one pass, two pointers.
+ * Stored on each row and refreshed in the transaction of every write, so the dashboard reads
+ * one row per person instead of a month of history.
+ */
+export function baselinesOf(reports: readonly { date: string; score: number }[]): BaselineSums[] {
+  const days = reports.map((r) => dayNumber(r.date));
+  const sums: BaselineSums[] = [];
+  let start = 0;
+  let count = 0;
+  let sum = 0;
+  let sumOfSquares = 0;
+  reports.forEach((report, i) => {
+    while (days[start] < days[i] - BASELINE_DAYS) {
+      const s = reports[start].score;
+      count -= 1;
+      sum -= s;
+      sumOfSquares -= s * s;
+      start += 1;
+    }
+    sums.push({ count, sum, sumOfSquares });
+    count += 1;
+    sum += report.score;
+    sumOfSquares += report.score * report.score;
+  });
+  return sums;
+}
+
 export const wellnessFlag = (score: number, baseline: BaselineSums) => ownRangeFlag(score, baseline, 'low', WELLNESS_SD_FLOOR);
 
 export const baselineOf = (scores: readonly number[]): BaselineSums => ({
@@ -88,6 +113,10 @@ export interface WellnessTables {
     stress: number;
     soreness: number;
     hours_slept: number;
+    /** The person's scores of the BASELINE_DAYS days before this one (baselinesOf), kept current by every write. */
+    baseline_count: number;
+    baseline_sum: number;
+    baseline_sum_of_squares: number;
     /** When it was last entered or changed. */
     reported_at: string;
     created_at: string;
@@ -100,7 +129,7 @@ export const hoursSleptMax = 24;
 /** The wellness CSV: one row per participant per local day (docs/wellness.md). */
 export const wellnessColumns = ['designation', 'date', 'sleep_quality', 'fatigue', 'stress', 'soreness', 'hours_slept'] as const;
 /** What an export adds: computed or set by Muster, so an import accepts and ignores them. */
-export const wellnessComputedColumns = ['score', 'reported_at'] as const;
+export const wellnessComputedColumns = ['score', 'flag', 'reported_at'] as const;
 
 export interface WellnessImportRow {
   line: number;

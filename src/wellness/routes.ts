@@ -11,7 +11,7 @@ import { badRequest, notFound } from '../shared/errors.ts';
 import { addDays, localDateOf } from '../shared/time.ts';
 import { exportWellness, runWellnessImport } from './import.ts';
 import { BASELINE_DAYS, hoursSleptMax, ITEM_MAX, ITEM_MIN } from './model.ts';
-import { acwrFlag, cohortWellness, flagOfDay, listReports, saveReport, todayFor } from './store.ts';
+import { acwrFlag, cohortWellness, listReports, saveReport, todayFor } from './store.ts';
 
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 const item = z.number().int().min(ITEM_MIN).max(ITEM_MAX);
@@ -22,6 +22,14 @@ const reportBody = z.strictObject({
   soreness: item.describe('1 no soreness … 7 very sore'),
   hoursSlept: z.number().min(0).max(hoursSleptMax),
 });
+const rangeFlag = z.object({
+  state: z.enum(['flagged', 'usual', 'too-little-history']),
+  value: z.number(),
+  count: z.number(),
+  z: z.number().optional(),
+  mean: z.number().optional(),
+  sd: z.number().optional(),
+});
 const reportView = z.object({
   personId: z.number(),
   date: z.string(),
@@ -31,15 +39,8 @@ const reportView = z.object({
   soreness: z.number(),
   hoursSlept: z.number(),
   score: z.number(),
+  flag: rangeFlag,
   reportedAt: z.string(),
-});
-const rangeFlag = z.object({
-  state: z.enum(['flagged', 'usual', 'too-little-history']),
-  value: z.number(),
-  count: z.number(),
-  z: z.number().optional(),
-  mean: z.number().optional(),
-  sd: z.number().optional(),
 });
 const personRef = z.object({ id: z.number(), designation: z.string(), name: z.string(), rank: z.string() });
 
@@ -93,13 +94,9 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
       const to = request.query.to ?? today;
       const from = request.query.from ?? addDays(to, -BASELINE_DAYS);
       if (from > to) throw badRequest('from', `${from} is after ${to}`);
-      const [reports, recent, loadRatio] = await Promise.all([
-        listReports(db, person.id, from, to),
-        listReports(db, person.id, addDays(today, -BASELINE_DAYS), today),
-        acwrFlag(db, person.id, today, timeZone),
-      ]);
+      const [reports, [todays], loadRatio] = await Promise.all([listReports(db, person.id, from, to), listReports(db, person.id, today, today), acwrFlag(db, person.id, today, timeZone)]);
       await recordAccess(db, actor, [person.id], 'wellness reports', clock);
-      return { timeZone, today, reports, flags: { wellness: flagOfDay(recent, today), loadRatio } };
+      return { timeZone, today, reports, flags: { wellness: todays?.flag ?? null, loadRatio } };
     },
   );
 
@@ -115,7 +112,7 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
           200: z.object({
             unit: z.object({ id: z.number(), name: z.string(), timeZone: z.string() }),
             date: z.string(),
-            participants: z.array(z.object({ person: personRef, unitId: z.number(), today: reportView.nullable(), lastReported: z.string().nullable(), flag: rangeFlag.nullable() })),
+            participants: z.array(z.object({ person: personRef, unitId: z.number(), today: reportView.nullable(), lastReported: z.string().nullable() })),
             notReported: z.array(personRef),
           }),
         },

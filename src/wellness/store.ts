@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Writer } from '../audit/store.ts';
 import { timeZonesOf } from '../roster/store.ts';
 import { addDays, localDateOf, localDayBounds } from '../shared/time.ts';
@@ -6,7 +6,7 @@ import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
 import { sessionLoads } from '../training/store.ts';
 import { dailyLoads, workloadRatios } from '../training/metrics.ts';
-import { ACWR_SD_FLOOR, BASELINE_DAYS, baselineOf, ownRangeFlag, wellnessFlag, wellnessScore, wellnessScoreSql, type RangeFlag, type WellnessItems } from './model.ts';
+import { ACWR_SD_FLOOR, BASELINE_DAYS, baselineOf, baselinesOf, ownRangeFlag, wellnessFlag, wellnessScore, type RangeFlag, type WellnessItems } from './model.ts';
 
 export interface WellnessInput {
   sleepQuality: number;
@@ -22,6 +22,8 @@ export interface WellnessReportView extends WellnessInput {
   date: string;
   /** 4-28, higher is better (docs/wellness.md). */
   score: number;
+  /** The score against the person's own previous BASELINE_DAYS days. */
+  flag: RangeFlag;
   reportedAt: string;
 }
 
@@ -34,17 +36,45 @@ const itemsOf = (r: Pick<ReportRow, 'sleep_quality' | 'fatigue' | 'stress' | 'so
   soreness: r.soreness,
 });
 
-export const toReportView = (r: ReportRow): WellnessReportView => ({
-  personId: r.person_id,
-  date: r.local_date,
-  sleepQuality: r.sleep_quality,
-  fatigue: r.fatigue,
-  stress: r.stress,
-  soreness: r.soreness,
-  hoursSlept: r.hours_slept,
-  score: wellnessScore(itemsOf(r)),
-  reportedAt: r.reported_at,
-});
+type ReportColumns = Omit<ReportRow, 'id' | 'created_at' | 'updated_at'>;
+
+export function toReportView(r: ReportColumns): WellnessReportView {
+  const score = wellnessScore(itemsOf(r));
+  return {
+    personId: r.person_id,
+    date: r.local_date,
+    sleepQuality: r.sleep_quality,
+    fatigue: r.fatigue,
+    stress: r.stress,
+    soreness: r.soreness,
+    hoursSlept: r.hours_slept,
+    score,
+    flag: wellnessFlag(score, { count: r.baseline_count, sum: r.baseline_sum, sumOfSquares: r.baseline_sum_of_squares }),
+    reportedAt: r.reported_at,
+  };
+}
+
+/**
+ * Brings the stored baselines of one person's reports from `from` to BASELINE_DAYS days after
+ * `to` up to date, after reports in [from, to] were written: the writer's transaction does it,
+ * so a baseline is never stale. Only rows whose baseline changed are updated.
+ */
+export async function refreshBaselines(db: Db, personId: number, from: string, to: string): Promise<void> {
+  const rows = await db
+    .selectFrom('wellness_report')
+    .select(['id', 'local_date', 'sleep_quality', 'fatigue', 'stress', 'soreness', 'baseline_count', 'baseline_sum', 'baseline_sum_of_squares'])
+    .where('person_id', '=', personId)
+    .where('local_date', '>=', addDays(from, -BASELINE_DAYS))
+    .where('local_date', '<=', addDays(to, BASELINE_DAYS))
+    .orderBy('local_date')
+    .execute();
+  const sums = baselinesOf(rows.map((r) => ({ date: r.local_date, score: wellnessScore(itemsOf(r)) })));
+  for (const [i, r] of rows.entries()) {
+    const { count, sum, sumOfSquares } = sums[i];
+    if (r.local_date < from || (r.baseline_count === count && r.baseline_sum === sum && r.baseline_sum_of_squares === sumOfSquares)) continue;
+    await db.updateTable('wellness_report').set({ baseline_count: count, baseline_sum: sum, baseline_sum_of_squares: sumOfSquares }).where('id', '=', r.id).execute();
+  }
+}
 
 export const columnsOf = (input: WellnessInput) => ({
   sleep_quality: input.sleepQuality,
@@ -70,9 +100,10 @@ export async function saveReport(w: Writer, personId: number, date: string, inpu
   const values = { ...columnsOf(input), reported_at: at, updated_at: at };
   await w.db
     .insertInto('wellness_report')
-    .values({ person_id: personId, local_date: date, created_at: at, ...values })
+    .values({ person_id: personId, local_date: date, created_at: at, baseline_count: 0, baseline_sum: 0, baseline_sum_of_squares: 0, ...values })
     .onConflict((oc) => oc.columns(['person_id', 'local_date']).doUpdateSet(values))
     .execute();
+  await refreshBaselines(w.db, personId, date, date);
   const row = await w.db.selectFrom('wellness_report').selectAll().where('person_id', '=', personId).where('local_date', '=', date).executeTakeFirstOrThrow();
   const report = toReportView(row);
   await w.record({ action: before ? 'wellness.update' : 'wellness.create', entity: 'wellness_report', entityId: row.id, before: before && toReportView(before), after: report, reason });
@@ -82,14 +113,6 @@ export async function saveReport(w: Writer, personId: number, date: string, inpu
 export async function listReports(db: Db, personId: number, from: string, to: string): Promise<WellnessReportView[]> {
   const rows = await db.selectFrom('wellness_report').selectAll().where('person_id', '=', personId).where('local_date', '>=', from).where('local_date', '<=', to).orderBy('local_date').execute();
   return rows.map(toReportView);
-}
-
-/** Today's wellness flag of one person: today's score against their previous BASELINE_DAYS days. */
-export function flagOfDay(reports: readonly WellnessReportView[], date: string): RangeFlag | null {
-  const today = reports.find((r) => r.date === date);
-  if (!today) return null;
-  const from = addDays(date, -BASELINE_DAYS);
-  return wellnessFlag(today.score, baselineOf(reports.filter((r) => r.date >= from && r.date < date).map((r) => r.score)));
 }
 
 /**
@@ -111,57 +134,49 @@ export interface CohortEntry {
   person: { id: number; designation: string; name: string; rank: string };
   unitId: number;
   today: WellnessReportView | null;
-  /** The latest day reported within the baseline window, today included. */
+  /** The latest day reported up to today. */
   lastReported: string | null;
-  flag: RangeFlag | null;
 }
 
 /**
- * The dashboard's query: every participant now in `unitIds`, today's report, the last day
- * reported and the wellness flag, in three queries whatever the size of the cohort. The
- * window's scores are summed in the database (count, sum, sum of squares) from the covering
- * index wellness_report_day, so no history rows travel.
+ * The dashboard's query: every participant now in `unitIds` with their report of `today`
+ * (its flag from the stored baseline) and the last day they reported. Three queries whatever
+ * the cohort's size: today's rows come from the covering index wellness_report_day, and the
+ * last day is looked up (one index seek each) only for those who have not reported today.
  */
 export async function cohortWellness(db: Db, unitIds: readonly number[], today: string): Promise<CohortEntry[]> {
   if (unitIds.length === 0) return [];
-  const members = (eb: typeof db) =>
-    eb.selectFrom('person_unit').select('person_unit.person_id').where('person_unit.unit_id', 'in', unitIds).where('person_unit.effective_to', 'is', null);
-  const from = addDays(today, -BASELINE_DAYS);
-  const score = wellnessScoreSql();
-  const past = (expr: ReturnType<typeof sql>) => sql<number>`sum(case when local_date < ${today} then ${expr} else 0 end)`;
-  const [people, sums, reports] = await Promise.all([
-    db
-      .selectFrom('person_unit')
-      .innerJoin('person', 'person.id', 'person_unit.person_id')
-      .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person.id').on('person_role.role', '=', 'participant'))
-      .select(['person.id', 'person.designation', 'person.name', 'person.rank', 'person_unit.unit_id'])
-      .where('person_unit.unit_id', 'in', unitIds)
-      .where('person_unit.effective_to', 'is', null)
-      .orderBy('person.designation_key')
-      .execute(),
-    db
-      .selectFrom('wellness_report')
-      .select([
-        'person_id',
-        (eb) => eb.fn.max('local_date').as('last_reported'),
-        past(sql`1`).as('count'),
-        past(score).as('sum'),
-        past(sql`${score} * ${score}`).as('sum_of_squares'),
-      ])
-      .where('local_date', '>=', from)
-      .where('local_date', '<=', today)
-      .where('person_id', 'in', members(db))
-      .groupBy('person_id')
-      .execute(),
-    db.selectFrom('wellness_report').selectAll().where('local_date', '=', today).where('person_id', 'in', members(db)).execute(),
-  ]);
-  const sumsOf = new Map(sums.map((s) => [s.person_id, s]));
+  const people = await db
+    .selectFrom('person_unit')
+    .innerJoin('person', 'person.id', 'person_unit.person_id')
+    .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person.id').on('person_role.role', '=', 'participant'))
+    .select(['person.id', 'person.designation', 'person.name', 'person.rank', 'person_unit.unit_id'])
+    .where('person_unit.unit_id', 'in', unitIds)
+    .where('person_unit.effective_to', 'is', null)
+    .orderBy('person.designation_key')
+    .execute();
+  const reports = await db
+    .selectFrom('wellness_report')
+    .select(['person_id', 'local_date', 'sleep_quality', 'fatigue', 'stress', 'soreness', 'hours_slept', 'reported_at', 'baseline_count', 'baseline_sum', 'baseline_sum_of_squares'])
+    .where('local_date', '=', today)
+    .where('person_id', 'in', (eb) => eb.selectFrom('person_unit').select('person_unit.person_id').where('person_unit.unit_id', 'in', unitIds).where('person_unit.effective_to', 'is', null))
+    .execute();
   const todayOf = new Map(reports.map((r) => [r.person_id, toReportView(r)]));
+  const silent = people.filter((p) => !todayOf.has(p.id)).map((p) => p.id);
+  const lastOf = new Map<number, string | null>();
+  for (let i = 0; i < silent.length; i += 1000) {
+    const rows = await db
+      .selectFrom('person')
+      .select((eb) => [
+        'person.id',
+        eb.selectFrom('wellness_report').select((e) => e.fn.max('wellness_report.local_date').as('d')).whereRef('wellness_report.person_id', '=', 'person.id').where('wellness_report.local_date', '<=', today).as('last_reported'),
+      ])
+      .where('person.id', 'in', silent.slice(i, i + 1000))
+      .execute();
+    for (const r of rows) lastOf.set(r.id, r.last_reported ?? null);
+  }
   return people.map(({ unit_id, ...person }) => {
     const report = todayOf.get(person.id) ?? null;
-    const s = sumsOf.get(person.id);
-    const baseline = { count: Number(s?.count ?? 0), sum: Number(s?.sum ?? 0), sumOfSquares: Number(s?.sum_of_squares ?? 0) };
-    return { person, unitId: unit_id, today: report, lastReported: s?.last_reported ?? null, flag: report && wellnessFlag(report.score, baseline) };
+    return { person, unitId: unit_id, today: report, lastReported: report ? today : (lastOf.get(person.id) ?? null) };
   });
 }
-

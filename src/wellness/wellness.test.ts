@@ -7,6 +7,7 @@ import { addDays } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import { describeEachDatabase } from '../store/testing.ts';
 import { createSession, setAttendance, updateSession } from '../training/store.ts';
+import { baselinesOf, wellnessScore } from './model.ts';
 import { goodDay, reportOn } from './testing.ts';
 
 const reportsOf = async (db: Db, personId: number) =>
@@ -98,20 +99,37 @@ describeEachDatabase('wellness', (database) => {
     const mine = body.participants.find((p: { person: { id: number } }) => p.person.id === me);
     expect(mine.today.score).toBe(17);
     expect(mine.lastReported).toBe('2026-03-10');
-    expect(mine.flag.state).toBe('flagged');
-    expect(mine.flag.count).toBe(7);
-    expect(mine.flag.mean).toBeCloseTo(20, 10);
-    expect(mine.flag.sd).toBeCloseTo(1.29099, 5);
-    expect(mine.flag.z).toBeCloseTo(-2.32379, 5);
+    expect(mine.today.flag.state).toBe('flagged');
+    expect(mine.today.flag.count).toBe(7);
+    expect(mine.today.flag.mean).toBeCloseTo(20, 10);
+    expect(mine.today.flag.sd).toBeCloseTo(1.29099, 5);
+    expect(mine.today.flag.z).toBeCloseTo(-2.32379, 5);
     expect(body.notReported.map((p: { designation: string }) => p.designation)).toEqual(['ZZ-999']);
-    expect(body.participants.find((p: { person: { id: number } }) => p.person.id === silent.id)).toMatchObject({ today: null, lastReported: null, flag: null });
+    expect(body.participants.find((p: { person: { id: number } }) => p.person.id === silent.id)).toMatchObject({ today: null, lastReported: null });
 
     const earlier = (await client.request({ method: 'GET', url: `/api/units/${world.platoon.id}/wellness?date=2026-03-09`, as: world.sessions.trainer })).json();
-    expect(earlier.participants.find((p: { person: { id: number } }) => p.person.id === me)).toMatchObject({ today: { score: 20 }, flag: { state: 'too-little-history', count: 6 } });
+    expect(earlier.participants.find((p: { person: { id: number } }) => p.person.id === me)).toMatchObject({ today: { score: 20, flag: { state: 'too-little-history', count: 6 } } });
 
     expect((await client.request({ method: 'GET', url: `/api/units/${world.otherPlatoon.id}/wellness`, as: world.sessions.trainer })).statusCode).toBe(404);
     const log = (await client.request({ method: 'GET', url: '/api/me/access-log', as: world.sessions.participant })).json().entries;
     expect(log[0]).toMatchObject({ what: 'unit wellness' });
+  });
+
+  it('keeps stored baselines current when an earlier day changes or arrives late', async () => {
+    const world = await makeWorld(database());
+    const me = world.ownParticipantId;
+    for (const [i, sleepQuality] of sleepForWeek.entries()) if (i !== 2) await reportOn(database().db, me, addDays('2026-03-03', i), { sleepQuality });
+    const today = async () => (await reportOn(database().db, me, '2026-03-10', { sleepQuality: 2 })).report.flag;
+    expect(await today()).toMatchObject({ state: 'too-little-history', count: 6 });
+    await reportOn(database().db, me, '2026-03-05', { sleepQuality: 4 }); // arrives late: the week is complete
+    expect(await today()).toMatchObject({ state: 'flagged', count: 7, mean: 20 });
+    await reportOn(database().db, me, '2026-03-05', { sleepQuality: 7 }); // corrected: score 22, mean 20.43
+    const corrected = await today();
+    expect(corrected).toMatchObject({ state: 'flagged', count: 7 });
+    expect(corrected.state !== 'too-little-history' && corrected.mean).toBeCloseTo(143 / 7, 10);
+    const rows = await database().db.selectFrom('wellness_report').selectAll().where('person_id', '=', me).orderBy('local_date').execute();
+    const expected = baselinesOf(rows.map((r) => ({ date: r.local_date, score: wellnessScore(r) })));
+    expect(rows.map((r) => ({ count: r.baseline_count, sum: r.baseline_sum, sumOfSquares: r.baseline_sum_of_squares }))).toEqual(expected);
   });
 
   it("shows one person's reports and flags to those in scope only", async () => {
