@@ -340,6 +340,10 @@ export class MmrmLikelihood {
 
     const patterns: Pattern[] = [];
     const q = p + 1;
+    // Scratch space for the largest pattern, reused: patterns can be many.
+    const maxPairs = (t * (t + 1)) / 2;
+    const products = new Float64Array(maxPairs * q * q);
+    const stats = new Float64Array(maxPairs * packedSize);
     for (const { visits, subjects } of patternOf.values()) {
       const tk = visits.length;
       const pairs = (tk * (tk + 1)) / 2;
@@ -360,7 +364,7 @@ export class MmrmLikelihood {
       }
       // S_ab = sum_i z_ia z_ib' in full (q x q per pair: a branch-free inner loop), then folded
       // into Z_ab = S_ab + S_ab'.
-      const products = new Float64Array(pairs * q * q);
+      products.fill(0, 0, pairs * q * q);
       for (const s of subjects) {
         let offset = 0;
         for (let a = 0; a < tk; a++) {
@@ -375,7 +379,6 @@ export class MmrmLikelihood {
           }
         }
       }
-      const stats = new Float64Array(pairs * packedSize);
       for (let pair = 0; pair < pairs; pair++) {
         const from = pair * q * q;
         const to = pair * packedSize;
@@ -439,9 +442,10 @@ function pairwiseCovariance(
 
 type PooledPattern = Extract<Pattern, { kind: 'pooled' }>;
 
+/** The first `pairs` packed pair statistics in `stats`, without their zeros. */
 function sparsePairs(stats: Float64Array, pairs: number, packedSize: number) {
   let count = 0;
-  for (const v of stats) if (v !== 0) count++;
+  for (let e = 0; e < pairs * packedSize; e++) if (stats[e] !== 0) count++;
   const pairStart = new Int32Array(pairs + 1);
   const entryIndex = new Int32Array(count);
   const entryValue = new Float64Array(count);
