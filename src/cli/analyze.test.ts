@@ -49,17 +49,26 @@ describe('muster analyze (child process)', () => {
     expect(run.stderr).toContain('--outcome: column "y" has non-numeric values (line 4: "x1")');
   });
 
-  it('exits 2 for an unreadable file, a bad list, an unknown structure and a missing option', async () => {
-    const missingFile = await runAnalyze(['ancova', '--data', '/nonexistent.csv', '--outcome', 'y', '--arm', 'a', '--control', 'c']);
-    expect([missingFile.code, missingFile.stderr]).toEqual([2, 'muster analyze: --data: cannot read /nonexistent.csv: ENOENT\n']);
-    const badList = await runAnalyze([...ancovaArgs, '--covariates', 'id,']);
-    expect([badList.code, badList.stderr]).toEqual([2, 'muster analyze: --covariates: empty name in "id,"\n']);
-    const structure = await runAnalyze(['mmrm', '--data', bodyweight, '--subject', 'Rat', '--visit', 'day', '--outcome', 'chg', '--arm', 'Diet', '--control', 'diet1', '--covariance', 'un']);
-    expect(structure.code).toBe(2);
-    expect(structure.stderr).toContain("option '--covariance <structure>' argument 'un' is invalid");
-    const missing = await runAnalyze(ancovaArgs.filter((arg) => arg !== '--control' && arg !== 'Cont'));
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("required option '--control <level>' not specified");
+  it('exits 2 for an unreadable file', async () => {
+    const run = await runAnalyze(['ancova', '--data', '/nonexistent.csv', '--outcome', 'y', '--arm', 'a', '--control', 'c']);
+    expect([run.code, run.stderr]).toEqual([2, 'muster analyze: --data: cannot read /nonexistent.csv: ENOENT\n']);
+  });
+
+  it('exits 2 for a list with an empty name', async () => {
+    const run = await runAnalyze([...ancovaArgs, '--covariates', 'id,']);
+    expect([run.code, run.stderr]).toEqual([2, 'muster analyze: --covariates: empty name in "id,"\n']);
+  });
+
+  it('exits 2 for an unknown covariance structure', async () => {
+    const run = await runAnalyze(['mmrm', '--data', bodyweight, '--subject', 'Rat', '--visit', 'day', '--outcome', 'chg', '--arm', 'Diet', '--control', 'diet1', '--covariance', 'un']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("option '--covariance <structure>' argument 'un' is invalid");
+  });
+
+  it('exits 2 for a missing required option', async () => {
+    const run = await runAnalyze(ancovaArgs.filter((arg) => arg !== '--control' && arg !== 'Cont'));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("required option '--control <level>' not specified");
   });
 });
 

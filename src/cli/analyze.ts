@@ -34,48 +34,50 @@ interface MmrmFlags extends CommonFlags {
 export function registerAnalyze(program: Command): void {
   const analyze = program.command('analyze').description('Analyse a trial CSV as R would (mmrm, emmeans, lm)');
 
-  const mmrm = analyze
-    .command('mmrm')
-    .description('MMRM: outcome ~ visit + arm + arm:visit [+ baseline + baseline:visit] [+ covariates], Satterthwaite df')
-    .requiredOption('--data <file>', 'CSV file with a header row')
+  withCommonOptions(
+    analyze.command('mmrm').description('MMRM: outcome ~ visit + arm + arm:visit [+ baseline + baseline:visit] [+ covariates], Satterthwaite df'),
+  )
     .requiredOption('--subject <column>', 'subject identifier column')
     .requiredOption('--visit <column>', 'visit column')
-    .requiredOption('--outcome <column>', 'outcome column (empty = missing)')
-    .requiredOption('--arm <column>', 'treatment arm column')
-    .requiredOption('--control <level>', 'the control arm')
     .option('--visits <list>', 'visit order, comma-separated (default: order of first appearance)')
-    .option('--baseline <column>', 'numeric baseline, entered with its interaction with visit')
-    .option('--covariates <list>', 'additive covariates, comma-separated (a factor when any value is not a number)')
     .addOption(new Option('--covariance <structure>', 'covariance structure over visits').choices(covarianceStructures).default('us'))
     .addOption(new Option('--method <method>', 'estimation method').choices(['reml', 'ml']).default('reml'))
-    .option('--json', 'print one JSON object instead of tables');
-  mmrm.exitOverride().action((flags: MmrmFlags) => run(flags, async (table) => {
-    const { analyzeMmrm } = await import('../stats/analysis.ts');
-    return analyzeMmrm(table, {
-      ...commonOptions(flags),
-      subject: flags.subject,
-      visit: flags.visit,
-      ...(flags.visits !== undefined ? { visits: list('--visits', flags.visits) } : {}),
-      covariance: flags.covariance,
-      method: flags.method,
-    });
-  }));
+    .option('--json', 'print one JSON object instead of tables')
+    .exitOverride()
+    .action((flags: MmrmFlags) =>
+      run(flags, async (table) => {
+        const { analyzeMmrm } = await import('../stats/analysis.ts');
+        return analyzeMmrm(table, {
+          ...commonOptions(flags),
+          subject: flags.subject,
+          visit: flags.visit,
+          ...(flags.visits !== undefined ? { visits: list('--visits', flags.visits) } : {}),
+          covariance: flags.covariance,
+          method: flags.method,
+        });
+      }),
+    );
 
-  const ancova = analyze
-    .command('ancova')
-    .description('ANCOVA: outcome ~ arm [+ baseline] [+ covariates], as lm with emmeans')
+  withCommonOptions(analyze.command('ancova').description('ANCOVA: outcome ~ arm [+ baseline] [+ covariates], as lm with emmeans'))
+    .option('--json', 'print one JSON object instead of tables')
+    .exitOverride()
+    .action((flags: CommonFlags) =>
+      run(flags, async (table) => {
+        const { analyzeAncova } = await import('../stats/analysis.ts');
+        return analyzeAncova(table, commonOptions(flags));
+      }),
+    );
+}
+
+/** The options both analyses take. */
+const withCommonOptions = (command: Command) =>
+  command
     .requiredOption('--data <file>', 'CSV file with a header row')
     .requiredOption('--outcome <column>', 'outcome column (empty = missing)')
     .requiredOption('--arm <column>', 'treatment arm column')
     .requiredOption('--control <level>', 'the control arm')
-    .option('--baseline <column>', 'numeric baseline')
-    .option('--covariates <list>', 'additive covariates, comma-separated (a factor when any value is not a number)')
-    .option('--json', 'print one JSON object instead of tables');
-  ancova.exitOverride().action((flags: CommonFlags) => run(flags, async (table) => {
-    const { analyzeAncova } = await import('../stats/analysis.ts');
-    return analyzeAncova(table, commonOptions(flags));
-  }));
-}
+    .option('--baseline <column>', 'numeric baseline (in an MMRM also by visit)')
+    .option('--covariates <list>', 'additive covariates, comma-separated (a factor when any value is not a number)');
 
 function commonOptions(flags: CommonFlags) {
   return {
