@@ -161,12 +161,13 @@ export class MmrmLikelihood {
     const combined = new Float64Array(packedSize);
     const weights: Float64Array[] = [];
     let logDetSum = 0;
+    // Scratch for each pattern's Sigma_k and its factor (t_k x t_k at the front).
+    const sub = new Float64Array(t * t);
+    const factor = new Float64Array(t * t);
     for (const pattern of this.patterns) {
       const { visits } = pattern;
       const tk = visits.length;
-      const sub = new Float64Array(tk * tk);
       for (let a = 0; a < tk; a++) for (let b = 0; b < tk; b++) sub[a * tk + b] = sigma[visits[a] * t + visits[b]];
-      const factor = new Float64Array(tk * tk);
       if (!choleskyInto(sub, tk, factor)) return null;
       logDetSum += pattern.nSubjects * logDetFromCholesky(factor, tk);
       const w = inverseFromCholesky(factor, tk);
@@ -267,7 +268,9 @@ export class MmrmLikelihood {
     const q = this.p + 1;
     const packedCentre = this.packDoubled(centre);
     const out = new Float64Array(t * t);
-    this.patterns.forEach((pattern, k) => {
+    const wf = new Float64Array(t * t);
+    for (let k = 0; k < this.patterns.length; k++) {
+      const pattern = this.patterns[k];
       const { visits } = pattern;
       const tk = visits.length;
       const w = evaluation.weights[k];
@@ -275,23 +278,25 @@ export class MmrmLikelihood {
         pattern.kind === 'pooled'
           ? pooledPairForms(pattern, tk, packedCentre)
           : subjectPairForms(pattern.rows, pattern.nSubjects, tk, q, centre);
-      // W F W
-      const wf = new Float64Array(tk * tk);
+      // W F W is symmetric: its upper triangle, mirrored.
+      wf.fill(0, 0, tk * tk);
       for (let a = 0; a < tk; a++) {
         for (let c = 0; c < tk; c++) {
           const wac = w[a * tk + c];
           for (let b = 0; b < tk; b++) wf[a * tk + b] += wac * f[c * tk + b];
         }
       }
+      const determinantWeight = withDeterminantTerm ? pattern.nSubjects : 0;
       for (let a = 0; a < tk; a++) {
-        for (let b = 0; b < tk; b++) {
+        for (let b = a; b < tk; b++) {
           let wfw = 0;
           for (let c = 0; c < tk; c++) wfw += wf[a * tk + c] * w[c * tk + b];
-          const determinantTerm = withDeterminantTerm ? pattern.nSubjects * w[a * tk + b] : 0;
-          out[visits[a] * t + visits[b]] += determinantTerm - wfw;
+          const v = determinantWeight * w[a * tk + b] - wfw;
+          out[visits[a] * t + visits[b]] += v;
+          if (b !== a) out[visits[b] * t + visits[a]] += v;
         }
       }
-    });
+    }
     return out;
   }
 
