@@ -130,6 +130,8 @@ describe('clear errors', () => {
   it('non-numeric values, with their line numbers', () => {
     const bad = mapColumn(fev, 'FEV1', (value, i) => (i === 1 || i === 7 ? 'n/a' : value));
     expectBadData(() => analyzeMmrm(bad, fevOptions), /^--outcome: column "FEV1" has non-numeric values \(line 3: "n\/a", line 9: "n\/a"\)/);
+    const many = mapColumn(fev, 'FEV1', (value, i) => (i < 8 ? 'NA' : value));
+    expectBadData(() => analyzeMmrm(many, fevOptions), /\(line 2: "NA", line 3: "NA", line 4: "NA", line 5: "NA", line 6: "NA", and 3 more\)$/);
     const badBaseline = mapColumn(anorexia, 'Prewt', (value, i) => (i === 4 ? '80,5' : value));
     expectBadData(() => analyzeAncova(badBaseline, anorexiaOptions), /^--baseline: column "Prewt" has non-numeric values \(line 6: "80,5"\)/);
   });

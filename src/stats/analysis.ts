@@ -213,18 +213,19 @@ interface AnalysedRows {
   missingCovariate: number;
 }
 
-const isMissing = (cell: string) => cell.length === 0 || cell.trim() === '';
+const isMissing = (cell: string) => cell.length === 0 || (cell.charCodeAt(0) <= 32 && cell.trim() === '');
 
-/** A column's numbers (NaN where empty) and the rows whose value is not a number. */
-function numbersOf(table: Table, column: number): { values: Float64Array; notNumbers: TableRow[] } {
+/** A column's numbers (NaN where empty); the first rows whose value is not a number, and how many there are. */
+function numbersOf(table: Table, column: number): { values: Float64Array; firstNotNumbers: TableRow[]; notNumbers: number } {
   const values = new Float64Array(table.rows.length);
-  const notNumbers: TableRow[] = [];
+  const firstNotNumbers: TableRow[] = [];
+  let notNumbers = 0;
   table.rows.forEach((row, r) => {
     const cell = row.cells[column];
     if (isMissing(cell)) values[r] = NaN;
-    else if (!Number.isFinite((values[r] = Number(cell)))) notNumbers.push(row);
+    else if (!Number.isFinite((values[r] = Number(cell))) && notNumbers++ < 5) firstNotNumbers.push(row);
   });
-  return { values, notNumbers };
+  return { values, firstNotNumbers, notNumbers };
 }
 
 /**
@@ -235,13 +236,12 @@ function analysedRows(table: Table, columns: Map<string, number>): AnalysedRows 
   const ragged = table.rows.find((row) => row.cells.length !== table.header.length);
   if (ragged) throw badData(`line ${ragged.line}: ${ragged.cells.length} fields, the header has ${table.header.length}`);
   const requireNumbers = (option: string, column: number) => {
-    const parsed = numbersOf(table, column);
-    const bad = parsed.notNumbers;
-    if (bad.length > 0) {
-      const shown = bad.slice(0, 5).map((row) => `line ${row.line}: "${row.cells[column]}"`).join(', ');
-      throw badData(`${option}: column "${table.header[column]}" has non-numeric values (${shown}${bad.length > 5 ? `, and ${bad.length - 5} more` : ''})`);
+    const { values, firstNotNumbers, notNumbers } = numbersOf(table, column);
+    if (notNumbers > 0) {
+      const shown = firstNotNumbers.map((row) => `line ${row.line}: "${row.cells[column]}"`).join(', ');
+      throw badData(`${option}: column "${table.header[column]}" has non-numeric values (${shown}${notNumbers > 5 ? `, and ${notNumbers - 5} more` : ''})`);
     }
-    return parsed.values;
+    return values;
   };
   const outcomeColumn = columns.get('--outcome') as number;
   const outcome = requireNumbers('--outcome', outcomeColumn);
@@ -249,8 +249,9 @@ function analysedRows(table: Table, columns: Map<string, number>): AnalysedRows 
   const covariateColumns = [...columns]
     .filter(([option]) => option === '--baseline' || option.startsWith('--covariates'))
     .map(([option, column]) => {
-      const parsed = option === '--baseline' ? { values: requireNumbers(option, column), notNumbers: [] } : numbersOf(table, column);
-      return { option, column, numbers: parsed.notNumbers.length === 0 ? parsed.values : null };
+      if (option === '--baseline') return { option, column, numbers: requireNumbers(option, column) };
+      const parsed = numbersOf(table, column);
+      return { option, column, numbers: parsed.notNumbers === 0 ? parsed.values : null };
     });
   const structural = [...columns].filter(([option]) => option === '--arm' || option === '--subject' || option === '--visit');
 
