@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { covarianceModel, covarianceStructures } from './mmrm-covariance.ts';
+import type { CovarianceStructure } from './mmrm-covariance.ts';
 
 const t = 4;
 const theta = (n: number) => Float64Array.from({ length: n }, (_, i) => 0.3 * Math.sin(i + 1));
@@ -31,6 +32,12 @@ describe('covariance structures follow mmrm\'s definitions', () => {
     const th = Float64Array.from([0, 0.1, 0.2, 0.3, 0.8]);
     expect(covarianceModel('ar1h', t).covariance(th)[3 * t + 0]).toBeCloseTo(Math.exp(0.3) * rho(0.8) ** 3, 14);
     expect(covarianceModel('csh', t).covariance(th)[3 * t + 0]).toBeCloseTo(Math.exp(0.3) * rho(0.8), 14);
+  });
+
+  it('refuses an unknown structure and a structure that needs more visits', () => {
+    expect(() => covarianceModel('un' as CovarianceStructure, 3)).toThrow(/unknown covariance structure un/);
+    expect(() => covarianceModel('ar1', 1)).toThrow(/needs at least two visits/);
+    expect(covarianceModel('us', 1).nTheta).toBe(1);
   });
 
   it('has mmrm\'s number of parameters', () => {

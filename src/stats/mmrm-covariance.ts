@@ -46,7 +46,10 @@ const fromCorrelation = (rho: number) => rho / Math.sqrt(1 - rho * rho);
 const clampCorrelation = (rho: number) => Math.max(-0.9, Math.min(0.9, Number.isFinite(rho) ? rho : 0));
 
 export function covarianceModel(structure: CovarianceStructure, nVisits: number): CovarianceModel {
-  if (nVisits < 1) throw badData('the model needs at least one visit');
+  if (!covarianceStructures.includes(structure)) {
+    throw badData(`unknown covariance structure ${String(structure)} (one of ${covarianceStructures.join(', ')})`);
+  }
+  if (!Number.isInteger(nVisits) || nVisits < 1) throw badData('the model needs at least one visit');
   if (structure === 'us') return unstructured(nVisits);
   if (nVisits < 2) throw badData(`covariance structure ${structure} needs at least two visits`);
   return correlationStructure(structure, nVisits);
