@@ -88,19 +88,19 @@ const hasTimeV = existsSync('/usr/bin/time');
 
 /**
  * Runs a command as a child process; peak resident memory from GNU time -v where available.
- * Null when it ran out of time.
+ * With a time limit the command runs under timeout(1), which kills it (not only its parent)
+ * when the limit passes; null then.
  */
 function measure(command: string, commandArgs: string[], timeoutSeconds?: number): Measurement | null {
-  const [file, fileArgs] = hasTimeV ? ['/usr/bin/time', ['-v', command, ...commandArgs]] : [command, commandArgs];
+  const limited: [string, string[]] = timeoutSeconds
+    ? ['timeout', ['-s', 'KILL', String(timeoutSeconds), command, ...commandArgs]]
+    : [command, commandArgs];
+  const [file, fileArgs] = hasTimeV ? ['/usr/bin/time', ['-v', limited[0], ...limited[1]]] : limited;
   const started = performance.now();
-  const result = spawnSync(file, fileArgs, {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-    ...(timeoutSeconds ? { timeout: timeoutSeconds * 1000, killSignal: 'SIGKILL' as const } : {}),
-  });
+  const result = spawnSync(file, fileArgs, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
   const seconds = (performance.now() - started) / 1000;
-  if (timeoutSeconds && seconds >= timeoutSeconds) return null;
+  // timeout(1) exits with 137 when it had to kill (128 + SIGKILL).
+  if (timeoutSeconds && result.status === 137) return null;
   if (result.status !== 0) {
     throw new Error(`${command} ${commandArgs.join(' ')} exited with ${result.status}:\n${result.stderr}`);
   }
