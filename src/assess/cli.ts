@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withDatabaseOption } from '../cli/database.ts';
+import { withDatabaseOption } from '../cli/options.ts';
 
 /** `muster import measurements` and `muster export measurements`; the work is imported only when they run. */
 export function registerMeasurementsCommands(importCommand: Command, exportCommand: Command): void {

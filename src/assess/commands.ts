@@ -1,5 +1,5 @@
 import { systemActor } from '../auth/model.ts';
-import type { DatabaseOptions } from '../cli/database.ts';
+import type { DatabaseOptions } from '../cli/options.ts';
 import { exportFile, importFile } from '../cli/files.ts';
 import { exportAssessments, runMeasurementsImport } from './import.ts';
 

@@ -9,7 +9,8 @@ import { runRosterImport } from '../roster/import.ts';
 import { findPersonByDesignation } from '../roster/store.ts';
 import { AppError } from '../shared/errors.ts';
 import { migrateToLatest } from '../store/migrate.ts';
-import { openConfiguredDatabase, type DatabaseOptions } from './database.ts';
+import { openConfiguredDatabase } from './database.ts';
+import type { DatabaseOptions } from './options.ts';
 
 /** Runs a command against the configured database, closing it afterwards; AppErrors become exit 2. */
 export async function withDatabase(options: DatabaseOptions, run: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>) => Promise<void>) {

@@ -3,8 +3,9 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { Presets, SingleBar } from 'cli-progress';
 import { badRequest } from '../shared/errors.ts';
+import { exportFormats, type ExportFormat } from '../shared/export.ts';
 import { withDatabase } from './admin.ts';
-import type { DatabaseOptions } from './database.ts';
+import type { DatabaseOptions } from './options.ts';
 
 /** Reads a file for an import, with a progress bar by bytes read when standard error is a terminal. */
 export function readWithProgress(file: string, label: string): { stream: Readable; done(): void } {
@@ -44,9 +45,10 @@ export async function importFile<S>(file: string, options: DatabaseOptions, labe
 }
 
 /** `muster export <kind> --format csv|json [--output FILE]`. */
-export async function exportFile(options: DatabaseOptions & { format: string; output?: string }, chunks: (db: Database['db'], format: 'csv' | 'json') => AsyncIterable<string>) {
+export async function exportFile(options: DatabaseOptions & { format: string; output?: string }, chunks: (db: Database['db'], format: ExportFormat) => AsyncIterable<string>) {
   await withDatabase(options, async ({ db }) => {
-    if (options.format !== 'csv' && options.format !== 'json') throw badRequest('--format', `'${options.format}' is not csv or json`);
-    await writeChunks(chunks(db, options.format), options.output);
+    const format = exportFormats.find((f) => f === options.format);
+    if (!format) throw badRequest('--format', `'${options.format}' is not ${exportFormats.join(' or ')}`);
+    await writeChunks(chunks(db, format), options.output);
   });
 }

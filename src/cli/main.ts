@@ -5,7 +5,7 @@ import { registerTrainingCommands } from '../training/cli.ts';
 import { registerMeasurementsCommands } from '../assess/cli.ts';
 import { registerWellnessCommands } from '../wellness/cli.ts';
 import { version } from '../server/version.ts';
-import { withDatabaseOption, type DatabaseOptions } from './database.ts';
+import { withDatabaseOption, type DatabaseOptions } from './options.ts';
 
 // Subcommands import their modules when they run, so `muster analyze` starts without loading the server.
 const program = new Command('muster')

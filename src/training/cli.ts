@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withDatabaseOption } from '../cli/database.ts';
+import { withDatabaseOption } from '../cli/options.ts';
 
 /** `muster import training` and `muster export training`; the work is imported only when they run. */
 export function registerTrainingCommands(importCommand: Command, exportCommand: Command): void {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withDatabaseOption } from '../cli/database.ts';
+import { withDatabaseOption } from '../cli/options.ts';
 
 /** `muster import wellness` and `muster export wellness`; the work is imported only when they run. */
 export function registerWellnessCommands(importCommand: Command, exportCommand: Command): void {
