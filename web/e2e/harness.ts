@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -19,7 +19,11 @@ import { openDatabase, type DatabaseHandle } from '../../src/store/db.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const webRoot = join(repo, 'web/dist');
+/**
+ * The tests' own build of the datapad, not web/dist: `npm run build` elsewhere empties web/dist
+ * while it rebuilds, which would pull the pages from under a running test.
+ */
+const webRoot = join(repo, 'test-results/datapad-build');
 export const screenshotDir = join(repo, 'test-results/datapad');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -36,11 +40,12 @@ function newestChange(path: string): number {
 }
 
 /**
- * Builds web/dist when a source is newer than it. Test files run in parallel, so one builds
- * while the others wait on a lock directory.
+ * Builds the datapad for the tests when a source is newer than the last build. Test files run in
+ * parallel, so one builds while the others wait on a lock directory.
  */
 export async function ensureWebBuild(): Promise<void> {
-  const lock = join(repo, 'web/.build-lock');
+  const lock = `${webRoot}.lock`;
+  mkdirSync(dirname(webRoot), { recursive: true });
   const stale = () => {
     try {
       const built = statSync(join(webRoot, 'index.html')).mtimeMs;
@@ -58,7 +63,7 @@ export async function ensureWebBuild(): Promise<void> {
       continue;
     }
     try {
-      if (stale()) execFileSync('npm', ['run', 'build:web', '--silent'], { cwd: repo, stdio: 'inherit' });
+      if (stale()) execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--outDir', webRoot, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' });
     } finally {
       rmSync(lock, { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { analysisScreens } from '../analysis/screens.ts';
 import { assessScreens } from '../assess/screens.ts';
 import { auditScreens } from '../audit/screens.ts';
@@ -7,9 +7,10 @@ import { homeScreens } from '../auth/screens.ts';
 import { cohortScreens } from '../cohort/screens.ts';
 import { meScreens } from '../me/screens.ts';
 import { rosterScreens } from '../roster/screens.ts';
+import { startOutbox } from '../training/outbox.ts';
 import { trainingScreens } from '../training/screens.ts';
 import { wellnessScreens } from '../wellness/screens.ts';
-import { Link, matchPath, useLocation } from './router.tsx';
+import { Link, matchPath, navigate, useLocation } from './router.tsx';
 import type { Screen } from './screens.ts';
 import { SessionProvider, useSession, type Me } from './session.tsx';
 import { Page } from './ui.tsx';
@@ -41,6 +42,8 @@ function Shell({ me }: { me: Me }) {
   const { signOut } = useSession();
   const { pathname } = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
+  // Sets logged offline are sent whenever the connection is back, whichever screen is open.
+  useEffect(() => startOutbox(), []);
   const nav = screens.filter((screen) => screen.nav && screen.nav.roles.some((role) => me.roles.includes(role)));
   const found = screens.map((screen) => ({ screen, params: matchPath(screen.path, pathname) })).find((m) => m.params !== null);
   const Current = found?.screen.component;
@@ -72,7 +75,7 @@ function Shell({ me }: { me: Me }) {
           <span>
             {me.rank} {me.name} <span className="muted">({me.roles.join(', ')})</span>
           </span>
-          <button type="button" onClick={() => void signOut()}>
+          <button type="button" onClick={() => void signOut().then(() => navigate('/', { replace: true }))}>
             Sign out
           </button>
         </div>

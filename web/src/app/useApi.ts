@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, type CallOptions, type PathWith, type ResponseOf } from '../api/client.ts';
+import { api, ApiError, type CallOptions, type PathWith, type ResponseOf } from '../api/client.ts';
 import type { ApiPaths } from '../api/paths.gen.ts';
 
 export interface Loaded<T> {
@@ -25,7 +25,10 @@ export function useApi<P extends PathWith<'get'>>(path: P | null, options?: Call
     call('get', path, { ...JSON.parse(key.slice(path.length + 1)), signal: controller.signal }).then(
       (data) => setState({ key, data }),
       (error: Error) => {
-        if (!controller.signal.aborted) setState({ key, error });
+        if (controller.signal.aborted) return;
+        setState({ key, error: error instanceof ApiError ? error : new Error('The server cannot be reached (offline?); this screen loads again when the connection is back.') });
+        // Not an answer from the server: the network. Ask again once the browser is back online.
+        if (!(error instanceof ApiError)) window.addEventListener('online', () => setGeneration((g) => g + 1), { once: true, signal: controller.signal });
       },
     );
     return () => controller.abort();

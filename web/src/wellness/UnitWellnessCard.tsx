@@ -11,7 +11,7 @@ export function UnitWellnessCard({ unit }: { unit: Unit }) {
       <h3 id={`wellness-${unit.id}`}>{unit.name}</h3>
       <Async loaded={wellness}>
         {(data) => {
-          const flagged = data.participants.filter((p) => p.flag?.state === 'flagged');
+          const flagged = data.participants.flatMap((p) => (p.today?.flag.state === 'flagged' ? [{ person: p.person, today: p.today }] : []));
           return (
             <>
               <p>
@@ -29,13 +29,16 @@ export function UnitWellnessCard({ unit }: { unit: Unit }) {
                 </ul>
               </details>
               {flagged.length > 0 && (
-                <ul aria-label={`Wellness flags in ${unit.name}`}>
-                  {flagged.map((p) => (
-                    <li key={p.person.id}>
-                      <Link to={`/people/${p.person.id}`}>{personLabel(p.person)}</Link>: score {p.today?.score} against a usual {p.flag?.mean?.toFixed(1)}
-                    </li>
-                  ))}
-                </ul>
+                <>
+                  <p>Flagged: today’s score below their own usual range</p>
+                  <ul aria-label={`Wellness flags in ${unit.name}`}>
+                    {flagged.map(({ person, today }) => (
+                      <li key={person.id}>
+                        <Link to={`/people/${person.id}`}>{personLabel(person)}</Link>: score {today.score} against a usual {today.flag.mean?.toFixed(1)}
+                      </li>
+                    ))}
+                  </ul>
+                </>
               )}
             </>
           );
