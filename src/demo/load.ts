@@ -2,6 +2,7 @@ import { loadDemoAssessments } from '../assess/demo.ts';
 import { systemActor } from '../auth/model.ts';
 import { write } from '../audit/store.ts';
 import type { Db } from '../store/db.ts';
+import { loadDemoTraining } from '../training/demo.ts';
 import { loadDemoWellness } from '../wellness/demo.ts';
 import { loadDemoRoster, type DemoLogin } from './roster.ts';
 
@@ -23,6 +24,7 @@ export async function loadDemo(db: Db, options: { participants?: number } = {}):
     const roster = await loadDemoRoster(w, options.participants);
     await loadDemoAssessments(w, roster.participantIds, roster.assessorId, 'Europe/London');
     await loadDemoWellness(w, roster.participantIds, 'Europe/London');
+    await loadDemoTraining(w, roster, 'Europe/London');
     return { logins: roster.logins, participants: roster.participantIds.length };
   });
 }

@@ -22,10 +22,14 @@ export function instantToLocal(instant: string, zone: string): { date: string; t
   return { date: local.toISODate()!, time: local.toFormat('HH:mm'), offset: local.toFormat('ZZ') };
 }
 
+// One formatter per zone: dating thousands of instants (load series, dashboards) stays cheap.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar date an instant falls on in `zone`. */
 export function localDateOf(instant: string | Date, zone: string): string {
-  const dt = typeof instant === 'string' ? DateTime.fromISO(instant, { zone: 'utc' }) : DateTime.fromJSDate(instant);
-  return dt.setZone(zone).toISODate()!;
+  let format = dateFormats.get(zone);
+  if (!format) dateFormats.set(zone, (format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return format.format(typeof instant === 'string' ? new Date(instant) : instant);
 }
 
 /** The UTC instants at which a local day begins and ends in `zone` (23 or 25 hours on DST days). */
@@ -34,11 +38,14 @@ export function localDayBounds(date: string, zone: string): { start: string; end
   return { start: start.toUTC().toISO()!, end: start.plus({ days: 1 }).toUTC().toISO()! };
 }
 
+// Calendar arithmetic on dates 'YYYY-MM-DD' involves no zone: plain UTC milliseconds are exact and fast.
+const DAY_MS = 86_400_000;
+
 /** Monday of the ISO week a local date falls in. */
 export function weekStart(date: string): string {
-  return DateTime.fromISO(date, { zone: 'utc' }).startOf('week').toISODate()!;
+  return addDays(date, -((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7));
 }
 
 export function addDays(date: string, days: number): string {
-  return DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }

@@ -1,4 +1,8 @@
+import type { Actor } from '../auth/model.ts';
 import type { PersonScope } from '../auth/policy.ts';
+import { recordAccess } from '../audit/store.ts';
+import type { Clock } from '../shared/clock.ts';
+import { csvLine } from '../shared/csv.ts';
 import { instantToLocal } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import { fromKilograms } from './model.ts';
@@ -51,21 +55,11 @@ type ExportRow = Record<(typeof exportColumns)[number], string | number | null>;
 
 const PAGE = 5000;
 
-function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/**
- * Writes every set in scope, in pages of PAGE rows by id, so memory stays bounded. Returns the
- * people whose data went out, for the access log.
- */
-export async function exportTraining(db: Db, format: TrainingExportFormat, scope: PersonScope, emit: (chunk: string) => unknown): Promise<number[]> {
-  const people = new Set<number>();
+/** Every set in scope, in pages of PAGE rows by id so memory stays bounded; each page lands in the access log of the people in it. */
+export async function* exportTraining(db: Db, format: TrainingExportFormat, actor: Actor, scope: PersonScope, clock?: Clock): AsyncGenerator<string> {
   let afterId = 0;
   let first = true;
-  await emit(format === 'csv' ? `${exportColumns.join(',')}\n` : '[');
+  yield format === 'csv' ? csvLine(exportColumns) : '[';
   for (;;) {
     let q = db
       .selectFrom('training_set')
@@ -112,9 +106,9 @@ export async function exportTraining(db: Db, format: TrainingExportFormat, scope
       );
     }
     const rows = await q.execute();
+    await recordAccess(db, actor, [...new Set(rows.map((r) => r.person_id))], 'training export', clock);
     let chunk = '';
     for (const r of rows) {
-      people.add(r.person_id);
       const local = instantToLocal(r.starts_at, r.time_zone);
       const row: ExportRow = {
         set_id: r.id,
@@ -156,16 +150,15 @@ export async function exportTraining(db: Db, format: TrainingExportFormat, scope
         created_at: r.created_at,
         updated_at: r.updated_at,
       };
-      if (format === 'csv') chunk += `${exportColumns.map((c) => csvCell(row[c])).join(',')}\n`;
+      if (format === 'csv') chunk += csvLine(exportColumns.map((c) => row[c]));
       else {
         chunk += `${first ? '' : ','}\n${JSON.stringify(row)}`;
         first = false;
       }
     }
-    if (chunk) await emit(chunk);
+    if (chunk) yield chunk;
     if (rows.length < PAGE) break;
     afterId = rows[rows.length - 1].id;
   }
-  if (format === 'json') await emit(first ? ']\n' : '\n]\n');
-  return [...people];
+  if (format === 'json') yield first ? ']\n' : '\n]\n';
 }

@@ -72,7 +72,7 @@ describeEachDatabase('training import and export', (database) => {
     expect(at(10)).toEqual(['time: 2026-03-29 01:30 does not exist in Europe/London (the clocks jump forward then)']);
     expect(at(11)).toEqual(['set: the same person, session, exercise and set as line 2']);
     expect(at(12)).toEqual(['reps: the row records nothing: give reps, a load, a duration or a distance']);
-    expect(at(13)).toEqual(['load: must be at most 1000 kg']);
+    expect(at(13)).toEqual(['load: 2500 lb: must be at most 1000 kg']);
     expect(await setCount(database().db)).toBe(0);
     expect(Number((await database().db.selectFrom('training_session').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(0);
   });

@@ -1,12 +1,14 @@
+import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { CompiledQuery } from 'kysely';
+import { sql } from 'kysely';
 import type { Actor } from '../auth/model.ts';
 import type { PersonScope } from '../auth/policy.ts';
 import { write, type Writer } from '../audit/store.ts';
 import { designationKey } from '../roster/model.ts';
 import { ImportRejected } from '../roster/import.ts';
+import { importInBatches } from '../shared/batch-import.ts';
 import type { Clock } from '../shared/clock.ts';
-import { readCsv, type RowProblem } from '../shared/csv.ts';
+import { readCsv, type CsvRecord, type RowProblem } from '../shared/csv.ts';
 import { AppError } from '../shared/errors.ts';
 import { localToInstant } from '../shared/time.ts';
 import { dialectOf, type Db } from '../store/db.ts';
@@ -19,9 +21,7 @@ export type TrainingFileFormat = (typeof trainingFileFormats)[number];
 export const trainingColumns = ['designation', 'date', 'time', 'exercise', 'set', 'reps', 'load', 'load_unit', 'rpe', 'duration_s', 'distance_m', 'notes'] as const;
 /** The workout CSV the Strong app exports (lower-cased, as readCsv gives header names). */
 export const strongColumns = ['date', 'workout name', 'duration', 'exercise name', 'set order', 'weight', 'reps', 'distance', 'seconds', 'notes', 'workout notes', 'rpe'] as const;
-
-/** Opens the file afresh: the import reads it twice (check, then write) so memory stays bounded. */
-export type CsvSource = () => string | Buffer | Readable;
+const strongRequired = ['date', 'exercise name', 'set order'];
 
 export interface TrainingImportOptions {
   scope: PersonScope;
@@ -30,9 +30,6 @@ export interface TrainingImportOptions {
   /** The unit of a Strong export's Weight column (default kg). */
   loadUnit?: LoadUnit;
   clock?: Clock;
-  /** Called with each problem as it is found (the CLI prints them); otherwise they are collected. */
-  onProblem?: (problem: RowProblem) => void;
-  onProgress?: (pass: 'check' | 'write', rows: number) => void;
 }
 
 export interface TrainingImportSummary {
@@ -67,8 +64,8 @@ interface CheckedRow {
   notes: string;
 }
 
-const BATCH_ROWS = 500;
-const PROGRESS_EVERY = 10_000;
+const BATCH_ROWS = 1000;
+const noTarget: SetValues = { reps: null, load: null, rpe: null, rir: null, durationS: null, distanceM: null };
 
 /** A number cell: plain decimal notation only, so "1e3" or "0x10" are refused rather than guessed at. */
 function numberCell(text: string): number | null | undefined {
@@ -77,7 +74,7 @@ function numberCell(text: string): number | null | undefined {
 }
 
 function parseLoadUnit(text: string): LoadUnit | undefined {
-  const t = text.trim().toLowerCase();
+  const t = text.toLowerCase();
   if (t === 'kg' || t === 'kgs') return 'kg';
   if (t === 'lb' || t === 'lbs') return 'lb';
   return undefined;
@@ -106,9 +103,13 @@ function keyHash(text: string): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
+type Parsed<T> = { success: true; data: T } | { success: false; error: { issues: { message: string }[] } };
+
+/** Checks rows one at a time against the roster and catalogue read once at the start. */
 class RowChecker {
   private readonly instants = new Map<string, string | AppError>();
   private readonly seen = new Map<number, number>();
+  skipped = 0;
 
   constructor(
     private readonly format: TrainingFileFormat,
@@ -117,7 +118,7 @@ class RowChecker {
     private readonly options: TrainingImportOptions,
   ) {}
 
-  /** The UTC instant of a local date and time in a zone, cached: rows of one session share it. */
+  /** The UTC instant of a local date and time in a zone, cached: the rows of a session share it. */
   private instant(date: string, time: string, zone: string): string | AppError {
     const key = `${zone}|${date}|${time}`;
     let found = this.instants.get(key);
@@ -134,33 +135,33 @@ class RowChecker {
     return found;
   }
 
-  private person(designation: string, problem: (column: string, reason: string) => void, column: string): (Person & { unitId: number; zone: string }) | undefined {
-    if (!designation) return void problem(column, 'is required');
+  private person(designation: string): Person | string {
+    if (!designation) return 'is required';
     const person = this.people.get(designationKey(designation));
     const scope = this.options.scope;
     const visible = person && (scope.kind === 'all' || scope.selfId === person.id || (scope.kind === 'units' && person.unitId !== null && scope.unitIds.includes(person.unitId)));
-    if (!person || !visible) return void problem(column, `nobody on the roster you may see is ${designation}`);
-    if (person.unitId === null || person.zone === null) return void problem(column, `${designation} belongs to no unit, so their local time is unknown`);
-    return person as Person & { unitId: number; zone: string };
+    if (!person || !visible) return `nobody on the roster you may see is ${designation}`;
+    if (person.unitId === null) return `${designation} belongs to no unit, so their local time is unknown`;
+    return person;
   }
 
-  /** Checks one record; returns the row, the string 'skip' for a row that is not a set, or nothing after reporting its problems. */
-  check(values: Record<string, string>, line: number, report: (p: RowProblem) => void): CheckedRow | 'skip' | undefined {
-    let bad = false;
-    const problem = (column: string, reason: string) => {
-      bad = true;
-      report({ line, column, reason });
-    };
+  /** The row, or every problem with it; an empty list for a row that is not a set (Strong's rest timers). */
+  check({ line, values }: CsvRecord): CheckedRow | RowProblem[] {
+    const problems: RowProblem[] = [];
+    const problem = (column: string, reason: string) => problems.push({ line, column, reason });
     const get = (c: string) => (values[c] ?? '').trim();
     const strong = this.format === 'strong';
-    if (strong && get('set order').toLowerCase() === 'rest timer') return 'skip';
-
-    const number = <T>(column: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, scale = 1): T | null => {
-      const n = numberCell(get(column));
-      if (n === undefined) return problem(column, `'${get(column)}' is not a number`), null;
+    if (strong && get('set order').toLowerCase() === 'rest timer') {
+      this.skipped += 1;
+      return problems;
+    }
+    const number = <T>(column: string, schema: { safeParse(v: unknown): Parsed<T> }, scale = 1): T | null => {
+      const text = get(column);
+      const n = numberCell(text);
+      if (n === undefined) return problem(column, `'${text}' is not a number`), null;
       if (n === null) return null;
       const parsed = schema.safeParse(n * scale);
-      if (!parsed.success) return problem(column, `${get(column)}: ${parsed.error.issues[0].message}`), null;
+      if (!parsed.success) return problem(column, `${text}: ${parsed.error.issues[0].message}`), null;
       return parsed.data;
     };
 
@@ -174,7 +175,8 @@ class RowChecker {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) problem('date', date ? `'${date}' is not a date YYYY-MM-DD` : 'is required');
       if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) problem('time', time ? `'${time}' is not a local time HH:MM (24-hour)` : 'is required');
     }
-    const person = strong ? this.person(this.options.designation ?? '', problem, 'designation') : this.person(get('designation'), problem, 'designation');
+    const person = this.person(strong ? (this.options.designation ?? '') : get('designation'));
+    if (typeof person === 'string') problem('designation', person);
 
     const exerciseColumn = strong ? 'exercise name' : 'exercise';
     const exerciseName = get(exerciseColumn);
@@ -182,9 +184,9 @@ class RowChecker {
     if (exerciseId === undefined) problem(exerciseColumn, exerciseName ? `'${exerciseName}' is not in the exercise catalogue (add it, or an alias, through POST /api/exercises)` : 'is required');
 
     const setColumn = strong ? 'set order' : 'set';
-    const setNumber = numberCell(get(setColumn));
-    const setParsed = setNumberSchema.safeParse(setNumber);
-    if (!setParsed.success) problem(setColumn, get(setColumn) ? `'${get(setColumn)}': ${setNumber === undefined ? 'is not a whole number' : setParsed.error.issues[0].message}` : 'is required');
+    const setText = get(setColumn);
+    const setParsed = setNumberSchema.safeParse(numberCell(setText));
+    if (!setParsed.success) problem(setColumn, setText ? `'${setText}' is not a set number from 1 to 100` : 'is required');
 
     const reps = number('reps', repsSchema);
     const loadColumn = strong ? 'weight' : 'load';
@@ -201,7 +203,7 @@ class RowChecker {
     const distanceM = strong ? number('distance', distanceSchema, 1000) : number('distance_m', distanceSchema);
     const notes = get('notes');
     if (!notesSchema.safeParse(notes).success) problem('notes', 'is longer than 2000 characters');
-    if (reps === null && load === null && durationS === null && distanceM === null && !bad) problem(strong ? 'reps' : 'reps', 'the row records nothing: give reps, a load, a duration or a distance');
+    if (problems.length === 0 && reps === null && load === null && durationS === null && distanceM === null) problem('reps', 'the row records nothing: give reps, a load, a duration or a distance');
 
     let sessionMinutes: number | null = null;
     if (strong) {
@@ -209,17 +211,17 @@ class RowChecker {
       if (minutes === undefined) problem('duration', `'${get('duration')}' is not a duration such as 1h 5m`);
       else sessionMinutes = minutes;
     }
-    if (bad || !person) return undefined;
+    if (problems.length || typeof person === 'string') return problems;
 
-    const startsAt = this.instant(date, time, person.zone);
-    if (startsAt instanceof AppError) return void problem(strong ? 'date' : 'time', startsAt.message.replace(/^time: /, ''));
+    const startsAt = this.instant(date, time, person.zone!);
+    if (startsAt instanceof AppError) return [{ line, column: strong ? 'date' : 'time', reason: startsAt.message.replace(/^time: /, '') }];
     const hash = keyHash(`${person.id}|${startsAt}|${exerciseId}|${setParsed.data}`);
     const first = this.seen.get(hash);
-    if (first !== undefined) return void problem(setColumn, `the same person, session, exercise and set as line ${first}`);
+    if (first !== undefined) return [{ line, column: setColumn, reason: `the same person, session, exercise and set as line ${first}` }];
     this.seen.set(hash, line);
     const row: CheckedRow = {
       personId: person.id,
-      unitId: person.unitId,
+      unitId: person.unitId!,
       startsAt,
       title: strong ? get('workout name') || 'Strong workout' : 'Imported training',
       sessionMinutes,
@@ -230,31 +232,33 @@ class RowChecker {
       actual: { reps, load, rpe, rir: null, durationS, distanceM },
       notes,
     };
-    try {
-      setColumns({ ...row, sessionId: 0, target: { reps: null, load: null, rpe: null, rir: null, durationS: null, distanceM: null } });
-    } catch (e) {
-      if (!(e instanceof AppError)) throw e;
-      return void problem(loadColumn, e.message.replace(/^actual\.load: /, ''));
-    }
+    if (load !== null && toStored(row, 0) === undefined) return [{ line, column: loadColumn, reason: `${load} ${loadUnit}: must be at most 1000 kg` }];
     return row;
   }
 }
 
-async function firstLine(source: CsvSource): Promise<string> {
-  const input = source();
-  if (typeof input === 'string' || Buffer.isBuffer(input)) return String(input).split(/\r?\n/, 1)[0];
-  let text = '';
-  for await (const chunk of input) {
-    text += String(chunk);
-    if (text.includes('\n') || text.length > 64 * 1024) break;
+/** The stored columns of a checked row, or undefined when its load is out of range. */
+function toStored(row: CheckedRow, sessionId: number) {
+  try {
+    return setColumns({ ...row, sessionId, target: noTarget });
+  } catch (e) {
+    if (e instanceof AppError) return undefined;
+    throw e;
   }
-  input.destroy();
-  return text.split(/\r?\n/, 1)[0];
 }
 
-/** A Strong export says "Exercise Name"; Muster's format says "designation". */
-export async function detectFormat(source: CsvSource): Promise<TrainingFileFormat> {
-  return /exercise name/i.test(await firstLine(source)) ? 'strong' : 'muster';
+/** The first line of the input, left in the stream for the CSV reader. */
+async function headerLine(input: string | Buffer | Readable): Promise<string> {
+  if (typeof input === 'string' || Buffer.isBuffer(input)) return String(input).split(/\r?\n/, 1)[0];
+  for (;;) {
+    const chunk: Buffer | string | null = input.read();
+    if (chunk !== null) {
+      input.unshift(chunk);
+      return String(chunk).split(/\r?\n/, 1)[0];
+    }
+    if (input.readableEnded) return '';
+    await Promise.race([once(input, 'readable'), once(input, 'end')]);
+  }
 }
 
 async function loadPeople(db: Db): Promise<Map<string, Person>> {
@@ -267,30 +271,47 @@ async function loadPeople(db: Db): Promise<Map<string, Person>> {
   return new Map(rows.map((r) => [r.designation_key, { id: r.id, unitId: r.unit_id, zone: r.time_zone }]));
 }
 
-const setInsertColumns = ['session_id', 'person_id', 'exercise_id', 'set_number', 'target_reps', 'target_load_kg', 'target_rpe', 'target_rir', 'target_duration_s', 'target_distance_m', 'reps', 'load_kg', 'load_unit', 'rpe', 'rir', 'duration_s', 'distance_m', 'notes', 'created_at', 'updated_at'] as const;
+const setInsertColumns: [name: string, pgType: string][] = [
+  ['session_id', 'integer'],
+  ['person_id', 'integer'],
+  ['exercise_id', 'integer'],
+  ['set_number', 'integer'],
+  ['reps', 'integer'],
+  ['load_kg', 'double precision'],
+  ['load_unit', 'text'],
+  ['rpe', 'double precision'],
+  ['duration_s', 'double precision'],
+  ['distance_m', 'double precision'],
+  ['notes', 'text'],
+  ['created_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'],
+];
 
-/** One multi-row INSERT, its text built once per batch size: a million rows do not each go through the query builder. */
-function insertSetsQuery(db: Db, rows: number): string {
-  const postgres = dialectOf(db) === 'postgres';
-  let n = 0;
-  const tuple = () => `(${setInsertColumns.map(() => (postgres ? `$${++n}` : '?')).join(',')})`;
-  const values = Array.from({ length: rows }, tuple).join(',');
-  return `insert into training_set (${setInsertColumns.join(',')}) values ${values} on conflict (person_id, session_id, exercise_id, set_number) do nothing`;
+/**
+ * A batch of sets as one INSERT whose only parameter is a JSON array of rows: the statement is
+ * short and the same for every batch, so neither database re-parses a thousand placeholders.
+ */
+function insertSetsFromJson(postgres: boolean) {
+  const names = setInsertColumns.map(([name]) => name).join(', ');
+  const onConflict = 'on conflict (person_id, session_id, exercise_id, set_number) do nothing';
+  if (postgres) {
+    const values = setInsertColumns.map(([, type], i) => `(r->>${i})::${type}`).join(', ');
+    return (json: string) => sql`insert into training_set (${sql.raw(names)}) select ${sql.raw(values)} from json_array_elements(${json}::json) as r ${sql.raw(onConflict)}`;
+  }
+  const values = setInsertColumns.map((_, i) => `json_extract(value, '$[${i}]')`).join(', ');
+  // "where true" keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
+  return (json: string) => sql`insert into training_set (${sql.raw(names)}) select ${sql.raw(values)} from json_each(${json}) where true ${sql.raw(onConflict)}`;
 }
 
 class BatchWriter {
   private readonly sessions = new Map<string, number>();
   private readonly present = new Set<string>();
-  private readonly queries = new Map<number, string>();
-  private batch: CheckedRow[] = [];
+  private readonly insertSets: (json: string) => ReturnType<typeof sql>;
   added = 0;
   sessionsCreated = 0;
 
-  constructor(private readonly w: Writer) {}
-
-  async add(row: CheckedRow) {
-    this.batch.push(row);
-    if (this.batch.length >= BATCH_ROWS) await this.flush();
+  constructor(private readonly w: Writer) {
+    this.insertSets = insertSetsFromJson(dialectOf(w.db) === 'postgres');
   }
 
   /** The unit's session starting at that instant: found, or created as held. */
@@ -327,20 +348,19 @@ class BatchWriter {
     return id;
   }
 
-  async flush() {
-    if (this.batch.length === 0) return;
+  async write(rows: CheckedRow[]) {
     const at = this.w.now.toISOString();
-    const params: unknown[] = [];
+    const values: unknown[][] = [];
     const attendance: { session_id: number; person_id: number }[] = [];
-    for (const row of this.batch) {
+    for (const row of rows) {
       const sessionId = await this.session(row);
       const pair = `${sessionId}:${row.personId}`;
       if (!this.present.has(pair)) {
         this.present.add(pair);
         attendance.push({ session_id: sessionId, person_id: row.personId });
       }
-      const columns = setColumns({ ...row, sessionId, target: { reps: null, load: null, rpe: null, rir: null, durationS: null, distanceM: null } });
-      for (const c of setInsertColumns) params.push(c === 'created_at' || c === 'updated_at' ? at : columns[c]);
+      const c = toStored(row, sessionId)!;
+      values.push([c.session_id, c.person_id, c.exercise_id, c.set_number, c.reps, c.load_kg, c.load_unit, c.rpe, c.duration_s, c.distance_m, c.notes, at, at]);
     }
     if (attendance.length) {
       await this.w.db
@@ -349,63 +369,40 @@ class BatchWriter {
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
-    const size = this.batch.length;
-    let text = this.queries.get(size);
-    if (!text) this.queries.set(size, (text = insertSetsQuery(this.w.db, size)));
-    const result = await this.w.db.executeQuery(CompiledQuery.raw(text, params));
+    const result = await this.insertSets(JSON.stringify(values)).execute(this.w.db);
     this.added += Number(result.numAffectedRows ?? 0);
-    this.batch = [];
   }
 }
 
 /**
- * Imports sets from a training CSV or a Strong export: a first streaming pass checks every row
- * and reports every problem; only when all are good does a second pass write them, batched,
- * in one transaction. A set already stored (same person, session start, exercise and set
- * number) is left as it is, so importing the same file twice adds nothing.
+ * Imports sets from a training CSV or a Strong export in one streaming pass inside one
+ * transaction: rows are checked as they arrive and written a batch at a time while none is bad;
+ * after the first bad row checking goes on so that every problem is reported, and the
+ * transaction is rolled back: all rows or none. A set already stored (same person, session
+ * start, exercise and set number) is left as it is, so importing the same file twice adds nothing.
  */
-export async function runTrainingImport(db: Db, actor: Actor, source: CsvSource, options: TrainingImportOptions): Promise<TrainingImportSummary> {
-  const format = await detectFormat(source);
-  const shape = format === 'strong' ? { required: ['date', 'exercise name', 'set order'], optional: strongColumns.filter((c) => !['date', 'exercise name', 'set order'].includes(c)) } : { required: trainingColumns };
+export async function runTrainingImport(db: Db, actor: Actor, source: string | Buffer | Readable, options: TrainingImportOptions): Promise<TrainingImportSummary> {
+  const format: TrainingFileFormat = /exercise name/i.test(await headerLine(source)) ? 'strong' : 'muster';
   if (format === 'strong' && !options.designation) throw new ImportRejected([{ line: 1, column: 'designation', reason: 'a Strong export names nobody: say whose it is with --designation (API: ?designation=)' }]);
-
+  const shape = format === 'strong' ? { required: strongRequired, optional: strongColumns.filter((c) => !strongRequired.includes(c)) } : { required: trainingColumns };
   return write(
     db,
     actor,
     async (w) => {
       const checker = new RowChecker(format, await loadPeople(w.db), await exerciseLookup(w.db), options);
-      const problems: RowProblem[] = [];
-      let problemCount = 0;
-      const report = (p: RowProblem) => {
-        problemCount += 1;
-        if (options.onProblem) options.onProblem(p);
-        else problems.push(p);
-      };
-      let rows = 0;
-      let skipped = 0;
-      for await (const { line, values } of readCsv(source(), shape)) {
-        if (checker.check(values, line, report) === 'skip') skipped += 1;
-        else rows += 1;
-        if (rows % PROGRESS_EVERY === 0) options.onProgress?.('check', rows);
-      }
-      if (problems.length) throw new ImportRejected(problems);
-      if (problemCount) throw new AppError('bad_request', `${problemCount} problem${problemCount === 1 ? '' : 's'}, nothing imported (each reported above)`, { field: 'file' });
-
-      // Second pass: the same rows, known good, now written. A fresh checker sees no duplicates yet.
       const writer = new BatchWriter(w);
-      const again = new RowChecker(format, await loadPeople(w.db), await exerciseLookup(w.db), options);
-      let written = 0;
-      for await (const { line, values } of readCsv(source(), shape)) {
-        const row = again.check(values, line, (p) => {
-          throw new ImportRejected([p]);
-        });
-        if (row === 'skip' || row === undefined) continue;
-        await writer.add(row);
-        written += 1;
-        if (written % PROGRESS_EVERY === 0) options.onProgress?.('write', written);
-      }
-      await writer.flush();
-      const summary: TrainingImportSummary = { format, rows, added: writer.added, alreadyStored: rows - writer.added, sessionsCreated: writer.sessionsCreated, skipped };
+      let rows = 0;
+      const problems = await importInBatches(
+        readCsv(source, shape),
+        {
+          check: (record) => checker.check(record),
+          resolve: async (batch) => ((rows += batch.length), []),
+          write: (batch) => writer.write(batch),
+        },
+        BATCH_ROWS,
+      );
+      if (problems.length) throw new ImportRejected(problems);
+      const summary: TrainingImportSummary = { format, rows, added: writer.added, alreadyStored: rows - writer.added, sessionsCreated: writer.sessionsCreated, skipped: checker.skipped };
       if (writer.added > 0) await w.record({ action: 'training.import', entity: 'training_set', entityId: 'import', after: summary });
       return summary;
     },

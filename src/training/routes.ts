@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Actor } from '../auth/model.ts';
@@ -6,6 +7,7 @@ import { recordAccess, write } from '../audit/store.ts';
 import { unitsBelow } from '../roster/store.ts';
 import { isoDateSchema } from '../roster/model.ts';
 import { actorOf } from '../server/context.ts';
+import { acceptCsvBodies, CSV_BODY_LIMIT } from '../server/csv-body.ts';
 import { badRequest, notFound } from '../shared/errors.ts';
 import { addDays, localDateOf, localDayBounds, localToInstant, weekStart } from '../shared/time.ts';
 import { exportTraining, trainingExportFormats } from './export.ts';
@@ -447,11 +449,11 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.register(async (plain) => {
     const csvScope = plain.withTypeProvider<ZodTypeProvider>();
-    csvScope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 50 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    acceptCsvBodies(csvScope);
     csvScope.post(
       '/training/import',
       {
-        bodyLimit: 50 * 1024 * 1024,
+        bodyLimit: CSV_BODY_LIMIT,
         schema: {
           tags: ['training'],
           summary: 'Import sets from CSV (designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes) or a Strong export (with ?designation=); all rows or none',
@@ -463,9 +465,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       async (request) => {
         const actor = actorOf(request);
-        const scope = await personScope(db, actor);
-        const { body, query } = request;
-        return runTrainingImport(db, actor, () => body, { ...query, scope, clock });
+        return runTrainingImport(db, actor, request.body, { ...request.query, scope: await personScope(db, actor), clock });
       },
     );
   });
@@ -481,12 +481,9 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const scope = await personScope(db, actor);
-      const chunks: string[] = [];
-      const people = await exportTraining(db, request.query.format, scope, (chunk) => chunks.push(chunk));
-      await recordAccess(db, actor, people, 'training export', clock);
-      reply.type(request.query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
-      return chunks.join('');
+      const { format } = request.query;
+      reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+      return reply.send(Readable.from(exportTraining(db, format, actor, await personScope(db, actor), clock)));
     },
   );
 };

@@ -1,6 +1,5 @@
 import type { Selectable } from 'kysely';
 import type { Writer } from '../audit/store.ts';
-import { getPerson } from '../roster/store.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
 import { instantToLocal, localDateOf } from '../shared/time.ts';
 import { isUniqueViolation, type Db } from '../store/db.ts';
@@ -560,49 +559,61 @@ export async function sessionLoads(db: Db, personId: number, before: string): Pr
   });
 }
 
+/** The given units and every unit above them: a platoon's people also train in their company's sessions. */
+async function unitsAbove(db: Db, unitIds: readonly number[]): Promise<number[]> {
+  const rows = await db
+    .withRecursive('up(id)', (qb) =>
+      qb
+        .selectFrom('unit')
+        .select('id')
+        .where('id', 'in', unitIds)
+        .union((qb2) => qb2.selectFrom('unit').innerJoin('up', 'up.id', 'unit.id').select((eb) => eb.ref('unit.parent_id').$notNull().as('id')).where('unit.parent_id', 'is not', null)),
+    )
+    .selectFrom('up')
+    .select('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /**
- * The dashboard's query: each participant now in one of `unitIds` with their session-RPE load
- * between two instants (a local week), in one aggregate query.
+ * The dashboard's query: each participant now in one of `unitIds` (a unit and those below) with
+ * their session-RPE load from the sessions held between two instants by those units and the
+ * units above them. It reads only the week's sessions of those units (index on unit and start).
  */
 export async function unitLoad(db: Db, unitIds: readonly number[], from: string, to: string) {
   if (unitIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('person_unit')
-    .innerJoin('person', 'person.id', 'person_unit.person_id')
-    .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person.id').on('person_role.role', '=', 'participant'))
-    .leftJoin(
-      (eb) =>
-        eb
-          .selectFrom('training_session')
-          .innerJoin('session_attendance', 'session_attendance.session_id', 'training_session.id')
-          .select((e) => [
-            'session_attendance.person_id',
-            e.fn.sum<number>(e(e.ref('session_attendance.rpe'), '*', e.fn.coalesce('session_attendance.minutes', 'training_session.actual_minutes'))).as('load'),
-            e.fn.countAll<number>().as('sessions'),
-          ])
-          .where('training_session.starts_at', '>=', from)
-          .where('training_session.starts_at', '<', to)
-          .where('training_session.status', '=', 'held')
-          .where('session_attendance.status', '=', 'present')
-          .groupBy('session_attendance.person_id')
-          .as('week'),
-      (j) => j.onRef('week.person_id', '=', 'person.id'),
-    )
-    .select(['person.id', 'person.designation', 'person.name', 'person.rank', 'person_unit.unit_id', 'week.load', 'week.sessions'])
-    .where('person_unit.unit_id', 'in', unitIds)
-    .where('person_unit.effective_to', 'is', null)
-    .orderBy('person.designation_key')
-    .execute();
-  return rows.map((r) => ({
+  const sessionUnits = [...new Set([...unitIds, ...(await unitsAbove(db, unitIds))])];
+  const [people, loads] = await Promise.all([
+    db
+      .selectFrom('person_unit')
+      .innerJoin('person', 'person.id', 'person_unit.person_id')
+      .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person.id').on('person_role.role', '=', 'participant'))
+      .select(['person.id', 'person.designation', 'person.name', 'person.rank', 'person_unit.unit_id'])
+      .where('person_unit.unit_id', 'in', unitIds)
+      .where('person_unit.effective_to', 'is', null)
+      .orderBy('person.designation_key')
+      .execute(),
+    db
+      .selectFrom('training_session')
+      .innerJoin('session_attendance', 'session_attendance.session_id', 'training_session.id')
+      .select((e) => [
+        'session_attendance.person_id',
+        e.fn.sum<number>(e(e.ref('session_attendance.rpe'), '*', e.fn.coalesce('session_attendance.minutes', 'training_session.actual_minutes'))).as('load'),
+        e.fn.countAll<number>().as('sessions'),
+      ])
+      .where('training_session.unit_id', 'in', sessionUnits)
+      .where('training_session.starts_at', '>=', from)
+      .where('training_session.starts_at', '<', to)
+      .where('training_session.status', '=', 'held')
+      .where('session_attendance.status', '=', 'present')
+      .groupBy('session_attendance.person_id')
+      .execute(),
+  ]);
+  const byPerson = new Map(loads.map((l) => [l.person_id, l]));
+  return people.map((r) => ({
     person: { id: r.id, designation: r.designation, name: r.name, rank: r.rank },
     unitId: r.unit_id,
-    load: Number(r.load ?? 0),
-    sessions: Number(r.sessions ?? 0),
+    load: Number(byPerson.get(r.id)?.load ?? 0),
+    sessions: Number(byPerson.get(r.id)?.sessions ?? 0),
   }));
-}
-
-export async function requirePerson(db: Db, personId: number, field: string) {
-  const row = await db.selectFrom('person').select('id').where('id', '=', personId).executeTakeFirst();
-  if (!row) throw badRequest(field, `person ${personId} does not exist`);
-  return getPerson(db, personId);
 }

@@ -1,0 +1,39 @@
+import { expect, it } from 'vitest';
+import { systemActor } from '../auth/model.ts';
+import { write } from '../audit/store.ts';
+import { loadDemoRoster } from '../demo/roster.ts';
+import { describeEachDatabase } from '../store/testing.ts';
+import { loadDemoTraining } from './demo.ts';
+import { sessionLoads } from './store.ts';
+
+const clock = () => new Date('2026-11-26T12:00:00Z');
+
+describeEachDatabase('training demo', (database) => {
+  it('loads twelve weeks of training, the same every time, ending this week', async () => {
+    const { db } = database();
+    const result = await write(
+      db,
+      systemActor('demo'),
+      async (w) => {
+        const roster = await loadDemoRoster(w, 6);
+        return { roster, training: await loadDemoTraining(w, roster, 'Europe/London') };
+      },
+      clock,
+    );
+    // Two platoons, four sessions a week for twelve weeks; Saturday 28 November is still planned.
+    expect(result.training.sessions).toBe(96);
+    const planned = await db.selectFrom('training_session').select('planned_start').where('status', '=', 'planned').execute();
+    expect(planned.map((p) => p.planned_start)).toEqual(['2026-11-28T08:00:00.000Z', '2026-11-28T08:00:00.000Z']);
+    const first = await db.selectFrom('training_session').select('starts_at').orderBy('starts_at').executeTakeFirstOrThrow();
+    expect(first.starts_at).toBe('2026-09-07T05:30:00.000Z');
+    const loads = await sessionLoads(db, result.roster.participantIds[0], '2026-11-27T00:00:00.000Z');
+    expect(loads.length).toBeGreaterThan(30);
+    expect(Math.min(...loads.map((l) => l.load))).toBeGreaterThan(0);
+    const lb = await db.selectFrom('training_set').select('load_unit').where('load_unit', '=', 'lb').executeTakeFirst();
+    expect(lb).toBeDefined();
+    expect(Number((await db.selectFrom('drill_attempt').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(6 * 2 * 3);
+    // Grip, jump and 1RM in week 1; week 12's tests fall on Friday 27 November, still to come.
+    expect(Number((await db.selectFrom('strength_test').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(6 * 3);
+    expect(result.training.sets).toBeGreaterThan(1000);
+  });
+});

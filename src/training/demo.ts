@@ -1,0 +1,177 @@
+import type { Writer } from '../audit/store.ts';
+import { seededRandom, type DemoRoster } from '../demo/roster.ts';
+import { addDays, localDateOf, localToInstant, weekStart } from '../shared/time.ts';
+import { exerciseLookup, setColumns } from './store.ts';
+import type { LoadUnit } from './model.ts';
+
+/** A week of a platoon's programme: day offset from Monday, local start, minutes, and what is done. */
+const programme = [
+  { day: 0, time: '06:30', minutes: 60, title: 'Strength A', lifts: ['Back Squat', 'Bench Press', 'Barbell Row'] },
+  { day: 2, time: '06:30', minutes: 45, title: 'Intervals', run: { metres: 4000, secondsPerKm: 300 } },
+  { day: 3, time: '06:30', minutes: 60, title: 'Strength B', lifts: ['Deadlift', 'Overhead Press', 'Pull-up'] },
+  { day: 5, time: '08:00', minutes: 120, title: 'Loaded march', march: { metres: 12000 } },
+] as const;
+
+/** Weeks 3, 7 and 11 are the hard ones (the wellness demo shows their fatigue too). */
+const hardWeeks = new Set([3, 7, 11]);
+const BATCH = 500;
+
+/** Each participant's starting strength: roughly bodyweight-scaled working loads in kg. */
+const baseLoads: Record<string, number> = { 'Back Squat': 80, 'Bench Press': 60, 'Barbell Row': 55, Deadlift: 100, 'Overhead Press': 40 };
+
+const round = (kg: number, step: number) => Math.round(kg / step) * step;
+
+/**
+ * Twelve weeks of platoon training ending this week in the unit's zone: four sessions a week
+ * with attendance and session RPE, sets with target and actual side by side (every fifth
+ * participant types loads in lb), drill attempts every four weeks, and strength tests in the
+ * first and last weeks. Deterministic: the same cohort always gets the same numbers.
+ */
+export async function loadDemoTraining(w: Writer, roster: DemoRoster, timeZone: string): Promise<{ sessions: number; sets: number }> {
+  const random = seededRandom(4);
+  const db = w.db;
+  const at = w.now.toISOString();
+  const today = localDateOf(w.now, timeZone);
+  const firstMonday = addDays(weekStart(today), -11 * 7);
+  const exercises = await exerciseLookup(db);
+  const exerciseId = (name: string) => exercises.get(name.toLowerCase())!;
+  const people = roster.participantIds.map((id, i) => ({
+    id,
+    platoonId: roster.platoonIds[i % roster.platoonIds.length],
+    strength: 0.7 + random() * 0.6,
+    fitness: 0.85 + random() * 0.3,
+    unit: (i % 5 === 4 ? 'lb' : 'kg') as LoadUnit,
+  }));
+  const sets: ReturnType<typeof setColumns>[] = [];
+  let sessions = 0;
+
+  for (let week = 1; week <= 12; week++) {
+    const monday = addDays(firstMonday, (week - 1) * 7);
+    const hard = hardWeeks.has(week);
+    for (const [p, platoonId] of roster.platoonIds.entries()) {
+      for (const item of programme) {
+        const date = addDays(monday, item.day);
+        const start = localToInstant(date, item.time, timeZone);
+        const held = start < at;
+        const minutes = item.minutes + (hard ? 15 : 0);
+        const { id: sessionId } = await db
+          .insertInto('training_session')
+          .values({
+            unit_id: platoonId,
+            title: item.title,
+            planned_start: start,
+            planned_minutes: minutes,
+            actual_start: held ? start : null,
+            actual_minutes: held ? minutes : null,
+            starts_at: start,
+            status: held ? 'held' : 'planned',
+            trainer_person_id: roster.trainerIds[1 + (p % (roster.trainerIds.length - 1))],
+            notes: hard ? 'Hard week' : '',
+            created_at: at,
+            updated_at: at,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        sessions += 1;
+        if (!held) continue;
+        const attendance = [];
+        for (const person of people.filter((x) => x.platoonId === platoonId)) {
+          const roll = random();
+          const status = roll < 0.03 ? 'injured' : roll < 0.08 ? 'absent' : 'present';
+          const rpe = status === 'present' ? Math.min(10, Math.max(2, Math.round((hard ? 7 : 5) + random() * 3 - 1))) : null;
+          attendance.push({ session_id: sessionId, person_id: person.id, status, rpe, minutes: null } as const);
+          if (status !== 'present') continue;
+          const progress = 1 + (week - 1) * 0.012;
+          const add = (exercise: string, setNumber: number, actual: { reps: number | null; load: number | null; rpe: number | null; durationS?: number; distanceM?: number }, target: { reps: number | null; load: number | null; rpe: number | null }) =>
+            sets.push(
+              setColumns({
+                sessionId,
+                personId: person.id,
+                exerciseId: exerciseId(exercise),
+                setNumber,
+                loadUnit: person.unit,
+                target: { ...target, rir: null, durationS: null, distanceM: null },
+                actual: { ...actual, rir: null, durationS: actual.durationS ?? null, distanceM: actual.distanceM ?? null },
+                notes: '',
+              }),
+            );
+          if ('lifts' in item) {
+            for (const lift of item.lifts) {
+              const base = baseLoads[lift];
+              if (base === undefined) {
+                for (let s = 1; s <= 3; s++) add(lift, s, { reps: Math.max(1, Math.round(person.strength * 10 - s + random() * 3)), load: null, rpe: 8 }, { reps: 8, load: null, rpe: 8 });
+                continue;
+              }
+              const kg = base * person.strength * progress * (hard ? 1.05 : 1);
+              const load = person.unit === 'lb' ? round(kg / 0.45359237, 5) : round(kg, 2.5);
+              for (let s = 1; s <= 4; s++) {
+                const reps = random() < 0.1 ? 4 : 5;
+                add(lift, s, { reps, load, rpe: Math.min(10, 6.5 + s * 0.5 + (hard ? 0.5 : 0)) }, { reps: 5, load, rpe: 7 + (s > 2 ? 1 : 0) });
+              }
+            }
+          } else if ('run' in item) {
+            add('Run', 1, { reps: null, load: null, rpe: null, distanceM: item.run.metres, durationS: Math.round((item.run.metres / 1000) * item.run.secondsPerKm / person.fitness) }, { reps: null, load: null, rpe: null });
+          } else {
+            add('Ruck March', 1, { reps: null, load: 20, rpe: null, distanceM: item.march.metres, durationS: Math.round(item.march.metres / (1.45 * person.fitness)) }, { reps: null, load: 20, rpe: null });
+          }
+        }
+        await db.insertInto('session_attendance').values(attendance).execute();
+      }
+    }
+  }
+  for (let i = 0; i < sets.length; i += BATCH) await db.insertInto('training_set').values(sets.slice(i, i + BATCH).map((s) => ({ ...s, created_at: at, updated_at: at }))).execute();
+
+  await loadDemoDrillsAndTests(w, people, firstMonday, today, timeZone, random);
+  await w.record({ action: 'demo.load', entity: 'demo', entityId: 'training', after: { weeks: 12, sessions, sets: sets.length } });
+  return { sessions, sets: sets.length };
+}
+
+/** Drill attempts every fourth week and strength tests in the first and last week, improving a little over the course. */
+async function loadDemoDrillsAndTests(w: Writer, people: { id: number; strength: number; fitness: number; unit: LoadUnit }[], firstMonday: string, today: string, timeZone: string, random: () => number) {
+  const db = w.db;
+  const at = w.now.toISOString();
+  const drills = await db.selectFrom('drill').select(['id', 'name_key', 'standard_s']).execute();
+  const protocols = new Map((await db.selectFrom('strength_protocol').select(['key', 'id']).execute()).map((p) => [p.key, p.id]));
+  const squat = (await exerciseLookup(db)).get('back squat')!;
+  const attempts = [];
+  for (const week of [2, 6, 10]) {
+    const date = addDays(firstMonday, (week - 1) * 7 + 1);
+    if (date > today) continue;
+    const performedAt = localToInstant(date, '14:00', timeZone);
+    for (const person of people) {
+      for (const drill of drills.filter((d) => d.name_key === 'armour off' || d.name_key === 'weapon strip and assemble')) {
+        const time = Math.round((drill.standard_s * (0.75 + random() * 0.45) * (1 - week * 0.01)) / person.fitness);
+        attempts.push({ drill_id: drill.id, person_id: person.id, performed_at: performedAt, time_s: time, notes: '', recorded_by: w.actor.label, created_at: at });
+      }
+    }
+  }
+  if (attempts.length) await db.insertInto('drill_attempt').values(attempts).execute();
+  if (people.length > 2) await db.insertInto('leaderboard_opt_out').values({ person_id: people[2].id, since: at }).execute();
+
+  for (const week of [1, 12]) {
+    const date = addDays(firstMonday, (week - 1) * 7 + 4);
+    if (date > today) continue;
+    const performedAt = localToInstant(date, '10:00', timeZone);
+    for (const person of people) {
+      const progress = week === 12 ? 1.08 : 1;
+      const test = async (key: string, exercise: number | null, trials: { side: 'left' | 'right' | 'both'; value: number; success: number; load_unit: LoadUnit | null }[]) => {
+        const { id } = await db
+          .insertInto('strength_test')
+          .values({ protocol_id: protocols.get(key)!, person_id: person.id, exercise_id: exercise, performed_at: performedAt, notes: '', recorded_by: w.actor.label, created_at: at })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const counts = new Map<string, number>();
+        await db
+          .insertInto('strength_trial')
+          .values(trials.map((t) => ({ ...t, test_id: id, trial: counts.set(t.side, (counts.get(t.side) ?? 0) + 1).get(t.side)! })))
+          .execute();
+      };
+      const grip = 40 * person.strength * progress;
+      await test('grip', null, ['left', 'right', 'left', 'right', 'left', 'right'].map((side) => ({ side: side as 'left' | 'right', value: Math.round((grip + random() * 6 - 3) * 10) / 10, success: 1, load_unit: null })));
+      const jump = 38 * person.fitness * progress;
+      await test('cmj', null, [0, 1, 2].map(() => ({ side: 'both' as const, value: Math.round((jump + random() * 4 - 2) * 10) / 10, success: 1, load_unit: null })));
+      const oneRm = round(105 * person.strength * progress, 2.5);
+      await test('one-rm', squat, [oneRm - 10, oneRm - 2.5, oneRm, oneRm + 5].map((kg, i) => ({ side: 'both' as const, value: kg, success: i < 3 ? 1 : 0, load_unit: 'kg' as const })));
+    }
+  }
+}
