@@ -7,6 +7,7 @@ import { timeZonesOf } from '../roster/store.ts';
 import { importInBatches } from '../shared/batch-import.ts';
 import type { Clock } from '../shared/clock.ts';
 import { csvLine, readCsv, type CsvRecord, type RowProblem } from '../shared/csv.ts';
+import { exportDocument, keysetPages, type ExportFormat } from '../shared/export.ts';
 import { AppError } from '../shared/errors.ts';
 import { localToInstant } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
@@ -272,23 +273,15 @@ function visitLines(a: AssessmentView): string {
 const EXPORT_PAGE = 500;
 
 /**
- * Every visit, a page at a time so memory stays bounded: CSV with one row per site (the import's
- * columns, so it re-imports as is, plus the computed ones) or a JSON array of visits with their
- * derived values. Each page is recorded in the access logs of its people.
+ * Every visit: CSV with one row per site (the import's columns, so it re-imports as is, plus the
+ * computed ones) or a JSON array of visits with their derived values. A page at a time; each page
+ * is recorded in the access logs of its people.
  */
-export async function* exportAssessments(db: Db, format: 'csv' | 'json', actor: Actor, clock?: Clock): AsyncGenerator<string> {
-  yield format === 'csv' ? csvLine([...measurementColumns, ...optionalColumns]) : '[';
-  let afterId = 0;
-  let first = true;
-  for (;;) {
+export function exportAssessments(db: Db, format: ExportFormat, actor: Actor, clock?: Clock): AsyncGenerator<string> {
+  const pages = keysetPages(async (afterId) => {
     const page = await listAssessments(db, { afterId, limit: EXPORT_PAGE });
-    if (page.length === 0) break;
     await recordAccess(db, actor, page.map((a) => a.person.id), 'physique export', clock);
-    for (const a of page) {
-      yield format === 'csv' ? visitLines(a) : `${first ? '' : ','}\n${JSON.stringify(a)}`;
-      first = false;
-    }
-    afterId = page[page.length - 1].id;
-  }
-  if (format === 'json') yield '\n]\n';
+    return page;
+  }, (a) => a.id);
+  return exportDocument(format, [...measurementColumns, ...optionalColumns], pages, visitLines, (a) => a);
 }

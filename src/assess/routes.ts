@@ -9,6 +9,7 @@ import { getPerson, timeZonesOf, type PersonView } from '../roster/store.ts';
 import { actorOf } from '../server/context.ts';
 import { acceptCsvBodies, CSV_BODY_LIMIT } from '../server/csv-body.ts';
 import { notFound } from '../shared/errors.ts';
+import { exportFormats } from '../shared/export.ts';
 import { localToInstant } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import { exportAssessments, runMeasurementsImport } from './import.ts';
@@ -140,7 +141,7 @@ export const assessRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['assess'],
         summary: 'Every assessment: CSV one row per site (re-importable), or JSON with derived values; recorded in each access log',
-        querystring: z.strictObject({ format: z.enum(['csv', 'json']).default('json') }),
+        querystring: z.strictObject({ format: z.enum(exportFormats).default('json') }),
       },
     },
     async (request, reply) => {

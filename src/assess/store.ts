@@ -86,15 +86,22 @@ async function insertSites(w: Writer, assessmentId: number, sites: AssessmentWri
   if (rows.length) await w.db.insertInto('assessment_site').values(rows).execute();
 }
 
-const duplicateVisit = (at: string) => conflict(`this person already has an assessment at ${at}`, 'time');
+/** Runs a write of a visit, answering the one-visit-per-instant constraint with 409 on the time. */
+async function oneVisitPerInstant<T>(at: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict(`this person already has an assessment at ${at}`, 'time');
+    throw e;
+  }
+}
 
 /** Records a visit after checking it against the protocol; derived values are computed on read. */
 export async function createAssessment(w: Writer, input: AssessmentWrite): Promise<number> {
   await checkInput(w, input);
   const at = w.now.toISOString();
-  let id: number;
-  try {
-    ({ id } = await w.db
+  const { id } = await oneVisitPerInstant(input.assessedAt, () =>
+    w.db
       .insertInto('assessment')
       .values({
         person_id: input.personId,
@@ -108,11 +115,8 @@ export async function createAssessment(w: Writer, input: AssessmentWrite): Promi
         updated_at: at,
       })
       .returning('id')
-      .executeTakeFirstOrThrow());
-  } catch (e) {
-    if (isUniqueViolation(e)) throw duplicateVisit(input.assessedAt);
-    throw e;
-  }
+      .executeTakeFirstOrThrow(),
+  );
   await insertSites(w, id, input.sites);
   await w.record({ action: 'assessment.create', entity: 'assessment', entityId: id, after: { personId: input.personId, ...storedForm(input) } });
   return id;
@@ -123,8 +127,8 @@ export async function replaceAssessment(w: Writer, id: number, input: Assessment
   const before = await loadWrite(w.db, id);
   if (before.personId !== input.personId) throw badRequest('personId', 'an assessment cannot move to another person');
   await checkInput(w, input);
-  try {
-    await w.db
+  await oneVisitPerInstant(input.assessedAt, () =>
+    w.db
       .updateTable('assessment')
       .set({
         assessed_at: input.assessedAt,
@@ -136,11 +140,8 @@ export async function replaceAssessment(w: Writer, id: number, input: Assessment
         updated_at: w.now.toISOString(),
       })
       .where('id', '=', id)
-      .execute();
-  } catch (e) {
-    if (isUniqueViolation(e)) throw duplicateVisit(input.assessedAt);
-    throw e;
-  }
+      .execute(),
+  );
   await w.db.deleteFrom('assessment_site').where('assessment_id', '=', id).execute();
   await insertSites(w, id, input.sites);
   await w.record({ action: 'assessment.update', entity: 'assessment', entityId: id, before: storedForm(before), after: storedForm(input), reason });

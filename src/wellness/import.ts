@@ -7,6 +7,7 @@ import { timeZonesOf } from '../roster/store.ts';
 import { importInBatches } from '../shared/batch-import.ts';
 import type { Clock } from '../shared/clock.ts';
 import { csvLine, readCsv, type CsvRecord, type RowProblem } from '../shared/csv.ts';
+import { exportDocument, keysetPages, type ExportFormat } from '../shared/export.ts';
 import { localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import { checkWellnessRow, wellnessColumns, wellnessComputedColumns, type WellnessImportRow } from './model.ts';
@@ -161,15 +162,12 @@ export async function runWellnessImport(db: Db, actor: Actor, source: string | B
 const EXPORT_PAGE = 5000;
 
 /**
- * Every report, a page at a time (bounded memory): CSV in the import's columns (so it
- * re-imports as is) plus the score and when it was entered, or a JSON array of reports.
- * Each page is recorded in the access logs of its people.
+ * Every report: CSV in the import's columns (so it re-imports as is) plus the score, its flag and
+ * when it was entered, or a JSON array of reports. A page at a time; each page is recorded in the
+ * access logs of its people.
  */
-export async function* exportWellness(db: Db, format: 'csv' | 'json', actor: Actor, clock?: Clock): AsyncGenerator<string> {
-  yield format === 'csv' ? csvLine([...wellnessColumns, ...wellnessComputedColumns]) : '[';
-  let afterId = 0;
-  let first = true;
-  for (;;) {
+export function exportWellness(db: Db, format: ExportFormat, actor: Actor, clock?: Clock): AsyncGenerator<string> {
+  const pages = keysetPages(async (afterId) => {
     const page = await db
       .selectFrom('wellness_report')
       .innerJoin('person', 'person.id', 'wellness_report.person_id')
@@ -179,19 +177,14 @@ export async function* exportWellness(db: Db, format: 'csv' | 'json', actor: Act
       .orderBy('wellness_report.id')
       .limit(EXPORT_PAGE)
       .execute();
-    if (page.length === 0) break;
-    await recordAccess(db, actor, [...new Set(page.map((r) => r.person_id))], 'wellness export', clock);
-    let chunk = '';
-    for (const row of page) {
-      const r = toReportView(row);
-      chunk +=
-        format === 'csv'
-          ? csvLine([row.designation, r.date, r.sleepQuality, r.fatigue, r.stress, r.soreness, r.hoursSlept, r.score, r.flag.state, r.reportedAt])
-          : `${first ? '' : ','}\n${JSON.stringify({ designation: row.designation, ...r, createdAt: row.created_at, updatedAt: row.updated_at })}`;
-      first = false;
-    }
-    yield chunk;
-    afterId = page[page.length - 1].id;
-  }
-  if (format === 'json') yield '\n]\n';
+    await recordAccess(db, actor, page.map((r) => r.person_id), 'wellness export', clock);
+    return page.map((row) => ({ row, report: toReportView(row) }));
+  }, ({ row }) => row.id);
+  return exportDocument(
+    format,
+    [...wellnessColumns, ...wellnessComputedColumns],
+    pages,
+    ({ row, report: r }) => csvLine([row.designation, r.date, r.sleepQuality, r.fatigue, r.stress, r.soreness, r.hoursSlept, r.score, r.flag.state, r.reportedAt]),
+    ({ row, report }) => ({ designation: row.designation, ...report, createdAt: row.created_at, updatedAt: row.updated_at }),
+  );
 }

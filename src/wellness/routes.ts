@@ -8,6 +8,7 @@ import { getPerson, getUnit, unitsBelow } from '../roster/store.ts';
 import { actorOf } from '../server/context.ts';
 import { acceptCsvBodies, CSV_BODY_LIMIT } from '../server/csv-body.ts';
 import { badRequest, notFound } from '../shared/errors.ts';
+import { exportFormats } from '../shared/export.ts';
 import { addDays, localDateOf } from '../shared/time.ts';
 import { exportWellness, runWellnessImport } from './import.ts';
 import { BASELINE_DAYS, hoursSleptMax, ITEM_MAX, ITEM_MIN } from './model.ts';
@@ -141,7 +142,7 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['wellness'],
         summary: 'Every wellness report: CSV (re-importable) or JSON; recorded in each access log',
-        querystring: z.strictObject({ format: z.enum(['csv', 'json']).default('json') }),
+        querystring: z.strictObject({ format: z.enum(exportFormats).default('json') }),
       },
     },
     async (request, reply) => {

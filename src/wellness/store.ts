@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Writer } from '../audit/store.ts';
-import { timeZonesOf } from '../roster/store.ts';
+import { participantsOf, timeZonesOf } from '../roster/store.ts';
 import { addDays, localDateOf, localDayBounds } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
@@ -146,15 +146,7 @@ export interface CohortEntry {
  */
 export async function cohortWellness(db: Db, unitIds: readonly number[], today: string): Promise<CohortEntry[]> {
   if (unitIds.length === 0) return [];
-  const people = await db
-    .selectFrom('person_unit')
-    .innerJoin('person', 'person.id', 'person_unit.person_id')
-    .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person.id').on('person_role.role', '=', 'participant'))
-    .select(['person.id', 'person.designation', 'person.name', 'person.rank', 'person_unit.unit_id'])
-    .where('person_unit.unit_id', 'in', unitIds)
-    .where('person_unit.effective_to', 'is', null)
-    .orderBy('person.designation_key')
-    .execute();
+  const people = await participantsOf(db, unitIds);
   const reports = await db
     .selectFrom('wellness_report')
     .select(['person_id', 'local_date', 'sleep_quality', 'fatigue', 'stress', 'soreness', 'hours_slept', 'reported_at', 'baseline_count', 'baseline_sum', 'baseline_sum_of_squares'])
