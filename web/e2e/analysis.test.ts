@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatedTrialCsv } from '../../src/analysis/testing.ts';
 import { startWorld, visit, type World } from './harness.ts';
 
-describe('statistician', () => {
+describe('statistician', { timeout: 90_000 }, () => {
   let world: World;
   beforeAll(async () => {
     world = await startWorld();

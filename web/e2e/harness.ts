@@ -1,10 +1,10 @@
 /**
  * The browser tests' world: the datapad built once, a real Muster server on a fresh SQLite file
- * with the demo cohort, and Debian's Chromium driven by playwright-core (never a downloaded
+ * with the demo cohort (a copy of one freshly loaded demo database), and Debian's Chromium driven by playwright-core (never a downloaded
  * browser). Every page records console errors; `check` takes a screenshot and runs axe-core.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -70,6 +70,45 @@ export async function ensureWebBuild(): Promise<void> {
   }
 }
 
+const demoTemplate = join(repo, 'test-results/datapad-demo.db');
+
+/**
+ * A freshly loaded demo database as a file to copy: loading the demo takes seconds and every test
+ * file needs one. Remade when the server code changes or the day does (the demo is dated from today).
+ */
+async function ensureDemoTemplate(): Promise<void> {
+  const lock = `${demoTemplate}.lock`;
+  const stale = () => {
+    try {
+      const made = statSync(demoTemplate).mtime;
+      return made.toISOString().slice(0, 10) !== new Date().toISOString().slice(0, 10) || newestChange(join(repo, 'src')) > made.getTime();
+    } catch {
+      return true;
+    }
+  };
+  for (let waited = 0; stale(); waited += 250) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      if (waited > 120_000) throw new Error(`demo template lock ${lock} held for two minutes; remove it if no test is running`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    try {
+      if (stale()) {
+        const building = `${demoTemplate}.${process.pid}`;
+        const database = openDatabase({ sqliteFile: building });
+        await migrateToLatest(database.db);
+        await loadDemo(database.db);
+        await database.close();
+        renameSync(building, demoTemplate);
+      }
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
 export interface World {
   url: string;
   browser: Browser;
@@ -79,10 +118,10 @@ export interface World {
 
 export async function startWorld(): Promise<World> {
   await ensureWebBuild();
+  await ensureDemoTemplate();
   const dir = mkdtempSync(join(tmpdir(), 'muster-e2e-'));
+  copyFileSync(demoTemplate, join(dir, 'muster.db'));
   const database = openDatabase({ sqliteFile: join(dir, 'muster.db') });
-  await migrateToLatest(database.db);
-  await loadDemo(database.db);
   const app: FastifyInstance = await buildApp({ database, webRoot });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

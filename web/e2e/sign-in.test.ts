@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedOutStart, startWorld, visit, type World } from './harness.ts';
 
-describe('signing in and out', () => {
+describe('signing in and out', { timeout: 90_000 }, () => {
   let world: World;
   beforeAll(async () => {
     world = await startWorld();

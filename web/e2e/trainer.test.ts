@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, visit, type World } from './harness.ts';
 
-describe('trainer', () => {
+describe('trainer', { timeout: 90_000 }, () => {
   let world: World;
   beforeAll(async () => {
     world = await startWorld();
