@@ -3,7 +3,7 @@ import type { Actor } from '../auth/model.ts';
 import { recordAccess, write, type Writer } from '../audit/store.ts';
 import { designationKey } from '../roster/model.ts';
 import { ImportRejected } from '../roster/import.ts';
-import { timeZonesOf } from '../roster/store.ts';
+import { timeZonesOf, type ImportSummary } from '../roster/store.ts';
 import { importInBatches } from '../shared/batch-import.ts';
 import type { Clock } from '../shared/clock.ts';
 import { csvLine, readCsv, type CsvRecord, type RowProblem } from '../shared/csv.ts';
@@ -203,19 +203,13 @@ const writeOf = (a: AssessmentView): AssessmentWrite => ({
   sites: Object.fromEntries(a.sites.map((s) => [s.site, s.trials])),
 });
 
-export interface MeasurementsSummary {
-  created: number;
-  updated: number;
-  unchanged: number;
-}
-
 /** Checks every row of a measurements CSV while writing in one transaction; any problem and nothing is kept. */
-export async function runMeasurementsImport(db: Db, actor: Actor, source: string | Buffer | Readable, clock?: Clock): Promise<MeasurementsSummary> {
+export async function runMeasurementsImport(db: Db, actor: Actor, source: string | Buffer | Readable, clock?: Clock): Promise<ImportSummary> {
   return write(
     db,
     actor,
     async (w) => {
-      const summary: MeasurementsSummary = { created: 0, updated: 0, unchanged: 0 };
+      const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0 };
       const records = readCsv(source, { required: measurementColumns, optional: optionalColumns });
       const problems = await importInBatches(visitsOf(records), {
         check: checkVisit,

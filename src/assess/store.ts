@@ -96,6 +96,15 @@ async function oneVisitPerInstant<T>(at: string, run: () => Promise<T>): Promise
   }
 }
 
+const visitColumns = (input: AssessmentWrite) => ({
+  assessed_at: input.assessedAt,
+  assessor_person_id: input.assessorId,
+  method: input.method,
+  device: input.device,
+  fasted: input.fasted ? 1 : 0,
+  notes: input.notes,
+});
+
 /** Records a visit after checking it against the protocol; derived values are computed on read. */
 export async function createAssessment(w: Writer, input: AssessmentWrite): Promise<number> {
   await checkInput(w, input);
@@ -103,17 +112,7 @@ export async function createAssessment(w: Writer, input: AssessmentWrite): Promi
   const { id } = await oneVisitPerInstant(input.assessedAt, () =>
     w.db
       .insertInto('assessment')
-      .values({
-        person_id: input.personId,
-        assessed_at: input.assessedAt,
-        assessor_person_id: input.assessorId,
-        method: input.method,
-        device: input.device,
-        fasted: input.fasted ? 1 : 0,
-        notes: input.notes,
-        created_at: at,
-        updated_at: at,
-      })
+      .values({ person_id: input.personId, ...visitColumns(input), created_at: at, updated_at: at })
       .returning('id')
       .executeTakeFirstOrThrow(),
   );
@@ -130,15 +129,7 @@ export async function replaceAssessment(w: Writer, id: number, input: Assessment
   await oneVisitPerInstant(input.assessedAt, () =>
     w.db
       .updateTable('assessment')
-      .set({
-        assessed_at: input.assessedAt,
-        assessor_person_id: input.assessorId,
-        method: input.method,
-        device: input.device,
-        fasted: input.fasted ? 1 : 0,
-        notes: input.notes,
-        updated_at: w.now.toISOString(),
-      })
+      .set({ ...visitColumns(input), updated_at: w.now.toISOString() })
       .where('id', '=', id)
       .execute(),
   );

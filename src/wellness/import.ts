@@ -3,7 +3,7 @@ import type { Actor } from '../auth/model.ts';
 import { recordAccess, write, type Writer } from '../audit/store.ts';
 import { designationKey } from '../roster/model.ts';
 import { ImportRejected } from '../roster/import.ts';
-import { timeZonesOf } from '../roster/store.ts';
+import { timeZonesOf, type ImportSummary } from '../roster/store.ts';
 import { importInBatches } from '../shared/batch-import.ts';
 import type { Clock } from '../shared/clock.ts';
 import { csvLine, readCsv, type CsvRecord, type RowProblem } from '../shared/csv.ts';
@@ -69,24 +69,18 @@ async function resolveRows(w: Writer, rows: PlannedRow[], lineOfDay: Map<number,
   return problems;
 }
 
-export interface WellnessImportSummary {
-  created: number;
-  updated: number;
-  unchanged: number;
-}
-
 /**
  * Imports reports for any past or present day: new days are created, changed ones replaced,
  * identical ones left alone, so importing the same file twice adds nothing. Streams the file
  * and writes in batches inside one transaction; any bad row and nothing is kept. Each written
  * batch is one audit event carrying the rows (and the values they replaced).
  */
-export async function runWellnessImport(db: Db, actor: Actor, source: string | Buffer | Readable, clock?: Clock): Promise<WellnessImportSummary> {
+export async function runWellnessImport(db: Db, actor: Actor, source: string | Buffer | Readable, clock?: Clock): Promise<ImportSummary> {
   return write(
     db,
     actor,
     async (w) => {
-      const summary: WellnessImportSummary = { created: 0, updated: 0, unchanged: 0 };
+      const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0 };
       const at = w.now.toISOString();
       const lineOfDay = new Map<number, number>();
       const problems = await importInBatches<CsvRecord, PlannedRow>(readCsv(source, { required: wellnessColumns, optional: wellnessComputedColumns }), {
