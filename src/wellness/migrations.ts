@@ -45,19 +45,25 @@ export const migrations: Record<string, Migration> = {
         .on('wellness_report')
         .columns(['local_date', 'person_id', 'sleep_quality', 'fatigue', 'stress', 'soreness', 'hours_slept', 'reported_at', 'baseline_count', 'baseline_sum', 'baseline_sum_of_squares'])
         .execute();
-      const rows = await db.selectFrom('wellness_report').select(['id', 'person_id', 'local_date', 'sleep_quality', 'fatigue', 'stress', 'soreness']).orderBy('person_id').orderBy('local_date').execute();
-      const byPerson = new Map<number, typeof rows>();
-      for (const r of rows) {
-        const series = byPerson.get(r.person_id);
-        if (series) series.push(r);
-        else byPerson.set(r.person_id, [r]);
-      }
-      for (const series of byPerson.values()) {
-        const sums = baselinesOf(series.map((r) => ({ date: r.local_date, score: wellnessScore(r) })));
-        for (const [i, r] of series.entries()) {
-          await db.updateTable('wellness_report').set({ baseline_count: sums[i].count, baseline_sum: sums[i].sum, baseline_sum_of_squares: sums[i].sumOfSquares }).where('id', '=', r.id).execute();
-        }
-      }
+      await backfillBaselines(db);
     },
   },
 };
+
+/** Computes every stored baseline from the reports (0026 adds the columns to tables that may hold rows). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- runs inside a migration, before the typed schema exists
+export async function backfillBaselines(db: Kysely<any>): Promise<void> {
+  const rows = await db.selectFrom('wellness_report').select(['id', 'person_id', 'local_date', 'sleep_quality', 'fatigue', 'stress', 'soreness']).orderBy('person_id').orderBy('local_date').execute();
+  const byPerson = new Map<number, typeof rows>();
+  for (const r of rows) {
+    const series = byPerson.get(r.person_id);
+    if (series) series.push(r);
+    else byPerson.set(r.person_id, [r]);
+  }
+  for (const series of byPerson.values()) {
+    const sums = baselinesOf(series.map((r) => ({ date: r.local_date, score: wellnessScore(r) })));
+    for (const [i, r] of series.entries()) {
+      await db.updateTable('wellness_report').set({ baseline_count: sums[i].count, baseline_sum: sums[i].sum, baseline_sum_of_squares: sums[i].sumOfSquares }).where('id', '=', r.id).execute();
+    }
+  }
+}
