@@ -1,4 +1,8 @@
 import type { Screen } from '../app/screens.ts';
+import { AssessmentPage } from './AssessmentPage.tsx';
 import { MyMeasurementsPage } from './MyMeasurementsPage.tsx';
 
-export const assessScreens: Screen[] = [{ path: '/me/measurements', component: MyMeasurementsPage, nav: { label: 'My measurements', roles: ['participant'] } }];
+export const assessScreens: Screen[] = [
+  { path: '/me/measurements', component: MyMeasurementsPage, nav: { label: 'My measurements', roles: ['participant'] } },
+  { path: '/people/:id/assess', component: AssessmentPage },
+];

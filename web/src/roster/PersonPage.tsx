@@ -19,6 +19,11 @@ export function PersonPage({ params }: { params: Record<string, string> }) {
             {physique && (
               <section aria-labelledby="physique-heading">
                 <h2 id="physique-heading">Body measurements</h2>
+                {hasRole(me, 'assessor') && (
+                  <p>
+                    <Link to={`/people/${record.id}/assess`}>New physique assessment</Link>
+                  </p>
+                )}
                 <MeasurementsPanel personId={record.id} />
               </section>
             )}

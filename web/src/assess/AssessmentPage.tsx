@@ -1,0 +1,181 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { ageOn, bodyFatMethods, checkTrials, deriveValues, isSkinfoldMethod, siteSpecs, siteValue, skinfoldSites, type BodyFatMethod, type Site } from '../../../src/assess/model.ts';
+import { api, type ResponseOf } from '../api/client.ts';
+import { Async, ErrorMessage, Page } from '../app/ui.tsx';
+import { personLabel, usePerson, type PersonRecord } from '../roster/hooks.ts';
+import { SiteInput, siteLabel, trialsOf } from './SiteInput.tsx';
+
+const methodNames: Record<BodyFatMethod, string> = {
+  dxa: 'DXA scan',
+  bioimpedance: 'Bioimpedance',
+  skinfold_jp3: 'Skinfolds, Jackson-Pollock 3-site',
+  skinfold_jp7: 'Skinfolds, Jackson-Pollock 7-site',
+  skinfold_dw: 'Skinfolds, Durnin-Womersley 4-site',
+};
+const girthSites = (Object.keys(siteSpecs) as Site[]).filter((site) => siteSpecs[site].kind === 'girth');
+const steps = ['Visit', 'Body mass and stature', 'Body fat', 'Girths', 'Review'] as const;
+
+function todayLocal() {
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return { date: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`, time: `${pad(now.getHours())}:${pad(now.getMinutes())}` };
+}
+
+/** The physique protocol, step by step, with derived values computed as the trials come in. */
+export function AssessmentPage({ params }: { params: Record<string, string> }) {
+  const person = usePerson(Number(params.id));
+  return (
+    <Page title={person.data ? `Physique assessment: ${personLabel(person.data)}` : 'Physique assessment'}>
+      <Async loaded={person}>{(record) => <AssessmentForm person={record} />}</Async>
+    </Page>
+  );
+}
+
+function AssessmentForm({ person }: { person: PersonRecord }) {
+  const [step, setStep] = useState(0);
+  const [visit, setVisit] = useState({ ...todayLocal(), method: 'skinfold_jp3' as BodyFatMethod | '', device: '', fasted: true });
+  const [entered, setEntered] = useState<Partial<Record<Site, string[]>>>({});
+  const [saved, setSaved] = useState<ResponseOf<'/api/people/{id}/assessments', 'post'> | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const method = visit.method === '' ? null : visit.method;
+
+  const fatSites: Site[] = method === null ? [] : isSkinfoldMethod(method) ? (person.sex ? skinfoldSites(method, person.sex) : []) : ['body_fat_percent'];
+  const stepSites: Site[][] = [[], ['body_mass', 'stature'], fatSites, girthSites, []];
+
+  /** Every site with complete, valid trials, and its value by the protocol's rule. */
+  const complete = useMemo(() => {
+    const sites: Partial<Record<Site, number[]>> = {};
+    const values: Partial<Record<Site, number>> = {};
+    for (const [site, text] of Object.entries(entered) as [Site, string[]][]) {
+      const trials = trialsOf(text);
+      if (trials.length === 0 || checkTrials(site, trials).length > 0) continue;
+      sites[site] = trials;
+      values[site] = siteValue(site, trials).value;
+    }
+    return { sites, values };
+  }, [entered]);
+  const age = person.dateOfBirth ? ageOn(person.dateOfBirth, visit.date) : null;
+  const derived = deriveValues(method, person.sex, age, complete.values);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (step < steps.length - 1) return setStep(step + 1);
+    setError(null);
+    try {
+      setSaved(await api('post', '/api/people/{id}/assessments', { path: { id: person.id }, body: { date: visit.date, time: visit.time, method, device: visit.device, fasted: visit.fasted, sites: complete.sites } }));
+    } catch (failure) {
+      setError(failure as Error);
+    }
+  }
+
+  if (saved) {
+    return (
+      <section className="card stack" aria-labelledby="saved-heading">
+        <h2 id="saved-heading" className="success">
+          Assessment saved
+        </h2>
+        <DerivedList derived={saved.derived} />
+      </section>
+    );
+  }
+
+  return (
+    <div className="columns wide">
+      <form onSubmit={submit} className="card stack" aria-labelledby="step-heading">
+        <ol className="steps" aria-label="Steps">
+          {steps.map((name, i) => (
+            <li key={name} aria-current={i === step ? 'step' : undefined}>
+              {name}
+            </li>
+          ))}
+        </ol>
+        <h2 id="step-heading">
+          Step {step + 1} of {steps.length}: {steps[step]}
+        </h2>
+        {step === 0 && (
+          <div className="grid">
+            <label>
+              Date
+              <input type="date" value={visit.date} onChange={(e) => setVisit({ ...visit, date: e.target.value })} required />
+            </label>
+            <label>
+              Time
+              <input type="time" value={visit.time} onChange={(e) => setVisit({ ...visit, time: e.target.value })} required />
+            </label>
+            <label>
+              Body fat method
+              <select value={visit.method} onChange={(e) => setVisit({ ...visit, method: e.target.value as BodyFatMethod | '' })}>
+                {bodyFatMethods.map((m) => (
+                  <option key={m} value={m}>
+                    {methodNames[m]}
+                  </option>
+                ))}
+                <option value="">None (mass, stature and girths only)</option>
+              </select>
+            </label>
+            <label>
+              Device
+              <input value={visit.device} onChange={(e) => setVisit({ ...visit, device: e.target.value })} placeholder="e.g. Harpenden caliper" />
+            </label>
+            <label className="inline">
+              <input type="checkbox" checked={visit.fasted} onChange={(e) => setVisit({ ...visit, fasted: e.target.checked })} /> Fasted
+            </label>
+          </div>
+        )}
+        {step === 2 && method !== null && isSkinfoldMethod(method) && !person.sex && <p className="error">The roster has no sex for this person; the skinfold equations need it.</p>}
+        {step === 3 && <p className="muted">Optional: leave a girth empty to skip it.</p>}
+        {stepSites[step].map((site) => (
+          <SiteInput key={site} site={site} entered={entered[site] ?? []} onChange={(text) => setEntered((all) => ({ ...all, [site]: text }))} />
+        ))}
+        {step === 4 && (
+          <ul>
+            {(Object.entries(complete.values) as [Site, number][]).map(([site, value]) => (
+              <li key={site}>
+                {siteLabel(site)}: {Number(value.toFixed(2))} {siteSpecs[site].unit}
+              </li>
+            ))}
+          </ul>
+        )}
+        {error && <ErrorMessage error={error} />}
+        <div className="pager">
+          {step > 0 && (
+            <button type="button" onClick={() => setStep(step - 1)}>
+              Back
+            </button>
+          )}
+          <button type="submit" className="primary">
+            {step < steps.length - 1 ? 'Next' : 'Save the assessment'}
+          </button>
+        </div>
+      </form>
+      <section className="card" aria-labelledby="derived-heading" aria-live="polite">
+        <h2 id="derived-heading">Derived values</h2>
+        <DerivedList derived={derived} />
+      </section>
+    </div>
+  );
+}
+
+function DerivedList({ derived }: { derived: ReturnType<typeof deriveValues> }) {
+  const rows: [string, string, typeof derived.bmi | null][] = [
+    ['BMI', 'kg/m²', derived.bmi],
+    ['Body fat', '%', derived.bodyFatPercent],
+    ['Lean mass', 'kg', derived.leanMass],
+  ];
+  return (
+    <dl className="facts">
+      {rows.map(([name, unit, value]) =>
+        value ? (
+          <div key={name} className="derived">
+            <dt>{name}</dt>
+            <dd>
+              {value.value === null ? <span className="muted">{value.missing}</span> : <strong>{`${value.value.toFixed(1)} ${unit}`}</strong>}
+              <br />
+              <span className="muted">{value.equation}</span>
+            </dd>
+          </div>
+        ) : null,
+      )}
+    </dl>
+  );
+}
