@@ -57,12 +57,11 @@ interface CheckedRow {
   title: string;
   sessionMinutes: number | null;
   sessionNotes: string;
-  exerciseId: number;
-  setNumber: number;
-  loadUnit: LoadUnit;
-  actual: SetValues;
-  notes: string;
+  /** The set's stored columns but its session, computed once while checking. */
+  columns: StoredSet;
 }
+
+type StoredSet = ReturnType<typeof setColumns>;
 
 const BATCH_ROWS = 1000;
 const noTarget: SetValues = { reps: null, load: null, rpe: null, rir: null, durationS: null, distanceM: null };
@@ -219,31 +218,22 @@ class RowChecker {
     const first = this.seen.get(hash);
     if (first !== undefined) return [{ line, column: setColumn, reason: `the same person, session, exercise and set as line ${first}` }];
     this.seen.set(hash, line);
-    const row: CheckedRow = {
+    let columns: StoredSet;
+    try {
+      columns = setColumns({ sessionId: 0, personId: person.id, exerciseId: exerciseId!, setNumber: setParsed.data!, loadUnit, target: noTarget, actual: { reps, load, rpe, rir: null, durationS, distanceM }, notes });
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      return [{ line, column: loadColumn, reason: `${load} ${loadUnit}: ${e.message.replace(/^actual\.load: /, '')}` }];
+    }
+    return {
       personId: person.id,
       unitId: person.unitId!,
       startsAt,
       title: strong ? get('workout name') || 'Strong workout' : 'Imported training',
       sessionMinutes,
       sessionNotes: strong ? get('workout notes') : '',
-      exerciseId: exerciseId!,
-      setNumber: setParsed.data!,
-      loadUnit,
-      actual: { reps, load, rpe, rir: null, durationS, distanceM },
-      notes,
+      columns,
     };
-    if (load !== null && toStored(row, 0) === undefined) return [{ line, column: loadColumn, reason: `${load} ${loadUnit}: must be at most 1000 kg` }];
-    return row;
-  }
-}
-
-/** The stored columns of a checked row, or undefined when its load is out of range. */
-function toStored(row: CheckedRow, sessionId: number) {
-  try {
-    return setColumns({ ...row, sessionId, target: noTarget });
-  } catch (e) {
-    if (e instanceof AppError) return undefined;
-    throw e;
   }
 }
 
@@ -359,8 +349,8 @@ class BatchWriter {
         this.present.add(pair);
         attendance.push({ session_id: sessionId, person_id: row.personId });
       }
-      const c = toStored(row, sessionId)!;
-      values.push([c.session_id, c.person_id, c.exercise_id, c.set_number, c.reps, c.load_kg, c.load_unit, c.rpe, c.duration_s, c.distance_m, c.notes, at, at]);
+      const c = row.columns;
+      values.push([sessionId, c.person_id, c.exercise_id, c.set_number, c.reps, c.load_kg, c.load_unit, c.rpe, c.duration_s, c.distance_m, c.notes, at, at]);
     }
     if (attendance.length) {
       await this.w.db
