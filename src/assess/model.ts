@@ -74,7 +74,7 @@ export function siteValue(site: Site, trials: Trials): SiteValue {
 }
 
 /** How far apart two trials are, relative to their mean. */
-export const relativeDifference = (a: number, b: number) => Math.abs(a - b) / ((a + b) / 2);
+const relativeDifference = (a: number, b: number) => Math.abs(a - b) / ((a + b) / 2);
 
 export interface InputProblem {
   /** The site (or field) at fault, e.g. 'skinfold_chest' or 'method'. */
@@ -160,7 +160,7 @@ const jacksonPollock = {
 } as const;
 
 /** Durnin & Womersley (1974), table 3: density = c − m·log10(S) for the sum S of four skinfolds; [from age, c, m]. */
-export const durninWomersleyBands: Record<Sex, readonly (readonly [number, number, number])[]> = {
+const durninWomersleyBands: Record<Sex, readonly (readonly [number, number, number])[]> = {
   male: [
     [17, 1.162, 0.063],
     [20, 1.1631, 0.0632],
@@ -209,8 +209,8 @@ export function bodyFatPercent({ method, sex, age, values }: BodyFatInputs): Der
 
 const none = (equation: string, missing: string): Derived => ({ value: null, equation, missing });
 
-export const bmiEquation = 'body mass (kg) / stature (m)²';
-export const leanMassEquation = 'body mass × (1 − body fat % / 100)';
+const bmiEquation = 'body mass (kg) / stature (m)²';
+const leanMassEquation = 'body mass × (1 − body fat % / 100)';
 
 export interface DerivedValues {
   bmi: Derived;

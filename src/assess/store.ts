@@ -51,7 +51,7 @@ export interface AssessmentView {
 }
 
 /** Throws 400 naming every problem; the field is the first one's. */
-export function refuseProblems(problems: InputProblem[]): void {
+function refuseProblems(problems: InputProblem[]): void {
   if (problems.length) throw badRequest(problems[0].field, problems.map(formatInputProblem).join('; '), problems);
 }
 
@@ -160,12 +160,6 @@ function toWrite(row: Selectable<Database['assessment']>, sites: Selectable<Data
     notes: row.notes,
     sites: Object.fromEntries(sites.map((s) => [s.site, trialsOf(s)])),
   };
-}
-
-/** The visit of a person at an instant, if any: how imports recognise a row they already hold. */
-export async function findAssessmentAt(db: Db, personId: number, assessedAt: string): Promise<{ id: number; stored: AssessmentWrite } | undefined> {
-  const row = await db.selectFrom('assessment').select('id').where('person_id', '=', personId).where('assessed_at', '=', assessedAt).executeTakeFirst();
-  return row && { id: row.id, stored: await loadWrite(db, row.id) };
 }
 
 export interface AssessmentFilter {

@@ -10,7 +10,7 @@ import { csvLine, readCsv, type CsvRecord, type RowProblem } from '../shared/csv
 import { exportDocument, keysetPages, type ExportFormat } from '../shared/export.ts';
 import { localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
-import { checkWellnessRow, wellnessColumns, wellnessComputedColumns, type WellnessImportRow } from './model.ts';
+import { checkWellnessRow, dayNumber, wellnessColumns, wellnessComputedColumns, type WellnessImportRow } from './model.ts';
 import { refreshBaselines, toReportView } from './store.ts';
 
 interface PlannedRow extends WellnessImportRow {
@@ -29,7 +29,7 @@ const sameReport = (row: WellnessImportRow, stored: { sleep_quality: number; fat
  * A person's day as one number, to find a day repeated anywhere in the file: the one thing an
  * import keeps per row (a few bytes), as a repeat cannot be told from a stored report otherwise.
  */
-const dayKey = (personId: number, date: string) => personId * 100_000 + Date.parse(date) / 86_400_000;
+const dayKey = (personId: number, date: string) => personId * 100_000 + dayNumber(date);
 
 /** Finds each row's person and stored report; refuses unknown people, future days and a day twice in the file. */
 async function resolveRows(w: Writer, rows: PlannedRow[], lineOfDay: Map<number, number>): Promise<RowProblem[]> {

@@ -76,7 +76,7 @@ export async function refreshBaselines(db: Db, personId: number, from: string, t
   }
 }
 
-export const columnsOf = (input: WellnessInput) => ({
+const columnsOf = (input: WellnessInput) => ({
   sleep_quality: input.sleepQuality,
   fatigue: input.fatigue,
   stress: input.stress,
@@ -94,7 +94,7 @@ export async function todayFor(db: Db, personId: number, now: Date): Promise<{ d
  * Enters or changes a report for a local day: one per person per day (a unique constraint),
  * created the first time and replaced after. The caller decides which days may be written.
  */
-export async function saveReport(w: Writer, personId: number, date: string, input: WellnessInput, reason?: string): Promise<{ report: WellnessReportView; created: boolean }> {
+export async function saveReport(w: Writer, personId: number, date: string, input: WellnessInput): Promise<{ report: WellnessReportView; created: boolean }> {
   const before = await w.db.selectFrom('wellness_report').selectAll().where('person_id', '=', personId).where('local_date', '=', date).executeTakeFirst();
   const at = w.now.toISOString();
   const values = { ...columnsOf(input), reported_at: at, updated_at: at };
@@ -106,7 +106,7 @@ export async function saveReport(w: Writer, personId: number, date: string, inpu
   await refreshBaselines(w.db, personId, date, date);
   const row = await w.db.selectFrom('wellness_report').selectAll().where('person_id', '=', personId).where('local_date', '=', date).executeTakeFirstOrThrow();
   const report = toReportView(row);
-  await w.record({ action: before ? 'wellness.update' : 'wellness.create', entity: 'wellness_report', entityId: row.id, before: before && toReportView(before), after: report, reason });
+  await w.record({ action: before ? 'wellness.update' : 'wellness.create', entity: 'wellness_report', entityId: row.id, before: before && toReportView(before), after: report });
   return { report, created: !before };
 }
 
