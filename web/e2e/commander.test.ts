@@ -16,6 +16,8 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
     expect(await page.locator('.stats').textContent()).toContain('60 people on strength');
     await page.getByText('Table of the numbers').click();
     expect(await page.getByRole('region', { name: /Participants by unit and status: numbers/ }).textContent()).toContain('1 Platoon (demo)');
+    await page.getByRole('region', { name: 'Training load this week' }).getByText(/ of 30$/).first().waitFor();
+    await page.getByRole('region', { name: '1 Platoon (demo)' }).getByText(/ of 30 reported/).waitFor();
     await check('commander-home');
 
     await page.getByRole('link', { name: '1 Platoon (demo)' }).click();

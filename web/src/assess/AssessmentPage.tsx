@@ -85,7 +85,7 @@ function AssessmentForm({ person }: { person: PersonRecord }) {
         <ol className="steps" aria-label="Steps">
           {steps.map((name, i) => (
             <li key={name} aria-current={i === step ? 'step' : undefined}>
-              {name}
+              {i + 1}. {name}
             </li>
           ))}
         </ol>

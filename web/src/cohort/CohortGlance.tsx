@@ -4,6 +4,7 @@ import { Link } from '../app/router.tsx';
 import { Async } from '../app/ui.tsx';
 import { PlotFigure } from '../charts/PlotFigure.tsx';
 import { usePeople, useUnits, type DirectoryEntry, type Unit } from '../roster/hooks.ts';
+import { UnitLoadTable } from '../training/UnitLoadTable.tsx';
 import { UnitWellnessCard } from '../wellness/UnitWellnessCard.tsx';
 
 const statuses = ['active', 'injured', 'withdrawn', 'discharged'] as const;
@@ -75,6 +76,8 @@ function Glance({ rows }: { rows: ReturnType<typeof statusCounts> }) {
         plot={plot}
         table={{ columns: ['Unit', 'Strength', ...statuses], rows: rows.map(({ unit, counts }) => [unit.name, unit.strength, ...statuses.map((s) => counts[s])]) }}
       />
+      <h3>Training load this week</h3>
+      <UnitLoadTable units={rows.map((row) => row.unit)} />
       <h3>Wellness today</h3>
       <div className="cards">
         {rows.map(({ unit }) => (
