@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { systemActor } from '../auth/model.ts';
 import { write } from '../audit/store.ts';
 import { updatePerson } from '../roster/store.ts';
+import { makePerson, makeUnit } from '../roster/testing.ts';
 import { makeWorld, startTestApp, type Client, type World } from '../server/testing.ts';
 import type { Db } from '../store/db.ts';
 import { describeEachDatabase } from '../store/testing.ts';
@@ -115,6 +116,22 @@ describeEachDatabase('physique assessments', (database) => {
     expect(response.json().error.message).toMatch(/does not exist in Europe\/London/);
     // Summer time: 07:30 BST is 06:30 UTC
     expect((await recordVisit(client, world, { ...visit, date: '2026-03-30' })).json().assessedAt).toBe('2026-03-30T06:30:00.000Z');
+  });
+
+  it('keeps a visit on its local date in a unit far from UTC, and counts age on that date', async () => {
+    const client = await startTestApp(database());
+    const world = await makeWorld(database());
+    const atoll = await makeUnit(database().db, { timeZone: 'Pacific/Kiritimati' });
+    const person = await makePerson(database().db, { unitId: atoll.id });
+    await write(database().db, systemActor('test'), (w) => updatePerson(w, person.id, { dateOfBirth: '2000-03-11' }));
+    const response = await client.request({
+      method: 'POST',
+      url: `/api/people/${person.id}/assessments`,
+      payload: { ...visit, date: '2026-03-11', time: '00:30' },
+      as: world.sessions.assessor,
+    });
+    // 00:30 on the 11th at UTC+14 is 10:30 on the 10th in UTC; the birthday is the local 11th
+    expect(response.json()).toMatchObject({ assessedAt: '2026-03-10T10:30:00.000Z', local: { date: '2026-03-11', time: '00:30', timeZone: 'Pacific/Kiritimati' }, age: 26 });
   });
 
   it('shows physique data to the participant, assessors, investigators and monitors; to a trainer only with consent', async () => {
