@@ -398,6 +398,7 @@ export class MmrmLikelihood {
 
 }
 
+/** Shapes and indices; the design's entries are checked as sparseRows reads them. */
 function validateShapes({ X, p, y, subject, visit, nVisits }: MmrmData): void {
   const n = y.length;
   if (!Number.isInteger(p) || p < 1) throw badData('the design needs at least one column');
@@ -407,9 +408,6 @@ function validateShapes({ X, p, y, subject, visit, nVisits }: MmrmData): void {
     if (!Number.isFinite(y[r])) throw badData(`outcome in row ${r} is not a finite number`);
     if (subject[r] < 0) throw badData(`subject index in row ${r} is negative`);
     if (visit[r] < 0 || visit[r] >= nVisits) throw badData(`visit index in row ${r} is outside 0..${nVisits - 1}`);
-  }
-  for (let e = 0; e < X.length; e++) {
-    if (!Number.isFinite(X[e])) throw badData(`design entry in row ${Math.floor(e / p)}, column ${e % p} is not finite`);
   }
 }
 
@@ -530,7 +528,12 @@ interface SparseRows {
 
 function sparseRows(X: Float64Array, n: number, p: number): SparseRows {
   let count = 0;
-  for (let e = 0; e < n * p; e++) if (X[e] !== 0) count++;
+  for (let e = 0; e < n * p; e++) {
+    const v = X[e];
+    if (v === 0) continue;
+    if (!Number.isFinite(v)) throw badData(`design entry in row ${Math.floor(e / p)}, column ${e % p} is not finite`);
+    count++;
+  }
   const start = new Int32Array(n + 1);
   const index = new Int32Array(count);
   const value = new Float64Array(count);

@@ -260,6 +260,14 @@ describe('fitMmrm refuses what it cannot estimate', () => {
     throw new Error('expected a bad_data error');
   };
 
+  it('a value that is not a finite number', () => {
+    const X = input.X.slice();
+    X[3 * input.p + 1] = Number.NaN;
+    expectBadData(() => fitMmrm({ ...input, X }), /design entry in row 3, column 1 is not finite/);
+    const y = input.y.slice();
+    y[5] = Infinity;
+    expectBadData(() => fitMmrm({ ...input, y }), /outcome in row 5 is not a finite number/);
+  });
   it('a visit with no data', () => {
     expectBadData(() => fitMmrm({ ...input, nVisits: 5 }), /visit 4 has no data/);
   });
