@@ -1,6 +1,6 @@
 /**
  * Unconstrained minimisation for the MMRM objective: BFGS with an Armijo line search to get close,
- * then Newton steps on a Hessian from central differences of the analytic gradient until the
+ * then Newton steps on a Hessian from finite differences of the analytic gradient until the
  * Newton decrement (the predicted remaining decrease) is negligible. The same Hessian serves as
  * the observed information for Satterthwaite's degrees of freedom.
  */
@@ -26,7 +26,7 @@ export interface Minimum {
 const NEWTON_DECREMENT_TOLERANCE = 1e-8;
 /** At a point where no step decreases the objective in floating point, the decrement still has to be below this. */
 const LINE_SEARCH_LIMIT_DECREMENT = 1e-5;
-const HESSIAN_STEP = 1e-4;
+const HESSIAN_STEP = 1e-6;
 /** BFGS hands over to Newton once its own model predicts less than this decrease (well inside Newton's tolerance). */
 const BFGS_DECREMENT_TOLERANCE = 1e-10;
 
@@ -129,31 +129,28 @@ function bfgsUpdate(h: Float64Array, s: Float64Array, y: Float64Array, sy: numbe
   }
 }
 
-/** Hessian by central differences of the analytic gradient (one-sided at the domain's edge), symmetrised. */
+/**
+ * Hessian by forward differences of the analytic gradient (backward at the domain's edge),
+ * symmetrised: one gradient per parameter. With a step of 1e-6 its error is about 1e-6 relative
+ * (measured against central differences), far inside what Satterthwaite's df need.
+ */
 export function finiteDifferenceHessian(f: Objective, x: Float64Array, gradient: Float64Array): Float64Array | null {
   const n = x.length;
   const h = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     const delta = HESSIAN_STEP * Math.max(1, Math.abs(x[j]));
-    const up = x.slice();
-    up[j] += delta;
-    const down = x.slice();
-    down[j] -= delta;
-    const pointUp = f(up);
-    const pointDown = f(down);
-    let column: Float64Array;
-    if (pointUp !== null && pointDown !== null) {
-      const gu = pointUp.gradient();
-      const gd = pointDown.gradient();
-      column = gu.map((v, i) => (v - gd[i]) / (2 * delta));
-    } else if (pointUp !== null) {
-      column = pointUp.gradient().map((v, i) => (v - gradient[i]) / delta);
-    } else if (pointDown !== null) {
-      column = pointDown.gradient().map((v, i) => (gradient[i] - v) / delta);
-    } else {
-      return null;
+    let signedDelta = delta;
+    const moved = x.slice();
+    moved[j] += delta;
+    let point = f(moved);
+    if (point === null) {
+      moved[j] = x[j] - delta;
+      signedDelta = -delta;
+      point = f(moved);
     }
-    for (let i = 0; i < n; i++) h[i * n + j] = column[i];
+    if (point === null) return null;
+    const movedGradient = point.gradient();
+    for (let i = 0; i < n; i++) h[i * n + j] = (movedGradient[i] - gradient[i]) / signedDelta;
   }
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < i; j++) {
