@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { columnTypes, withId } from '../store/migrate.ts';
-import { nameKey, type ExerciseCategory } from './model.ts';
+import { nameKey, type ExerciseCategory, type TrainingTables } from './model.ts';
 
 /** The common lifts and conditioning work, with the names Strong exports them under. */
 const seedExercises: [name: string, category: ExerciseCategory, aliases: string[]][] = [
@@ -110,18 +110,10 @@ export const migrations: Record<string, Migration> = {
         .execute();
 
       const now = new Date().toISOString();
+      const typed = db as unknown as Kysely<TrainingTables>;
       for (const [name, category, aliases] of seedExercises) {
-        const { id } = await (db as Kysely<{ exercise: { id?: number; name: string; name_key: string; category: string; created_at: string } }>)
-          .insertInto('exercise')
-          .values({ name, name_key: nameKey(name), category, created_at: now })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        if (aliases.length) {
-          await (db as Kysely<{ exercise_alias: { alias_key: string; exercise_id: number } }>)
-            .insertInto('exercise_alias')
-            .values(aliases.map((a) => ({ alias_key: nameKey(a), exercise_id: id as number })))
-            .execute();
-        }
+        const { id } = await typed.insertInto('exercise').values({ name, name_key: nameKey(name), category, created_at: now }).returning('id').executeTakeFirstOrThrow();
+        if (aliases.length) await typed.insertInto('exercise_alias').values(aliases.map((a) => ({ alias_key: nameKey(a), exercise_id: id }))).execute();
       }
     },
   },

@@ -1,6 +1,6 @@
 import type { Actor } from '../auth/model.ts';
 import { personScope, requirePersonInScope, unitScope } from '../auth/policy.ts';
-import { getPerson, getUnit, type PersonView, type UnitView } from '../roster/store.ts';
+import { getPerson, getUnit, timeZonesOf, type PersonView, type UnitView } from '../roster/store.ts';
 import { notFound } from '../shared/errors.ts';
 import type { Db } from '../store/db.ts';
 
@@ -20,5 +20,5 @@ export async function unitInScope(db: Db, actor: Actor, unitId: number): Promise
 
 /** The time zone a person's dates are entered and shown in: their unit's, or UTC without one. */
 export async function zoneOf(db: Db, person: PersonView): Promise<string> {
-  return person.unit ? (await getUnit(db, person.unit.id)).timeZone : 'UTC';
+  return (await timeZonesOf(db, [person.id])).get(person.id)!;
 }

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Writer } from '../audit/store.ts';
+import { participantsOf } from '../roster/store.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
 import { instantToLocal, localDateOf } from '../shared/time.ts';
 import { isUniqueViolation, type Db } from '../store/db.ts';
@@ -584,15 +585,7 @@ export async function unitLoad(db: Db, unitIds: readonly number[], from: string,
   if (unitIds.length === 0) return [];
   const sessionUnits = [...new Set([...unitIds, ...(await unitsAbove(db, unitIds))])];
   const [people, loads] = await Promise.all([
-    db
-      .selectFrom('person_unit')
-      .innerJoin('person', 'person.id', 'person_unit.person_id')
-      .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person.id').on('person_role.role', '=', 'participant'))
-      .select(['person.id', 'person.designation', 'person.name', 'person.rank', 'person_unit.unit_id'])
-      .where('person_unit.unit_id', 'in', unitIds)
-      .where('person_unit.effective_to', 'is', null)
-      .orderBy('person.designation_key')
-      .execute(),
+    participantsOf(db, unitIds),
     db
       .selectFrom('training_session')
       .innerJoin('session_attendance', 'session_attendance.session_id', 'training_session.id')
