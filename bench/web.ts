@@ -1,0 +1,93 @@
+// `npm run bench -- web [--participants N] [--runs N] [--reuse]`: the commander's home screen on a
+// large cohort. Loads the demo with N participants (default 10,000; `muster demo --participants N`)
+// into bench/out/web/web.db (--reuse keeps a previous file), serves it with the datapad, signs in
+// as the commander in headless Chromium (Debian's /usr/bin/chromium) and times, over several runs,
+// navigation to the home screen until every panel has its data (goal: under 1.5 s); then times
+// each API answer behind that screen (goal: p95 under 150 ms).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { chromium } from 'playwright-core';
+import { loadDemo } from '../src/demo/load.ts';
+import { DEMO_PASSWORD } from '../src/demo/roster.ts';
+import { buildApp } from '../src/server/app.ts';
+import { openDatabase } from '../src/store/db.ts';
+import { migrateToLatest } from '../src/store/migrate.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const PARTICIPANTS = option('--participants', 10_000);
+const RUNS = option('--runs', 5);
+const API_RUNS = option('--api-runs', 20);
+const outDir = new URL('./out/web/', import.meta.url).pathname;
+const file = `${outDir}web.db`;
+const webRoot = `${outDir}dist`;
+const repo = new URL('../', import.meta.url).pathname;
+
+const reuse = args.includes('--reuse') && existsSync(file);
+if (!reuse) {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+}
+const database = openDatabase({ sqliteFile: file });
+await migrateToLatest(database.db);
+if (!reuse) {
+  const started = performance.now();
+  await loadDemo(database.db, { participants: PARTICIPANTS });
+  console.log(`demo with ${PARTICIPANTS} participants loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+if (!existsSync(`${webRoot}/index.html`)) execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--outDir', webRoot, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' });
+
+const app = await buildApp({ database, webRoot });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const address = app.server.address();
+const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+try {
+  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
+  const login = await context.request.post('/api/auth/login', { data: { username: 'commander', password: DEMO_PASSWORD } });
+  if (!login.ok()) throw new Error(`sign-in failed: ${login.status()} ${await login.text()}`);
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+
+  // The home is usable when the chart is drawn and no panel still says "Loading…".
+  const screenTimes: number[] = [];
+  const apiCalls = new Set<string>();
+  page.on('request', (request) => {
+    if (request.url().includes('/api/')) apiCalls.add(new URL(request.url()).pathname + new URL(request.url()).search);
+  });
+  for (let run = 0; run <= RUNS; run++) {
+    const started = performance.now();
+    await page.goto('/');
+    await page.locator('.plot svg').first().waitFor();
+    await page.waitForFunction(() => !document.body.innerText.includes('Loading…'));
+    // The first run warms the server's caches and the browser's; it is not counted.
+    if (run > 0) screenTimes.push(performance.now() - started);
+  }
+  const sorted = [...screenTimes].sort((a, b) => a - b);
+  console.log(`commander home, ${PARTICIPANTS} participants: median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms, worst ${sorted[sorted.length - 1].toFixed(0)} ms over ${RUNS} runs (goal < 1500 ms)`);
+
+  const cookies = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  console.log(`API answers behind it (${API_RUNS} requests each, sequential):`);
+  for (const path of [...apiCalls].sort()) {
+    const times: number[] = [];
+    for (let i = 0; i < API_RUNS; i++) {
+      const started = performance.now();
+      const response = await fetch(`${base}${path}`, { headers: { cookie: cookies } });
+      await response.arrayBuffer();
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    const p95 = times[Math.min(times.length - 1, Math.ceil(0.95 * times.length) - 1)];
+    console.log(`  ${path.padEnd(48)} p50 ${times[Math.floor(times.length / 2)].toFixed(1).padStart(7)} ms  p95 ${p95.toFixed(1).padStart(7)} ms${p95 > 150 ? '  (over 150 ms)' : ''}`);
+  }
+} finally {
+  await browser.close();
+  await app.close();
+  await database.close();
+}
