@@ -36,6 +36,6 @@ export async function serveWeb(app: FastifyInstance, root: string): Promise<void
     }
     reply.header('content-security-policy', contentSecurityPolicy);
     reply.header('cache-control', 'no-cache');
-    return reply.sendFile('index.html', { maxAge: 0 });
+    return reply.sendFile('index.html', { cacheControl: false });
   });
 }
