@@ -64,6 +64,9 @@ describeEachDatabase('training API', (database) => {
     const session = await heldSession(client, trainer, { unitId: auckland.id, date: '2026-01-12', time: '07:00', minutes: 40 });
     expect(session.planned.at).toBe('2026-01-11T18:00:00.000Z');
     await rate(client, trainer, session.id, kiwi.id, 5);
+    const listed = (from: string, to: string) => client.request({ method: 'GET', url: `/api/training/sessions?unitId=${auckland.id}&from=${from}&to=${to}`, as: trainer }).then((r) => r.json().sessions.map((s: { id: number }) => s.id));
+    expect(await listed('2026-01-12', '2026-01-12')).toEqual([session.id]);
+    expect(await listed('2026-01-11', '2026-01-11')).toEqual([]);
 
     const week = await client.request({ method: 'GET', url: `/api/units/${auckland.id}/training/load?week=2026-01-14`, as: world.sessions.investigator });
     expect(week.statusCode).toBe(200);

@@ -203,7 +203,8 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       if (unitId !== undefined) unitIds = unitIds ? unitIds.filter((id) => id === unitId) : [unitId];
       // A day earlier and later in UTC covers every zone; the local dates then decide.
       const sessions = await listSessions(db, { unitIds, from: from && addDays(from, -1), to: to && addDays(to, 2) });
-      return { sessions: sessions.filter((s) => (!from || s.planned.date >= from || (s.actual?.date ?? '') >= from) && (!to || (s.actual ?? s.planned).date <= to)) };
+      const localDate = (s: SessionView) => (s.actual ?? s.planned).date;
+      return { sessions: sessions.filter((s) => (!from || localDate(s) >= from) && (!to || localDate(s) <= to)) };
     },
   );
 
