@@ -49,6 +49,9 @@ describe('statistician', { timeout: 90_000 }, () => {
       expect.stringMatching(/^protein - placebo at week8/),
       expect.stringMatching(/^protein - placebo at week12/),
     ]);
+    const trajectories = page.getByRole('figure', { name: /Individual trajectories/ });
+    expect(await trajectories.textContent()).toContain('40 subjects, observed values');
+    expect(await trajectories.textContent()).toContain('lean, observed (kg)');
     await page.getByRole('heading', { name: 'Estimated covariance between visits' }).waitFor();
     await check('analysis-mmrm-result');
     expectNoConsoleErrors();

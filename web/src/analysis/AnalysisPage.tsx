@@ -5,6 +5,7 @@ import { ForestChart } from './ForestChart.tsx';
 import { useAnalysis } from './hooks.ts';
 import { LsMeansChart } from './LsMeansChart.tsx';
 import { ResultTables } from './ResultTables.tsx';
+import { TrajectoriesChart } from './TrajectoriesChart.tsx';
 import { VerdictPanel } from './VerdictPanel.tsx';
 
 /** Upload a trial data set, choose the model, and read the engine's answer (the same as `muster analyze`). */
@@ -27,6 +28,7 @@ export function AnalysisPage() {
             <div className="columns wide">
               <LsMeansChart result={response.result} unit={unit} />
               <ForestChart response={response} unit={unit} direction={analysis.request?.rule?.direction} />
+              {response.result.kind === 'mmrm' && analysis.request?.model === 'mmrm' && <TrajectoriesChart request={analysis.request} result={response.result} unit={unit} />}
             </div>
             <ResultTables result={response.result} />
           </div>

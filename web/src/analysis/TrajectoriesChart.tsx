@@ -1,0 +1,50 @@
+import * as Plot from '@observablehq/plot';
+import { useCallback, useMemo } from 'react';
+import { PlotFigure } from '../charts/PlotFigure.tsx';
+import { parseCsv } from './csv.ts';
+import type { AnalysisRequest, MmrmResult } from './hooks.ts';
+
+interface Observation {
+  subject: string;
+  arm: string;
+  visit: string;
+  value: number;
+}
+
+/** Each subject's observed outcome over the analysed visits, one faint line per subject, coloured by arm. */
+export function TrajectoriesChart({ request, result, unit }: { request: Extract<AnalysisRequest, { model: 'mmrm' }>; result: MmrmResult; unit: string }) {
+  const observations = useMemo(() => {
+    const data = parseCsv(request.data);
+    const column = (name: string) => data.header.indexOf(name);
+    const [s, a, v, y] = [column(request.subject), column(request.arm), column(request.visit), column(request.outcome)];
+    const visits = new Set(result.visits);
+    return data.rows
+      .filter((row) => row[y]?.trim() !== '' && visits.has(row[v]))
+      .map((row): Observation => ({ subject: row[s], arm: row[a], visit: row[v], value: Number(row[y]) }))
+      .filter((o) => Number.isFinite(o.value));
+  }, [request, result]);
+  const plot = useCallback(
+    (width: number): Plot.PlotOptions => ({
+      height: Math.min(420, Math.max(260, width * 0.55)),
+      marginLeft: 56,
+      x: { type: 'point', domain: result.visits, label: 'Visit', padding: 0.2 },
+      y: { label: `${result.outcome}, observed (${unit || 'units of the data'})`, grid: true },
+      color: { legend: true, label: 'Arm' },
+      marks: [
+        Plot.line(observations, { x: 'visit', y: 'value', z: 'subject', stroke: 'arm', strokeOpacity: 0.35 }),
+        Plot.dot(observations, { x: 'visit', y: 'value', fill: 'arm', r: 1.5, fillOpacity: 0.6 }),
+      ],
+    }),
+    [observations, result, unit],
+  );
+  const subjects = new Set(observations.map((o) => o.subject)).size;
+  return (
+    <PlotFigure
+      title="Individual trajectories"
+      description={`${subjects} subjects, observed values`}
+      plot={plot}
+      table={{ columns: ['Subject', 'Arm', 'Visit', `${result.outcome} (${unit || 'units'})`], rows: observations.map((o) => [o.subject, o.arm, o.visit, o.value]) }}
+    />
+  );
+}
+
