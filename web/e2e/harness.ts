@@ -49,7 +49,8 @@ export async function ensureWebBuild(): Promise<void> {
   const stale = () => {
     try {
       const built = statSync(join(webRoot, 'index.html')).mtimeMs;
-      return ['web/src', 'web/index.html', 'web/vite.config.ts'].some((path) => newestChange(join(repo, path)) > built);
+      // src/assess/model.ts is the one server module the bundle contains (the protocol's rules); the rest are types.
+      return ['web/src', 'web/index.html', 'web/vite.config.ts', 'src/assess/model.ts'].some((path) => newestChange(join(repo, path)) > built);
     } catch {
       return true;
     }
