@@ -1,9 +1,11 @@
+import { Readable } from 'node:stream';
 import { expect, it } from 'vitest';
+import { systemActor } from '../auth/model.ts';
 import { makePerson, makeUnit } from '../roster/testing.ts';
 import { makeWorld, startTestApp, type Client, type Session } from '../server/testing.ts';
 import type { Db } from '../store/db.ts';
 import { describeEachDatabase } from '../store/testing.ts';
-import { parseStrongDuration } from './import.ts';
+import { parseStrongDuration, runTrainingImport } from './import.ts';
 
 const header = 'designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes';
 const setCount = async (db: Db) => Number((await db.selectFrom('training_set').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
@@ -75,6 +77,19 @@ describeEachDatabase('training import and export', (database) => {
     expect(at(13)).toEqual(['load: 2500 lb: must be at most 1000 kg']);
     expect(await setCount(database().db)).toBe(0);
     expect(Number((await database().db.selectFrom('training_session').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(0);
+  });
+
+  it('reads a file stream that a progress bar also listens to, in small chunks', async () => {
+    const world = await makeWorld(database());
+    const designation = (await database().db.selectFrom('person').select('designation').where('id', '=', world.ownParticipantId).executeTakeFirstOrThrow()).designation;
+    const lines = Array.from({ length: 50 }, (_, i) => `${designation},2026-07-10,09:00,Back Squat,${i + 1},5,100,kg,,,,`);
+    const text = [header, ...lines].join('\n');
+    const stream = Readable.from(Array.from({ length: Math.ceil(text.length / 7) }, (_, i) => Buffer.from(text.slice(i * 7, i * 7 + 7))));
+    let seen = 0;
+    stream.on('data', (chunk: Buffer) => (seen += chunk.length));
+    const summary = await runTrainingImport(database().db, systemActor('test'), stream, { scope: { kind: 'all', selfId: null } });
+    expect(summary).toMatchObject({ rows: 50, added: 50 });
+    expect(seen).toBe(Buffer.byteLength(text));
   });
 
   it('refuses a file whose header is not the training format', async () => {

@@ -1,5 +1,4 @@
-import { once } from 'node:events';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/model.ts';
 import type { PersonScope } from '../auth/policy.ts';
@@ -237,18 +236,27 @@ class RowChecker {
   }
 }
 
-/** The first line of the input, left in the stream for the CSV reader. */
-async function headerLine(input: string | Buffer | Readable): Promise<string> {
-  if (typeof input === 'string' || Buffer.isBuffer(input)) return String(input).split(/\r?\n/, 1)[0];
-  for (;;) {
-    const chunk: Buffer | string | null = input.read();
-    if (chunk !== null) {
-      input.unshift(chunk);
-      return String(chunk).split(/\r?\n/, 1)[0];
-    }
-    if (input.readableEnded) return '';
-    await Promise.race([once(input, 'readable'), once(input, 'end')]);
+/**
+ * The input's first line (the Strong export is told by its header) and the input again, whole.
+ * The stream is read through its async iterator, never paused or peeked at, so a progress bar
+ * listening to its data sees every byte once.
+ */
+async function withHeader(input: string | Buffer | Readable): Promise<{ header: string; input: string | Buffer | Readable }> {
+  if (typeof input === 'string' || Buffer.isBuffer(input)) return { header: String(input).split(/\r?\n/, 1)[0], input };
+  const chunks: AsyncIterator<string | Buffer> = input[Symbol.asyncIterator]();
+  const first: (string | Buffer)[] = [];
+  let text = '';
+  while (!/[\r\n]/.test(text) && text.length < 64 * 1024) {
+    const next = await chunks.next();
+    if (next.done) break;
+    first.push(next.value);
+    text += String(next.value);
   }
+  async function* again() {
+    yield* first;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+  }
+  return { header: text.split(/\r?\n/, 1)[0], input: Readable.from(again()) };
 }
 
 async function loadPeople(db: Db): Promise<Map<string, Person>> {
@@ -372,7 +380,8 @@ class BatchWriter {
  * start, exercise and set number) is left as it is, so importing the same file twice adds nothing.
  */
 export async function runTrainingImport(db: Db, actor: Actor, source: string | Buffer | Readable, options: TrainingImportOptions): Promise<TrainingImportSummary> {
-  const format: TrainingFileFormat = /exercise name/i.test(await headerLine(source)) ? 'strong' : 'muster';
+  const { header, input } = await withHeader(source);
+  const format: TrainingFileFormat = /exercise name/i.test(header) ? 'strong' : 'muster';
   if (format === 'strong' && !options.designation) throw new ImportRejected([{ line: 1, column: 'designation', reason: 'a Strong export names nobody: say whose it is with --designation (API: ?designation=)' }]);
   const shape = format === 'strong' ? { required: strongRequired, optional: strongColumns.filter((c) => !strongRequired.includes(c)) } : { required: trainingColumns };
   return write(
@@ -383,7 +392,7 @@ export async function runTrainingImport(db: Db, actor: Actor, source: string | B
       const writer = new BatchWriter(w);
       let rows = 0;
       const problems = await importInBatches(
-        readCsv(source, shape),
+        readCsv(input, shape),
         {
           check: (record) => checker.check(record),
           resolve: async (batch) => ((rows += batch.length), []),
