@@ -280,7 +280,9 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       const session = await sessionInScope(actor, request.params.id);
       await personInScope(actor, request.params.personId);
       await write(db, actor, (w) => setAttendance(w, session.id, request.params.personId, request.body), clock);
-      return { attendance: await listAttendance(db, session.id) };
+      const attendance = await listAttendance(db, session.id);
+      await recordAccess(db, actor, attendance.map((a) => a.person.id), 'training session', clock);
+      return { attendance };
     },
   );
 
