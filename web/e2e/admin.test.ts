@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorld, visit, type World } from './harness.ts';
+import { startWorld, visit, WORLD_START_TIMEOUT, type World } from './harness.ts';
 
 describe('admin', { timeout: 90_000 }, () => {
   let world: World;
   beforeAll(async () => {
     world = await startWorld();
-  });
+  }, WORLD_START_TIMEOUT);
   afterAll(() => world?.close());
 
   it('imports a roster CSV: every bad row is shown with line, column and reason, then a good file goes in', async () => {

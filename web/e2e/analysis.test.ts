@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatedTrialCsv } from '../../src/analysis/testing.ts';
-import { startWorld, visit, type World } from './harness.ts';
+import { startWorld, visit, WORLD_START_TIMEOUT, type World } from './harness.ts';
 
 describe('statistician', { timeout: 90_000 }, () => {
   let world: World;
   beforeAll(async () => {
     world = await startWorld();
-  });
+  }, WORLD_START_TIMEOUT);
   afterAll(() => world?.close());
 
   it('uploads a long-format CSV, fits an MMRM and reads the LS means, the forest plot, the numbers and the verdict', async () => {

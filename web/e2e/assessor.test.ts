@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorld, visit, type World } from './harness.ts';
+import { startWorld, visit, WORLD_START_TIMEOUT, type World } from './harness.ts';
 
 describe('assessor', { timeout: 90_000 }, () => {
   let world: World;
   beforeAll(async () => {
     world = await startWorld();
-  });
+  }, WORLD_START_TIMEOUT);
   afterAll(() => world?.close());
 
   it('follows the physique protocol step by step, is prompted for a third trial, and sees the derived values as they are computed', async () => {

@@ -40,11 +40,31 @@ function newestChange(path: string): number {
 }
 
 /**
- * Builds the datapad for the tests when a source is newer than the last build. Test files run in
- * parallel, so one builds while the others wait on a lock directory.
+ * Makes something once for all test files running in parallel: the first to find it stale makes
+ * it while the others wait on a lock directory. A lock left by a killed run expires.
  */
+async function makeOnce(lock: string, stale: () => boolean, make: () => void | Promise<void>): Promise<void> {
+  while (stale()) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > LOCK_EXPIRES_MS) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    try {
+      if (stale()) await make();
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+const LOCK_EXPIRES_MS = 180_000;
+
+/** Builds the datapad for the tests when a source is newer than the last build. */
 export async function ensureWebBuild(): Promise<void> {
-  const lock = `${webRoot}.lock`;
   mkdirSync(dirname(webRoot), { recursive: true });
   const stale = () => {
     try {
@@ -55,20 +75,9 @@ export async function ensureWebBuild(): Promise<void> {
       return true;
     }
   };
-  for (let waited = 0; stale(); waited += 250) {
-    try {
-      mkdirSync(lock);
-    } catch {
-      if (waited > 120_000) throw new Error(`web build lock ${lock} held for two minutes; remove it if no build is running`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      continue;
-    }
-    try {
-      if (stale()) execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--outDir', webRoot, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' });
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
-  }
+  await makeOnce(`${webRoot}.lock`, stale, () => {
+    execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--outDir', webRoot, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' });
+  });
 }
 
 const demoTemplate = join(repo, 'test-results/datapad-demo.db');
@@ -78,7 +87,6 @@ const demoTemplate = join(repo, 'test-results/datapad-demo.db');
  * file needs one. Remade when the server code changes or the day does (the demo is dated from today).
  */
 async function ensureDemoTemplate(): Promise<void> {
-  const lock = `${demoTemplate}.lock`;
   const stale = () => {
     try {
       const made = statSync(demoTemplate).mtime;
@@ -87,27 +95,14 @@ async function ensureDemoTemplate(): Promise<void> {
       return true;
     }
   };
-  for (let waited = 0; stale(); waited += 250) {
-    try {
-      mkdirSync(lock);
-    } catch {
-      if (waited > 120_000) throw new Error(`demo template lock ${lock} held for two minutes; remove it if no test is running`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      continue;
-    }
-    try {
-      if (stale()) {
-        const building = `${demoTemplate}.${process.pid}`;
-        const database = openDatabase({ sqliteFile: building });
-        await migrateToLatest(database.db);
-        await loadDemo(database.db);
-        await database.close();
-        renameSync(building, demoTemplate);
-      }
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
-  }
+  await makeOnce(`${demoTemplate}.lock`, stale, async () => {
+    const building = `${demoTemplate}.${process.pid}`;
+    const database = openDatabase({ sqliteFile: building });
+    await migrateToLatest(database.db);
+    await loadDemo(database.db);
+    await database.close();
+    renameSync(building, demoTemplate);
+  });
 }
 
 export interface World {
@@ -116,6 +111,9 @@ export interface World {
   database: DatabaseHandle;
   close(): Promise<void>;
 }
+
+/** Starting may wait for the one build of the app and of the demo database, made by whichever test file comes first. */
+export const WORLD_START_TIMEOUT = 240_000;
 
 export async function startWorld(): Promise<World> {
   await ensureWebBuild();

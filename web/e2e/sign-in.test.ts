@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedOutStart, startWorld, visit, type World } from './harness.ts';
+import { signedOutStart, startWorld, visit, WORLD_START_TIMEOUT, type World } from './harness.ts';
 
 describe('signing in and out', { timeout: 90_000 }, () => {
   let world: World;
   beforeAll(async () => {
     world = await startWorld();
-  });
+  }, WORLD_START_TIMEOUT);
   afterAll(() => world?.close());
 
   it('refuses a wrong password, signs in with the keyboard, shows the role home, and signs out', async () => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorld, visit, type World } from './harness.ts';
+import { startWorld, visit, WORLD_START_TIMEOUT, type World } from './harness.ts';
 
 describe('trainer', { timeout: 90_000 }, () => {
   let world: World;
   beforeAll(async () => {
     world = await startWorld();
-  });
+  }, WORLD_START_TIMEOUT);
   afterAll(() => world?.close());
 
   it('sees the units they train and their people, and no one else', async () => {
