@@ -5,7 +5,7 @@ import { makePerson, makeUnit } from '../roster/testing.ts';
 import { makeWorld, startTestApp, type Client, type Session } from '../server/testing.ts';
 import type { Db } from '../store/db.ts';
 import { describeEachDatabase } from '../store/testing.ts';
-import { parseStrongDuration, runTrainingImport } from './import.ts';
+import { FirstLines, parseStrongDuration, runTrainingImport } from './import.ts';
 
 const header = 'designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes';
 const setCount = async (db: Db) => Number((await db.selectFrom('training_set').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
@@ -163,4 +163,13 @@ it('reads Strong durations', () => {
   expect(parseStrongDuration('90s')).toBe(2);
   expect(parseStrongDuration('')).toBeNull();
   expect(parseStrongDuration('an hour')).toBeUndefined();
+});
+
+it('remembers the first line of each key through growth', () => {
+  const lines = new FirstLines();
+  for (let i = 0; i < 200_000; i++) expect(lines.firstOr(`key ${i}`, i + 2)).toBeUndefined();
+  expect(lines.firstOr('key 0', 999)).toBe(2);
+  expect(lines.firstOr('key 199999', 999)).toBe(200_001);
+  expect(lines.firstOr('another', 5)).toBeUndefined();
+  expect(lines.firstOr('another', 6)).toBe(5);
 });

@@ -87,18 +87,52 @@ export function parseStrongDuration(text: string): number | null | undefined {
   return Math.round(Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) + Number(m[3] ?? 0) / 60);
 }
 
-/** A 53-bit hash of a set's natural key: the in-file duplicate check keeps numbers, not a million strings. */
-function keyHash(text: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
+/**
+ * The line each set's natural key was first seen on, by a 64-bit hash of the key (cyrb53's two
+ * 32-bit lanes): the in-file duplicate check keeps 12 bytes a row rather than a million strings,
+ * and two different keys of a million-row file share a hash with odds of about 1 in 40 million.
+ * Open addressing over typed arrays; a slot whose line is 0 is empty (data starts on line 2).
+ */
+export class FirstLines {
+  private hashes = new Uint32Array(2 << 16);
+  private lines = new Int32Array(1 << 16);
+  private count = 0;
+
+  /** The line `key` was first seen on, or undefined after recording `line` for it. */
+  firstOr(key: string, line: number): number | undefined {
+    let h1 = 0xdeadbeef;
+    let h2 = 0x41c6ce57;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return this.find(h1 >>> 0, h2 >>> 0, line);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+
+  private find(h1: number, h2: number, line: number): number | undefined {
+    const mask = this.lines.length - 1;
+    for (let i = h1 & mask; ; i = (i + 1) & mask) {
+      if (this.lines[i] === 0) {
+        this.hashes[2 * i] = h1;
+        this.hashes[2 * i + 1] = h2;
+        this.lines[i] = line;
+        if (++this.count * 2 > this.lines.length) this.grow();
+        return undefined;
+      }
+      if (this.hashes[2 * i] === h1 && this.hashes[2 * i + 1] === h2) return this.lines[i];
+    }
+  }
+
+  private grow() {
+    const { hashes, lines } = this;
+    this.hashes = new Uint32Array(hashes.length * 2);
+    this.lines = new Int32Array(lines.length * 2);
+    this.count = 0;
+    for (let i = 0; i < lines.length; i++) if (lines[i] !== 0) this.find(hashes[2 * i], hashes[2 * i + 1], lines[i]);
+  }
 }
 
 type Parsed<T> = { success: true; data: T } | { success: false; error: { issues: { message: string }[] } };
@@ -106,7 +140,7 @@ type Parsed<T> = { success: true; data: T } | { success: false; error: { issues:
 /** Checks rows one at a time against the roster and catalogue read once at the start. */
 class RowChecker {
   private readonly instants = new Map<string, string | AppError>();
-  private readonly seen = new Map<number, number>();
+  private readonly seen = new FirstLines();
   skipped = 0;
 
   constructor(
@@ -213,10 +247,8 @@ class RowChecker {
 
     const startsAt = this.instant(date, time, person.zone!);
     if (startsAt instanceof AppError) return [{ line, column: strong ? 'date' : 'time', reason: startsAt.message.replace(/^time: /, '') }];
-    const hash = keyHash(`${person.id}|${startsAt}|${exerciseId}|${setParsed.data}`);
-    const first = this.seen.get(hash);
+    const first = this.seen.firstOr(`${person.id}|${startsAt}|${exerciseId}|${setParsed.data}`, line);
     if (first !== undefined) return [{ line, column: setColumn, reason: `the same person, session, exercise and set as line ${first}` }];
-    this.seen.set(hash, line);
     let columns: StoredSet;
     try {
       columns = setColumns({ sessionId: 0, personId: person.id, exerciseId: exerciseId!, setNumber: setParsed.data!, loadUnit, target: noTarget, actual: { reps, load, rpe, rir: null, durationS, distanceM }, notes });
