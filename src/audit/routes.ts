@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { auditValuesFor } from '../auth/policy.ts';
 import { listAuditEvents, verifyAudit } from './store.ts';
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -39,7 +40,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => ({ events: await listAuditEvents(db, request.query) }),
+    async (request) => ({ events: (await listAuditEvents(db, request.query)).map(auditValuesFor) }),
   );
 
   app.get(

@@ -116,6 +116,18 @@ export function checkRule(rule: RouteRule | undefined, actor: Actor | undefined)
   if (rule.kind === 'roles' && !actor.roles.some((r) => rule.roles.includes(r))) throw forbidden();
 }
 
+/**
+ * Physique and health records: the audit list shows that they changed, and by whom, but not the
+ * values, because the audit list's readers (admins) may not see that data. The chain still covers them.
+ */
+const healthEntities = new Set(['assessment', 'wellness_report']);
+
+export function auditValuesFor<E extends { entity: string; before: unknown; after: unknown }>(event: E): E {
+  if (!healthEntities.has(event.entity)) return event;
+  const hidden = (value: unknown) => (value === null ? null : { redacted: 'physique and health values are not shown in the audit list' });
+  return { ...event, before: hidden(event.before), after: hidden(event.after) };
+}
+
 export type PersonScope = ({ kind: 'all' } | { kind: 'units'; unitIds: number[] } | { kind: 'self' }) & { selfId: number | null };
 
 /**

@@ -196,6 +196,12 @@ describeEachDatabase('API', (database) => {
     const events = (await client.request({ method: 'GET', url: '/api/audit?entity=person&limit=5', as: world.sessions.admin })).json().events;
     expect(events).toHaveLength(5);
     expect(events[0].seq).toBeGreaterThan(events[4].seq);
+    // Physique values stay out of the admin's audit list; the event itself is listed.
+    await write(database().db, systemActor('test'), (w) => w.record({ action: 'assessment.create', entity: 'assessment', entityId: 1, after: { bodyMassKg: 81.4 } }));
+    const physique = (await client.request({ method: 'GET', url: '/api/audit?entity=assessment', as: world.sessions.admin })).json().events;
+    expect(physique).toHaveLength(1);
+    expect(JSON.stringify(physique[0])).not.toContain('81.4');
+    expect(physique[0].after.redacted).toMatch(/not shown/);
     const verify = (await client.request({ method: 'GET', url: '/api/audit/verify', as: world.sessions.admin })).json();
     expect(verify.ok).toBe(true);
     expect(verify.verified).toBeGreaterThan(10);
