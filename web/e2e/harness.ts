@@ -76,7 +76,9 @@ export async function ensureWebBuild(): Promise<void> {
     }
   };
   await makeOnce(`${webRoot}.lock`, stale, () => {
-    execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--outDir', webRoot, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' });
+    // vitest sets NODE_ENV=test, which Vite would keep, bundling React's development build.
+    const env = { ...process.env, NODE_ENV: 'production' };
+    execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--outDir', webRoot, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit', env });
   });
 }
 
