@@ -1,3 +1,4 @@
+import { Facts } from '../app/ui.tsx';
 import { fixed } from '../charts/PlotFigure.tsx';
 import type { AnalysisResponse } from './hooks.ts';
 
@@ -11,21 +12,14 @@ export function VerdictPanel({ verdict }: { verdict: Verdict }) {
         Verdict: <span className="badge">{verdict.met ? `${verdict.hypothesis} shown` : `${verdict.hypothesis} not shown`}</span>
       </h2>
       <p className="sentence">{verdict.sentence}</p>
-      <dl className="facts">
-        <dt>Comparison</dt>
-        <dd>
-          {verdict.contrast}
-          {verdict.visit !== undefined && ` at ${verdict.visit}`}
-        </dd>
-        <dt>Benefit (favours the arm when positive)</dt>
-        <dd>
-          {fixed(verdict.benefit)} ({fixed(verdict.confidence * 100, 1)}% CI {fixed(verdict.lower)} to {fixed(verdict.upper)})
-        </dd>
-        <dt>Threshold the lower bound must exceed</dt>
-        <dd>{fixed(verdict.threshold)}</dd>
-        <dt>p (against the threshold)</dt>
-        <dd>{verdict.p < 0.001 ? '< 0.001' : verdict.p.toFixed(3)}</dd>
-      </dl>
+      <Facts
+        items={[
+          ['Comparison', `${verdict.contrast}${verdict.visit !== undefined ? ` at ${verdict.visit}` : ''}`],
+          ['Benefit (favours the arm when positive)', `${fixed(verdict.benefit)} (${fixed(verdict.confidence * 100, 1)}% CI ${fixed(verdict.lower)} to ${fixed(verdict.upper)})`],
+          ['Threshold the lower bound must exceed', fixed(verdict.threshold)],
+          ['p (against the threshold)', verdict.p < 0.001 ? '< 0.001' : verdict.p.toFixed(3)],
+        ]}
+      />
     </section>
   );
 }

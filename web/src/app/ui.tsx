@@ -53,6 +53,53 @@ export function TableScroll({ label, children }: { label: string; children: Reac
   );
 }
 
+/** Labelled values, e.g. a record's fields: a definition list laid out as two columns. */
+export function Facts({ items, className }: { items: readonly (readonly [string, ReactNode])[]; className?: string }) {
+  return (
+    <dl className={className ? `facts ${className}` : 'facts'}>
+      {items.map(([label, value]) => (
+        <div key={label} className="fact">
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/**
+ * A table of rows under column headings, in a TableScroll; numbers align right. The label names
+ * the scroll region for screen readers.
+ */
+export function DataTable({ label, columns, rows, rowKey }: { label: string; columns: readonly string[]; rows: readonly (readonly ReactNode[])[]; rowKey?: (index: number) => string | number }) {
+  return (
+    <TableScroll label={label}>
+      <table>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column} scope="col">
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={rowKey ? rowKey(i) : i}>
+              {row.map((cell, j) => (
+                <td key={j} className={typeof cell === 'number' ? 'number' : undefined}>
+                  {cell}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
+  );
+}
+
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' });
 

@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { ageOn, bodyFatMethods, checkTrials, deriveValues, isSkinfoldMethod, siteSpecs, siteValue, skinfoldSites, type BodyFatMethod, type Site } from '../../../src/assess/model.ts';
 import { api, type ResponseOf } from '../api/client.ts';
-import { Async, ErrorMessage, Page } from '../app/ui.tsx';
+import { Async, ErrorMessage, Facts, Page } from '../app/ui.tsx';
 import { personLabel, usePerson, type PersonRecord } from '../roster/hooks.ts';
 import { SiteInput, siteLabel, trialsOf } from './SiteInput.tsx';
 
@@ -163,19 +163,21 @@ function DerivedList({ derived }: { derived: ReturnType<typeof deriveValues> }) 
     ['Lean mass', 'kg', derived.leanMass],
   ];
   return (
-    <dl className="facts">
-      {rows.map(([name, unit, value]) =>
-        value ? (
-          <div key={name} className="derived">
-            <dt>{name}</dt>
-            <dd>
-              {value.value === null ? <span className="muted">{value.missing}</span> : <strong>{`${value.value.toFixed(1)} ${unit}`}</strong>}
-              <br />
-              <span className="muted">{value.equation}</span>
-            </dd>
-          </div>
-        ) : null,
+    <Facts
+      items={rows.flatMap(([name, unit, value]) =>
+        value
+          ? [
+              [
+                name,
+                <>
+                  {value.value === null ? <span className="muted">{value.missing}</span> : <strong>{`${value.value.toFixed(1)} ${unit}`}</strong>}
+                  <br />
+                  <span className="muted">{value.equation}</span>
+                </>,
+              ] as const,
+            ]
+          : [],
       )}
-    </dl>
+    />
   );
 }

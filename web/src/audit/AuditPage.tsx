@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, type ResponseOf } from '../api/client.ts';
 import { useApi } from '../app/useApi.ts';
-import { Async, formatInstant, Page, TableScroll } from '../app/ui.tsx';
+import { Async, DataTable, formatInstant, Page } from '../app/ui.tsx';
 
 type Verification = ResponseOf<'/api/audit/verify'>;
 const PAGE = 50;
@@ -42,34 +42,12 @@ export function AuditPage() {
       <Async loaded={events}>
         {({ events: list }) => (
           <>
-            <TableScroll label="Audit events">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">#</th>
-                    <th scope="col">When</th>
-                    <th scope="col">Who</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">Entity</th>
-                    <th scope="col">Reason</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((event) => (
-                    <tr key={event.id}>
-                      <td>{event.seq}</td>
-                      <td>{formatInstant(event.at)}</td>
-                      <td>{event.actorLabel}</td>
-                      <td>{event.action}</td>
-                      <td>
-                        {event.entity} {event.entityId}
-                      </td>
-                      <td>{event.reason ?? ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
+            <DataTable
+              label="Audit events"
+              columns={['#', 'When', 'Who', 'Action', 'Entity', 'Reason']}
+              rows={list.map((event) => [event.seq, formatInstant(event.at), event.actorLabel, event.action, `${event.entity} ${event.entityId}`, event.reason ?? ''])}
+              rowKey={(i) => list[i].id}
+            />
             <div className="pager">
               {beforeSeq !== undefined && (
                 <button type="button" onClick={() => setBeforeSeq(undefined)}>

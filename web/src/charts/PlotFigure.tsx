@@ -4,7 +4,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { TableScroll } from '../app/ui.tsx';
+import { DataTable } from '../app/ui.tsx';
 
 export interface FigureTable {
   columns: string[];
@@ -44,30 +44,7 @@ export function PlotFigure({ title, description, plot, table, children }: { titl
       {children}
       <details>
         <summary>Table of the numbers</summary>
-        <TableScroll label={`${title}: numbers`}>
-          <table>
-            <thead>
-              <tr>
-                {table.columns.map((column) => (
-                  <th key={column} scope="col">
-                    {column}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {table.rows.map((row, i) => (
-                <tr key={i}>
-                  {row.map((cell, j) => (
-                    <td key={j} className={typeof cell === 'number' ? 'number' : undefined}>
-                      {cell}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+        <DataTable label={`${title}: numbers`} columns={table.columns} rows={table.rows} />
       </details>
     </figure>
   );

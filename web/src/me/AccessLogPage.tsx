@@ -1,4 +1,4 @@
-import { Async, formatInstant, Page, TableScroll } from '../app/ui.tsx';
+import { Async, DataTable, formatInstant, Page } from '../app/ui.tsx';
 import { useAccessLog } from './hooks.ts';
 
 /** Who viewed my data: every read of the participant's data is logged by the server. */
@@ -9,26 +9,7 @@ export function AccessLogPage() {
       <Async loaded={log}>
         {({ entries }) =>
           entries.length ? (
-            <TableScroll label="Who viewed my data">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Who</th>
-                    <th scope="col">What</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {entries.map((entry, i) => (
-                    <tr key={i}>
-                      <td>{formatInstant(entry.at)}</td>
-                      <td>{entry.viewer}</td>
-                      <td>{entry.what}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
+            <DataTable label="Who viewed my data" columns={['When', 'Who', 'What']} rows={entries.map((entry) => [formatInstant(entry.at), entry.viewer, entry.what])} />
           ) : (
             <p>Nobody has viewed your data yet.</p>
           )

@@ -1,6 +1,6 @@
 import { Link } from '../app/router.tsx';
 import { useMe } from '../app/session.tsx';
-import { Async, formatInstant } from '../app/ui.tsx';
+import { Async, Facts, formatInstant } from '../app/ui.tsx';
 import { useAccessLog } from './hooks.ts';
 
 /** The participant's home section: where they stand and who looked at their data lately. */
@@ -11,12 +11,12 @@ export function MySummary() {
     <div className="columns">
       <section aria-labelledby="me-heading" className="card">
         <h2 id="me-heading">You</h2>
-        <dl className="facts">
-          <dt>Designation</dt>
-          <dd>{me.designation}</dd>
-          <dt>Unit</dt>
-          <dd>{me.unit?.name ?? '—'}</dd>
-        </dl>
+        <Facts
+          items={[
+            ['Designation', me.designation],
+            ['Unit', me.unit?.name ?? '—'],
+          ]}
+        />
         <Link to="/me">My record and chain of command</Link>
         <p>
           <Link to="/me/wellness">Today’s wellness report</Link>

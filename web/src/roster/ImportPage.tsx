@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { RowProblem } from '../../../src/shared/csv.ts';
 import { api, ApiError, type ResponseOf } from '../api/client.ts';
-import { Page, TableScroll } from '../app/ui.tsx';
+import { DataTable, Page } from '../app/ui.tsx';
 
 type Outcome = { kind: 'done'; summary: ResponseOf<'/api/roster/import', 'post'> } | { kind: 'rejected'; message: string; problems: RowProblem[] };
 
@@ -60,26 +60,7 @@ function Problems({ message, problems }: { message: string; problems: RowProblem
         {message}
       </h2>
       {problems.length > 0 && (
-        <TableScroll label="Import problems">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Line</th>
-                <th scope="col">Column</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {problems.map((problem, i) => (
-                <tr key={i}>
-                  <td>{problem.line}</td>
-                  <td>{problem.column}</td>
-                  <td>{problem.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+        <DataTable label="Import problems" columns={['Line', 'Column', 'Reason']} rows={problems.map((problem) => [String(problem.line), problem.column, problem.reason])} />
       )}
     </section>
   );

@@ -1,7 +1,7 @@
 import { MeasurementsPanel } from '../assess/MeasurementsPanel.tsx';
 import { Link } from '../app/router.tsx';
 import { hasRole, useMe } from '../app/session.tsx';
-import { Async, formatDate, Page, TableScroll } from '../app/ui.tsx';
+import { Async, DataTable, Facts, formatDate, Page } from '../app/ui.tsx';
 import { personLabel, useChain, usePerson, useUnitHistory, type PersonRecord } from './hooks.ts';
 
 export function PersonPage({ params }: { params: Record<string, string> }) {
@@ -43,24 +43,18 @@ export function PersonDetails({ person }: { person: PersonRecord }) {
     <div className="columns">
       <section aria-labelledby="record-heading" className="card">
         <h2 id="record-heading">Record</h2>
-        <dl className="facts">
-          <dt>Designation</dt>
-          <dd>{person.designation}</dd>
-          <dt>Name</dt>
-          <dd>{person.name}</dd>
-          <dt>Rank</dt>
-          <dd>{person.rank || '—'}</dd>
-          <dt>Unit</dt>
-          <dd>{person.unit ? staff ? <Link to={`/units/${person.unit.id}`}>{person.unit.name}</Link> : person.unit.name : '—'}</dd>
-          <dt>Status</dt>
-          <dd>{person.status}</dd>
-          <dt>Date of birth</dt>
-          <dd>{person.dateOfBirth ?? '—'}</dd>
-          <dt>Sex</dt>
-          <dd>{person.sex ?? '—'}</dd>
-          <dt>Roles</dt>
-          <dd>{person.roles.join(', ')}</dd>
-        </dl>
+        <Facts
+          items={[
+            ['Designation', person.designation],
+            ['Name', person.name],
+            ['Rank', person.rank || '—'],
+            ['Unit', person.unit ? staff ? <Link to={`/units/${person.unit.id}`}>{person.unit.name}</Link> : person.unit.name : '—'],
+            ['Status', person.status],
+            ['Date of birth', person.dateOfBirth ?? '—'],
+            ['Sex', person.sex ?? '—'],
+            ['Roles', person.roles.join(', ')],
+          ]}
+        />
       </section>
       <ChainOfCommand personId={person.id} />
       {staff && <UnitHistory personId={person.id} />}
@@ -99,26 +93,7 @@ function UnitHistory({ personId }: { personId: number }) {
       <h2 id="history-heading">Unit history</h2>
       <Async loaded={history}>
         {({ history: rows }) => (
-          <TableScroll label="Unit history table">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Unit</th>
-                  <th scope="col">From</th>
-                  <th scope="col">To</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((row) => (
-                  <tr key={`${row.unitId}-${row.from}`}>
-                    <td>{row.unitName}</td>
-                    <td>{formatDate(row.from)}</td>
-                    <td>{row.to ? formatDate(row.to) : 'now'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+          <DataTable label="Unit history table" columns={['Unit', 'From', 'To']} rows={rows.map((row) => [row.unitName, formatDate(row.from), row.to ? formatDate(row.to) : 'now'])} />
         )}
       </Async>
     </section>

@@ -1,5 +1,5 @@
 import { Link } from '../app/router.tsx';
-import { Async, Page } from '../app/ui.tsx';
+import { Async, Facts, Page } from '../app/ui.tsx';
 import { personLabel, usePeople, useUnit, useUnits } from './hooks.ts';
 import { PeopleTable } from './PeopleTable.tsx';
 
@@ -14,18 +14,16 @@ export function UnitPage({ params }: { params: Record<string, string> }) {
     <Page title={unit.data?.name ?? 'Unit'}>
       <Async loaded={unit}>
         {(u) => (
-          <dl className="facts card">
-            <dt>Kind</dt>
-            <dd>{u.kind}</dd>
-            <dt>Time zone</dt>
-            <dd>{u.timeZone}</dd>
-            <dt>Strength</dt>
-            <dd>{u.strength}</dd>
-            <dt>Commander</dt>
-            <dd>{u.commander ? personLabel(u.commander) : '—'}</dd>
-            <dt>Trainers</dt>
-            <dd>{u.trainers.length ? u.trainers.map((t) => personLabel(t)).join(', ') : '—'}</dd>
-          </dl>
+          <Facts
+            className="card"
+            items={[
+              ['Kind', u.kind],
+              ['Time zone', u.timeZone],
+              ['Strength', u.strength],
+              ['Commander', u.commander ? personLabel(u.commander) : '—'],
+              ['Trainers', u.trainers.length ? u.trainers.map((t) => personLabel(t)).join(', ') : '—'],
+            ]}
+          />
         )}
       </Async>
       {children.length > 0 && (

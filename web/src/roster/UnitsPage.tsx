@@ -1,5 +1,5 @@
 import { Link } from '../app/router.tsx';
-import { Async, Page } from '../app/ui.tsx';
+import { Async, Facts, Page } from '../app/ui.tsx';
 import { personLabel, unitTree, useUnits, type UnitNode } from './hooks.ts';
 
 export function UnitsPage() {
@@ -18,14 +18,11 @@ function UnitList({ nodes }: { nodes: UnitNode[] }) {
         <li key={unit.id}>
           <div className="card unit">
             <Link to={`/units/${unit.id}`}>{unit.name}</Link> <span className="muted">{unit.kind}</span>
-            <dl className="facts">
-              <dt>Strength</dt>
-              <dd>{unit.strength}</dd>
-              <dt>Commander</dt>
-              <dd>{unit.commander ? personLabel(unit.commander) : '—'}</dd>
-              <dt>Trainers</dt>
-              <dd>{unit.trainers.length ? unit.trainers.map((t) => personLabel(t)).join(', ') : '—'}</dd>
-            </dl>
+            <Facts items={[
+              ['Strength', unit.strength],
+              ['Commander', unit.commander ? personLabel(unit.commander) : '—'],
+              ['Trainers', unit.trainers.length ? unit.trainers.map((t) => personLabel(t)).join(', ') : '—'],
+            ]} />
           </div>
           {unit.children.length > 0 && <UnitList nodes={unit.children} />}
         </li>

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useMe } from '../app/session.tsx';
-import { Async, Page, TableScroll } from '../app/ui.tsx';
+import { Async, DataTable, Page } from '../app/ui.tsx';
 import { TimeSeriesChart } from '../charts/TimeSeriesChart.tsx';
 import { useBests, useLoad, type Best } from './hooks.ts';
 
@@ -29,29 +29,15 @@ export function MyTrainingPage() {
 
 function BestsTable({ bests }: { bests: Best[] }) {
   return (
-    <TableScroll label="Personal bests">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Exercise</th>
-            <th scope="col">Heaviest</th>
-            <th scope="col">Estimated 1RM (Epley)</th>
-            <th scope="col">Most reps</th>
-          </tr>
-        </thead>
-        <tbody>
-          {bests.map((best) => (
-            <tr key={best.exercise.id}>
-              <td>{best.exercise.name}</td>
-              <td>
-                {best.heaviest.load.value} {best.heaviest.load.unit} × {best.heaviest.reps} ({best.heaviest.date})
-              </td>
-              <td>{best.bestEstimated1rm ? `${best.bestEstimated1rm.epley.toFixed(1)} ${best.bestEstimated1rm.unit}` : '—'}</td>
-              <td>{best.mostReps.reps}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
+    <DataTable
+      label="Personal bests"
+      columns={['Exercise', 'Heaviest', 'Estimated 1RM (Epley)', 'Most reps']}
+      rows={bests.map((best) => [
+        best.exercise.name,
+        `${best.heaviest.load.value} ${best.heaviest.load.unit} × ${best.heaviest.reps} (${best.heaviest.date})`,
+        best.bestEstimated1rm ? `${best.bestEstimated1rm.epley.toFixed(1)} ${best.bestEstimated1rm.unit}` : '—',
+        best.mostReps.reps,
+      ])}
+    />
   );
 }
