@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { seededRandom } from '../src/demo/roster.ts';
 
 interface Scenario {
   subjects: number;
@@ -25,17 +26,6 @@ const rTimeoutSeconds = args.includes('--r-timeout') ? Number(args[args.indexOf(
 const outDir = new URL('./out/', import.meta.url);
 const root = new URL('../', import.meta.url);
 
-/** mulberry32: a small seeded generator, so every run times the same data. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A two-arm trial with 5 strata and a numeric baseline; residuals with a heterogeneous AR(1)-like

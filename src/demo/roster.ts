@@ -23,7 +23,7 @@ export interface DemoRoster {
   logins: DemoLogin[];
 }
 
-/** Deterministic pseudo-random numbers, so every demo cohort is the same. */
+/** mulberry32: deterministic pseudo-random numbers, so every demo cohort and benchmark data set is the same. */
 export function seededRandom(seed: number): () => number {
   let s = seed >>> 0;
   return () => {

@@ -5,6 +5,7 @@ import { personScope, requirePersonInScope, unitScope } from '../auth/policy.ts'
 import { createAccount } from '../auth/store.ts';
 import { recordAccess, write } from '../audit/store.ts';
 import { actorOf } from '../server/context.ts';
+import { acceptCsvBodies, CSV_BODY_LIMIT } from '../server/csv-body.ts';
 import { personFields, personStatuses, timeZoneSchema } from './model.ts';
 import { runRosterImport } from './import.ts';
 import {
@@ -220,11 +221,11 @@ export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.register(async (csvScope) => {
-    csvScope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    acceptCsvBodies(csvScope);
     csvScope.post(
       '/roster/import',
       {
-        bodyLimit: 20 * 1024 * 1024,
+        bodyLimit: CSV_BODY_LIMIT,
         schema: {
           tags: ['roster'],
           summary: 'Import a roster CSV (designation,name,rank,unit,role[,status,date_of_birth,sex]); all rows or none',
