@@ -145,7 +145,7 @@ async function loadDemoDrillsAndTests(w: Writer, people: { id: number; strength:
       }
     }
   }
-  if (attempts.length) await db.insertInto('drill_attempt').values(attempts).execute();
+  for (let i = 0; i < attempts.length; i += BATCH) await db.insertInto('drill_attempt').values(attempts.slice(i, i + BATCH)).execute();
   if (people.length > 2) await db.insertInto('leaderboard_opt_out').values({ person_id: people[2].id, since: at }).execute();
 
   for (const week of [1, 12]) {
