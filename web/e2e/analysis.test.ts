@@ -43,6 +43,8 @@ describe('statistician', { timeout: 90_000 }, () => {
 
     const forest = page.getByRole('figure', { name: /Treatment differences/ });
     expect(await forest.textContent()).toContain('Difference in lean (kg), 95% CI');
+    // One comparison: the axis names the visits, so its labels fit a narrow panel.
+    expect(await forest.locator('svg').first().textContent()).not.toContain('placebo at');
     await forest.getByText('Table of the numbers').click();
     expect(await forest.locator('tbody tr').allTextContents()).toEqual([
       expect.stringMatching(/^protein - placebo at week4/),

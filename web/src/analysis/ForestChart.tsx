@@ -8,9 +8,15 @@ const formatP = (p: number) => (p < 0.001 ? '< 0.001' : p.toFixed(3));
 /** Each arm minus control (at each visit), with its 95% CI, against no difference and the rule's threshold. */
 export function ForestChart({ response, unit, direction }: { response: AnalysisResponse; unit: string; direction?: DecisionRule['direction'] }) {
   const { result, verdict } = response;
+  // With one comparison at several visits the axis names the visit alone, so labels fit a narrow panel.
+  const oneComparison = new Set(result.contrasts.map((c) => c.contrast)).size === 1;
   const rows = useMemo(
-    () => result.contrasts.map((c) => ({ ...c, label: 'visit' in c ? `${c.contrast} at ${c.visit}` : c.contrast })),
-    [result],
+    () =>
+      result.contrasts.map((c) => {
+        const full = 'visit' in c ? `${c.contrast} at ${c.visit}` : c.contrast;
+        return { ...c, full, label: 'visit' in c && oneComparison ? c.visit : full };
+      }),
+    [result, oneComparison],
   );
   // The rule's threshold is on the benefit scale; on the plotted difference scale it flips when lower is better.
   const threshold = verdict && verdict.threshold !== 0 ? (direction === 'lower' ? -verdict.threshold : verdict.threshold) : null;
@@ -32,11 +38,11 @@ export function ForestChart({ response, unit, direction }: { response: AnalysisR
   return (
     <PlotFigure
       title="Treatment differences"
-      description={`each arm minus ${result.control}${threshold !== null ? '; dashed red line: the rule’s margin' : ''}; grey line: no difference`}
+      description={`${oneComparison ? rows[0]?.contrast ?? '' : `each arm minus ${result.control}`}${threshold !== null ? '; dashed red line: the rule’s margin' : ''}; grey line: no difference`}
       plot={plot}
       table={{
         columns: ['Comparison', `Estimate (${unit || 'units'})`, 'SE', 'df', '95% CI lower', '95% CI upper', 'p'],
-        rows: rows.map((r) => [r.label, fixed(r.estimate), fixed(r.se), fixed(r.df, 1), fixed(r.lower), fixed(r.upper), formatP(r.p)]),
+        rows: rows.map((r) => [r.full, fixed(r.estimate), fixed(r.se), fixed(r.df, 1), fixed(r.lower), fixed(r.upper), formatP(r.p)]),
       }}
     />
   );
