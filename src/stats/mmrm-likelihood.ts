@@ -28,10 +28,14 @@ import {
 } from './linalg.ts';
 
 export interface MmrmData {
+  /** Row-major n x p design. */
   X: Float64Array;
   p: number;
+  /** n outcomes. */
   y: Float64Array;
+  /** 0..nSubjects-1 per row. */
   subject: Int32Array;
+  /** 0..nVisits-1 per row; a subject has at most one row per visit. */
   visit: Int32Array;
   nVisits: number;
 }

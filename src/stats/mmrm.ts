@@ -14,24 +14,15 @@ import { cholesky, inverseFromCholesky, quadraticForm, symmetricEigen } from './
 import { covarianceModel } from './mmrm-covariance.ts';
 import type { CovarianceModel, CovarianceStructure } from './mmrm-covariance.ts';
 import { MmrmLikelihood } from './mmrm-likelihood.ts';
-import type { Evaluation } from './mmrm-likelihood.ts';
+import type { Evaluation, MmrmData } from './mmrm-likelihood.ts';
 import { bfgs, newton } from './mmrm-optimise.ts';
 import type { Minimum, Objective } from './mmrm-optimise.ts';
 
 export { covarianceStructures } from './mmrm-covariance.ts';
 export type { CovarianceStructure } from './mmrm-covariance.ts';
 
-export interface MmrmInput {
-  /** Row-major n x p design, full column rank (aliased columns already removed). */
-  X: Float64Array;
-  p: number;
-  /** n outcomes, no missing values. */
-  y: Float64Array;
-  /** 0..nSubjects-1 per row. */
-  subject: Int32Array;
-  /** 0..nVisits-1 per row; a subject has at most one row per visit. */
-  visit: Int32Array;
-  nVisits: number;
+/** The data and the model; X has full column rank (aliased columns removed), y no missing values. */
+export interface MmrmInput extends MmrmData {
   covariance: CovarianceStructure;
   method: 'reml' | 'ml';
 }
