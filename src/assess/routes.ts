@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Actor, Role } from '../auth/model.ts';
@@ -7,7 +6,7 @@ import { recordAccess, write } from '../audit/store.ts';
 import { isoDateSchema } from '../roster/model.ts';
 import { getPerson, timeZonesOf, type PersonView } from '../roster/store.ts';
 import { actorOf } from '../server/context.ts';
-import { acceptCsvBodies, CSV_BODY_LIMIT } from '../server/csv-body.ts';
+import { acceptCsvBodies, CSV_BODY_LIMIT, sendExport } from '../server/csv-body.ts';
 import { notFound } from '../shared/errors.ts';
 import { exportFormats } from '../shared/export.ts';
 import { localToInstant } from '../shared/time.ts';
@@ -146,8 +145,7 @@ export const assessRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { format } = request.query;
-      reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
-      return reply.send(Readable.from(exportAssessments(db, format, actorOf(request), clock)));
+      return sendExport(reply, format, exportAssessments(db, format, actorOf(request), clock));
     },
   );
 

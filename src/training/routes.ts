@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Actor } from '../auth/model.ts';
@@ -7,7 +6,7 @@ import { recordAccess, write } from '../audit/store.ts';
 import { unitsBelow } from '../roster/store.ts';
 import { isoDateSchema } from '../roster/model.ts';
 import { actorOf } from '../server/context.ts';
-import { acceptCsvBodies, CSV_BODY_LIMIT } from '../server/csv-body.ts';
+import { acceptCsvBodies, CSV_BODY_LIMIT, sendExport } from '../server/csv-body.ts';
 import { badRequest, notFound } from '../shared/errors.ts';
 import { addDays, localDateOf, localDayBounds, localToInstant, weekStart } from '../shared/time.ts';
 import { exportTraining, trainingExportFormats } from './export.ts';
@@ -485,8 +484,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const actor = actorOf(request);
       const { format } = request.query;
-      reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
-      return reply.send(Readable.from(exportTraining(db, format, actor, await personScope(db, actor), clock)));
+      return sendExport(reply, format, exportTraining(db, format, actor, await personScope(db, actor), clock));
     },
   );
 };

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { personScope, requirePersonInScope, unitScope } from '../auth/policy.ts';
@@ -6,7 +5,7 @@ import { recordAccess, write } from '../audit/store.ts';
 import { isoDateSchema } from '../roster/model.ts';
 import { getPerson, getUnit, unitsBelow } from '../roster/store.ts';
 import { actorOf } from '../server/context.ts';
-import { acceptCsvBodies, CSV_BODY_LIMIT } from '../server/csv-body.ts';
+import { acceptCsvBodies, CSV_BODY_LIMIT, sendExport } from '../server/csv-body.ts';
 import { badRequest, notFound } from '../shared/errors.ts';
 import { exportFormats } from '../shared/export.ts';
 import { addDays, localDateOf } from '../shared/time.ts';
@@ -147,8 +146,7 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { format } = request.query;
-      reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
-      return reply.send(Readable.from(exportWellness(db, format, actorOf(request), clock)));
+      return sendExport(reply, format, exportWellness(db, format, actorOf(request), clock));
     },
   );
 
