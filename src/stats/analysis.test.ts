@@ -180,6 +180,14 @@ describe('clear errors', () => {
     expectBadData(() => analyzeMmrm(few, { ...fevOptions, baseline: undefined, covariates: [] }), /^too few observations for covariance structure us: 12 observations, 8 fixed effects and 10 covariance parameters/);
   });
 
+  it('two visits never observed in the same subject, named by their visit names', () => {
+    const subjects = [...new Set(fev.rows.map((_, i) => cell(fev, i, 'USUBJID')))];
+    // Half the subjects miss VIS2, the other half VIS3: no subject has both.
+    const missing = (i: number) => (subjects.indexOf(cell(fev, i, 'USUBJID')) % 2 === 0 ? 'VIS2' : 'VIS3');
+    const apart = mapColumn(fev, 'FEV1', (value, i) => (cell(fev, i, 'AVISIT') === missing(i) ? '' : value));
+    expectBadData(() => analyzeMmrm(apart, fevOptions), /^visits "VIS2" and "VIS3" are never observed in the same subject/);
+  });
+
   it('rows whose field count differs from the header', () => {
     const ragged = withRows(anorexia, [...anorexia.rows.slice(0, 3), { line: 5, cells: ['4', 'Cont', '74'] }]);
     expectBadData(() => analyzeAncova(ragged, anorexiaOptions), /^line 5: 3 fields, the header has 4/);

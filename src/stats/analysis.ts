@@ -153,6 +153,7 @@ export function analyzeMmrm(table: Table, options: MmrmOptions): MmrmResult {
     subject,
     visit: visit.codes,
     nVisits: visits.length,
+    visitNames: visits,
     covariance,
     method,
   });

@@ -25,6 +25,8 @@ export type { CovarianceStructure } from './mmrm-covariance.ts';
 export interface MmrmInput extends MmrmData {
   covariance: CovarianceStructure;
   method: 'reml' | 'ml';
+  /** The visits' names, for messages; without them visits are named by their index. */
+  visitNames?: readonly string[];
 }
 
 export interface MmrmFit {
@@ -60,7 +62,7 @@ export function fitMmrm(input: MmrmInput): MmrmFit {
     );
   }
   const likelihood = new MmrmLikelihood({ X, p, y, subject, visit, nVisits }, model, method);
-  checkEstimable(likelihood, model);
+  checkEstimable(likelihood, model, input.visitNames);
 
   const objective: Objective = (theta) => {
     const evaluation = likelihood.evaluate(theta);
@@ -79,8 +81,9 @@ export function fitMmrm(input: MmrmInput): MmrmFit {
 }
 
 /** Refuses designs whose covariance parameters cannot be estimated, with a reason. */
-function checkEstimable(likelihood: MmrmLikelihood, model: CovarianceModel): void {
+function checkEstimable(likelihood: MmrmLikelihood, model: CovarianceModel, visitNames?: readonly string[]): void {
   const { nVisits, pairCounts, nSubjects } = likelihood;
+  const name = (v: number) => (visitNames ? `"${visitNames[v]}"` : String(v));
   if (model.structure === 'us') {
     if (nSubjects <= nVisits) {
       throw badData(`the unstructured covariance over ${nVisits} visits needs more than ${nVisits} subjects, found ${nSubjects}`);
@@ -89,7 +92,7 @@ function checkEstimable(likelihood: MmrmLikelihood, model: CovarianceModel): voi
       for (let b = 0; b < a; b++) {
         if (pairCounts[a * nVisits + b] === 0) {
           throw badData(
-            `visits ${b} and ${a} are never observed in the same subject: their covariance cannot be estimated ` +
+            `visits ${name(b)} and ${name(a)} are never observed in the same subject: their covariance cannot be estimated ` +
               `(choose a structured covariance)`,
           );
         }
