@@ -15,6 +15,7 @@ import {
   getPerson,
   getUnit,
   listPeople,
+  listPeoplePage,
   listUnits,
   movePerson,
   setUnitStaff,
@@ -98,17 +99,29 @@ export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['roster'],
-        summary: 'The roster you may see (trainers: their units and those below)',
-        querystring: z.strictObject({ unitId: z.coerce.number().int().positive().optional(), role: z.enum(roles).optional() }),
-        response: { 200: z.object({ people: z.array(directoryEntry) }) },
+        summary: 'The roster you may see (trainers: their units and those below), in designation order; with limit, one page of it',
+        querystring: z.strictObject({
+          unitId: z.coerce.number().int().positive().optional(),
+          role: z.enum(roles).optional(),
+          q: z.string().max(100).optional().describe('part of a designation or a name, any case'),
+          limit: z.coerce.number().int().min(1).max(500).optional().describe('page size; without it, everyone matching'),
+          offset: z.coerce.number().int().min(0).default(0).describe('people to skip (with limit)'),
+        }),
+        response: { 200: z.object({ people: z.array(directoryEntry), total: z.number().describe('everyone matching, over all pages') }) },
       },
     },
     async (request) => {
       const scope = await unitScope(db, actorOf(request));
-      const { unitId, role } = request.query;
+      const { unitId, role, q, limit, offset } = request.query;
       let unitIds = scope === 'all' ? undefined : scope;
       if (unitId !== undefined) unitIds = unitIds ? unitIds.filter((id) => id === unitId) : [unitId];
-      return { people: (await listPeople(db, { unitIds, role })).map(toDirectoryEntry) };
+      const filter = { unitIds, role, search: q };
+      if (limit === undefined) {
+        const people = await listPeople(db, filter);
+        return { people: people.map(toDirectoryEntry), total: people.length };
+      }
+      const page = await listPeoplePage(db, filter, { limit, offset });
+      return { people: page.people.map(toDirectoryEntry), total: page.total };
     },
   );
 

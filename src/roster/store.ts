@@ -276,19 +276,63 @@ export async function unitHistory(db: Db, personId: number) {
     .execute();
 }
 
+/**
+ * Each unit a person belonged to and when (`to` null while they still do), with the units above
+ * it: a view of any of them covered the person then. For the access log of unit-wide reads.
+ */
+export async function membershipsWithUnitsAbove(db: Db, personId: number): Promise<{ unitIds: number[]; from: string; to: string | null }[]> {
+  const [memberships, tree] = await Promise.all([unitHistory(db, personId), db.selectFrom('unit').select(['id', 'parent_id']).execute()]);
+  const parentOf = new Map(tree.map((u) => [u.id, u.parent_id]));
+  return memberships.map((m) => {
+    const unitIds: number[] = [];
+    for (let unit: number | null | undefined = m.unitId; unit != null; unit = parentOf.get(unit)) unitIds.push(unit);
+    return { unitIds, from: m.from, to: m.to };
+  });
+}
+
 export interface PeopleFilter {
   unitIds?: readonly number[];
   role?: Role;
   ids?: readonly number[];
+  /** Part of a designation or a name, any case. */
+  search?: string;
 }
 
-/** People with their current unit and roles, in one query per table. */
-export async function listPeople(db: Db, filter: PeopleFilter = {}): Promise<PersonView[]> {
-  if (filter.unitIds?.length === 0 || filter.ids?.length === 0) return [];
+/** One page of the roster in designation order, and how many people match in all. */
+export interface PeoplePage {
+  people: PersonView[];
+  total: number;
+}
+
+/** `pattern` for LIKE with its wildcards taken literally (escaped with a backslash). */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The people matching `filter` joined to their current unit; `listPeople` and `listPeoplePage` select from it. */
+function matchingPeople(db: Db, filter: PeopleFilter) {
   let q = db
     .selectFrom('person')
     .leftJoin('person_unit', (j) => j.onRef('person_unit.person_id', '=', 'person.id').on('person_unit.effective_to', 'is', null))
-    .leftJoin('unit', 'unit.id', 'person_unit.unit_id')
+    .leftJoin('unit', 'unit.id', 'person_unit.unit_id');
+  if (filter.unitIds) q = q.where('person_unit.unit_id', 'in', filter.unitIds);
+  if (filter.ids) q = q.where('person.id', 'in', filter.ids);
+  if (filter.role) {
+    const role = filter.role;
+    q = q.where((eb) => eb.exists(eb.selectFrom('person_role').select('person_role.role').whereRef('person_role.person_id', '=', 'person.id').where('person_role.role', '=', role)));
+  }
+  const search = filter.search?.trim();
+  if (search) {
+    // designation_key is the designation upper-cased; lower() makes the name match any case on both databases.
+    q = q.where(
+      (eb) => eb.or([sql<boolean>`${eb.ref('person.designation_key')} like ${containing(designationKey(search))} escape '\\'`, sql<boolean>`lower(${eb.ref('person.name')}) like ${containing(search.toLowerCase())} escape '\\'`]),
+    );
+  }
+  return q;
+}
+
+/** People with their current unit and roles, in one query per table; `page` takes `limit` of them from `offset`. */
+export async function listPeople(db: Db, filter: PeopleFilter = {}, page?: { limit: number; offset: number }): Promise<PersonView[]> {
+  if (filter.unitIds?.length === 0 || filter.ids?.length === 0) return [];
+  const rows = await matchingPeople(db, filter)
     .select([
       'person.id',
       'person.designation',
@@ -300,14 +344,9 @@ export async function listPeople(db: Db, filter: PeopleFilter = {}): Promise<Per
       'unit.id as unit_id',
       'unit.name as unit_name',
     ])
-    .orderBy('person.designation_key');
-  if (filter.unitIds) q = q.where('person_unit.unit_id', 'in', filter.unitIds);
-  if (filter.ids) q = q.where('person.id', 'in', filter.ids);
-  if (filter.role) {
-    const role = filter.role;
-    q = q.where((eb) => eb.exists(eb.selectFrom('person_role').select('person_role.role').whereRef('person_role.person_id', '=', 'person.id').where('person_role.role', '=', role)));
-  }
-  const rows = await q.execute();
+    .orderBy('person.designation_key')
+    .$if(page !== undefined, (qb) => qb.limit(page?.limit ?? 0).offset(page?.offset ?? 0))
+    .execute();
   if (rows.length === 0) return [];
   const roleRows = await db
     .selectFrom('person_role')
@@ -331,6 +370,16 @@ export async function listPeople(db: Db, filter: PeopleFilter = {}): Promise<Per
     unit: r.unit_id === null || r.unit_name === null ? null : { id: r.unit_id, name: r.unit_name },
     roles: (rolesByPerson.get(r.id) ?? []).sort(),
   }));
+}
+
+/** `limit` people from `offset`, with the count of everyone matching (for "1–50 of 10,000"). */
+export async function listPeoplePage(db: Db, filter: PeopleFilter, page: { limit: number; offset: number }): Promise<PeoplePage> {
+  if (filter.unitIds?.length === 0 || filter.ids?.length === 0) return { people: [], total: 0 };
+  const [people, counted] = await Promise.all([
+    listPeople(db, filter, page),
+    matchingPeople(db, filter).select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+  ]);
+  return { people, total: Number(counted.total) };
 }
 
 export async function getPerson(db: Db, id: number): Promise<PersonView> {
