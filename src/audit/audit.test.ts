@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { systemActor } from '../auth/model.ts';
+import { getUnit, movePerson } from '../roster/store.ts';
+import { makeWorld, sessionFor, startTestApp, type Session } from '../server/testing.ts';
+import type { Db } from '../store/db.ts';
 import { describeEachDatabase, type TestDatabase } from '../store/testing.ts';
 import { canonicalJson, eventHash, GENESIS_HASH } from './model.ts';
 import { verifyAudit, write } from './store.ts';
@@ -99,3 +102,51 @@ describeEachDatabase('audit trail', (database) => {
     expect(await verifyAudit(database().db)).toMatchObject({ ok: false, verified: 1, firstBad: { seq: 2 } });
   });
 });
+
+describeEachDatabase('access log of unit-wide reads', (database) => {
+  it('writes one row for a unit view and shows it to those in the unit (or below it) at the time, not to later joiners', async () => {
+    const start = Date.now();
+    let now = new Date(start + 3_600_000);
+    const client = await startTestApp(database(), () => now);
+    const world = await makeWorld(database());
+    const company = (await getUnit(database().db, world.platoon.id)).parentId!;
+    const joiner = await sessionFor(database(), ['participant'], world.otherPlatoon.id);
+    const rowsBefore = await countRows(database().db);
+
+    const platoonView = await client.request({ url: `/api/units/${world.platoon.id}/wellness`, as: world.sessions.trainer });
+    expect(platoonView.statusCode).toBe(200);
+    expect(platoonView.json().participants.length).toBeGreaterThan(0);
+    now = new Date(start + 2 * 3_600_000);
+    await client.request({ url: `/api/units/${company}/wellness`, as: world.sessions.investigator });
+    expect(await countRows(database().db)).toEqual({ personRows: rowsBefore.personRows, unitRows: rowsBefore.unitRows + 2 });
+
+    // The joiner moves into the trainer's platoon after both views, and the trainer looks again.
+    await write(database().db, systemActor('test'), (w) => movePerson(w, joiner.personId, world.platoon.id, new Date(start + 3 * 3_600_000)));
+    now = new Date(start + 4 * 3_600_000);
+    await client.request({ url: `/api/units/${world.platoon.id}/wellness`, as: world.sessions.trainer });
+
+    const logOf = async (session: Session) => (await client.request({ url: '/api/me/access-log', as: session })).json().entries as { at: string; viewer: string; what: string }[];
+    const platoonName = (await getUnit(database().db, world.platoon.id)).name;
+    const companyName = (await getUnit(database().db, company)).name;
+    const member = await logOf(world.sessions.participant);
+    expect(member.map((e) => [e.at, e.what])).toEqual([
+      [new Date(start + 4 * 3_600_000).toISOString(), `unit wellness of ${platoonName}`],
+      [new Date(start + 2 * 3_600_000).toISOString(), `unit wellness of ${companyName}`],
+      [new Date(start + 3_600_000).toISOString(), `unit wellness of ${platoonName}`],
+    ]);
+    // In the other platoon the joiner was covered by the company view only; in this one, only by the view after joining.
+    const joinerLog = await logOf(joiner);
+    expect(joinerLog.map((e) => [e.at, e.what])).toEqual([
+      [new Date(start + 4 * 3_600_000).toISOString(), `unit wellness of ${platoonName}`],
+      [new Date(start + 2 * 3_600_000).toISOString(), `unit wellness of ${companyName}`],
+    ]);
+  });
+});
+
+async function countRows(db: Db) {
+  const [person, unit] = await Promise.all([
+    db.selectFrom('access_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    db.selectFrom('unit_access_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { personRows: Number(person.n), unitRows: Number(unit.n) };
+}

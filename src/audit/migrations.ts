@@ -50,4 +50,19 @@ export const migrations: Record<string, Migration> = {
       }
     },
   },
+  // ADR 0005: a read of a whole unit (and the units below) is one row naming the unit; a
+  // participant's access log finds it through their unit memberships at the time.
+  '0004_audit_unit_access': {
+    async up(db: Kysely<unknown>) {
+      const t = columnTypes(db);
+      await withId(db, db.schema.createTable('unit_access_log'))
+        .addColumn('at', t.instant, (c) => c.notNull())
+        .addColumn('viewer_account_id', 'integer')
+        .addColumn('viewer_label', 'text', (c) => c.notNull())
+        .addColumn('unit_id', 'integer', (c) => c.notNull().references('unit.id'))
+        .addColumn('what', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('unit_access_log_unit').on('unit_access_log').columns(['unit_id', 'at']).execute();
+    },
+  },
 };

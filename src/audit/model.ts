@@ -31,6 +31,15 @@ export interface AuditTables {
     person_id: number;
     what: string;
   };
+  /** One row per read of a whole unit and the units below it (ADR 0005). */
+  unit_access_log: {
+    id: Generated<number>;
+    at: string;
+    viewer_account_id: number | null;
+    viewer_label: string;
+    unit_id: number;
+    what: string;
+  };
 }
 
 export const GENESIS_HASH = '0'.repeat(64);

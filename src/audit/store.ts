@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Db } from '../store/db.ts';
 import { dialectOf } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
+import { membershipsWithUnitsAbove } from '../roster/store.ts';
 import { canonicalJson, eventHash, verifyChain, type AuditInput, type ChainedEvent, type StoredEvent, type VerifyResult } from './model.ts';
 
 /**
@@ -145,13 +146,51 @@ export async function recordAccess(db: Db, viewer: Actor, personIds: readonly nu
   }
 }
 
-export async function listAccessLog(db: Db, personId: number, limit: number) {
-  return db
-    .selectFrom('access_log')
-    .select(['at', 'viewer_label as viewer', 'what'])
-    .where('person_id', '=', personId)
-    .orderBy('at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+/**
+ * Records that `viewer` read `what` about everyone now in a unit and the units below it, as one
+ * row (ADR 0005): each participant's access log finds it through their membership at the time.
+ */
+export async function recordUnitAccess(db: Db, viewer: Actor, unitId: number, what: string, clock: Clock = systemClock): Promise<void> {
+  await db.insertInto('unit_access_log').values({ at: clock().toISOString(), viewer_account_id: viewer.accountId, viewer_label: viewer.label, unit_id: unitId, what }).execute();
+}
+
+export interface AccessEntry {
+  at: string;
+  viewer: string;
+  what: string;
+}
+
+/**
+ * Who read a person's data, newest first: reads of the person, and reads of any unit that
+ * covered them when it happened (their unit then, or one above it).
+ */
+export async function listAccessLog(db: Db, personId: number, limit: number): Promise<AccessEntry[]> {
+  const memberships = await membershipsWithUnitsAbove(db, personId);
+  const [own, unitWide] = await Promise.all([
+    db.selectFrom('access_log').select(['at', 'viewer_label as viewer', 'what']).where('person_id', '=', personId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute(),
+    memberships.length === 0
+      ? Promise.resolve([])
+      : db
+          .selectFrom('unit_access_log')
+          .innerJoin('unit', 'unit.id', 'unit_access_log.unit_id')
+          .select(['unit_access_log.at', 'unit_access_log.viewer_label as viewer', 'unit_access_log.what', 'unit.name as unit'])
+          .where((eb) =>
+            eb.or(
+              memberships.map((m) =>
+                eb.and([
+                  eb('unit_access_log.unit_id', 'in', m.unitIds),
+                  eb('unit_access_log.at', '>=', m.from),
+                  ...(m.to === null ? [] : [eb('unit_access_log.at', '<', m.to)]),
+                ]),
+              ),
+            ),
+          )
+          .orderBy('unit_access_log.at', 'desc')
+          .orderBy('unit_access_log.id', 'desc')
+          .limit(limit)
+          .execute(),
+  ]);
+  const entries = [...own, ...unitWide.map(({ unit, ...e }) => ({ ...e, what: `${e.what} of ${unit}` }))];
+  // Stable: same-instant entries keep each query's newest-first order.
+  return entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, limit);
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { personScope, requirePersonInScope, unitScope } from '../auth/policy.ts';
-import { recordAccess, write } from '../audit/store.ts';
+import { recordAccess, recordUnitAccess, write } from '../audit/store.ts';
 import { isoDateSchema } from '../roster/model.ts';
 import { getPerson, getUnit, unitsBelow } from '../roster/store.ts';
 import { actorOf } from '../server/context.ts';
@@ -125,7 +125,7 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
       const unit = await getUnit(db, request.params.id);
       const date = request.query.date ?? localDateOf(clock(), unit.timeZone);
       const participants = await cohortWellness(db, await unitsBelow(db, [unit.id]), date);
-      await recordAccess(db, actor, participants.map((p) => p.person.id), 'unit wellness', clock);
+      await recordUnitAccess(db, actor, unit.id, 'unit wellness', clock);
       return {
         unit: { id: unit.id, name: unit.name, timeZone: unit.timeZone },
         date,
