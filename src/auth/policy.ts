@@ -54,7 +54,9 @@ export const routePolicy: Record<string, RouteRule> = {
   'GET /api/training/sessions/:id': rosterReaders,
   'PATCH /api/training/sessions/:id': only('admin', 'trainer'),
   'PUT /api/training/sessions/:id/attendance/:personId': only('admin', 'trainer'),
-  'POST /api/training/sets': only('admin', 'trainer'),
+  // A participant logs their own sets only (src/training/routes.ts checkSelfLogged; docs/training.md).
+  'POST /api/training/sets': only('admin', 'trainer', 'participant'),
+  'GET /api/me/training/sessions': only('participant'),
   'PUT /api/training/sets/:id': only('admin', 'trainer'),
   'DELETE /api/training/sets/:id': only('admin', 'trainer'),
   'GET /api/people/:id/training/sets': signedIn,
@@ -96,8 +98,15 @@ export const routePolicy: Record<string, RouteRule> = {
   'GET /api/audit': only('admin'),
   'GET /api/audit/verify': only('admin'),
 
-  // Analyses are the statisticians' work and the investigators' decision; nothing is stored.
+  // Analyses are the statisticians' work and the investigators' decision. Either may store data
+  // sets; archiving one is for whoever saved it or an investigator (src/analysis/model.ts mayArchive).
   'POST /api/analysis': only('statistician', 'investigator'),
+  'GET /api/analysis/datasets': only('statistician', 'investigator'),
+  'POST /api/analysis/datasets': only('statistician', 'investigator'),
+  'GET /api/analysis/datasets/:id': only('statistician', 'investigator'),
+  'DELETE /api/analysis/datasets/:id': only('statistician', 'investigator'),
+  // Physique data: of the analysing roles only investigators read it (docs/assessments.md).
+  'GET /api/analysis/derived/physique-by-visit': only('investigator'),
 };
 
 /** The API documentation pages (their assets are many routes) are public, like the document itself. */

@@ -48,6 +48,7 @@ export const exportColumns = [
   'duration_s',
   'distance_m',
   'notes',
+  'self_reported',
   'created_at',
   'updated_at',
 ] as const;
@@ -147,6 +148,7 @@ export async function* exportTraining(db: Db, format: TrainingExportFormat, acto
         duration_s: r.duration_s,
         distance_m: r.distance_m,
         notes: r.notes,
+        self_reported: r.self_reported,
         created_at: r.created_at,
         updated_at: r.updated_at,
       };

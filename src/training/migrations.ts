@@ -117,4 +117,10 @@ export const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0013_training_self_reported': {
+    // Participants log their own sets (docs/training.md, "Self-logged sets"); analysts tell them apart by this flag.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('training_set').addColumn('self_reported', 'integer', (c) => c.notNull().defaultTo(0).check(sql`self_reported in (0, 1)`)).execute();
+    },
+  },
 };

@@ -69,10 +69,25 @@ export interface TrainingTables {
     duration_s: number | null;
     distance_m: number | null;
     notes: string;
+    /** 1 when the participant logged the set themselves (POST /api/training/sets as a participant), 0 when staff did. */
+    self_reported: Generated<number>;
     created_at: string;
     updated_at: string;
   };
   training_preference: { account_id: number; load_unit: LoadUnit };
+}
+
+/**
+ * Why a participant may not log their own set at a session, or null when they may
+ * (docs/training.md, "Self-logged sets"): the session has started, is not cancelled, and they
+ * are not recorded as absent or excused there. The caller has checked that it is a session of
+ * their unit or a unit above it.
+ */
+export function selfLogRefusal(session: { status: SessionStatus; startsAt: string }, attendance: AttendanceStatus | undefined, now: Date): string | null {
+  if (session.status === 'cancelled') return 'the session was cancelled';
+  if (session.startsAt > now.toISOString()) return 'the session has not started yet';
+  if (attendance === 'absent' || attendance === 'excused') return `you are recorded as ${attendance} at this session`;
+  return null;
 }
 
 export const nameKey = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();

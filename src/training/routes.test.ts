@@ -173,6 +173,65 @@ describeEachDatabase('training API', (database) => {
     expect(log.map((e) => e.what)).toEqual(expect.arrayContaining(['training personal bests']));
   });
 
+  it('lets a participant log their own sets at a session of their unit, marked self-reported and audited, and nobody else’s', async () => {
+    const client = await startTestApp(database(), now);
+    const world = await makeWorld(database());
+    const { trainer, participant, admin } = world.sessions;
+    const squat = await exerciseId(client, participant, 'Back Squat');
+    const held = await heldSession(client, trainer, { unitId: world.platoon.id, date: '2026-11-25', time: '09:00' });
+    const future = (await client.request({ method: 'POST', url: '/api/training/sessions', as: trainer, payload: { unitId: world.platoon.id, title: 'Tomorrow', date: '2026-11-27', time: '09:00' } })).json();
+    const elsewhere = await heldSession(client, admin, { unitId: world.otherPlatoon.id, date: '2026-11-25', time: '09:00' });
+    const skipped = await heldSession(client, trainer, { unitId: world.platoon.id, date: '2026-11-24', time: '09:00' });
+    await client.request({ method: 'PUT', url: `/api/training/sessions/${skipped.id}/attendance/${world.ownParticipantId}`, as: trainer, payload: { status: 'absent' } });
+    const platoonMate = await makePerson(database().db, { unitId: world.platoon.id });
+
+    const listed = (await client.request({ method: 'GET', url: '/api/me/training/sessions', as: participant })).json().sessions.map((s: { id: number }) => s.id);
+    expect(listed).toEqual([held.id]);
+
+    const post = (payload: object) => client.request({ method: 'POST', url: '/api/training/sets', as: participant, payload });
+    const own = { sessionId: held.id, personId: world.ownParticipantId, exerciseId: squat, setNumber: 1 };
+    const refusals: [object, number, string | undefined, RegExp][] = [
+      [{ ...own, personId: world.otherParticipantId, actual: { reps: 5 } }, 404, undefined, /person/],
+      [{ ...own, personId: platoonMate.id, actual: { reps: 5 } }, 404, undefined, /person/],
+      [{ ...own, sessionId: elsewhere.id, actual: { reps: 5 } }, 404, undefined, /training session/],
+      [{ ...own, sessionId: future.id, actual: { reps: 5 } }, 400, 'sessionId', /not started/],
+      [{ ...own, sessionId: skipped.id, actual: { reps: 5 } }, 400, 'sessionId', /recorded as absent/],
+      [{ ...own, actual: { reps: 5, rpe: 11 } }, 400, 'actual.rpe', /1 to 10/],
+      [{ ...own, actual: { reps: 5, load: 100.1234 } }, 400, 'actual.load', /three decimals/],
+    ];
+    for (const [payload, status, field, message] of refusals) {
+      const response = await post(payload);
+      expect(response.statusCode, JSON.stringify(payload)).toBe(status);
+      expect(response.json().error.field).toBe(field);
+      expect(response.json().error.message).toMatch(message);
+    }
+    expect(await setCount(database().db)).toBe(0);
+
+    const logged = await post({ ...own, loadUnit: 'kg', actual: { reps: 5, load: 80, rpe: 8 } });
+    expect(logged.statusCode).toBe(201);
+    expect(logged.json()).toMatchObject({ personId: world.ownParticipantId, selfReported: true, actual: { reps: 5, load: { kg: 80 } } });
+    const byTrainer = await client.request({ method: 'POST', url: '/api/training/sets', as: trainer, payload: { ...own, setNumber: 2, actual: { reps: 5, load: 80 } } });
+    expect(byTrainer.json().selfReported).toBe(false);
+
+    const session = (await client.request({ method: 'GET', url: `/api/training/sessions/${held.id}`, as: trainer })).json();
+    expect(session.attendance).toMatchObject([{ person: { id: world.ownParticipantId }, status: 'present' }]);
+    expect(session.sets.map((s: { setNumber: number; selfReported: boolean }) => [s.setNumber, s.selfReported])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
+    const audit = await database().db.selectFrom('audit_event').select(['entity_id', 'after_json']).where('action', '=', 'training.set.create').orderBy('seq').execute();
+    expect(audit.map((a) => [Number(a.entity_id), JSON.parse(a.after_json!).self_reported])).toEqual([
+      [logged.json().id, true],
+      [byTrainer.json().id, false],
+    ]);
+    const exported = (await client.request({ method: 'GET', url: '/api/training/export?format=json', as: trainer })).json() as { set_id: number; self_reported: number }[];
+    expect(exported.map((r) => [r.set_id, r.self_reported])).toEqual([
+      [logged.json().id, 1],
+      [byTrainer.json().id, 0],
+    ]);
+    expect((await client.request({ method: 'GET', url: '/api/me/training/sessions', as: trainer })).statusCode).toBe(403);
+  });
+
   it('adds exercises to the catalogue and refuses a name already taken', async () => {
     const client = await startTestApp(database(), now);
     const world = await makeWorld(database());

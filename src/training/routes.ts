@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actor } from '../auth/model.ts';
 import { personScope, unitScope } from '../auth/policy.ts';
 import { recordAccess, write } from '../audit/store.ts';
-import { unitsBelow } from '../roster/store.ts';
+import { getPerson, unitsBelow } from '../roster/store.ts';
 import { isoDateSchema } from '../roster/model.ts';
 import { actorOf } from '../server/context.ts';
 import { acceptCsvBodies, CSV_BODY_LIMIT, sendExport } from '../server/csv-body.ts';
@@ -24,11 +24,14 @@ import {
   repsSchema,
   rirSchema,
   rpeSchema,
+  selfLogRefusal,
   sessionStatuses,
   setNumberSchema,
+  type AttendanceStatus,
 } from './model.ts';
 import {
   addSet,
+  attendanceOf,
   createExercise,
   createSession,
   deleteSet,
@@ -46,6 +49,7 @@ import {
   setAttendance,
   setPreferredLoadUnit,
   unitLoad,
+  unitsAbove,
   updateSession,
   type SessionView,
   type SetInput,
@@ -82,6 +86,7 @@ const setView = z.object({
   actual: valuesView,
   estimated1rm: z.object({ epley: z.number(), brzycki: z.number(), unit: z.enum(loadUnits) }).nullable(),
   notes: z.string(),
+  selfReported: z.boolean(),
 });
 
 const setValuesBody = z.strictObject({
@@ -291,14 +296,77 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
     return { ...body, loadUnit: body.loadUnit ?? (await unitOf(actor)) };
   }
 
+  /** The units whose sessions a person trains in: their own and those above it. */
+  async function trainingUnitsOf(personId: number): Promise<number[]> {
+    const unit = (await getPerson(db, personId)).unit;
+    return unit ? unitsAbove(db, [unit.id]) : [];
+  }
+
+  const refusalAt = (session: SessionView, attendance: AttendanceStatus | undefined) => selfLogRefusal({ status: session.status, startsAt: (session.actual ?? session.planned).at }, attendance, clock());
+
+  /**
+   * A participant logs a set for themselves only (another person's id answers 404, as does a
+   * session outside their units), at a session they may log to (selfLogRefusal). Session and
+   * attendance are read with the transaction's connection, so the write acts on what was checked.
+   */
+  async function checkSelfLogged(tx: typeof db, unitIds: readonly number[], body: z.infer<typeof setBody>): Promise<void> {
+    const session = await getSession(tx, body.sessionId);
+    if (!unitIds.includes(session.unit.id)) throw notFound(`training session ${body.sessionId}`);
+    const attendance = (await attendanceOf(tx, body.personId, [session.id])).get(session.id);
+    const refusal = refusalAt(session, attendance);
+    if (refusal) throw badRequest('sessionId', refusal);
+  }
+
   app.post(
     '/training/sets',
-    { schema: { tags: ['training'], summary: 'Record a set: target and actual side by side; loads in kg or lb (default: your preference)', body: setBody, response: { 201: setView } } },
+    {
+      schema: {
+        tags: ['training'],
+        summary: 'Record a set: target and actual side by side; loads in kg or lb (default: your preference). A participant records their own, marked self-reported',
+        body: setBody,
+        response: { 201: setView },
+      },
+    },
     async (request, reply) => {
       const actor = actorOf(request);
-      const input = await checkedSetInput(actor, request.body);
-      const id = await write(db, actor, (w) => addSet(w, input), clock);
+      const selfLogging = (await personScope(db, actor)).kind === 'self';
+      let input: SetInput;
+      let ownUnits: number[] = [];
+      if (selfLogging) {
+        await personInScope(actor, request.body.personId);
+        ownUnits = await trainingUnitsOf(request.body.personId);
+        input = { ...request.body, loadUnit: request.body.loadUnit ?? (await unitOf(actor)) };
+      } else input = await checkedSetInput(actor, request.body);
+      const id = await write(
+        db,
+        actor,
+        async (w) => {
+          if (selfLogging) await checkSelfLogged(w.db, ownUnits, request.body);
+          return addSet(w, input, request.body.personId === actor.personId);
+        },
+        clock,
+      );
       return reply.status(201).send(await getSet(db, id, await unitOf(actor)));
+    },
+  );
+
+  app.get(
+    '/me/training/sessions',
+    {
+      schema: {
+        tags: ['training'],
+        summary: 'Sessions of the last 14 days I may log my own sets to: of my unit and those above it, started, not cancelled, and I was not absent or excused',
+        response: { 200: z.object({ sessions: z.array(sessionView) }) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      if (actor.personId === null) return { sessions: [] };
+      const now = clock();
+      const unitIds = await trainingUnitsOf(actor.personId);
+      const recent = await listSessions(db, { unitIds, from: new Date(now.getTime() - 14 * 86_400_000).toISOString(), to: now.toISOString() });
+      const attendance = await attendanceOf(db, actor.personId, recent.map((s) => s.id));
+      return { sessions: recent.filter((s) => refusalAt(s, attendance.get(s.id)) === null).reverse() };
     },
   );
 

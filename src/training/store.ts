@@ -290,6 +290,13 @@ export async function listAttendance(db: Db, sessionId: number): Promise<Attenda
   });
 }
 
+/** One person's attendance status at each of the given sessions where it is recorded. */
+export async function attendanceOf(db: Db, personId: number, sessionIds: readonly number[]): Promise<Map<number, AttendanceStatus>> {
+  if (sessionIds.length === 0) return new Map();
+  const rows = await db.selectFrom('session_attendance').select(['session_id', 'status']).where('person_id', '=', personId).where('session_id', 'in', sessionIds).execute();
+  return new Map(rows.map((r) => [r.session_id, r.status]));
+}
+
 export interface AttendanceInput {
   status: AttendanceStatus;
   rpe: number | null;
@@ -330,7 +337,7 @@ export interface SetInput {
 }
 
 export type SetRow = Selectable<Database['training_set']>;
-type SetColumns = Omit<SetRow, 'id' | 'created_at' | 'updated_at'>;
+type SetColumns = Omit<SetRow, 'id' | 'created_at' | 'updated_at' | 'self_reported'>;
 
 function loadKg(amount: number | null, unit: LoadUnit, field: string): number | null {
   if (amount === null) return null;
@@ -382,19 +389,24 @@ async function ensurePresent(w: Writer, sessionId: number, personId: number) {
   await w.db.insertInto('session_attendance').values({ session_id: sessionId, person_id: personId, status: 'present', rpe: null, minutes: null }).onConflict((oc) => oc.doNothing()).execute();
 }
 
-export async function addSet(w: Writer, input: SetInput): Promise<number> {
+/** Adds a set; `selfReported` when the participant logs it themselves (kept as logged when staff later change the values). */
+export async function addSet(w: Writer, input: SetInput, selfReported: boolean): Promise<number> {
   await requireExercise(w.db, input.exerciseId);
   const columns = setColumns(input);
   const at = w.now.toISOString();
   await ensurePresent(w, input.sessionId, input.personId);
   let id: number;
   try {
-    ({ id } = await w.db.insertInto('training_set').values({ ...columns, created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow());
+    ({ id } = await w.db
+      .insertInto('training_set')
+      .values({ ...columns, self_reported: selfReported ? 1 : 0, created_at: at, updated_at: at })
+      .returning('id')
+      .executeTakeFirstOrThrow());
   } catch (e) {
     if (isUniqueViolation(e)) throw conflict(`set ${input.setNumber} of exercise ${input.exerciseId} is already recorded for person ${input.personId} in session ${input.sessionId}; change it instead`, 'setNumber');
     throw e;
   }
-  await w.record({ action: 'training.set.create', entity: 'training_set', entityId: id, after: columns });
+  await w.record({ action: 'training.set.create', entity: 'training_set', entityId: id, after: { ...columns, self_reported: selfReported } });
   return id;
 }
 
@@ -447,6 +459,8 @@ export interface SetView {
   /** Estimated one-repetition maximum of the actual set, in the viewer's unit (reps 1-12 only). */
   estimated1rm: { epley: number; brzycki: number; unit: LoadUnit } | null;
   notes: string;
+  /** Logged by the participant themselves rather than by staff. */
+  selfReported: boolean;
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -483,6 +497,7 @@ function toSetView(r: SetQueryRow, unit: LoadUnit): SetView {
     actual: { reps: r.reps, load: loadView(r.load_kg, r.load_unit, unit), rpe: r.rpe, rir: r.rir, durationS: r.duration_s, distanceM: r.distance_m },
     estimated1rm: estimate(r.load_kg, r.reps, unit),
     notes: r.notes,
+    selfReported: r.self_reported === 1,
   };
 }
 
@@ -561,7 +576,7 @@ export async function sessionLoads(db: Db, personId: number, before: string): Pr
 }
 
 /** The given units and every unit above them: a platoon's people also train in their company's sessions. */
-async function unitsAbove(db: Db, unitIds: readonly number[]): Promise<number[]> {
+export async function unitsAbove(db: Db, unitIds: readonly number[]): Promise<number[]> {
   const rows = await db
     .withRecursive('up(id)', (qb) =>
       qb
