@@ -1,14 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../shared/errors.ts';
+import { write } from '../audit/store.ts';
+import { actorOf } from '../server/context.ts';
+import { CSV_BODY_LIMIT } from '../server/csv-body.ts';
+import { AppError, badRequest } from '../shared/errors.ts';
 import { analyzeAncova, analyzeMmrm, type AnalysisResult } from '../stats/analysis.ts';
 import { StatsError } from '../stats/errors.ts';
 import { covarianceStructures } from '../stats/mmrm.ts';
 import { parseTable } from '../stats/table.ts';
+import type { Db } from '../store/db.ts';
 import { judge } from '../stats/verdict.ts';
+import { physiqueByVisitColumns } from './model.ts';
+import { archiveDataset, getDataset, listDatasets, physiqueByVisit, saveDataset } from './store.ts';
 
-/** A long-format CSV sent as text in the JSON body; the same limit as a roster import. */
-const DATA_LIMIT = 20 * 1024 * 1024;
+/** A long-format CSV sent as text in a JSON body: the limit of every CSV import, plus room for the other fields. */
+const JSON_CSV_BODY_LIMIT = CSV_BODY_LIMIT + 64 * 1024;
 
 const column = z.string().trim().min(1).max(200);
 
@@ -23,7 +29,8 @@ const decisionRule = z.strictObject({
 });
 
 const common = {
-  data: z.string().min(1).describe('the data set: CSV text with a header row, one row per subject (ANCOVA) or per subject and visit (MMRM)'),
+  data: z.string().min(1).optional().describe('the data set: CSV text with a header row, one row per subject (ANCOVA) or per subject and visit (MMRM); or give `datasetId`'),
+  datasetId: z.number().int().positive().optional().describe('a stored data set (GET /api/analysis/datasets) instead of `data`'),
   outcome: column,
   arm: column,
   control: z.string().min(1),
@@ -92,10 +99,30 @@ const verdict = z.object({
   sentence: z.string(),
 });
 
+const datasetSummary = z.object({
+  id: z.number(),
+  name: z.string(),
+  description: z.string(),
+  columns: z.array(z.string()),
+  rowCount: z.number(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  archivedAt: z.string().nullable(),
+});
+const datasetBody = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  description: z.string().trim().max(2000).default(''),
+  data: z.string().min(1).describe('the long-format CSV text, header first'),
+});
+const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+
+const physiqueDescription =
+  'One row per participant and physique visit, visits numbered in time order per person, with the first visit as baseline (_bl); the unit is the group factor.';
+
 type AnalysisRequest = z.infer<typeof analysisRequest>;
 
-function analyse(request: AnalysisRequest): AnalysisResult {
-  const table = parseTable(request.data);
+function analyse(request: AnalysisRequest, data: string): AnalysisResult {
+  const table = parseTable(data);
   const options = {
     outcome: request.outcome,
     arm: request.arm,
@@ -114,15 +141,24 @@ function analyse(request: AnalysisRequest): AnalysisResult {
   });
 }
 
+/** The CSV an analysis runs on: sent in the request, or a stored data set's. */
+async function dataOf(db: Db, request: AnalysisRequest): Promise<string> {
+  if ((request.data === undefined) === (request.datasetId === undefined)) throw badRequest('data', 'give the CSV text in `data` or a stored data set in `datasetId`, one of the two');
+  return request.data ?? (await getDataset(db, request.datasetId!)).data;
+}
+
 /**
  * The statistics engine behind the datapad's analysis screen: the same pipeline and result as
- * `muster analyze`, on a CSV sent in the request. Nothing is stored, so nothing is audited.
+ * `muster analyze`, on a CSV sent in the request or a stored data set. An analysis stores
+ * nothing; saving and archiving data sets are audited writes.
  */
 export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, clock } = app.muster;
+
   app.post(
     '/analysis',
     {
-      bodyLimit: DATA_LIMIT + 64 * 1024,
+      bodyLimit: JSON_CSV_BODY_LIMIT,
       schema: {
         tags: ['analysis'],
         summary: 'Fit an MMRM or ANCOVA to a long-format CSV (as `muster analyze`), and judge a decision rule on it',
@@ -132,8 +168,9 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const body = request.body;
+      const data = await dataOf(db, body);
       try {
-        const result = analyse(body);
+        const result = analyse(body, data);
         if (!body.rule) return { result, verdict: null };
         const { unit, ...rule } = body.rule;
         return { result, verdict: judge({ ...rule, outcome: body.outcome, ...(unit !== undefined && { labels: { unit } }) }, result) };
@@ -144,6 +181,55 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
         if (error.code === 'not_converged') throw new AppError('bad_request', `the model did not converge: ${error.message}`, { field: 'covariance' });
         throw new AppError('bad_request', error.message, { field });
       }
+    },
+  );
+
+  app.get(
+    '/analysis/datasets',
+    { schema: { tags: ['analysis'], summary: 'The stored data sets (archived ones left out), newest first, without their data', response: { 200: z.object({ datasets: z.array(datasetSummary) }) } } },
+    async () => ({ datasets: await listDatasets(db) }),
+  );
+
+  app.post(
+    '/analysis/datasets',
+    {
+      bodyLimit: JSON_CSV_BODY_LIMIT,
+      schema: { tags: ['analysis'], summary: 'Store a long-format CSV as a named data set (audited); names are never reused', body: datasetBody, response: { 201: datasetSummary } },
+    },
+    async (request, reply) => {
+      const { name, description, data } = request.body;
+      const saved = await write(db, actorOf(request), (w) => saveDataset(w, { name, description, csv: data }), clock);
+      return reply.status(201).send(saved);
+    },
+  );
+
+  app.get(
+    '/analysis/datasets/:id',
+    { schema: { tags: ['analysis'], summary: 'A stored data set with its CSV text (archived ones too)', params: idParams, response: { 200: datasetSummary.extend({ data: z.string() }) } } },
+    async (request) => getDataset(db, request.params.id),
+  );
+
+  app.delete(
+    '/analysis/datasets/:id',
+    { schema: { tags: ['analysis'], summary: 'Archive a data set: off the list, still readable by id (whoever saved it, or an investigator; audited)', params: idParams } },
+    async (request, reply) => {
+      await write(db, actorOf(request), (w) => archiveDataset(w, request.params.id), clock);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/analysis/derived/physique-by-visit',
+    {
+      schema: {
+        tags: ['analysis'],
+        summary: "Physique measurements by visit, built now from every participant's visits (recorded in each one's access log)",
+        response: { 200: z.object({ name: z.string(), description: z.string(), columns: z.array(z.string()), rowCount: z.number(), data: z.string() }) },
+      },
+    },
+    async (request) => {
+      const { data, rowCount } = await physiqueByVisit(db, actorOf(request), clock);
+      return { name: 'Physique measurements by visit', description: physiqueDescription, columns: [...physiqueByVisitColumns], rowCount, data };
     },
   );
 };

@@ -1,4 +1,5 @@
 import type { Migration } from 'kysely';
+import { migrations as analysis } from '../analysis/migrations.ts';
 import { migrations as assess } from '../assess/migrations.ts';
 import { migrations as audit } from '../audit/migrations.ts';
 import { migrations as auth } from '../auth/migrations.ts';
@@ -11,4 +12,4 @@ import { migrations as wellness } from '../wellness/migrations.ts';
  * Every capability's migrations, applied in name order. Names start with a four-digit
  * sequence number; a new capability takes the next free numbers and adds its import here.
  */
-export const allMigrations: Record<string, Migration> = { ...audit, ...roster, ...auth, ...assess, ...wellness, ...training, ...drills };
+export const allMigrations: Record<string, Migration> = { ...audit, ...roster, ...auth, ...assess, ...wellness, ...training, ...drills, ...analysis };

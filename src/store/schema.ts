@@ -1,3 +1,4 @@
+import type { AnalysisTables } from '../analysis/model.ts';
 import type { AssessTables } from '../assess/model.ts';
 import type { AuditTables } from '../audit/model.ts';
 import type { AuthTables } from '../auth/model.ts';
@@ -7,4 +8,4 @@ import type { TrainingTables } from '../training/model.ts';
 import type { WellnessTables } from '../wellness/model.ts';
 
 /** The whole database, as the union of the tables each capability owns. */
-export interface Database extends AuditTables, AuthTables, RosterTables, AssessTables, WellnessTables, TrainingTables, DrillTables {}
+export interface Database extends AuditTables, AnalysisTables, AuthTables, RosterTables, AssessTables, WellnessTables, TrainingTables, DrillTables {}

@@ -1,0 +1,110 @@
+import type { Generated } from 'kysely';
+import type { Actor } from '../auth/model.ts';
+import { csvLine } from '../shared/csv.ts';
+import { StatsError } from '../stats/errors.ts';
+import { parseTable } from '../stats/table.ts';
+
+export interface AnalysisTables {
+  /** A long-format CSV kept for analysis: the file as uploaded, with what the list shows. */
+  analysis_dataset: {
+    id: Generated<number>;
+    name: string;
+    description: string;
+    /** The header row, as a JSON array of column names. */
+    columns_json: string;
+    row_count: number;
+    csv: string;
+    created_by_account_id: number | null;
+    created_by_label: string;
+    created_at: string;
+    /** Archived data sets leave the list but stay readable: an analysis report may cite one. */
+    archived_at: string | null;
+    archived_by_label: string | null;
+  };
+}
+
+/** The header and the number of data rows of a CSV, or the problem that makes it unusable for analysis. */
+export function describeCsv(text: string): { columns: string[]; rowCount: number } | { problem: string } {
+  try {
+    const table = parseTable(text);
+    if (table.rows.length === 0) return { problem: 'the file has a header but no rows' };
+    const seen = new Set<string>();
+    for (const name of table.header) {
+      if (name === '') return { problem: 'a column of the header has no name' };
+      if (seen.has(name)) return { problem: `the header names column "${name}" twice` };
+      seen.add(name);
+    }
+    return { columns: [...table.header], rowCount: table.rows.length };
+  } catch (error) {
+    if (error instanceof StatsError) return { problem: error.message.replace(/^--data: /, '') };
+    throw error;
+  }
+}
+
+/**
+ * Who may archive a stored data set: whoever saved it, or an investigator (they decide what the
+ * trial's analyses rest on). Other statisticians may not remove a colleague's data.
+ */
+export const mayArchive = (actor: Actor, createdByAccountId: number | null) =>
+  actor.roles.includes('investigator') || (actor.accountId !== null && actor.accountId === createdByAccountId);
+
+/** One physique visit, as the derived data set needs it (from the assess capability's views). */
+export interface PhysiqueVisit {
+  designation: string;
+  unit: string;
+  /** The visit's instant, to order each person's visits. */
+  assessedAt: string;
+  /** The local date in the unit's time zone. */
+  date: string;
+  bodyMass: number | null;
+  bmi: number | null;
+  bodyFatPercent: number | null;
+  leanMass: number | null;
+}
+
+export const physiqueByVisitColumns = [
+  'designation',
+  'unit',
+  'visit',
+  'date',
+  'body_mass_kg',
+  'bmi',
+  'body_fat_percent',
+  'lean_mass_kg',
+  'body_mass_kg_bl',
+  'body_fat_percent_bl',
+  'lean_mass_kg_bl',
+] as const;
+
+const rounded = (x: number | null) => (x === null ? null : Number(x.toFixed(2)));
+
+/**
+ * "Physique measurements by visit" in long format: one row per person and visit, visits numbered
+ * 1, 2, ... in time order per person, with the first visit's values repeated as baseline columns
+ * (`_bl`) so an MMRM can adjust for them. The unit is the group factor.
+ */
+export function physiqueByVisitCsv(visits: readonly PhysiqueVisit[]): string {
+  const byPerson = new Map<string, PhysiqueVisit[]>();
+  for (const v of visits) byPerson.set(v.designation, [...(byPerson.get(v.designation) ?? []), v]);
+  let text = csvLine(physiqueByVisitColumns);
+  for (const designation of [...byPerson.keys()].sort()) {
+    const own = byPerson.get(designation)!.sort((a, b) => a.assessedAt.localeCompare(b.assessedAt));
+    const first = own[0];
+    own.forEach((v, i) => {
+      text += csvLine([
+        v.designation,
+        v.unit,
+        i + 1,
+        v.date,
+        rounded(v.bodyMass),
+        rounded(v.bmi),
+        rounded(v.bodyFatPercent),
+        rounded(v.leanMass),
+        rounded(first.bodyMass),
+        rounded(first.bodyFatPercent),
+        rounded(first.leanMass),
+      ]);
+    });
+  }
+  return text;
+}

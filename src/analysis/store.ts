@@ -1,0 +1,121 @@
+import type { Selectable } from 'kysely';
+import { listAssessments, type AssessmentView } from '../assess/store.ts';
+import type { Actor } from '../auth/model.ts';
+import { recordAccess, type Writer } from '../audit/store.ts';
+import { listPeople } from '../roster/store.ts';
+import type { Clock } from '../shared/clock.ts';
+import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
+import { keysetPages } from '../shared/export.ts';
+import { isUniqueViolation, type Db } from '../store/db.ts';
+import type { Database } from '../store/schema.ts';
+import { describeCsv, mayArchive, physiqueByVisitCsv, type PhysiqueVisit } from './model.ts';
+
+export interface DatasetSummary {
+  id: number;
+  name: string;
+  description: string;
+  columns: string[];
+  rowCount: number;
+  createdBy: string;
+  createdAt: string;
+  archivedAt: string | null;
+}
+
+const summaryColumns = ['id', 'name', 'description', 'columns_json', 'row_count', 'created_by_label', 'created_at', 'archived_at'] as const;
+
+function toSummary(row: Pick<Selectable<Database['analysis_dataset']>, (typeof summaryColumns)[number]>): DatasetSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    columns: JSON.parse(row.columns_json) as string[],
+    rowCount: row.row_count,
+    createdBy: row.created_by_label,
+    createdAt: row.created_at,
+    archivedAt: row.archived_at,
+  };
+}
+
+/** Keeps a long-format CSV under a new name, after checking that it reads as a table. */
+export async function saveDataset(w: Writer, input: { name: string; description: string; csv: string }): Promise<DatasetSummary> {
+  const shape = describeCsv(input.csv);
+  if ('problem' in shape) throw badRequest('data', shape.problem);
+  let id: number;
+  try {
+    ({ id } = await w.db
+      .insertInto('analysis_dataset')
+      .values({
+        name: input.name,
+        description: input.description,
+        columns_json: JSON.stringify(shape.columns),
+        row_count: shape.rowCount,
+        csv: input.csv,
+        created_by_account_id: w.actor.accountId,
+        created_by_label: w.actor.label,
+        created_at: w.now.toISOString(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow());
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict(`a data set named "${input.name}" exists already (archived ones keep their names)`, 'name');
+    throw error;
+  }
+  // The audit keeps what identifies the data, not the data: the row itself is never changed.
+  await w.record({ action: 'analysis.dataset.create', entity: 'analysis_dataset', entityId: id, after: { name: input.name, description: input.description, ...shape } });
+  return { id, name: input.name, description: input.description, ...shape, createdBy: w.actor.label, createdAt: w.now.toISOString(), archivedAt: null };
+}
+
+/** The data sets not archived, newest first, without their data. */
+export async function listDatasets(db: Db): Promise<DatasetSummary[]> {
+  const rows = await db.selectFrom('analysis_dataset').select(summaryColumns).where('archived_at', 'is', null).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+  return rows.map(toSummary);
+}
+
+/** One data set with its CSV text; archived ones too. */
+export async function getDataset(db: Db, id: number): Promise<DatasetSummary & { data: string }> {
+  const row = await db.selectFrom('analysis_dataset').select([...summaryColumns, 'csv']).where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`data set ${id}`);
+  return { ...toSummary(row), data: row.csv };
+}
+
+/** Takes a data set off the list (see `mayArchive` for who may); it stays readable by id. */
+export async function archiveDataset(w: Writer, id: number): Promise<void> {
+  const row = await w.db.selectFrom('analysis_dataset').select(['name', 'created_by_account_id', 'archived_at']).where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`data set ${id}`);
+  if (!mayArchive(w.actor, row.created_by_account_id)) throw forbidden('only whoever saved a data set, or an investigator, may archive it');
+  if (row.archived_at !== null) throw conflict(`data set ${id} is archived already`);
+  await w.db.updateTable('analysis_dataset').set({ archived_at: w.now.toISOString(), archived_by_label: w.actor.label }).where('id', '=', id).execute();
+  await w.record({ action: 'analysis.dataset.archive', entity: 'analysis_dataset', entityId: id, before: { name: row.name, archivedAt: null }, after: { name: row.name, archivedAt: w.now.toISOString() } });
+}
+
+const PAGE = 500;
+
+const physiqueVisit = (unitOf: Map<number, string>) => (a: AssessmentView): PhysiqueVisit => ({
+  designation: a.person.designation,
+  unit: unitOf.get(a.person.id) ?? '',
+  assessedAt: a.assessedAt,
+  date: a.local.date,
+  bodyMass: a.sites.find((s) => s.site === 'body_mass')?.value ?? null,
+  bmi: a.derived.bmi.value,
+  bodyFatPercent: a.derived.bodyFatPercent?.value ?? null,
+  leanMass: a.derived.leanMass?.value ?? null,
+});
+
+/**
+ * The derived data set "physique measurements by visit" (model.ts), built now from every stored
+ * visit. It reads every participant's physique data, so every one of them is recorded as read:
+ * this is the one place that records it.
+ */
+export async function physiqueByVisit(db: Db, actor: Actor, clock?: Clock): Promise<{ data: string; rowCount: number }> {
+  const toVisit = physiqueVisit(new Map((await listPeople(db)).map((p) => [p.id, p.unit?.name ?? ''])));
+  const visits: PhysiqueVisit[] = [];
+  const people = new Set<number>();
+  for await (const page of keysetPages((afterId) => listAssessments(db, { afterId, limit: PAGE }), (a) => a.id)) {
+    for (const a of page) {
+      people.add(a.person.id);
+      visits.push(toVisit(a));
+    }
+  }
+  await recordAccess(db, actor, [...people], 'physique measurements by visit (analysis)', clock);
+  return { data: physiqueByVisitCsv(visits), rowCount: visits.length };
+}
