@@ -6,7 +6,7 @@ import { recordAccess, write } from '../audit/store.ts';
 import { isoDateSchema } from '../roster/model.ts';
 import { getPerson, timeZonesOf, type PersonView } from '../roster/store.ts';
 import { actorOf } from '../server/context.ts';
-import { acceptCsvBodies, CSV_BODY_LIMIT, sendExport } from '../server/csv-body.ts';
+import { acceptCsvBodies, answerImport, CSV_BODY_LIMIT, sendExport } from '../server/csv-body.ts';
 import { notFound } from '../shared/errors.ts';
 import { exportFormats } from '../shared/export.ts';
 import { localToInstant } from '../shared/time.ts';
@@ -163,7 +163,7 @@ export const assessRoutes: FastifyPluginAsyncZod = async (app) => {
           response: { 200: z.object({ created: z.number(), updated: z.number(), unchanged: z.number() }) },
         },
       },
-      async (request) => runMeasurementsImport(db, actorOf(request), request.body as string, clock),
+      async (request, reply) => answerImport(request, reply, (source) => runMeasurementsImport(db, actorOf(request), source, clock)),
     );
   });
 };

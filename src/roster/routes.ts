@@ -5,7 +5,7 @@ import { personScope, requirePersonInScope, unitScope } from '../auth/policy.ts'
 import { createAccount } from '../auth/store.ts';
 import { recordAccess, write } from '../audit/store.ts';
 import { actorOf } from '../server/context.ts';
-import { acceptCsvBodies, CSV_BODY_LIMIT } from '../server/csv-body.ts';
+import { acceptCsvBodies, answerImport, CSV_BODY_LIMIT } from '../server/csv-body.ts';
 import { personFields, personStatuses, timeZoneSchema } from './model.ts';
 import { runRosterImport } from './import.ts';
 import {
@@ -247,7 +247,7 @@ export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
           response: { 200: z.object({ created: z.number(), updated: z.number(), unchanged: z.number() }) },
         },
       },
-      async (request) => runRosterImport(db, actorOf(request), request.body as string, clock),
+      async (request, reply) => answerImport(request, reply, (source) => runRosterImport(db, actorOf(request), source, clock)),
     );
   });
 };

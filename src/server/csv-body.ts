@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ExportFormat } from '../shared/export.ts';
+import { AppError } from '../shared/errors.ts';
+import { appErrorBody, internalErrorBody, type ErrorBody } from './errors.ts';
 
 /** The largest CSV file an import route accepts. */
 export const CSV_BODY_LIMIT = 50 * 1024 * 1024;
@@ -14,4 +16,57 @@ export function acceptCsvBodies(scope: FastifyInstance): void {
 export function sendExport(reply: FastifyReply, format: ExportFormat, chunks: AsyncIterable<string>) {
   reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
   return reply.send(Readable.from(chunks));
+}
+
+/** The content type a client accepts to follow an import's progress. */
+export const IMPORT_PROGRESS_TYPE = 'application/x-ndjson';
+
+/**
+ * One line of an import's progress stream: `checking` as the reader takes the file (characters read of
+ * the total), `read` once every row is read (stored-data checks and the write follow), then `done`
+ * with the summary the JSON answer would carry, or `failed` with the error body (a refused file's
+ * `problems` included) and nothing written.
+ */
+export type ImportProgressEvent =
+  | { stage: 'checking'; read: number; total: number }
+  | { stage: 'read' }
+  | { stage: 'done'; summary: unknown }
+  | { stage: 'failed'; status: number; error: ErrorBody['error'] };
+
+/** How much of the file the reader takes at a time: one progress line per piece. */
+const PROGRESS_PIECE = 256 * 1024;
+
+/**
+ * Answers a CSV import request: `run` imports the body and returns the summary. By default the answer
+ * is that summary as JSON (or the error); a client that accepts NDJSON instead receives 200 at once
+ * and `ImportProgressEvent` lines while the server reads, checks and writes.
+ */
+export async function answerImport<Summary>(request: FastifyRequest, reply: FastifyReply, run: (source: string | Readable) => Promise<Summary>): Promise<Summary | undefined> {
+  const body = request.body as string;
+  if (!request.headers.accept?.includes(IMPORT_PROGRESS_TYPE)) return run(body);
+  reply.hijack();
+  // Headers the app's hooks have set so far (security headers) go out with the stream too.
+  for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
+  reply.raw.writeHead(200, { 'content-type': `${IMPORT_PROGRESS_TYPE}; charset=utf-8`, 'cache-control': 'no-store', 'x-request-id': String(request.id) });
+  const send = (event: ImportProgressEvent) => reply.raw.write(`${JSON.stringify(event)}\n`);
+  // Each piece is handed over when the reader asks for the next, so `read` counts what it has checked.
+  async function* pieces() {
+    for (let at = 0; at < body.length; at += PROGRESS_PIECE) {
+      yield body.slice(at, at + PROGRESS_PIECE);
+      send({ stage: 'checking', read: Math.min(at + PROGRESS_PIECE, body.length), total: body.length });
+    }
+    send({ stage: 'read' });
+  }
+  try {
+    send({ stage: 'checking', read: 0, total: body.length });
+    send({ stage: 'done', summary: await run(Readable.from(pieces(), { highWaterMark: 1 })) });
+  } catch (error) {
+    if (error instanceof AppError) send({ stage: 'failed', status: error.status, error: appErrorBody(error) });
+    else {
+      request.log.error({ err: error }, 'unexpected error');
+      send({ stage: 'failed', status: 500, error: internalErrorBody(request) });
+    }
+  }
+  reply.raw.end();
+  return undefined;
 }

@@ -27,13 +27,21 @@ function zodIssues(error: FastifyError & { validation?: unknown[]; validationCon
   });
 }
 
+/** The body of an AppError's answer (a refused import's `problems` included). */
+export function appErrorBody(error: AppError): ErrorBody['error'] {
+  return { code: error.code, message: error.message, ...(error.field && { field: error.field }), ...(error.details !== undefined && { problems: error.details }) };
+}
+
+/** The body of a 500: only the request id, which is also in the log and the x-request-id header. */
+export function internalErrorBody(request: FastifyRequest): ErrorBody['error'] {
+  return { code: 'internal', message: 'something went wrong on our side; quote the request id when reporting it', requestId: String(request.id) };
+}
+
 /** One handler turns every failure into `{"error":{code,message,field?}}`; 5xx bodies carry only the request id. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const send = (status: number, body: ErrorBody['error']) => reply.status(status).send({ error: body } satisfies ErrorBody);
-    if (error instanceof AppError) {
-      return send(error.status, { code: error.code, message: error.message, ...(error.field && { field: error.field }), ...(error.details !== undefined && { problems: error.details }) });
-    }
+    if (error instanceof AppError) return send(error.status, appErrorBody(error));
     if (hasZodFastifySchemaValidationErrors(error)) {
       const { message, field } = describeIssues(zodIssues(error));
       return send(400, { code: 'bad_request', message, ...(field && { field }) });
@@ -56,7 +64,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       return send(error.statusCode, { code: 'bad_request', message: error.message });
     }
     request.log.error({ err: error }, 'unexpected error');
-    return send(statusOf.internal, { code: 'internal', message: 'something went wrong on our side; quote the request id when reporting it', requestId: String(request.id) });
+    return send(statusOf.internal, internalErrorBody(request));
   });
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } } satisfies ErrorBody);

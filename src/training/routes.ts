@@ -6,7 +6,7 @@ import { recordAccess, write } from '../audit/store.ts';
 import { getPerson, unitsBelow } from '../roster/store.ts';
 import { isoDateSchema } from '../roster/model.ts';
 import { actorOf } from '../server/context.ts';
-import { acceptCsvBodies, CSV_BODY_LIMIT, sendExport } from '../server/csv-body.ts';
+import { acceptCsvBodies, answerImport, CSV_BODY_LIMIT, sendExport } from '../server/csv-body.ts';
 import { badRequest, notFound } from '../shared/errors.ts';
 import { addDays, localDateOf, localDayBounds, localToInstant, weekStart } from '../shared/time.ts';
 import { exportTraining, trainingExportFormats } from './export.ts';
@@ -533,9 +533,10 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
           response: { 200: z.object({ format: z.enum(trainingFileFormats), rows: z.number(), added: z.number(), alreadyStored: z.number(), sessionsCreated: z.number(), skipped: z.number() }) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const actor = actorOf(request);
-        return runTrainingImport(db, actor, request.body, { ...request.query, scope: await personScope(db, actor), clock });
+        const scope = await personScope(db, actor);
+        return answerImport(request, reply, (source) => runTrainingImport(db, actor, source, { ...request.query, scope, clock }));
       },
     );
   });

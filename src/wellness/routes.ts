@@ -5,7 +5,7 @@ import { recordAccess, recordUnitAccess, write } from '../audit/store.ts';
 import { isoDateSchema } from '../roster/model.ts';
 import { getPerson, getUnit, unitsBelow } from '../roster/store.ts';
 import { actorOf } from '../server/context.ts';
-import { acceptCsvBodies, CSV_BODY_LIMIT, sendExport } from '../server/csv-body.ts';
+import { acceptCsvBodies, answerImport, CSV_BODY_LIMIT, sendExport } from '../server/csv-body.ts';
 import { badRequest, notFound } from '../shared/errors.ts';
 import { exportFormats } from '../shared/export.ts';
 import { addDays, localDateOf } from '../shared/time.ts';
@@ -164,7 +164,7 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
           response: { 200: z.object({ created: z.number(), updated: z.number(), unchanged: z.number() }) },
         },
       },
-      async (request) => runWellnessImport(db, actorOf(request), request.body as string, clock),
+      async (request, reply) => answerImport(request, reply, (source) => runWellnessImport(db, actorOf(request), source, clock)),
     );
   });
 };
