@@ -4,7 +4,7 @@ import type { Writer } from '../audit/store.ts';
 import type { RowProblem } from '../shared/csv.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
 import { isUniqueViolation, type Db } from '../store/db.ts';
-import { designationKey, type PersonStatus, type RosterImportRow } from './model.ts';
+import { designationKey, personStatuses, type PersonStatus, type RosterImportRow } from './model.ts';
 
 export interface UnitInput {
   name: string;
@@ -400,6 +400,27 @@ export async function participantsOf(db: Db, unitIds: readonly number[]) {
     .where('person_unit.effective_to', 'is', null)
     .orderBy('person.designation_key')
     .execute();
+}
+
+/** How many participants now in each of `unitIds` (its own members) hold each status: one grouped query, for cohort dashboards. */
+export async function statusCountsByUnit(db: Db, unitIds: readonly number[]): Promise<Map<number, Record<PersonStatus, number>>> {
+  const counts = new Map<number, Record<PersonStatus, number>>();
+  if (unitIds.length === 0) return counts;
+  const rows = await db
+    .selectFrom('person_unit')
+    .innerJoin('person', 'person.id', 'person_unit.person_id')
+    .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person.id').on('person_role.role', '=', 'participant'))
+    .select(['person_unit.unit_id', 'person.status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('person_unit.unit_id', 'in', unitIds)
+    .where('person_unit.effective_to', 'is', null)
+    .groupBy(['person_unit.unit_id', 'person.status'])
+    .execute();
+  for (const r of rows) {
+    const unit = counts.get(r.unit_id) ?? (Object.fromEntries(personStatuses.map((s) => [s, 0])) as Record<PersonStatus, number>);
+    unit[r.status] = Number(r.n);
+    counts.set(r.unit_id, unit);
+  }
+  return counts;
 }
 
 /** The IANA zone of each person's current unit; people without a unit get UTC. */
