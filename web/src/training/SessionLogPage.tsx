@@ -1,59 +1,41 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
 import { useApi } from '../app/useApi.ts';
+import { useLocation } from '../app/router.tsx';
 import { Async, ErrorMessage, Page } from '../app/ui.tsx';
-import { usePeople, useUnits, type Unit } from '../roster/hooks.ts';
+import { usePeople, type Unit } from '../roster/hooks.ts';
 import { enqueue, flushOutbox, type QueuedSet } from './outbox.ts';
 import { OutboxStatus } from './OutboxStatus.tsx';
+import { localNow } from './localTime.ts';
+import { UnitPicker } from './UnitPicker.tsx';
 import { cellKey, SetGrid, type CellValue, type GridValues } from './SetGrid.tsx';
 
-/** Today's date and the time now in a unit's zone: sessions are entered in local time. */
-function localNow(timeZone: string) {
-  const now = new Date();
-  const date = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(now);
-  return { date, time };
-}
 
-/** The trainer's session log: a unit, today's session, an exercise, then a grid of people by sets. */
+/**
+ * The trainer's session log: a unit, today's session, an exercise, then a grid of people by sets.
+ * Opened from a planned session (`?unitId=&session=`), it starts on that session.
+ */
 export function SessionLogPage() {
-  const units = useUnits();
-  const [unitId, setUnitId] = useState<number | null>(null);
-  const unit = units.data?.units.find((u) => u.id === unitId) ?? units.data?.units[0];
+  const query = new URLSearchParams(useLocation().search);
+  const plannedUnit = Number(query.get('unitId')) || null;
+  const plannedSession = Number(query.get('session')) || null;
   return (
     <Page title="Log a session">
-      <Async loaded={units}>
-        {({ units: list }) =>
-          list.length === 0 || !unit ? (
-            <p>You do not train a unit yet.</p>
-          ) : (
-            <>
-              <label className="narrow">
-                Unit
-                <select value={unit.id} onChange={(e) => setUnitId(Number(e.target.value))}>
-                  {list.map((u) => (
-                    <option key={u.id} value={u.id}>
-                      {u.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <UnitSession key={unit.id} unit={unit} />
-            </>
-          )
-        }
-      </Async>
+      <UnitPicker initialUnitId={plannedUnit}>{(unit) => <UnitSession key={unit.id} unit={unit} plannedSession={unit.id === plannedUnit ? plannedSession : null} />}</UnitPicker>
       <OutboxStatus />
     </Page>
   );
 }
 
-function UnitSession({ unit }: { unit: Unit }) {
+function UnitSession({ unit, plannedSession }: { unit: Unit; plannedSession: number | null }) {
   const today = localNow(unit.timeZone).date;
   const sessions = useApi('/api/training/sessions', { query: { unitId: unit.id, from: today, to: today } });
-  const [chosen, setChosen] = useState<number | null>(null);
+  const planned = useApi(plannedSession === null ? null : '/api/training/sessions/{id}', { path: { id: plannedSession ?? 0 } });
+  const [chosen, setChosen] = useState<number | null>(plannedSession);
   const [error, setError] = useState<Error | null>(null);
   const todays = (sessions.data?.sessions ?? []).filter((s) => s.unit.id === unit.id && s.planned.date === today);
+  // A planned session opened from the plan may be on another day: offer it too.
+  if (planned.data && !todays.some((s) => s.id === planned.data!.id)) todays.unshift(planned.data);
   const sessionId = chosen ?? todays[0]?.id ?? null;
 
   async function start() {
@@ -76,6 +58,7 @@ function UnitSession({ unit }: { unit: Unit }) {
           <select value={sessionId ?? ''} onChange={(e) => setChosen(Number(e.target.value))}>
             {todays.map((s) => (
               <option key={s.id} value={s.id}>
+                {s.planned.date === today ? '' : `${s.planned.date} `}
                 {s.planned.time} {s.title}
               </option>
             ))}

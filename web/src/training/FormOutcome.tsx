@@ -1,0 +1,17 @@
+/** What a form's last submission did: a success line, or the server's reason as an alert. Announced either way. */
+export type Outcome = { ok: boolean; text: string } | null;
+
+export function FormOutcome({ outcome }: { outcome: Outcome }) {
+  return (
+    <div aria-live="polite">
+      {outcome &&
+        (outcome.ok ? (
+          <p className="success">{outcome.text}</p>
+        ) : (
+          <p role="alert" className="error">
+            {outcome.text}
+          </p>
+        ))}
+    </div>
+  );
+}
