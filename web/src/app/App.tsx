@@ -2,9 +2,12 @@ import { useEffect, useState } from 'react';
 import { analysisScreens } from '../analysis/screens.ts';
 import { assessScreens } from '../assess/screens.ts';
 import { auditScreens } from '../audit/screens.ts';
+import { SetupPage } from '../auth/SetupPage.tsx';
 import { SignInPage } from '../auth/SignInPage.tsx';
 import { homeScreens } from '../auth/screens.ts';
 import { cohortScreens } from '../cohort/screens.ts';
+import { drillScreens } from '../drills/screens.ts';
+import { importScreens } from '../imports/screens.ts';
 import { meScreens } from '../me/screens.ts';
 import { rosterScreens } from '../roster/screens.ts';
 import { startOutbox } from '../training/outbox.ts';
@@ -16,7 +19,7 @@ import { SessionProvider, useSession, type Me } from './session.tsx';
 import { Page } from './ui.tsx';
 
 /** Every capability's screens, in menu order. A new capability adds its list here. */
-const screens: Screen[] = [...homeScreens, ...cohortScreens, ...rosterScreens, ...meScreens, ...wellnessScreens, ...trainingScreens, ...assessScreens, ...auditScreens, ...analysisScreens];
+const screens: Screen[] = [...homeScreens, ...cohortScreens, ...rosterScreens, ...meScreens, ...wellnessScreens, ...trainingScreens, ...drillScreens, ...assessScreens, ...importScreens, ...auditScreens, ...analysisScreens];
 
 export function App() {
   return (
@@ -28,13 +31,15 @@ export function App() {
 
 function Gate() {
   const { me } = useSession();
+  const { pathname } = useLocation();
   if (me === undefined)
     return (
       <p className="muted" aria-live="polite">
         Loading…
       </p>
     );
-  if (me === null) return <SignInPage />;
+  // The first admin's one-time link (printed by `muster serve`) opens before anyone can sign in.
+  if (me === null) return pathname === '/setup' ? <SetupPage /> : <SignInPage />;
   return <Shell me={me} />;
 }
 

@@ -1,0 +1,99 @@
+import { useState } from 'react';
+import { api } from '../api/client.ts';
+import { useMe } from '../app/session.tsx';
+import { useApi } from '../app/useApi.ts';
+import { Async, DataTable, Page } from '../app/ui.tsx';
+import { passLabel, useDrills, useLeaderboard, usePersonDrills, type Attempt } from './hooks.ts';
+import { Leaderboard } from './Leaderboard.tsx';
+
+/** The participant's drills: personal bests and attempts (pass or fail), their unit's board, and leaving their name off boards. */
+export function MyDrillsPage() {
+  const me = useMe();
+  const mine = usePersonDrills(me.personId);
+  return (
+    <Page title="My drills">
+      <OptOut />
+      <h2>Personal bests</h2>
+      <Async loaded={mine}>{(data) => (data.bests.length ? <AttemptTable label="My personal bests" attempts={data.bests} /> : <p>No drill attempts yet.</p>)}</Async>
+      {me.unit && <UnitBoard unit={me.unit} />}
+      <h2>All attempts</h2>
+      <Async loaded={mine}>{(data) => (data.attempts.length ? <AttemptTable label="My drill attempts" attempts={[...data.attempts].reverse()} /> : <p>None.</p>)}</Async>
+    </Page>
+  );
+}
+
+function AttemptTable({ label, attempts }: { label: string; attempts: Attempt[] }) {
+  return (
+    <DataTable
+      label={label}
+      columns={['Drill', 'Time', 'Standard', 'Result', 'Date']}
+      rowKey={(i) => attempts[i].id}
+      rows={attempts.map((a) => [a.drill.name, a.time, a.drill.standard, passLabel(a.passed), a.at.date])}
+    />
+  );
+}
+
+function OptOut() {
+  const setting = useApi('/api/me/leaderboards');
+  const [error, setError] = useState<string | null>(null);
+  async function change(optOut: boolean) {
+    setError(null);
+    try {
+      await api('put', '/api/me/leaderboards', { body: { optOut } });
+      setting.reload();
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+  }
+  return (
+    <Async loaded={setting}>
+      {({ optOut }) => (
+        <div className="card">
+          <label className="inline">
+            <input type="checkbox" checked={optOut} onChange={(e) => void change(e.target.checked)} />
+            Leave my name off unit leaderboards (my times still count; others see “Name withheld”)
+          </label>
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
+        </div>
+      )}
+    </Async>
+  );
+}
+
+function UnitBoard({ unit }: { unit: { id: number; name: string } }) {
+  const drills = useDrills();
+  const [drillId, setDrillId] = useState<number | null>(null);
+  return (
+    <section aria-labelledby="unit-board" className="stack">
+      <h2 id="unit-board">{unit.name} leaderboard</h2>
+      <Async loaded={drills}>
+        {({ drills: list }) => {
+          const drill = list.find((d) => d.id === drillId) ?? list[0];
+          return (
+            <>
+              <label className="narrow">
+                Drill
+                <select value={drill.id} onChange={(e) => setDrillId(Number(e.target.value))}>
+                  {list.map((d) => (
+                    <option key={d.id} value={d.id}>
+                      {d.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <UnitDrillBoard key={drill.id} unit={unit} drillId={drill.id} />
+            </>
+          );
+        }}
+      </Async>
+    </section>
+  );
+}
+
+function UnitDrillBoard({ unit, drillId }: { unit: { id: number; name: string }; drillId: number }) {
+  return <Leaderboard board={useLeaderboard(unit.id, drillId)} unitName={unit.name} />;
+}
