@@ -2,6 +2,7 @@
  * The datapad's only way to the API: typed by the generated ApiPaths (the server's own schemas),
  * sends the session's CSRF token on unsafe methods, and turns error bodies into ApiError.
  */
+import type { ImportProgressEvent } from '../../../src/server/csv-body.ts';
 import type { ErrorBody } from '../../../src/server/errors.ts';
 import type { ApiPaths } from './paths.gen.ts';
 
@@ -71,4 +72,51 @@ export async function api<M extends Method, P extends PathWith<M>>(method: M, pa
     throw new ApiError(response.status, error?.code ?? 'internal', error?.message ?? `the server answered ${response.status}`, error?.field, error?.problems);
   }
   return json as ResponseOf<P, M>;
+}
+
+/** How far a CSV upload has got: the bytes sent, then the server's own progress events. */
+export type UploadProgress = { stage: 'uploading'; sent: number; total: number } | Exclude<ImportProgressEvent, { stage: 'done' | 'failed' }>;
+
+/**
+ * Posts a CSV file to an import route and follows it: upload progress from XMLHttpRequest (fetch
+ * reports none), then the NDJSON progress lines the server streams when asked (src/server/csv-body.ts).
+ * Resolves with the summary; a refusal becomes ApiError (with `problems` for bad rows).
+ */
+export function uploadCsv<P extends PathWith<'post'>>(path: P, file: Blob, options: { query?: Record<string, unknown>; onProgress: (progress: UploadProgress) => void }): Promise<ResponseOf<P, 'post'>> {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', urlOf(path, { query: options.query }));
+    request.setRequestHeader('content-type', 'text/csv');
+    request.setRequestHeader('accept', 'application/x-ndjson');
+    if (csrfToken) request.setRequestHeader('x-csrf-token', csrfToken);
+    request.upload.onprogress = (event) => options.onProgress({ stage: 'uploading', sent: event.loaded, total: event.lengthComputable ? event.total : file.size });
+    let seen = 0;
+    let last: ImportProgressEvent | undefined;
+    const readLines = () => {
+      const lines = request.responseText.slice(seen).split('\n');
+      lines.pop(); // an incomplete line waits for the rest
+      for (const line of lines) {
+        seen += line.length + 1;
+        last = JSON.parse(line) as ImportProgressEvent;
+        if (last.stage !== 'done' && last.stage !== 'failed') options.onProgress(last);
+      }
+    };
+    request.onprogress = () => {
+      if (request.status === 200) readLines();
+    };
+    request.onerror = () => reject(new ApiError(0, 'network', 'the upload did not reach the server; check the connection and try again'));
+    request.onload = () => {
+      if (request.status !== 200) {
+        // Refused before the import began (sign-in, role, size): a plain JSON error.
+        const error = (JSON.parse(request.responseText || 'null') as ErrorBody | null)?.error;
+        reject(new ApiError(request.status, error?.code ?? 'internal', error?.message ?? `the server answered ${request.status}`, error?.field, error?.problems));
+        return;
+      }
+      readLines();
+      if (last?.stage === 'done') resolve(last.summary as ResponseOf<P, 'post'>);
+      else if (last?.stage === 'failed') reject(new ApiError(last.status, last.error.code, last.error.message, last.error.field, last.error.problems));
+      else reject(new ApiError(0, 'internal', 'the server stopped before the import finished'));
+    };
+    request.send(file);
+  });
 }

@@ -1,4 +1,5 @@
-import type { ResponseOf } from '../api/client.ts';
+import type { CallOptions, ResponseOf } from '../api/client.ts';
+import type { ApiPaths } from '../api/paths.gen.ts';
 import { useApi } from '../app/useApi.ts';
 
 export type Unit = ResponseOf<'/api/units'>['units'][number];
@@ -8,7 +9,13 @@ export type ChainLink = ResponseOf<'/api/people/{id}/chain'>['chain'][number];
 
 export const useUnits = () => useApi('/api/units');
 export const useUnit = (id: number) => useApi('/api/units/{id}', { path: { id } });
+export type PeoplePage = ResponseOf<'/api/people'>;
+export type PeopleQuery = NonNullable<CallOptions<ApiPaths['/api/people']['get']>['query']>;
+
+/** Everyone in `unitId` (or everyone one may see); for long lists page with usePeoplePage. */
 export const usePeople = (unitId?: number) => useApi('/api/people', { query: unitId === undefined ? {} : { unitId } });
+/** One page of the roster, searched and filtered by the server. */
+export const usePeoplePage = (query: PeopleQuery) => useApi('/api/people', { query });
 export const usePerson = (id: number) => useApi('/api/people/{id}', { path: { id } });
 export const useChain = (id: number) => useApi('/api/people/{id}/chain', { path: { id } });
 export const useUnitHistory = (id: number | null) => useApi(id === null ? null : '/api/people/{id}/units', { path: { id: id ?? 0 } });

@@ -12,5 +12,5 @@ export const rosterScreens: Screen[] = [
   { path: '/units/:id', component: UnitPage },
   { path: '/people', component: PeoplePage, nav: { label: 'People', roles: rosterStaff } },
   { path: '/people/:id', component: PersonPage },
-  { path: '/roster/import', component: ImportPage, nav: { label: 'Import', roles: ['admin'] } },
+  { path: '/roster/import', component: ImportPage, nav: { label: 'Import roster', roles: ['admin'] } },
 ];

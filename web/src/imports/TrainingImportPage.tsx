@@ -1,0 +1,36 @@
+import { ImportScreen } from './ImportScreen.tsx';
+
+/** Training sets from our CSV or the Strong app's export (which names nobody, so it asks whose it is). */
+export function TrainingImportPage() {
+  return (
+    <ImportScreen
+      title="Import training"
+      path="/api/training/import"
+      fileLabel="Training CSV file"
+      about={
+        <p>
+          One set a row: <code>designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes</code>, date and time local to the
+          person’s unit. A workout export from the Strong app is recognised by its header; give the designation of the person it belongs to.
+        </p>
+      }
+      template={{
+        fileName: 'training-template.csv',
+        csv: 'designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes\nJB-001,2026-01-12,06:30,Back Squat,1,5,100,kg,8,,,\n',
+      }}
+      fields={
+        <label>
+          Designation (Strong app exports only)
+          <input name="designation" autoCapitalize="characters" spellCheck={false} />
+        </label>
+      }
+      queryOf={(form) => ({ designation: String(form.get('designation') ?? '').trim() || undefined })}
+      summaryOf={(summary) => [
+        ['Rows', summary.rows],
+        ['Sets added', summary.added],
+        ['Already stored', summary.alreadyStored],
+        ['Sessions created', summary.sessionsCreated],
+        ['Skipped (Strong rest timers)', summary.skipped],
+      ]}
+    />
+  );
+}
