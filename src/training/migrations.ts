@@ -117,6 +117,13 @@ export const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0012_training_best_loads': {
+    // Recent personal bests across a unit (src/training/cohort.ts) ask, for each recent set, whether
+    // the person lifted as much at that exercise before: one seek in this index instead of a scan.
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('training_set_person_exercise_load').on('training_set').columns(['person_id', 'exercise_id', 'load_kg']).execute();
+    },
+  },
   '0013_training_self_reported': {
     // Participants log their own sets (docs/training.md, "Self-logged sets"); analysts tell them apart by this flag.
     async up(db: Kysely<unknown>) {
