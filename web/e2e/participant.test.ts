@@ -79,4 +79,33 @@ describe('participant', { timeout: 90_000 }, () => {
     await check('participant-other-refused');
     expectNoConsoleErrors();
   });
+
+  it('logs a set themselves in pounds, sees it marked as theirs, with load over time and bests', async () => {
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'phone');
+    await signIn('jb-001');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('link', { name: 'My training' }).click();
+    await page.getByLabel('Show loads in').selectOption('lb');
+    await page.getByLabel('Load (lb)').waitFor();
+    const form = page.getByRole('form', { name: 'Log a set yourself' });
+    await form.getByLabel('Exercise').selectOption({ label: 'Back Squat' });
+    await form.getByLabel('Set number').fill('9');
+    await form.getByLabel('Reps').fill('5');
+    await form.getByLabel('Load (lb)').fill('135');
+    await form.getByLabel('RPE (1–10)').fill('7.5');
+    const logged = page.waitForResponse((r) => r.url().endsWith('/api/training/sets') && r.request().method() === 'POST');
+    await form.getByRole('button', { name: 'Log the set' }).click();
+    const set = await (await logged).json();
+    // 135 lb x 0.45359237 = 61.2349699500 kg, stored exactly, shown as typed.
+    expect(set).toMatchObject({ selfReported: true, setNumber: 9, actual: { reps: 5, rpe: 7.5, load: { value: 135, unit: 'lb', kg: 61.23496995, enteredUnit: 'lb' } } });
+    await page.getByText('Logged: Back Squat set 9, 5 reps at 135 lb.').waitFor();
+    const mine = page.getByRole('region', { name: 'My sets' });
+    await mine.getByRole('row', { name: /Back Squat 9 5 135 lb/ }).getByText('you').waitFor();
+    const chart = page.getByRole('figure', { name: /heaviest set per day/ });
+    await chart.locator('svg').first().waitFor();
+    expect(await chart.textContent()).toContain('Load (lb)');
+    await page.getByText(/^Estimated 1RM by Epley \(1985\)/).waitFor();
+    await check('participant-training');
+    expectNoConsoleErrors();
+  });
 });

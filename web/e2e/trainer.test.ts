@@ -73,4 +73,47 @@ describe('trainer', { timeout: 90_000 }, () => {
     await check('trainer-log-synced');
     expectNoConsoleErrors();
   });
+
+  it('plans a session in the unit’s time zone, marks attendance, logs its sets from the plan, and marks it held', async () => {
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'phone');
+    await signIn('trainer1');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('link', { name: 'Plan sessions' }).click();
+    await page.getByText(/^Date and time are local to 1 Platoon \(demo\): /).waitFor();
+    await page.getByLabel('Title').fill('Pre-dawn run');
+    await page.getByLabel(/^Start time/).fill('05:47');
+    await page.getByLabel('Minutes').fill('40');
+    const planned = page.waitForResponse((r) => r.url().endsWith('/api/training/sessions') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Plan the session' }).click();
+    const session = await (await planned).json();
+    expect(session).toMatchObject({ title: 'Pre-dawn run', status: 'planned', planned: { time: '05:47', minutes: 40 } });
+    await page.getByText(/^Planned: Pre-dawn run on \d{4}-\d\d-\d\d at 05:47/).waitFor();
+    await page.getByRole('region', { name: 'Upcoming sessions' }).getByRole('link', { name: 'Pre-dawn run' }).waitFor();
+    await check('trainer-sessions');
+
+    await page.getByRole('region', { name: 'Upcoming sessions' }).getByRole('link', { name: 'Pre-dawn run' }).click();
+    await page.getByRole('heading', { name: 'Attendance' }).waitFor();
+    await page.getByLabel('JB-001 attendance').selectOption('present');
+    await page.getByLabel('JB-001 session RPE').fill('7');
+    await page.getByLabel('JB-003 attendance').selectOption('absent');
+    await page.getByRole('button', { name: 'Save attendance' }).click();
+    await page.getByText('Attendance saved for 2 participants.').waitFor();
+    const stored = await (await page.request.get(`/api/training/sessions/${session.id}`)).json();
+    expect(stored.attendance.map((a: { person: { designation: string }; status: string; rpe: number | null }) => [a.person.designation, a.status, a.rpe])).toEqual([
+      ['JB-001', 'present', 7],
+      ['JB-003', 'absent', null],
+    ]);
+    await check('trainer-attendance');
+
+    await page.getByRole('link', { name: 'Log sets of this session' }).click();
+    await expect.poll(() => page.getByRole('combobox', { name: /^Session/ }).inputValue()).toBe(String(session.id));
+    await page.getByLabel('JB-001 set 1 reps').waitFor();
+
+    await page.goto('/training/sessions');
+    await page.getByRole('button', { name: `Mark Pre-dawn run on ${session.planned.date} held` }).click();
+    const past = page.getByRole('region', { name: 'Past and cancelled sessions' });
+    await past.getByRole('row', { name: /Pre-dawn run/ }).getByText('held').waitFor();
+    expect((await (await page.request.get(`/api/training/sessions/${session.id}`)).json()).actual).toMatchObject({ time: '05:47', minutes: 40 });
+    expectNoConsoleErrors();
+  });
 });
