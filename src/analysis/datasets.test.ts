@@ -109,8 +109,10 @@ describeEachDatabase('stored data sets for analysis', (database) => {
     const world = await makeWorld(database());
     const people = [world.ownParticipantId, world.otherParticipantId];
     const visit = (date: string, mass: number, fat: number) => ({ date, time: '07:30', method: 'bioimpedance', fasted: true, sites: { body_mass: [mass, mass], stature: [180, 180], body_fat_percent: [fat] } });
-    // Entered out of time order: the data set numbers visits by time.
+    // Entered out of time order: the data set numbers visits by time. The other participant's one
+    // visit is a baseline without a later visit: no row.
     for (const [person, date, mass, fat] of [
+      [people[0], '2026-05-10', 79, 19],
       [people[0], '2026-03-10', 80, 20],
       [people[0], '2026-01-10', 82, 22],
       [people[1], '2026-01-12', 70, 15],
@@ -121,15 +123,17 @@ describeEachDatabase('stored data sets for analysis', (database) => {
     const response = await client.request({ url: '/api/analysis/derived/physique-by-visit', as: world.sessions.investigator });
     expect(response.statusCode, response.body).toBe(200);
     const derived = response.json();
-    expect(derived.rowCount).toBe(3);
     const [header, ...rows] = derived.data.trim().split('\n');
     expect(header).toBe(derived.columns.join(','));
     expect(header).toBe('designation,unit,visit,date,body_mass_kg,bmi,body_fat_percent,lean_mass_kg,body_mass_kg_bl,body_fat_percent_bl,lean_mass_kg_bl');
-    const people0 = (await client.request({ url: `/api/people/${people[0]}`, as: world.sessions.investigator })).json();
-    const own = rows.filter((r: string) => r.startsWith(`${people0.designation},`));
-    // 82 kg at 22% fat: lean 63.96; 80 kg at 20%: lean 64; BMI 82 / 1.8² = 25.31
-    expect(own).toEqual([`${people0.designation},${people0.unit.name},1,2026-01-10,82,25.31,22,63.96,82,22,63.96`, `${people0.designation},${people0.unit.name},2,2026-03-10,80,24.69,20,64,82,22,63.96`]);
-    const log = (await client.request({ url: '/api/me/access-log', as: world.sessions.participant })).json().entries;
-    expect(log.map((e: { what: string }) => e.what)).toContain('physique measurements by visit (analysis)');
+    const person = (await client.request({ url: `/api/people/${people[0]}`, as: world.sessions.investigator })).json();
+    // Baseline 82 kg at 22% fat: lean 63.96. 80 kg at 20%: lean 64, BMI 80 / 1.8² = 24.69; 79 kg at 19%: lean 63.99, BMI 24.38.
+    expect(rows).toEqual([
+      `${person.designation},${person.unit.name},2,2026-03-10,80,24.69,20,64,82,22,63.96`,
+      `${person.designation},${person.unit.name},3,2026-05-10,79,24.38,19,63.99,82,22,63.96`,
+    ]);
+    expect(derived.rowCount).toBe(2);
+    const logOf = async (session: Session) => (await client.request({ url: '/api/me/access-log', as: session })).json().entries.map((e: { what: string }) => e.what);
+    expect(await logOf(world.sessions.participant)).toContain('physique measurements by visit (analysis)');
   });
 });

@@ -79,22 +79,23 @@ export const physiqueByVisitColumns = [
 const rounded = (x: number | null) => (x === null ? null : Number(x.toFixed(2)));
 
 /**
- * "Physique measurements by visit" in long format: one row per person and visit, visits numbered
- * 1, 2, ... in time order per person, with the first visit's values repeated as baseline columns
- * (`_bl`) so an MMRM can adjust for them. The unit is the group factor.
+ * "Physique measurements by visit" in long format, ready for an MMRM adjusted for baseline: each
+ * person's visits numbered 1, 2, ... in time order; visit 1 is the baseline, given as the `_bl`
+ * columns of one row per later visit (the engine needs observed variation at every visit it
+ * models, and a baseline row would repeat its own covariate). The unit is the group factor.
  */
-export function physiqueByVisitCsv(visits: readonly PhysiqueVisit[]): string {
+export function physiqueByVisitCsv(visits: readonly PhysiqueVisit[]): { csv: string; rowCount: number } {
   const byPerson = new Map<string, PhysiqueVisit[]>();
   for (const v of visits) byPerson.set(v.designation, [...(byPerson.get(v.designation) ?? []), v]);
-  let text = csvLine(physiqueByVisitColumns);
+  let csv = csvLine(physiqueByVisitColumns);
+  let rowCount = 0;
   for (const designation of [...byPerson.keys()].sort()) {
-    const own = byPerson.get(designation)!.sort((a, b) => a.assessedAt.localeCompare(b.assessedAt));
-    const first = own[0];
-    own.forEach((v, i) => {
-      text += csvLine([
+    const [first, ...later] = byPerson.get(designation)!.sort((a, b) => a.assessedAt.localeCompare(b.assessedAt));
+    later.forEach((v, i) => {
+      csv += csvLine([
         v.designation,
         v.unit,
-        i + 1,
+        i + 2,
         v.date,
         rounded(v.bodyMass),
         rounded(v.bmi),
@@ -104,7 +105,8 @@ export function physiqueByVisitCsv(visits: readonly PhysiqueVisit[]): string {
         rounded(first.bodyFatPercent),
         rounded(first.leanMass),
       ]);
+      rowCount += 1;
     });
   }
-  return text;
+  return { csv, rowCount };
 }

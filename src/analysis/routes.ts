@@ -117,7 +117,7 @@ const datasetBody = z.strictObject({
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 
 const physiqueDescription =
-  'One row per participant and physique visit, visits numbered in time order per person, with the first visit as baseline (_bl); the unit is the group factor.';
+  "One row per participant and physique visit after their first (visits numbered in time order from 1); the first visit's values are the baseline columns (_bl); the unit is the group factor.";
 
 type AnalysisRequest = z.infer<typeof analysisRequest>;
 

@@ -117,5 +117,6 @@ export async function physiqueByVisit(db: Db, actor: Actor, clock?: Clock): Prom
     }
   }
   await recordAccess(db, actor, [...people], 'physique measurements by visit (analysis)', clock);
-  return { data: physiqueByVisitCsv(visits), rowCount: visits.length };
+  const { csv, rowCount } = physiqueByVisitCsv(visits);
+  return { data: csv, rowCount };
 }
