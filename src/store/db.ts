@@ -52,7 +52,20 @@ export function openDatabase(options: OpenOptions): DatabaseHandle {
   // WAL with synchronous=FULL: an acknowledged commit survives a kill or power loss.
   sqlite.pragma('synchronous = FULL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  sqliteConnections.set(db.getExecutor().adapter, sqlite);
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+// Keyed by the Kysely adapter, which a database's transactions share with it.
+const sqliteConnections = new WeakMap<object, SQLite.Database>();
+
+/**
+ * The better-sqlite3 connection under a SQLite Db or one of its transactions, for a hot path that
+ * runs one prepared statement many times (a bulk import) instead of building SQL each time.
+ * Statements run on it join the transaction open on that connection. Undefined on PostgreSQL.
+ */
+export function sqliteConnectionOf(db: Db): SQLite.Database | undefined {
+  return sqliteConnections.get(db.getExecutor().adapter);
 }
 
 export function dialectOf(db: { getExecutor(): { adapter: unknown } }): DialectName {

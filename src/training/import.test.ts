@@ -5,7 +5,7 @@ import { makePerson, makeUnit } from '../roster/testing.ts';
 import { makeWorld, startTestApp, type Client, type Session } from '../server/testing.ts';
 import type { Db } from '../store/db.ts';
 import { describeEachDatabase } from '../store/testing.ts';
-import { FirstLines, parseStrongDuration, runTrainingImport } from './import.ts';
+import { FirstLines, parseStrongDuration, runTrainingImport, setKeyHash } from './import.ts';
 
 const header = 'designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes';
 const setCount = async (db: Db) => Number((await db.selectFrom('training_set').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
@@ -165,11 +165,44 @@ it('reads Strong durations', () => {
   expect(parseStrongDuration('an hour')).toBeUndefined();
 });
 
+type SetKey = [personId: number, startsAtMs: number, exerciseId: number, setNumber: number];
+const setKey = (i: number): SetKey => [1 + (i % 1000), Date.UTC(2026, 0, 1) + Math.floor(i / 1000) * 3_600_000, 1 + (i % 7), 1 + (i % 5)];
+
 it('remembers the first line of each key through growth', () => {
   const lines = new FirstLines();
-  for (let i = 0; i < 200_000; i++) expect(lines.firstOr(`key ${i}`, i + 2)).toBeUndefined();
-  expect(lines.firstOr('key 0', 999)).toBe(2);
-  expect(lines.firstOr('key 199999', 999)).toBe(200_001);
-  expect(lines.firstOr('another', 5)).toBeUndefined();
-  expect(lines.firstOr('another', 6)).toBe(5);
+  const repeated = Array.from({ length: 200_000 }, (_, i) => lines.firstOr(...setKey(i), i + 2)).filter((first) => first !== undefined);
+  expect(repeated).toEqual([]);
+  expect(lines.firstOr(...setKey(0), 999)).toBe(2);
+  expect(lines.firstOr(...setKey(199_999), 999)).toBe(200_001);
+  const another: SetKey = [1, Date.UTC(2026, 0, 1), 1, 100];
+  expect(lines.firstOr(...another, 5)).toBeUndefined();
+  expect(lines.firstOr(...another, 6)).toBe(5);
+});
+
+it('tells apart keys that share a hash, field by field', () => {
+  // Every key in one slot: only the exact comparison separates them.
+  const lines = new FirstLines(() => 7);
+  const [person, at, exercise, set] = setKey(0);
+  const keys: SetKey[] = [setKey(0), [person + 1, at, exercise, set], [person, at + 1, exercise, set], [person, at, exercise + 1, set], [person, at, exercise, set + 1]];
+  for (let i = 0; i < 40; i++) keys.push([1000 + i, at, exercise, set]);
+  keys.forEach((key, i) => expect(lines.firstOr(...key, i + 2)).toBeUndefined());
+  keys.forEach((key, i) => expect(lines.firstOr(...key, 1)).toBe(i + 2));
+});
+
+it('tells apart two keys of a realistic file whose real hashes are equal', () => {
+  const byHash = new Map<number, number>();
+  let pair: [SetKey, SetKey] | undefined;
+  for (let i = 0; !pair; i++) {
+    const hash = setKeyHash(...setKey(i));
+    const earlier = byHash.get(hash);
+    if (earlier === undefined) byHash.set(hash, i);
+    else pair = [setKey(earlier), setKey(i)];
+  }
+  const [a, b] = pair;
+  expect(setKeyHash(...a)).toBe(setKeyHash(...b));
+  expect(a).not.toEqual(b);
+  const lines = new FirstLines();
+  expect(lines.firstOr(...a, 2)).toBeUndefined();
+  expect(lines.firstOr(...b, 3)).toBeUndefined();
+  expect(lines.firstOr(...b, 4)).toBe(3);
 });

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/model.ts';
 import type { PersonScope } from '../auth/policy.ts';
@@ -10,7 +11,7 @@ import type { Clock } from '../shared/clock.ts';
 import { readCsv, type CsvRecord, type RowProblem } from '../shared/csv.ts';
 import { AppError } from '../shared/errors.ts';
 import { localToInstant } from '../shared/time.ts';
-import { dialectOf, type Db } from '../store/db.ts';
+import { sqliteConnectionOf, type Db } from '../store/db.ts';
 import { distanceSchema, durationSchema, loadAmountSchema, nameKey, notesSchema, repsSchema, rpeSchema, setNumberSchema, type LoadUnit } from './model.ts';
 import { exerciseLookup, setColumns, type SetValues } from './store.ts';
 
@@ -87,171 +88,239 @@ export function parseStrongDuration(text: string): number | null | undefined {
   return Math.round(Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) + Number(m[3] ?? 0) / 60);
 }
 
+/** A set's natural key (person, session start in ms since the epoch, exercise, set number) hashed to 32 bits with murmur3's mixing: the hash only picks a slot. */
+export function setKeyHash(personId: number, startsAtMs: number, exerciseId: number, setNumber: number): number {
+  let h = Math.imul(personId ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ lowWord(startsAtMs), 0xc2b2ae35);
+  h = Math.imul(h ^ highWord(startsAtMs), 0x85ebca6b);
+  h = Math.imul(h ^ exerciseId ^ (setNumber << 24), 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+// A whole number of milliseconds as two 32-bit words, exactly (instants before 1970 included).
+const lowWord = (ms: number) => ms >>> 0;
+const highWord = (ms: number) => Math.floor(ms / 0x100000000) >>> 0;
+
+const MAX_UINT32 = 0xffffffff;
+/** A slot's words: the instant's low and high words, person, exercise, set number, and the line (0: empty). */
+const SLOT = 6;
+const LINE = 5;
+
 /**
- * The line each set's natural key was first seen on, by a 64-bit hash of the key (cyrb53's two
- * 32-bit lanes): the in-file duplicate check keeps 12 bytes a row rather than a million strings,
- * and two different keys of a million-row file share a hash with odds of about 1 in 40 million.
- * Open addressing over typed arrays; a slot whose line is 0 is empty (data starts on line 2).
+ * The line each set's natural key was first seen on, for the in-file duplicate check. Exact: the
+ * key's fields are kept in one typed array (24 bytes a slot, together so that a lookup touches
+ * one place in memory, rather than a million strings) and compared field by field, so two keys
+ * that share a hash are still told apart. Open addressing with linear probing; a slot whose line
+ * is 0 is empty (data starts on line 2).
  */
 export class FirstLines {
-  private hashes = new Uint32Array(2 << 16);
-  private lines = new Int32Array(1 << 16);
+  private slots = new Uint32Array(SLOT << 16);
+  private capacity = 1 << 16;
   private count = 0;
 
-  /** The line `key` was first seen on, or undefined after recording `line` for it. */
-  firstOr(key: string, line: number): number | undefined {
-    let h1 = 0xdeadbeef;
-    let h2 = 0x41c6ce57;
-    for (let i = 0; i < key.length; i++) {
-      const c = key.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 2654435761);
-      h2 = Math.imul(h2 ^ c, 1597334677);
-    }
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    return this.find(h1 >>> 0, h2 >>> 0, line);
-  }
+  constructor(private readonly hash = setKeyHash) {}
 
-  private find(h1: number, h2: number, line: number): number | undefined {
-    const mask = this.lines.length - 1;
-    for (let i = h1 & mask; ; i = (i + 1) & mask) {
-      if (this.lines[i] === 0) {
-        this.hashes[2 * i] = h1;
-        this.hashes[2 * i + 1] = h2;
-        this.lines[i] = line;
-        if (++this.count * 2 > this.lines.length) this.grow();
+  /** The line the key was first seen on, or undefined after recording `line` for it. */
+  firstOr(personId: number, startsAtMs: number, exerciseId: number, setNumber: number, line: number): number | undefined {
+    if (personId > MAX_UINT32 || exerciseId > MAX_UINT32 || setNumber > MAX_UINT32 || !Number.isSafeInteger(startsAtMs)) throw new RangeError(`set key (${personId}, ${startsAtMs}, ${exerciseId}, ${setNumber}) is out of range`);
+    const low = lowWord(startsAtMs);
+    const high = highWord(startsAtMs);
+    const slots = this.slots;
+    const mask = this.capacity - 1;
+    for (let i = this.hash(personId, startsAtMs, exerciseId, setNumber) & mask; ; i = (i + 1) & mask) {
+      const at = i * SLOT;
+      if (slots[at + LINE] === 0) {
+        slots[at] = low;
+        slots[at + 1] = high;
+        slots[at + 2] = personId;
+        slots[at + 3] = exerciseId;
+        slots[at + 4] = setNumber;
+        slots[at + LINE] = line;
+        if (++this.count * 2 > this.capacity) this.grow();
         return undefined;
       }
-      if (this.hashes[2 * i] === h1 && this.hashes[2 * i + 1] === h2) return this.lines[i];
+      if (slots[at] === low && slots[at + 1] === high && slots[at + 2] === personId && slots[at + 3] === exerciseId && slots[at + 4] === setNumber) return slots[at + LINE];
     }
   }
 
   private grow() {
-    const { hashes, lines } = this;
-    this.hashes = new Uint32Array(hashes.length * 2);
-    this.lines = new Int32Array(lines.length * 2);
-    this.count = 0;
-    for (let i = 0; i < lines.length; i++) if (lines[i] !== 0) this.find(hashes[2 * i], hashes[2 * i + 1], lines[i]);
+    const old = this.slots;
+    this.capacity *= 2;
+    this.slots = new Uint32Array(SLOT * this.capacity);
+    const mask = this.capacity - 1;
+    for (let from = 0; from < old.length; from += SLOT) {
+      if (old[from + LINE] === 0) continue;
+      const ms = (old[from + 1] | 0) * 0x100000000 + old[from];
+      let i = this.hash(old[from + 2], ms, old[from + 3], old[from + 4]) & mask;
+      while (this.slots[i * SLOT + LINE] !== 0) i = (i + 1) & mask;
+      for (let k = 0; k < SLOT; k++) this.slots[i * SLOT + k] = old[from + k];
+    }
   }
 }
 
 type Parsed<T> = { success: true; data: T } | { success: false; error: { issues: { message: string }[] } };
 
+/** A cell's check: its value, or why it is refused. */
+type CellCheck<T> = { value: T; reason?: undefined } | { reason: string };
+
+/**
+ * A pure check of a cell's text, remembered for each distinct text: a file repeats a few names,
+ * loads, reps and times a million times, so the rule (zod, a time-zone conversion) runs once per
+ * value rather than once per cell. Forgotten when full, so memory stays bounded.
+ */
+function remembered<T>(check: (text: string) => CellCheck<T>): (text: string) => CellCheck<T> {
+  const known = new Map<string, CellCheck<T>>();
+  return (text) => {
+    let found = known.get(text);
+    if (found === undefined) {
+      if (known.size >= 10_000) known.clear();
+      known.set(text, (found = check(text)));
+    }
+    return found;
+  };
+}
+
+/** A number column checked by its zod rule; `scale` turns the file's unit into the stored one. */
+function numberColumn<T>(schema: { safeParse(v: unknown): Parsed<T> }, scale = 1) {
+  return remembered((text): CellCheck<T | null> => {
+    const n = numberCell(text);
+    if (n === undefined) return { reason: `'${text}' is not a number` };
+    if (n === null) return { value: null };
+    const parsed = schema.safeParse(n * scale);
+    return parsed.success ? { value: parsed.data } : { reason: `${text}: ${parsed.error.issues[0].message}` };
+  });
+}
+
+interface Instant {
+  iso: string;
+  ms: number;
+}
+
 /** Checks rows one at a time against the roster and catalogue read once at the start. */
 class RowChecker {
-  private readonly instants = new Map<string, string | AppError>();
   private readonly seen = new FirstLines();
+  private problems: RowProblem[] = [];
+  private line = 0;
   skipped = 0;
+
+  private readonly reps = numberColumn(repsSchema);
+  private readonly load = numberColumn(loadAmountSchema);
+  private readonly rpe = numberColumn(rpeSchema);
+  private readonly durationS = numberColumn(durationSchema);
+  private readonly distanceM: ReturnType<typeof numberColumn<number>>;
+  private readonly setNumber = remembered((text): CellCheck<number> => {
+    const parsed = setNumberSchema.safeParse(numberCell(text));
+    return parsed.success ? { value: parsed.data } : { reason: text ? `'${text}' is not a set number from 1 to 100` : 'is required' };
+  });
+  private readonly notes = remembered((text): CellCheck<string> => (notesSchema.safeParse(text).success ? { value: text } : { reason: 'is longer than 2000 characters' }));
+  private readonly exercise = remembered((name): CellCheck<number> => {
+    const id = this.exercises.get(nameKey(name));
+    if (id !== undefined) return { value: id };
+    return { reason: name ? `'${name}' is not in the exercise catalogue (add it, or an alias, through POST /api/exercises)` : 'is required' };
+  });
+  private readonly person = remembered((designation): CellCheck<Person> => {
+    if (!designation) return { reason: 'is required' };
+    const person = this.people.get(designationKey(designation));
+    const scope = this.options.scope;
+    const visible = person && (scope.kind === 'all' || scope.selfId === person.id || (scope.kind === 'units' && person.unitId !== null && scope.unitIds.includes(person.unitId)));
+    if (!person || !visible) return { reason: `nobody on the roster you may see is ${designation}` };
+    if (person.unitId === null) return { reason: `${designation} belongs to no unit, so their local time is unknown` };
+    return { value: person };
+  });
+  /** The UTC instant of a local date and time in a zone ("zone|date|time"): the rows of a session share it. */
+  private readonly instant = remembered((key): CellCheck<Instant> => {
+    const [zone, date, time] = key.split('|');
+    try {
+      const iso = localToInstant(date, time, zone);
+      return { value: { iso, ms: Date.parse(iso) } };
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      return { reason: e.message.replace(/^time: /, '') };
+    }
+  });
 
   constructor(
     private readonly format: TrainingFileFormat,
     private readonly people: Map<string, Person>,
     private readonly exercises: Map<string, number>,
     private readonly options: TrainingImportOptions,
-  ) {}
-
-  /** The UTC instant of a local date and time in a zone, cached: the rows of a session share it. */
-  private instant(date: string, time: string, zone: string): string | AppError {
-    const key = `${zone}|${date}|${time}`;
-    let found = this.instants.get(key);
-    if (found === undefined) {
-      try {
-        found = localToInstant(date, time, zone);
-      } catch (e) {
-        if (!(e instanceof AppError)) throw e;
-        found = e;
-      }
-      if (this.instants.size > 100_000) this.instants.clear();
-      this.instants.set(key, found);
-    }
-    return found;
+  ) {
+    // Strong exports distance in kilometres (its metric setting).
+    this.distanceM = numberColumn(distanceSchema, format === 'strong' ? 1000 : 1);
   }
 
-  private person(designation: string): Person | string {
-    if (!designation) return 'is required';
-    const person = this.people.get(designationKey(designation));
-    const scope = this.options.scope;
-    const visible = person && (scope.kind === 'all' || scope.selfId === person.id || (scope.kind === 'units' && person.unitId !== null && scope.unitIds.includes(person.unitId)));
-    if (!person || !visible) return `nobody on the roster you may see is ${designation}`;
-    if (person.unitId === null) return `${designation} belongs to no unit, so their local time is unknown`;
-    return person;
+  private problem(column: string, reason: string) {
+    this.problems.push({ line: this.line, column, reason });
+  }
+
+  /** A checked cell's value, or null after noting its problem. */
+  private valueOf<T>(column: string, check: CellCheck<T>): T | null {
+    if (check.reason === undefined) return check.value;
+    this.problem(column, check.reason);
+    return null;
   }
 
   /** The row, or every problem with it; an empty list for a row that is not a set (Strong's rest timers). */
   check({ line, values }: CsvRecord): CheckedRow | RowProblem[] {
-    const problems: RowProblem[] = [];
-    const problem = (column: string, reason: string) => problems.push({ line, column, reason });
-    const get = (c: string) => (values[c] ?? '').trim();
+    this.line = line;
+    const problems: RowProblem[] = (this.problems = []);
     const strong = this.format === 'strong';
+    const get = (c: string) => (values[c] ?? '').trim();
     if (strong && get('set order').toLowerCase() === 'rest timer') {
       this.skipped += 1;
       return problems;
     }
-    const number = <T>(column: string, schema: { safeParse(v: unknown): Parsed<T> }, scale = 1): T | null => {
-      const text = get(column);
-      const n = numberCell(text);
-      if (n === undefined) return problem(column, `'${text}' is not a number`), null;
-      if (n === null) return null;
-      const parsed = schema.safeParse(n * scale);
-      if (!parsed.success) return problem(column, `${text}: ${parsed.error.issues[0].message}`), null;
-      return parsed.data;
-    };
 
     let date = get('date');
     let time = get('time');
     if (strong) {
       const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(?::\d{2})?$/.exec(date);
       if (m) [date, time] = [m[1], `${m[2].padStart(2, '0')}:${m[3]}`];
-      else problem('date', date ? `'${date}' is not a date and time YYYY-MM-DD HH:MM:SS` : 'is required');
+      else this.problem('date', date ? `'${date}' is not a date and time YYYY-MM-DD HH:MM:SS` : 'is required');
     } else {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) problem('date', date ? `'${date}' is not a date YYYY-MM-DD` : 'is required');
-      if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) problem('time', time ? `'${time}' is not a local time HH:MM (24-hour)` : 'is required');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) this.problem('date', date ? `'${date}' is not a date YYYY-MM-DD` : 'is required');
+      if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) this.problem('time', time ? `'${time}' is not a local time HH:MM (24-hour)` : 'is required');
     }
-    const person = this.person(strong ? (this.options.designation ?? '') : get('designation'));
-    if (typeof person === 'string') problem('designation', person);
-
+    const person = this.valueOf('designation', this.person(strong ? (this.options.designation ?? '') : get('designation')));
     const exerciseColumn = strong ? 'exercise name' : 'exercise';
-    const exerciseName = get(exerciseColumn);
-    const exerciseId = this.exercises.get(nameKey(exerciseName));
-    if (exerciseId === undefined) problem(exerciseColumn, exerciseName ? `'${exerciseName}' is not in the exercise catalogue (add it, or an alias, through POST /api/exercises)` : 'is required');
-
+    const exerciseId = this.valueOf(exerciseColumn, this.exercise(get(exerciseColumn)));
     const setColumn = strong ? 'set order' : 'set';
-    const setText = get(setColumn);
-    const setParsed = setNumberSchema.safeParse(numberCell(setText));
-    if (!setParsed.success) problem(setColumn, setText ? `'${setText}' is not a set number from 1 to 100` : 'is required');
+    const setNumber = this.valueOf(setColumn, this.setNumber(get(setColumn)));
 
-    const reps = number('reps', repsSchema);
+    const reps = this.valueOf('reps', this.reps(get('reps')));
     const loadColumn = strong ? 'weight' : 'load';
-    const load = number(loadColumn, loadAmountSchema);
+    const load = this.valueOf(loadColumn, this.load(get(loadColumn)));
     let loadUnit: LoadUnit = this.options.loadUnit ?? 'kg';
     if (!strong && load !== null) {
       const unit = parseLoadUnit(get('load_unit'));
       if (unit) loadUnit = unit;
-      else problem('load_unit', get('load_unit') ? `'${get('load_unit')}' is not kg or lb` : 'is required when a load is given');
+      else this.problem('load_unit', get('load_unit') ? `'${get('load_unit')}' is not kg or lb` : 'is required when a load is given');
     }
-    const rpe = number('rpe', rpeSchema);
-    const durationS = number(strong ? 'seconds' : 'duration_s', durationSchema);
-    // Strong exports distance in kilometres (its metric setting).
-    const distanceM = strong ? number('distance', distanceSchema, 1000) : number('distance_m', distanceSchema);
-    const notes = get('notes');
-    if (!notesSchema.safeParse(notes).success) problem('notes', 'is longer than 2000 characters');
-    if (problems.length === 0 && reps === null && load === null && durationS === null && distanceM === null) problem('reps', 'the row records nothing: give reps, a load, a duration or a distance');
+    const rpe = this.valueOf('rpe', this.rpe(get('rpe')));
+    const durationS = this.valueOf(strong ? 'seconds' : 'duration_s', this.durationS(get(strong ? 'seconds' : 'duration_s')));
+    const distanceM = this.valueOf(strong ? 'distance' : 'distance_m', this.distanceM(get(strong ? 'distance' : 'distance_m')));
+    const notes = this.valueOf('notes', this.notes(get('notes')));
+    if (problems.length === 0 && reps === null && load === null && durationS === null && distanceM === null) this.problem('reps', 'the row records nothing: give reps, a load, a duration or a distance');
 
     let sessionMinutes: number | null = null;
     if (strong) {
       const minutes = parseStrongDuration(get('duration'));
-      if (minutes === undefined) problem('duration', `'${get('duration')}' is not a duration such as 1h 5m`);
+      if (minutes === undefined) this.problem('duration', `'${get('duration')}' is not a duration such as 1h 5m`);
       else sessionMinutes = minutes;
     }
-    if (problems.length || typeof person === 'string') return problems;
+    if (problems.length || person === null || exerciseId === null || setNumber === null || notes === null) return problems;
 
-    const startsAt = this.instant(date, time, person.zone!);
-    if (startsAt instanceof AppError) return [{ line, column: strong ? 'date' : 'time', reason: startsAt.message.replace(/^time: /, '') }];
-    const first = this.seen.firstOr(`${person.id}|${startsAt}|${exerciseId}|${setParsed.data}`, line);
+    const startsAt = this.instant(`${person.zone}|${date}|${time}`);
+    if (startsAt.reason !== undefined) return [{ line, column: strong ? 'date' : 'time', reason: startsAt.reason }];
+    const first = this.seen.firstOr(person.id, startsAt.value.ms, exerciseId, setNumber, line);
     if (first !== undefined) return [{ line, column: setColumn, reason: `the same person, session, exercise and set as line ${first}` }];
     let columns: StoredSet;
     try {
-      columns = setColumns({ sessionId: 0, personId: person.id, exerciseId: exerciseId!, setNumber: setParsed.data!, loadUnit, target: noTarget, actual: { reps, load, rpe, rir: null, durationS, distanceM }, notes });
+      columns = setColumns({ sessionId: 0, personId: person.id, exerciseId, setNumber, loadUnit, target: noTarget, actual: { reps, load, rpe, rir: null, durationS, distanceM }, notes });
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       return [{ line, column: loadColumn, reason: `${load} ${loadUnit}: ${e.message.replace(/^actual\.load: /, '')}` }];
@@ -259,7 +328,7 @@ class RowChecker {
     return {
       personId: person.id,
       unitId: person.unitId!,
-      startsAt,
+      startsAt: startsAt.value.iso,
       title: strong ? get('workout name') || 'Strong workout' : 'Imported training',
       sessionMinutes,
       sessionNotes: strong ? get('workout notes') : '',
@@ -317,43 +386,84 @@ const setInsertColumns: [name: string, pgType: string][] = [
   ['updated_at', 'timestamptz'],
 ];
 
+/** A set's values in setInsertColumns' order. */
+type SetInsertRow = unknown[];
+
+/** How a batch reaches the tables; an insert leaves a row already stored as it is. */
+interface BatchInserts {
+  /** Inserts sets; returns how many were added. */
+  sets(rows: SetInsertRow[]): Promise<number>;
+  /** Marks people present at sessions. */
+  attendance(pairs: { sessionId: number; personId: number }[]): Promise<void>;
+}
+
+const setConflict = 'on conflict (person_id, session_id, exercise_id, set_number) do nothing';
+
 /**
- * A batch of sets as one INSERT whose only parameter is a JSON array of rows: the statement is
- * short and the same for every batch, so neither database re-parses a thousand placeholders.
+ * On SQLite, two statements prepared once and run row by row on the connection that holds the
+ * import's transaction: nothing is built, parsed or encoded per batch, so the import runs at close
+ * to the rate of a plain prepared INSERT (docs/training.md, "Importing sets").
  */
-function insertSetsFromJson(postgres: boolean) {
+function sqliteInserts(connection: SQLite.Database): BatchInserts {
+  const names = setInsertColumns.map(([name]) => name);
+  const insertSet = connection.prepare(`insert into training_set (${names.join(', ')}) values (${names.map(() => '?').join(', ')}) ${setConflict}`);
+  const insertPresent = connection.prepare("insert into session_attendance (session_id, person_id, status, rpe, minutes) values (?, ?, 'present', null, null) on conflict do nothing");
+  return {
+    async sets(rows) {
+      let added = 0;
+      for (const row of rows) added += insertSet.run(row).changes;
+      return added;
+    },
+    async attendance(pairs) {
+      for (const { sessionId, personId } of pairs) insertPresent.run(sessionId, personId);
+    },
+  };
+}
+
+/**
+ * On PostgreSQL, a batch of sets as one INSERT whose only parameter is a JSON array of rows: the
+ * statement is short and the same for every batch, so the server does not re-parse a thousand
+ * placeholders, and a batch costs one round trip.
+ */
+function postgresInserts(db: Db): BatchInserts {
   const names = setInsertColumns.map(([name]) => name).join(', ');
-  const onConflict = 'on conflict (person_id, session_id, exercise_id, set_number) do nothing';
-  if (postgres) {
-    const values = setInsertColumns.map(([, type], i) => `(r->>${i})::${type}`).join(', ');
-    return (json: string) => sql`insert into training_set (${sql.raw(names)}) select ${sql.raw(values)} from json_array_elements(${json}::json) as r ${sql.raw(onConflict)}`;
-  }
-  const values = setInsertColumns.map((_, i) => `json_extract(value, '$[${i}]')`).join(', ');
-  // "where true" keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
-  return (json: string) => sql`insert into training_set (${sql.raw(names)}) select ${sql.raw(values)} from json_each(${json}) where true ${sql.raw(onConflict)}`;
+  const values = setInsertColumns.map(([, type], i) => `(r->>${i})::${type}`).join(', ');
+  return {
+    async sets(rows) {
+      const json = JSON.stringify(rows);
+      const result = await sql`insert into training_set (${sql.raw(names)}) select ${sql.raw(values)} from json_array_elements(${json}::json) as r ${sql.raw(setConflict)}`.execute(db);
+      return Number(result.numAffectedRows ?? 0);
+    },
+    async attendance(pairs) {
+      if (pairs.length === 0) return;
+      await db
+        .insertInto('session_attendance')
+        .values(pairs.map((p) => ({ session_id: p.sessionId, person_id: p.personId, status: 'present' as const, rpe: null, minutes: null })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    },
+  };
 }
 
 class BatchWriter {
   private readonly sessions = new Map<string, number>();
-  private readonly present = new Set<string>();
-  private readonly insertSets: (json: string) => ReturnType<typeof sql>;
+  private readonly inserts: BatchInserts;
+  private readonly at: string;
   added = 0;
   sessionsCreated = 0;
 
   constructor(private readonly w: Writer) {
-    this.insertSets = insertSetsFromJson(dialectOf(w.db) === 'postgres');
+    const connection = sqliteConnectionOf(w.db);
+    this.inserts = connection ? sqliteInserts(connection) : postgresInserts(w.db);
+    this.at = w.now.toISOString();
   }
 
   /** The unit's session starting at that instant: found, or created as held. */
-  private async session(row: CheckedRow): Promise<number> {
-    const key = `${row.unitId}|${row.startsAt}`;
-    const known = this.sessions.get(key);
-    if (known !== undefined) return known;
+  private async session(key: string, row: CheckedRow): Promise<number> {
     const db = this.w.db;
     const existing = await db.selectFrom('training_session').select('id').where('unit_id', '=', row.unitId).where('starts_at', '=', row.startsAt).executeTakeFirst();
     let id = existing?.id;
     if (id === undefined) {
-      const at = this.w.now.toISOString();
       ({ id } = await db
         .insertInto('training_session')
         .values({
@@ -367,8 +477,8 @@ class BatchWriter {
           status: 'held',
           trainer_person_id: null,
           notes: row.sessionNotes,
-          created_at: at,
-          updated_at: at,
+          created_at: this.at,
+          updated_at: this.at,
         })
         .returning('id')
         .executeTakeFirstOrThrow());
@@ -379,28 +489,20 @@ class BatchWriter {
   }
 
   async write(rows: CheckedRow[]) {
-    const at = this.w.now.toISOString();
-    const values: unknown[][] = [];
-    const attendance: { session_id: number; person_id: number }[] = [];
+    const { at } = this;
+    const sets: SetInsertRow[] = [];
+    const attendance: { sessionId: number; personId: number }[] = [];
     for (const row of rows) {
-      const sessionId = await this.session(row);
-      const pair = `${sessionId}:${row.personId}`;
-      if (!this.present.has(pair)) {
-        this.present.add(pair);
-        attendance.push({ session_id: sessionId, person_id: row.personId });
-      }
+      const key = `${row.unitId}|${row.startsAt}`;
+      const sessionId = this.sessions.get(key) ?? (await this.session(key, row));
+      // A person's sets of a session are usually consecutive rows; the insert skips the rest.
+      const last = attendance[attendance.length - 1];
+      if (last?.sessionId !== sessionId || last.personId !== row.personId) attendance.push({ sessionId, personId: row.personId });
       const c = row.columns;
-      values.push([sessionId, c.person_id, c.exercise_id, c.set_number, c.reps, c.load_kg, c.load_unit, c.rpe, c.duration_s, c.distance_m, c.notes, at, at]);
+      sets.push([sessionId, c.person_id, c.exercise_id, c.set_number, c.reps, c.load_kg, c.load_unit, c.rpe, c.duration_s, c.distance_m, c.notes, at, at]);
     }
-    if (attendance.length) {
-      await this.w.db
-        .insertInto('session_attendance')
-        .values(attendance.map((a) => ({ ...a, status: 'present' as const, rpe: null, minutes: null })))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
-    const result = await this.insertSets(JSON.stringify(values)).execute(this.w.db);
-    this.added += Number(result.numAffectedRows ?? 0);
+    await this.inserts.attendance(attendance);
+    this.added += await this.inserts.sets(sets);
   }
 }
 
