@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { systemActor } from '../../src/auth/model.ts';
+import { createSetupLink } from '../../src/auth/store.ts';
+import { write } from '../../src/audit/store.ts';
 import { loadDemo } from '../../src/demo/load.ts';
 import { DEMO_PASSWORD } from '../../src/demo/roster.ts';
 import { buildApp } from '../../src/server/app.ts';
@@ -111,18 +114,28 @@ export interface World {
   url: string;
   browser: Browser;
   database: DatabaseHandle;
+  /** On an empty world: the one-time token of the set-up link `muster serve` prints. */
+  setupToken?: string;
   close(): Promise<void>;
 }
 
 /** Starting may wait for the one build of the app and of the demo database, made by whichever test file comes first. */
 export const WORLD_START_TIMEOUT = 240_000;
 
-export async function startWorld(): Promise<World> {
+/** `empty`: a new database with no admin and a set-up link, as `muster serve` starts (src/cli/serve.ts); otherwise the demo cohort. */
+export async function startWorld(options: { empty?: boolean } = {}): Promise<World> {
   await ensureWebBuild();
-  await ensureDemoTemplate();
   const dir = mkdtempSync(join(tmpdir(), 'muster-e2e-'));
-  copyFileSync(demoTemplate, join(dir, 'muster.db'));
+  let setupToken: string | undefined;
+  if (!options.empty) {
+    await ensureDemoTemplate();
+    copyFileSync(demoTemplate, join(dir, 'muster.db'));
+  }
   const database = openDatabase({ sqliteFile: join(dir, 'muster.db') });
+  if (options.empty) {
+    await migrateToLatest(database.db);
+    setupToken = await write(database.db, systemActor('serve'), (w) => createSetupLink(w));
+  }
   const app: FastifyInstance = await buildApp({ database, webRoot });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -137,6 +150,7 @@ export async function startWorld(): Promise<World> {
     url: `http://127.0.0.1:${address.port}`,
     browser,
     database,
+    setupToken,
     close: async () => {
       await browser.close();
       await app.close();
