@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorld, visit, WORLD_START_TIMEOUT, type World } from './harness.ts';
+
+const header = 'designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes\n';
+/** A day three days ago (UTC), so every row is in the past in the demo units' zone. */
+const day = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+
+describe('CSV imports', { timeout: 90_000 }, () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  }, WORLD_START_TIMEOUT);
+  afterAll(() => world?.close());
+
+  for (const viewport of ['desktop', 'phone'] as const) {
+    it(`a trainer's training file: every bad row listed with nothing written, then a good one's summary (${viewport})`, async () => {
+      const { page, check, signIn, expectNoConsoleErrors } = await visit(world, viewport);
+      await signIn('trainer');
+      if (viewport === 'phone') await page.getByRole('button', { name: 'Menu' }).click();
+      await page.getByRole('link', { name: 'Import training' }).click();
+      await page.getByRole('heading', { name: 'Import training', level: 1 }).waitFor();
+      const template = page.getByRole('link', { name: /Download a template/ });
+      expect(await template.getAttribute('download')).toBe('training-template.csv');
+      expect(decodeURIComponent((await template.getAttribute('href')) ?? '')).toContain(header);
+
+      // Participant JB-00n in the demo, at a time the demo's sessions never use; each viewport imports its own person so the two runs stay apart.
+      const who = viewport === 'desktop' ? 'JB-001' : 'JB-002';
+      const bad = `${header}${who},${day},05:17,Back Squat,1,5,100,kg,8,,,\nJB-999,${day},05:17,Back Squat,1,5,100,kg,8,,,\n${who},${day},05:17,Back Squat,2,many,100,kg,8,,,\n`;
+      await page.getByLabel('Training CSV file').setInputFiles({ name: 'training.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+      await page.getByRole('button', { name: 'Import' }).click();
+      const problems = page.getByRole('region', { name: 'Import problems' });
+      await problems.waitFor();
+      const rows = await problems.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+      expect(rows).toEqual([
+        ['3', 'designation', expect.stringMatching(/JB-999/)],
+        ['4', 'reps', expect.stringMatching(/many/)],
+      ]);
+      await check(`imports-training-problems-${viewport}`);
+      const stored = async () => ((await (await page.request.get('/api/training/export?format=json')).json()) as { designation: string; date: string; time: string }[]).filter((set) => set.designation === who && set.date === day && set.time === '05:17').length;
+      expect(await stored()).toBe(0);
+
+      const good = `${header}${who},${day},05:17,Back Squat,1,5,100,kg,8,,,\n${who},${day},05:17,Back Squat,2,5,102.5,kg,8.5,,,\n`;
+      await page.getByLabel('Training CSV file').setInputFiles({ name: 'training.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+      await page.getByRole('button', { name: 'Import' }).click();
+      await page.getByRole('heading', { name: 'Imported' }).waitFor();
+      expect(await page.locator('.outcome').textContent()).toMatch(/Rows\s*2.*Sets added\s*2.*Already stored\s*0/);
+      expect(await stored()).toBe(2);
+      await check(`imports-training-done-${viewport}`);
+
+      // The same file again adds nothing.
+      await page.getByRole('button', { name: 'Import' }).click();
+      await page.getByText(/Sets added\s*0/).waitFor();
+      expect(await page.locator('.outcome').textContent()).toMatch(/Already stored\s*2/);
+      expectNoConsoleErrors();
+    });
+  }
+});
