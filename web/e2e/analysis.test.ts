@@ -14,7 +14,7 @@ describe('statistician', { timeout: 90_000 }, () => {
     await signIn('statistician');
     await page.getByRole('link', { name: 'Analysis', exact: true }).click();
     await page.getByRole('heading', { name: 'Analysis', level: 1 }).waitFor();
-    await page.getByLabel(/Data set/).setInputFiles({ name: 'trial.csv', mimeType: 'text/csv', buffer: Buffer.from(simulatedTrialCsv()) });
+    await page.getByLabel(/^Upload a long-format CSV/).setInputFiles({ name: 'trial.csv', mimeType: 'text/csv', buffer: Buffer.from(simulatedTrialCsv()) });
 
     // The columns are guessed from their names; each guess is a choice the statistician can change.
     expect(await page.getByRole('combobox', { name: /^Subject/ }).inputValue()).toBe('subject');
@@ -64,12 +64,74 @@ describe('statistician', { timeout: 90_000 }, () => {
     await signIn('statistician');
     await page.goto('/analysis');
     const csv = simulatedTrialCsv({ subjects: 12 }).replace(/\nS3,placebo,week4,([\d.]+),[\d.]+/, '\nS3,placebo,week4,$1,n/a');
-    await page.getByLabel(/Data set/).setInputFiles({ name: 'trial.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByLabel(/^Upload a long-format CSV/).setInputFiles({ name: 'trial.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByRole('combobox', { name: /^Outcome/ }).selectOption('lean');
     expectConsoleError(/status of 400 .*\/api\/analysis/);
     await page.getByRole('button', { name: 'Run the analysis' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/--outcome: column "lean" has non-numeric values \(line \d+: "n\/a"\)/);
     await check('analysis-refused-phone');
+    expectNoConsoleErrors();
+  });
+
+  it('saves an upload as a data set, picks it after a reload and gets the verdict from it', async () => {
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'phone');
+    await signIn('statistician');
+    await page.goto('/analysis');
+    await page.getByLabel(/^Upload a long-format CSV/).setInputFiles({ name: 'protein-pilot.csv', mimeType: 'text/csv', buffer: Buffer.from(simulatedTrialCsv({ seed: 5 })) });
+    const save = page.getByRole('form', { name: 'Save this data set' });
+    expect(await save.getByLabel('Name').inputValue()).toBe('protein-pilot');
+    await save.getByLabel(/^Description/).fill('pilot, weeks 4 to 12');
+    await check('analysis-save-phone');
+    await save.getByRole('button', { name: 'Save this data set' }).click();
+    await page.getByRole('status').getByText('protein-pilot').waitFor();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('(stored)');
+
+    await page.reload();
+    const stored = page.getByRole('region', { name: 'Stored data sets' });
+    const row = stored.getByRole('row', { name: /protein-pilot/ });
+    expect(await row.textContent()).toMatch(/protein-pilot.*pilot, weeks 4 to 12.*120/);
+    await check('analysis-stored-list-phone');
+    await row.getByRole('button', { name: 'Use protein-pilot' }).click();
+    await page.getByRole('status').getByText('protein-pilot').waitFor();
+    // The upload's save form does not appear for a stored data set.
+    expect(await page.getByRole('form', { name: 'Save this data set' }).count()).toBe(0);
+    expect(await page.getByRole('combobox', { name: /^Outcome/ }).inputValue()).toBe('lean');
+    await page.getByLabel(/Outcome unit/).fill('kg');
+
+    const sent = page.waitForRequest((request) => request.url().endsWith('/api/analysis') && request.method() === 'POST');
+    await page.getByRole('button', { name: 'Run the analysis' }).click();
+    // The analysis names the stored data set; the file is not sent again.
+    const body = (await sent).postDataJSON() as { datasetId?: number; data?: string };
+    expect(body.datasetId).toEqual(expect.any(Number));
+    expect(body.data).toBeUndefined();
+    const sentence = page.locator('.verdict .sentence');
+    await sentence.waitFor();
+    expect(await sentence.textContent()).toMatch(/^Protein beats placebo on lean at week12 by \d+\.\d\d kg/);
+    expect(await page.getByRole('figure', { name: /Individual trajectories/ }).textContent()).toContain('40 subjects, observed values');
+    await check('analysis-stored-result-phone');
+    expectNoConsoleErrors();
+  });
+
+  it("analyses the cohort's physique measurements by visit without a file (investigator)", async () => {
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'tablet');
+    await signIn('commander');
+    await page.goto('/analysis');
+    await page.getByRole('button', { name: 'Use physique measurements by visit' }).click();
+    await page.getByRole('status').getByText('Physique measurements by visit').waitFor();
+    expect(await page.getByRole('combobox', { name: /^Subject/ }).inputValue()).toBe('designation');
+    expect(await page.getByRole('combobox', { name: /^Arm/ }).inputValue()).toBe('unit');
+    expect(await page.getByRole('combobox', { name: /^Outcome/ }).inputValue()).toBe('lean_mass_kg');
+    expect(await page.getByRole('combobox', { name: /^Baseline/ }).inputValue()).toBe('lean_mass_kg_bl');
+    await page.getByLabel(/Outcome unit/).fill('kg');
+    await check('analysis-derived-form');
+    await page.getByRole('button', { name: 'Run the analysis' }).click();
+    const sentence = page.locator('.verdict .sentence');
+    await sentence.waitFor();
+    expect(await sentence.textContent()).toMatch(/^2 Platoon \(demo\) .*1 Platoon \(demo\) on lean_mass_kg at 3: /);
+    const forest = page.getByRole('figure', { name: /Treatment differences/ });
+    await forest.getByText('Table of the numbers').click();
+    expect(await forest.locator('tbody tr').count()).toBe(2);
+    await check('analysis-derived-result');
     expectNoConsoleErrors();
   });
 });

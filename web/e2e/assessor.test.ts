@@ -58,4 +58,48 @@ describe('assessor', { timeout: 90_000 }, () => {
     await check('assessor-saved');
     expectNoConsoleErrors();
   });
+
+  it("enters and shows the visit's date and time in the unit's zone, not the browser's", async () => {
+    const { page, context, check, signIn, expectNoConsoleErrors } = await visit(world, 'phone');
+    // The browser is in Auckland (13 hours from the demo unit's Europe/London this time of year).
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setTimezoneOverride', { timezoneId: 'Pacific/Auckland' });
+    await signIn('assessor');
+    expect(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)).toBe('Pacific/Auckland');
+    await page.goto('/people?unitId=2');
+    await page.getByRole('link', { name: 'JB-001' }).click();
+    await page.waitForURL(/\/people\/\d+$/);
+    const personId = Number(/people\/(\d+)/.exec(page.url())?.[1]);
+    await page.getByRole('link', { name: 'New physique assessment' }).click();
+
+    const londonNow = () => {
+      const now = new Date();
+      const part = (options: Intl.DateTimeFormatOptions, locale: string) => new Intl.DateTimeFormat(locale, { timeZone: 'Europe/London', ...options }).format(now);
+      return { date: part({ year: 'numeric', month: '2-digit', day: '2-digit' }, 'en-CA'), time: part({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }, 'en-GB') };
+    };
+    const date = page.getByLabel('Date (Europe/London)');
+    const time = page.getByLabel('Time (Europe/London)');
+    const before = londonNow();
+    await date.waitFor();
+    const shown = { date: await date.inputValue(), time: await time.inputValue() };
+    // Filled with the unit's now (the minute may turn while the page loads).
+    expect([before, londonNow()]).toContainEqual(shown);
+    await check('assessor-visit-zone');
+
+    // 06:15 on 1 July in London is British summer time: 05:15 UTC (17:15 in Auckland).
+    await date.fill('2026-07-01');
+    await time.fill('06:15');
+    await page.getByRole('combobox', { name: /^Body fat method/ }).selectOption('');
+    await page.getByRole('button', { name: 'Next' }).click();
+    const mass = page.getByRole('group', { name: 'Body mass (kg)' });
+    await mass.getByLabel('Trial 1').fill('60.0');
+    await mass.getByLabel('Trial 2').fill('60.0');
+    for (let step = 0; step < 3; step++) await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Save the assessment' }).click();
+    await page.getByText('Visit of 2026-07-01 at 06:15 (Europe/London)').waitFor();
+    await check('assessor-visit-zone-saved');
+    const stored = (await (await page.request.get(`/api/people/${personId}/assessments`)).json()) as { assessments: { assessedAt: string }[] };
+    expect(stored.assessments.map((a) => a.assessedAt)).toContain('2026-07-01T05:15:00.000Z');
+    expectNoConsoleErrors();
+  });
 });

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { guessColumn, isNumericColumn, levels, parseCsv, type CsvPreview } from './csv.ts';
+import { guessColumn, isNumericColumn, levels, type CsvPreview } from './csv.ts';
+import type { DataSource } from './DataSourcePanel.tsx';
 import type { AnalysisRequest, Covariance, DecisionRule } from './hooks.ts';
 
 /** The names of the covariance structures (mmrm's); typed so that a structure added to the API must be named here. */
@@ -34,15 +35,22 @@ export interface Submission {
   request: AnalysisRequest;
   /** The outcome's unit, for axis labels and the verdict sentence. */
   unit: string;
+  /** The CSV text analysed (also when the request names a stored data set), for the trajectories. */
+  data: string;
 }
 
 /** First guesses from common column names; each is a choice the user can change. */
+const baselineName = /(_bl|base|pre)/i;
+
 function guessChoices(preview: CsvPreview): Choices {
-  const subject = guessColumn(preview, /subj|^id$|usubjid|patient|rat/i);
+  const subject = guessColumn(preview, /subj|^id$|usubjid|patient|rat|designation/i);
   const visit = guessColumn(preview, /visit|week|day|time/i);
-  const arm = guessColumn(preview, /arm|treat|group|diet/i);
-  const baseline = guessColumn(preview, /(_bl|base|pre)/i, [subject, visit, arm]);
-  const numeric = preview.header.filter((name) => ![subject, visit, arm, baseline].includes(name) && isNumericColumn(preview, name));
+  // Muster's derived data sets have the unit as their group.
+  const arm = guessColumn(preview, /arm|treat|group|diet|^unit$/i);
+  const numeric = preview.header.filter((name) => ![subject, visit, arm].includes(name) && !baselineName.test(name) && isNumericColumn(preview, name));
+  const outcome = numeric[numeric.length - 1] ?? '';
+  // The outcome's own baseline when the data has one (lean and lean_bl), else the first that looks like one.
+  const baseline = preview.header.includes(`${outcome}_bl`) ? `${outcome}_bl` : guessColumn(preview, baselineName, [subject, visit, arm]);
   const arms = arm ? levels(preview, arm) : [];
   const control = arms.find((level) => /placebo|control|pbo|cont/i.test(level)) ?? arms[0] ?? '';
   const visits = visit ? levels(preview, visit) : [];
@@ -50,7 +58,7 @@ function guessChoices(preview: CsvPreview): Choices {
     model: visit ? 'mmrm' : 'ancova',
     subject,
     visit,
-    outcome: numeric[numeric.length - 1] ?? '',
+    outcome,
     arm,
     control,
     baseline,
@@ -62,22 +70,13 @@ function guessChoices(preview: CsvPreview): Choices {
   };
 }
 
-export function AnalysisForm({ busy, onSubmit }: { busy: boolean; onSubmit: (submission: Submission) => void }) {
-  const [file, setFile] = useState<{ name: string; text: string; preview: CsvPreview } | null>(null);
-  const [choices, setChoices] = useState<Choices | null>(null);
+/** The model and column choices for one data source (a new source starts a new form). */
+export function AnalysisForm({ source, busy, onSubmit }: { source: DataSource; busy: boolean; onSubmit: (submission: Submission) => void }) {
+  const [choices, setChoices] = useState<Choices>(() => guessChoices(source.preview));
   const [unit, setUnit] = useState('');
-
-  async function load(chosen: File | undefined) {
-    if (!chosen) return;
-    const text = await chosen.text();
-    const preview = parseCsv(text);
-    setFile({ name: chosen.name, text, preview });
-    setChoices(guessChoices(preview));
-  }
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (!file || !choices) return;
     const rule: DecisionRule = {
       arm: choices.rule.arm,
       direction: choices.rule.direction,
@@ -88,7 +87,7 @@ export function AnalysisForm({ busy, onSubmit }: { busy: boolean; onSubmit: (sub
       ...(unit.trim() && { unit: unit.trim() }),
     };
     const common = {
-      data: file.text,
+      ...(source.datasetId === undefined ? { data: source.text } : { datasetId: source.datasetId }),
       outcome: choices.outcome,
       arm: choices.arm,
       control: choices.control,
@@ -100,20 +99,16 @@ export function AnalysisForm({ busy, onSubmit }: { busy: boolean; onSubmit: (sub
       choices.model === 'mmrm'
         ? { model: 'mmrm', ...common, subject: choices.subject, visit: choices.visit, covariance: choices.covariance, method: choices.method }
         : { model: 'ancova', ...common };
-    onSubmit({ request, unit: unit.trim() });
+    onSubmit({ request, unit: unit.trim(), data: source.text });
   }
 
-  const set = (patch: Partial<Choices>) => setChoices((current) => (current ? { ...current, ...patch } : current));
-  const setRule = (patch: Partial<Choices['rule']>) => setChoices((current) => (current ? { ...current, rule: { ...current.rule, ...patch } } : current));
+  const set = (patch: Partial<Choices>) => setChoices((current) => ({ ...current, ...patch }));
+  const setRule = (patch: Partial<Choices['rule']>) => setChoices((current) => ({ ...current, rule: { ...current.rule, ...patch } }));
 
   return (
-    <form onSubmit={submit} className="card stack analysis-form">
-      <label>
-        Data set (long-format CSV, one row per subject and visit)
-        <input type="file" accept=".csv,text/csv" onChange={(e) => void load(e.target.files?.[0])} required />
-      </label>
-      {file && choices && <Choose file={file.preview} choices={choices} unit={unit} set={set} setRule={setRule} setUnit={setUnit} />}
-      <button type="submit" className="primary" disabled={busy || !choices}>
+    <form onSubmit={submit} className="card stack analysis-form" aria-label="Model and columns">
+      <Choose file={source.preview} choices={choices} unit={unit} set={set} setRule={setRule} setUnit={setUnit} />
+      <button type="submit" className="primary" disabled={busy}>
         {busy ? 'Fitting…' : 'Run the analysis'}
       </button>
     </form>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ErrorMessage, Page } from '../app/ui.tsx';
 import { AnalysisForm, type Submission } from './AnalysisForm.tsx';
+import { DataSourcePanel, type DataSource } from './DataSourcePanel.tsx';
 import { ForestChart } from './ForestChart.tsx';
 import { useAnalysis } from './hooks.ts';
 import { LsMeansChart } from './LsMeansChart.tsx';
@@ -8,18 +9,27 @@ import { ResultTables } from './ResultTables.tsx';
 import { TrajectoriesChart } from './TrajectoriesChart.tsx';
 import { VerdictPanel } from './VerdictPanel.tsx';
 
-/** Upload a trial data set, choose the model, and read the engine's answer (the same as `muster analyze`). */
+/** Upload or pick a trial data set, choose the model, and read the engine's answer (the same as `muster analyze`). */
 export function AnalysisPage() {
   const analysis = useAnalysis();
-  const [unit, setUnit] = useState('');
-  const submit = ({ request, unit: chosenUnit }: Submission) => {
-    setUnit(chosenUnit);
+  const [source, setSource] = useState<DataSource | null>(null);
+  // A new file or data set starts a new form; saving the current one keeps the choices made.
+  const [formKey, setFormKey] = useState(0);
+  const [analysed, setAnalysed] = useState({ unit: '', data: '' });
+  const choose = (next: DataSource, fresh: boolean) => {
+    setSource(next);
+    if (fresh) setFormKey((key) => key + 1);
+  };
+  const submit = ({ request, unit, data }: Submission) => {
+    setAnalysed({ unit, data });
     void analysis.run(request);
   };
+  const unit = analysed.unit;
   const response = analysis.response;
   return (
     <Page title="Analysis">
-      <AnalysisForm busy={analysis.busy} onSubmit={submit} />
+      <DataSourcePanel source={source} onSource={choose} />
+      {source && <AnalysisForm key={formKey} source={source} busy={analysis.busy} onSubmit={submit} />}
       <div aria-live="polite" aria-busy={analysis.busy}>
         {analysis.error && <ErrorMessage error={analysis.error} />}
         {response && !analysis.error && (
@@ -28,7 +38,7 @@ export function AnalysisPage() {
             <div className="columns wide">
               <LsMeansChart result={response.result} unit={unit} />
               <ForestChart response={response} unit={unit} direction={analysis.request?.rule?.direction} />
-              {response.result.kind === 'mmrm' && analysis.request?.model === 'mmrm' && <TrajectoriesChart request={analysis.request} result={response.result} unit={unit} />}
+              {response.result.kind === 'mmrm' && analysis.request?.model === 'mmrm' && <TrajectoriesChart request={analysis.request} data={analysed.data} result={response.result} unit={unit} />}
             </div>
             <ResultTables result={response.result} />
           </div>

@@ -12,9 +12,9 @@ interface Observation {
 }
 
 /** Each subject's observed outcome over the analysed visits, one faint line per subject, coloured by arm. */
-export function TrajectoriesChart({ request, result, unit }: { request: Extract<AnalysisRequest, { model: 'mmrm' }>; result: MmrmResult; unit: string }) {
+export function TrajectoriesChart({ request, data: text, result, unit }: { request: Extract<AnalysisRequest, { model: 'mmrm' }>; data: string; result: MmrmResult; unit: string }) {
   const observations = useMemo(() => {
-    const data = parseCsv(request.data);
+    const data = parseCsv(text);
     const column = (name: string) => data.header.indexOf(name);
     const [s, a, v, y] = [column(request.subject), column(request.arm), column(request.visit), column(request.outcome)];
     const visits = new Set(result.visits);
@@ -22,7 +22,7 @@ export function TrajectoriesChart({ request, result, unit }: { request: Extract<
       .filter((row) => row[y]?.trim() !== '' && visits.has(row[v]))
       .map((row): Observation => ({ subject: row[s], arm: row[a], visit: row[v], value: Number(row[y]) }))
       .filter((o) => Number.isFinite(o.value));
-  }, [request, result]);
+  }, [request, text, result]);
   const plot = useCallback(
     (width: number): Plot.PlotOptions => ({
       height: Math.min(420, Math.max(260, width * 0.55)),

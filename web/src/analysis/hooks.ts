@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import { api, type BodyOf, type ResponseOf } from '../api/client.ts';
+import { useApi } from '../app/useApi.ts';
 
 export type AnalysisRequest = BodyOf<'/api/analysis', 'post'>;
 export type AnalysisResponse = ResponseOf<'/api/analysis', 'post'>;
@@ -21,3 +22,7 @@ export function useAnalysis() {
   }, []);
   return { ...state, run };
 }
+
+export type DatasetSummary = ResponseOf<'/api/analysis/datasets'>['datasets'][number];
+
+export const useDatasets = () => useApi('/api/analysis/datasets');

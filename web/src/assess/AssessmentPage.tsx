@@ -2,7 +2,9 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { ageOn, bodyFatMethods, checkTrials, deriveValues, isSkinfoldMethod, siteSpecs, siteValue, skinfoldSites, type BodyFatMethod, type Site } from '../../../src/assess/model.ts';
 import { api, type ResponseOf } from '../api/client.ts';
 import { Async, ErrorMessage, Facts, Page } from '../app/ui.tsx';
+import { useApi } from '../app/useApi.ts';
 import { personLabel, usePerson, type PersonRecord } from '../roster/hooks.ts';
+import { localNow } from '../training/localTime.ts';
 import { SiteInput, siteLabel, trialsOf } from './SiteInput.tsx';
 
 const methodNames: Record<BodyFatMethod, string> = {
@@ -15,25 +17,29 @@ const methodNames: Record<BodyFatMethod, string> = {
 const girthSites = (Object.keys(siteSpecs) as Site[]).filter((site) => siteSpecs[site].kind === 'girth');
 const steps = ['Visit', 'Body mass and stature', 'Body fat', 'Girths', 'Review'] as const;
 
-function todayLocal() {
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return { date: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`, time: `${pad(now.getHours())}:${pad(now.getMinutes())}` };
-}
-
 /** The physique protocol, step by step, with derived values computed as the trials come in. */
 export function AssessmentPage({ params }: { params: Record<string, string> }) {
   const person = usePerson(Number(params.id));
   return (
     <Page title={person.data ? `Physique assessment: ${personLabel(person.data)}` : 'Physique assessment'}>
-      <Async loaded={person}>{(record) => <AssessmentForm person={record} />}</Async>
+      <Async loaded={person}>{(record) => <ZonedAssessmentForm person={record} />}</Async>
     </Page>
   );
 }
 
-function AssessmentForm({ person }: { person: PersonRecord }) {
+/**
+ * The visit's date and time are the person's unit's local ones, whatever the browser's zone: the
+ * server reads them in that zone (people without a unit: UTC) and stores the instant.
+ */
+function ZonedAssessmentForm({ person }: { person: PersonRecord }) {
+  const unit = useApi(person.unit ? '/api/units/{id}' : null, { path: { id: person.unit?.id ?? 0 } });
+  if (!person.unit) return <AssessmentForm person={person} timeZone="UTC" />;
+  return <Async loaded={unit}>{(u) => <AssessmentForm person={person} timeZone={u.timeZone} />}</Async>;
+}
+
+function AssessmentForm({ person, timeZone }: { person: PersonRecord; timeZone: string }) {
   const [step, setStep] = useState(0);
-  const [visit, setVisit] = useState({ ...todayLocal(), method: 'skinfold_jp3' as BodyFatMethod | '', device: '', fasted: true });
+  const [visit, setVisit] = useState({ ...localNow(timeZone), method: 'skinfold_jp3' as BodyFatMethod | '', device: '', fasted: true });
   const [entered, setEntered] = useState<Partial<Record<Site, string[]>>>({});
   const [saved, setSaved] = useState<ResponseOf<'/api/people/{id}/assessments', 'post'> | null>(null);
   const [error, setError] = useState<Error | null>(null);
@@ -74,6 +80,9 @@ function AssessmentForm({ person }: { person: PersonRecord }) {
         <h2 id="saved-heading" className="success">
           Assessment saved
         </h2>
+        <p>
+          Visit of {saved.local.date} at {saved.local.time} ({saved.local.timeZone})
+        </p>
         <DerivedList derived={saved.derived} />
       </section>
     );
@@ -95,11 +104,11 @@ function AssessmentForm({ person }: { person: PersonRecord }) {
         {step === 0 && (
           <div className="grid">
             <label>
-              Date
+              Date ({timeZone})
               <input type="date" value={visit.date} onChange={(e) => setVisit({ ...visit, date: e.target.value })} required />
             </label>
             <label>
-              Time
+              Time ({timeZone})
               <input type="time" value={visit.time} onChange={(e) => setVisit({ ...visit, time: e.target.value })} required />
             </label>
             <label>

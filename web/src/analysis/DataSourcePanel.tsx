@@ -1,0 +1,149 @@
+import { useState, type FormEvent } from 'react';
+import { api } from '../api/client.ts';
+import { hasRole, useMe } from '../app/session.tsx';
+import { Async, DataTable, ErrorMessage, formatInstant } from '../app/ui.tsx';
+import { parseCsv, type CsvPreview } from './csv.ts';
+import { useDatasets, type DatasetSummary } from './hooks.ts';
+
+/** The data an analysis runs on: an uploaded file, a stored data set, or one derived from Muster's data. */
+export interface DataSource {
+  /** The file's or the data set's name. */
+  label: string;
+  text: string;
+  preview: CsvPreview;
+  /** A stored data set: analyses send its id instead of the text. */
+  datasetId?: number;
+}
+
+const fromText = (label: string, text: string, datasetId?: number): DataSource => ({ label, text, preview: parseCsv(text), ...(datasetId !== undefined && { datasetId }) });
+
+/** Upload a CSV, or pick a stored or derived data set; save an upload for later. */
+export function DataSourcePanel({ source, onSource }: { source: DataSource | null; onSource: (source: DataSource, fresh: boolean) => void }) {
+  const me = useMe();
+  const datasets = useDatasets();
+  const [error, setError] = useState<Error | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  async function take(load: () => Promise<DataSource>) {
+    setError(null);
+    setLoading(true);
+    try {
+      onSource(await load(), true);
+    } catch (failure) {
+      setError(failure as Error);
+    } finally {
+      setLoading(false);
+    }
+  }
+  const pick = (summary: DatasetSummary) =>
+    take(async () => fromText(summary.name, (await api('get', '/api/analysis/datasets/{id}', { path: { id: summary.id } })).data, summary.id));
+  const derive = () => take(async () => {
+    const derived = await api('get', '/api/analysis/derived/physique-by-visit');
+    return fromText(derived.name, derived.data);
+  });
+
+  return (
+    <section className="card stack" aria-labelledby="data-heading">
+      <h2 id="data-heading">Data set</h2>
+      <label>
+        Upload a long-format CSV (one row per subject and visit)
+        <input type="file" accept=".csv,text/csv" onChange={(e) => { const file = e.target.files?.[0]; if (file) void take(async () => fromText(file.name, await file.text())); }} />
+      </label>
+      <h3>Or pick a stored data set</h3>
+      <Async loaded={datasets}>
+        {({ datasets: list }) =>
+          list.length === 0 ? (
+            <p className="muted">No stored data sets yet: upload one and save it.</p>
+          ) : (
+            <DataTable
+              label="Stored data sets"
+              columns={['Data set (pick one)', 'Rows', 'Saved by', 'Saved']}
+              rowKey={(i) => list[i].id}
+              // The button comes first so a phone shows it without scrolling the table sideways.
+              rows={list.map((d) => [
+                <>
+                  <button type="button" onClick={() => void pick(d)} disabled={loading} aria-label={`Use ${d.name}`}>
+                    {d.name}
+                  </button>
+                  {d.description && <br />}
+                  {d.description && <span className="muted">{d.description}</span>}
+                </>,
+                d.rowCount,
+                d.createdBy,
+                formatInstant(d.createdAt),
+              ])}
+            />
+          )
+        }
+      </Async>
+      {hasRole(me, 'investigator') && (
+        <p>
+          <button type="button" onClick={() => void derive()} disabled={loading}>
+            Use physique measurements by visit
+          </button>{' '}
+          <span className="muted">built now from every participant's physique visits (each read is logged)</span>
+        </p>
+      )}
+      {loading && <p className="muted">Loading the data…</p>}
+      {error && <ErrorMessage error={error} />}
+      {source && (
+        <p role="status">
+          Using <strong>{source.label}</strong>
+          {source.datasetId !== undefined ? ' (stored)' : ''}.
+        </p>
+      )}
+      {source && source.datasetId === undefined && (
+        <SaveDataSet
+          key={source.label}
+          source={source}
+          onSaved={(saved) => {
+            datasets.reload();
+            onSource({ ...source, label: saved.name, datasetId: saved.id }, false);
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function SaveDataSet({ source, onSaved }: { source: DataSource; onSaved: (saved: DatasetSummary) => void }) {
+  const [name, setName] = useState(source.label.replace(/\.csv$/i, ''));
+  const [description, setDescription] = useState('');
+  const [error, setError] = useState<Error | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      onSaved(await api('post', '/api/analysis/datasets', { body: { name, description, data: source.text } }));
+    } catch (failure) {
+      setError(failure as Error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={save} className="stack" aria-labelledby="save-heading">
+      <h3 id="save-heading">Save this data set</h3>
+      <div className="grid">
+        <label>
+          Name
+          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />
+        </label>
+        <label>
+          Description (optional)
+          <input value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} />
+        </label>
+      </div>
+      {error && <ErrorMessage error={error} />}
+      <div>
+        <button type="submit" disabled={busy}>
+          {busy ? 'Saving…' : 'Save this data set'}
+        </button>
+      </div>
+    </form>
+  );
+}
