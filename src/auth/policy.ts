@@ -95,6 +95,11 @@ export const routePolicy: Record<string, RouteRule> = {
   'POST /api/wellness/import': only('investigator'),
   'GET /api/wellness/export': only('investigator', 'monitor'),
 
+  // The cohort dashboard (src/cohort): unit-wide summaries for the staff who watch units; trainers their units (unitScope).
+  'GET /api/units/:id/cohort': only('trainer', 'investigator', 'monitor'),
+  'GET /api/units/:id/cohort/flags': only('trainer', 'investigator', 'monitor'),
+  'GET /api/units/:id/cohort/bests': only('trainer', 'investigator', 'monitor'),
+
   'GET /api/audit': only('admin'),
   'GET /api/audit/verify': only('admin'),
 

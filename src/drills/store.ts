@@ -292,3 +292,53 @@ export async function personStrengthTests(db: Db, personId: number, viewerUnit: 
     };
   });
 }
+
+export interface RecentDrillBest {
+  personId: number;
+  drill: string;
+  attemptId: number;
+  at: string;
+  date: string;
+  timeS: number;
+  previousS: number;
+}
+
+/**
+ * The newest attempts (at most `limit`) between two instants by participants now in `unitIds`
+ * that beat their earlier best time at the drill: `personDrills`' rule (fastest time), counted only
+ * when there was an earlier attempt to beat. Dated in the zone of the person's unit.
+ */
+export async function recentDrillBests(db: Db, unitIds: readonly number[], from: string, to: string, limit: number): Promise<RecentDrillBest[]> {
+  if (unitIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('drill_attempt')
+    .innerJoin('drill', 'drill.id', 'drill_attempt.drill_id')
+    .innerJoin('person_unit', (j) => j.onRef('person_unit.person_id', '=', 'drill_attempt.person_id').on('person_unit.effective_to', 'is', null))
+    .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'drill_attempt.person_id').on('person_role.role', '=', 'participant'))
+    .innerJoin('unit', 'unit.id', 'person_unit.unit_id')
+    .select((eb) => [
+      'drill_attempt.id',
+      'drill_attempt.person_id',
+      'drill_attempt.performed_at',
+      'drill_attempt.time_s',
+      'drill.name',
+      'unit.time_zone',
+      eb
+        .selectFrom('drill_attempt as earlier')
+        .select((e) => e.fn.min('earlier.time_s').as('s'))
+        .whereRef('earlier.person_id', '=', 'drill_attempt.person_id')
+        .whereRef('earlier.drill_id', '=', 'drill_attempt.drill_id')
+        .whereRef('earlier.performed_at', '<', 'drill_attempt.performed_at')
+        .as('previous_s'),
+    ])
+    .where('person_unit.unit_id', 'in', unitIds)
+    .where('drill_attempt.performed_at', '>=', from)
+    .where('drill_attempt.performed_at', '<', to)
+    .orderBy('drill_attempt.performed_at', 'desc')
+    .orderBy('drill_attempt.id', 'desc')
+    .execute();
+  return rows
+    .filter((r) => r.previous_s !== null && r.time_s < Number(r.previous_s))
+    .slice(0, limit)
+    .map((r) => ({ personId: r.person_id, drill: r.name, attemptId: r.id, at: r.performed_at, date: localInstant(r.performed_at, r.time_zone).date, timeS: r.time_s, previousS: Number(r.previous_s) }));
+}

@@ -9,6 +9,7 @@ import { analysisRoutes } from '../analysis/routes.ts';
 import { assessRoutes } from '../assess/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { authRoutes } from '../auth/routes.ts';
+import { cohortRoutes } from '../cohort/routes.ts';
 import { drillRoutes } from '../drills/routes.ts';
 import { rosterRoutes } from '../roster/routes.ts';
 import { trainingRoutes } from '../training/routes.ts';
@@ -35,7 +36,7 @@ export interface AppOptions {
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /** Every capability's routes, under /api. A new capability adds its plugin here. */
-const capabilities = [healthRoutes, authRoutes, rosterRoutes, auditRoutes, analysisRoutes, trainingRoutes, drillRoutes, assessRoutes, wellnessRoutes];
+const capabilities = [healthRoutes, authRoutes, rosterRoutes, auditRoutes, analysisRoutes, trainingRoutes, drillRoutes, assessRoutes, wellnessRoutes, cohortRoutes];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({

@@ -22,7 +22,7 @@ const reportBody = z.strictObject({
   soreness: item.describe('1 no soreness … 7 very sore'),
   hoursSlept: z.number().min(0).max(hoursSleptMax),
 });
-const rangeFlag = z.object({
+export const rangeFlag = z.object({
   state: z.enum(['flagged', 'usual', 'too-little-history']),
   value: z.number(),
   count: z.number(),
@@ -30,7 +30,7 @@ const rangeFlag = z.object({
   mean: z.number().optional(),
   sd: z.number().optional(),
 });
-const reportView = z.object({
+export const reportView = z.object({
   personId: z.number(),
   date: z.string(),
   sleepQuality: z.number(),

@@ -5,7 +5,8 @@ import { addDays, localDateOf, localDayBounds } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
 import { sessionLoads } from '../training/store.ts';
-import { dailyLoads, workloadRatios } from '../training/metrics.ts';
+import { memberSessionLoads } from '../training/cohort.ts';
+import { dailyLoads, defaultWindows, workloadRatios, type DayLoad } from '../training/metrics.ts';
 import { ACWR_SD_FLOOR, BASELINE_DAYS, baselineOf, baselinesOf, ownRangeFlag, wellnessFlag, wellnessScore, type RangeFlag, type WellnessItems } from './model.ts';
 
 export interface WellnessInput {
@@ -118,9 +119,9 @@ export async function listReports(db: Db, personId: number, from: string, to: st
 /**
  * The load-ratio flag, through the training capability's ACWR (EWMA, 7:28 days): the ratio on
  * `date` against the person's own ratios of the previous BASELINE_DAYS days; high is the bad side.
+ * `loads` run in date order from the first day the ratios start from.
  */
-export async function acwrFlag(db: Db, personId: number, date: string, timeZone: string): Promise<RangeFlag | null> {
-  const loads = await sessionLoads(db, personId, localDayBounds(date, timeZone).end);
+function loadRatioFlag(loads: readonly DayLoad[], date: string): RangeFlag | null {
   if (loads.length === 0) return null;
   const ratios = workloadRatios(dailyLoads(loads, loads[0].date, date));
   const today = ratios.find((r) => r.date === date)?.acwrEwma ?? null;
@@ -128,6 +129,34 @@ export async function acwrFlag(db: Db, personId: number, date: string, timeZone:
   const from = addDays(date, -BASELINE_DAYS);
   const history = ratios.filter((r) => r.date >= from && r.date < date && r.acwrEwma !== null).map((r) => r.acwrEwma!);
   return ownRangeFlag(today, baselineOf(history), 'high', ACWR_SD_FLOOR);
+}
+
+/** One person's load-ratio flag on their local `date`, from all their recorded loads. */
+export async function acwrFlag(db: Db, personId: number, date: string, timeZone: string): Promise<RangeFlag | null> {
+  return loadRatioFlag(await sessionLoads(db, personId, localDayBounds(date, timeZone).end), date);
+}
+
+/**
+ * How far back the cohort's load ratios start: the flag's BASELINE_DAYS of ratios plus three
+ * chronic windows, after which a load's weight in the chronic EWMA is under 0.3 % (0.931^84),
+ * so the ratios match those from a person's whole history to within rounding.
+ */
+export const COHORT_LOAD_HISTORY_DAYS = BASELINE_DAYS + 3 * defaultWindows.chronicDays;
+
+/**
+ * The load-ratio flag on `date` of every participant now in `unitIds`, from one query over the
+ * cohort's loads of the last COHORT_LOAD_HISTORY_DAYS days (their first recorded day within it
+ * counts as the start of their history). Participants with no load have no entry.
+ */
+export async function cohortLoadRatioFlags(db: Db, unitIds: readonly number[], date: string, timeZone: string): Promise<Map<number, { unitId: number; flag: RangeFlag }>> {
+  const from = localDayBounds(addDays(date, -COHORT_LOAD_HISTORY_DAYS), timeZone).start;
+  const members = await memberSessionLoads(db, unitIds, from, localDayBounds(date, timeZone).end);
+  const flags = new Map<number, { unitId: number; flag: RangeFlag }>();
+  for (const [personId, { unitId, loads }] of members) {
+    const flag = loadRatioFlag(loads, date);
+    if (flag) flags.set(personId, { unitId, flag });
+  }
+  return flags;
 }
 
 export interface CohortEntry {
@@ -171,4 +200,59 @@ export async function cohortWellness(db: Db, unitIds: readonly number[], today: 
     const report = todayOf.get(person.id) ?? null;
     return { person, unitId: unit_id, today: report, lastReported: report ? today : (lastOf.get(person.id) ?? null) };
   });
+}
+
+export interface UnitWellnessCounts {
+  /** The unit's own participants who reported on the day. */
+  reported: number;
+  /** Of those, whose score is outside their own usual range. */
+  flagged: number;
+}
+
+/**
+ * The summary dashboards show per unit: how many of each unit's own participants (those now in
+ * it) reported on `date` and how many were flagged, with the flagged reports. One query over the
+ * day's reports (the covering index wellness_report_day); flags come from the stored baselines.
+ */
+export async function wellnessByUnit(db: Db, unitIds: readonly number[], date: string) {
+  const byUnit = new Map<number, UnitWellnessCounts>();
+  const flagged: { person: CohortEntry['person']; unitId: number; report: WellnessReportView }[] = [];
+  if (unitIds.length === 0) return { byUnit, flagged };
+  const rows = await db
+    .selectFrom('wellness_report')
+    .innerJoin('person_unit', (j) => j.onRef('person_unit.person_id', '=', 'wellness_report.person_id').on('person_unit.effective_to', 'is', null))
+    .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'wellness_report.person_id').on('person_role.role', '=', 'participant'))
+    .innerJoin('person', 'person.id', 'wellness_report.person_id')
+    .select([
+      'wellness_report.person_id',
+      'wellness_report.local_date',
+      'wellness_report.sleep_quality',
+      'wellness_report.fatigue',
+      'wellness_report.stress',
+      'wellness_report.soreness',
+      'wellness_report.hours_slept',
+      'wellness_report.reported_at',
+      'wellness_report.baseline_count',
+      'wellness_report.baseline_sum',
+      'wellness_report.baseline_sum_of_squares',
+      'person_unit.unit_id',
+      'person.designation',
+      'person.name',
+      'person.rank',
+    ])
+    .where('wellness_report.local_date', '=', date)
+    .where('person_unit.unit_id', 'in', unitIds)
+    .orderBy('person.designation_key')
+    .execute();
+  for (const row of rows) {
+    const report = toReportView(row);
+    const counts = byUnit.get(row.unit_id) ?? { reported: 0, flagged: 0 };
+    counts.reported += 1;
+    if (report.flag.state === 'flagged') {
+      counts.flagged += 1;
+      flagged.push({ person: { id: row.person_id, designation: row.designation, name: row.name, rank: row.rank }, unitId: row.unit_id, report });
+    }
+    byUnit.set(row.unit_id, counts);
+  }
+  return { byUnit, flagged };
 }

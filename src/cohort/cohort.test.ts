@@ -1,0 +1,153 @@
+import { expect, it } from 'vitest';
+import { systemActor } from '../auth/model.ts';
+import { write, type Writer } from '../audit/store.ts';
+import { createDrill, recordAttempt } from '../drills/store.ts';
+import { getUnit } from '../roster/store.ts';
+import { makePerson } from '../roster/testing.ts';
+import { makeWorld, startTestApp } from '../server/testing.ts';
+import { addDays } from '../shared/time.ts';
+import type { Db } from '../store/db.ts';
+import { describeEachDatabase } from '../store/testing.ts';
+import { addSet, createSession, exerciseLookup, setAttendance, updateSession } from '../training/store.ts';
+import { reportOn } from '../wellness/testing.ts';
+import { acwrFlag } from '../wellness/store.ts';
+import { rollUp } from './model.ts';
+
+const now = new Date('2026-03-12T12:00:00Z'); // a Thursday; Europe/London is on GMT
+const asSystem = <T>(db: Db, fn: (w: Writer) => Promise<T>) => write(db, systemActor('test'), fn, () => now);
+
+async function held(w: Writer, unitId: number, at: string, minutes: number) {
+  const session = await createSession(w, { unitId, title: 'PT', plannedStart: at, plannedMinutes: minutes, trainerId: null, notes: '' });
+  await updateSession(w, session.id, { status: 'held', actualMinutes: minutes });
+  return session.id;
+}
+
+const unitAccessRows = async (db: Db) => (await db.selectFrom('unit_access_log').select(['unit_id', 'what']).orderBy('id').execute()).map((r) => [r.unit_id, r.what]);
+const personAccessRows = async (db: Db) => Number((await db.selectFrom('access_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+it('rolls each unit’s own numbers up to the units above it', () => {
+  const units = [
+    { id: 1, parentId: null },
+    { id: 2, parentId: 1 },
+    { id: 3, parentId: 1 },
+    { id: 4, parentId: 2 },
+  ];
+  const totals = rollUp(units, new Map([[4, { n: 2 }], [3, { n: 5 }], [1, { n: 1 }]]), () => ({ n: 0 }));
+  expect(Object.fromEntries([...totals].map(([id, t]) => [id, t.n]))).toEqual({ 1: 8, 2: 2, 3: 5, 4: 2 });
+});
+
+describeEachDatabase('cohort dashboard', (database) => {
+  it("sums this week's load, trained, attendance and strength per unit and the units above, with one access-log row", async () => {
+    const client = await startTestApp(database(), () => now);
+    const world = await makeWorld(database());
+    const db = database().db;
+    const company = (await getUnit(db, world.platoon.id)).parentId!;
+    const p1 = world.ownParticipantId;
+    const p2 = (await makePerson(db, { unitId: world.platoon.id })).id;
+    const p3 = world.otherParticipantId;
+    await asSystem(db, async (w) => {
+      const lastWeek = await held(w, world.platoon.id, '2026-03-03T07:00:00.000Z', 60);
+      await setAttendance(w, lastWeek, p1, { status: 'present', rpe: 5, minutes: null });
+      const tuesday = await held(w, world.platoon.id, '2026-03-10T07:00:00.000Z', 60);
+      await setAttendance(w, tuesday, p1, { status: 'present', rpe: 5, minutes: null }); // 300
+      await setAttendance(w, tuesday, p2, { status: 'present', rpe: 6, minutes: 30 }); // 180
+      const companyDay = await held(w, company, '2026-03-11T07:00:00.000Z', 45);
+      await setAttendance(w, companyDay, p1, { status: 'present', rpe: 4, minutes: null }); // 180
+      await setAttendance(w, companyDay, p2, { status: 'absent', rpe: null, minutes: null });
+      await setAttendance(w, companyDay, p3, { status: 'present', rpe: 7, minutes: null }); // 315
+      const longAgo = await held(w, world.platoon.id, '2026-02-01T07:00:00.000Z', 60); // outside the 28 days
+      await setAttendance(w, longAgo, p2, { status: 'absent', rpe: null, minutes: null });
+    });
+    const response = await client.request({ url: `/api/units/${company}/cohort`, as: world.sessions.investigator });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body).toMatchObject({ date: '2026-03-12', weekStart: '2026-03-09', attendanceFrom: '2026-02-13' });
+    const byId = new Map(body.units.map((u: { id: number }) => [u.id, u]));
+    const active = (n: number) => ({ active: n, injured: 0, withdrawn: 0, discharged: 0 });
+    expect(byId.get(world.platoon.id)).toMatchObject({ strength: 2, statuses: active(2), load: 660, trained: 2, attendance: { recorded: 5, present: 4 } });
+    expect(byId.get(world.otherPlatoon.id)).toMatchObject({ strength: 1, statuses: active(1), load: 315, trained: 1, attendance: { recorded: 1, present: 1 } });
+    expect(byId.get(company)).toMatchObject({ strength: 3, statuses: active(3), load: 975, trained: 3, attendance: { recorded: 6, present: 5 } });
+    expect(await unitAccessRows(db)).toEqual([[company, 'cohort at a glance']]);
+    expect(await personAccessRows(db)).toBe(0);
+
+    // A trainer sees their platoon (and what is below it), not the company; a participant nothing.
+    const own = await client.request({ url: `/api/units/${world.platoon.id}/cohort`, as: world.sessions.trainer });
+    expect(own.json().units.map((u: { id: number }) => u.id)).toEqual([world.platoon.id]);
+    expect((await client.request({ url: `/api/units/${company}/cohort`, as: world.sessions.trainer })).statusCode).toBe(404);
+    expect((await client.request({ url: `/api/units/${world.platoon.id}/cohort`, as: world.sessions.participant })).statusCode).toBe(403);
+  });
+
+  it('flags wellness from stored baselines and load ratios equal to each person’s own ACWR flag', async () => {
+    const client = await startTestApp(database(), () => now);
+    const world = await makeWorld(database());
+    const db = database().db;
+    const company = (await getUnit(db, world.platoon.id)).parentId!;
+    const p1 = world.ownParticipantId;
+    const p2 = (await makePerson(db, { unitId: world.platoon.id })).id;
+    // Wellness: p1's scores 20 21 19 20 22 18 20 (mean 20, SD 1.29) then 16 today: z = -3.1, flagged; p2 reports only today.
+    for (const [i, sleepQuality] of [5, 6, 4, 5, 7, 3, 5].entries()) await reportOn(db, p1, addDays('2026-03-05', i), { sleepQuality });
+    await reportOn(db, p1, '2026-03-12', { sleepQuality: 1 });
+    await reportOn(db, p2, '2026-03-12');
+    // Load: ten weeks of daily RPE 5 for both, then two hard days for p1 only.
+    await asSystem(db, async (w) => {
+      for (let day = 0; day < 71; day++) {
+        const date = addDays('2026-01-01', day);
+        const session = await held(w, world.platoon.id, `${date}T08:00:00.000Z`, 60);
+        await setAttendance(w, session, p1, { status: 'present', rpe: date >= '2026-03-11' ? 9 : 5, minutes: null });
+        await setAttendance(w, session, p2, { status: 'present', rpe: 5, minutes: null });
+      }
+    });
+    const response = await client.request({ url: `/api/units/${company}/cohort/flags`, as: world.sessions.monitor });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    const byId = new Map(body.units.map((u: { id: number }) => [u.id, u]));
+    expect(byId.get(world.platoon.id)).toEqual({ id: world.platoon.id, wellness: { reported: 2, flagged: 1 }, loadRatio: { rated: 2, flagged: 1 } });
+    expect(byId.get(company)).toEqual({ id: company, wellness: { reported: 2, flagged: 1 }, loadRatio: { rated: 2, flagged: 1 } });
+    expect(byId.get(world.otherPlatoon.id)).toEqual({ id: world.otherPlatoon.id, wellness: { reported: 0, flagged: 0 }, loadRatio: { rated: 0, flagged: 0 } });
+    expect(body.people).toHaveLength(1);
+    const [flagged] = body.people;
+    expect(flagged).toMatchObject({ person: { id: p1 }, unitId: world.platoon.id, wellness: { score: 16, flag: { state: 'flagged', mean: 20 } } });
+    expect(flagged.wellness.flag.z).toBeCloseTo((16 - 20) / Math.sqrt(10 / 6), 6);
+    // The cohort's ratio is the person's own ACWR flag (their whole history fits the cohort's window here).
+    expect(flagged.loadRatio).toEqual(await acwrFlag(db, p1, '2026-03-12', 'Europe/London'));
+    expect(flagged.loadRatio.state).toBe('flagged');
+    expect((await acwrFlag(db, p2, '2026-03-12', 'Europe/London'))?.state).toBe('usual');
+    expect(await unitAccessRows(db)).toEqual([[company, 'cohort flags']]);
+  });
+
+  it('lists recent personal bests: a heavier lift or faster drill than before, newest first', async () => {
+    const client = await startTestApp(database(), () => now);
+    const world = await makeWorld(database());
+    const db = database().db;
+    const p1 = world.ownParticipantId;
+    const p2 = (await makePerson(db, { unitId: world.platoon.id })).id;
+    const squat = (await exerciseLookup(db)).get('back squat')!;
+    const lift = (sessionId: number, personId: number, setNumber: number, load: number) =>
+      ({ sessionId, personId, exerciseId: squat, setNumber, loadUnit: 'kg' as const, target: { reps: 5, load, rpe: null, rir: null, durationS: null, distanceM: null }, actual: { reps: 5, load, rpe: null, rir: null, durationS: null, distanceM: null }, notes: '' });
+    await asSystem(db, async (w) => {
+      const before = await held(w, world.platoon.id, '2026-01-05T07:00:00.000Z', 60);
+      await addSet(w, lift(before, p1, 1, 100), false);
+      const recent = await held(w, world.platoon.id, '2026-03-10T07:00:00.000Z', 60);
+      await addSet(w, lift(recent, p1, 1, 105), false); // a best: 105 > 100
+      await addSet(w, lift(recent, p1, 2, 105), false); // equal to the set before: not a new best
+      await addSet(w, lift(recent, p2, 1, 80), false); // a first lift: nothing to beat
+      const drill = await createDrill(w, { name: 'Obstacle course', standardS: 600, description: '' });
+      await recordAttempt(w, { drillId: drill.id, personId: p2, performedAt: '2025-12-01T09:00:00.000Z', timeS: 580, notes: '' });
+      await recordAttempt(w, { drillId: drill.id, personId: p2, performedAt: '2026-03-11T09:00:00.000Z', timeS: 561, notes: '' }); // a best
+      await recordAttempt(w, { drillId: drill.id, personId: p1, performedAt: '2026-03-11T10:00:00.000Z', timeS: 590, notes: '' }); // a first attempt
+    });
+    const response = await client.request({ url: `/api/units/${world.platoon.id}/cohort/bests`, as: world.sessions.trainer });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().from).toBe('2026-02-13');
+    expect(response.json().bests).toEqual([
+      { person: expect.objectContaining({ id: p2 }), kind: 'drill', what: 'Obstacle course', value: 561, previous: 580, unit: 's', date: '2026-03-11' },
+      { person: expect.objectContaining({ id: p1 }), kind: 'lift', what: 'Back Squat', value: 105, previous: 100, unit: 'kg', date: '2026-03-10' },
+    ]);
+    // Outside the window asked for, nothing.
+    expect((await client.request({ url: `/api/units/${world.platoon.id}/cohort/bests?days=1`, as: world.sessions.trainer })).json().bests).toEqual([]);
+    expect(await unitAccessRows(db)).toEqual([
+      [world.platoon.id, 'recent personal bests'],
+      [world.platoon.id, 'recent personal bests'],
+    ]);
+  });
+});

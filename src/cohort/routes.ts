@@ -1,0 +1,194 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Actor } from '../auth/model.ts';
+import { recordUnitAccess } from '../audit/store.ts';
+import { recentDrillBests } from '../drills/store.ts';
+import { isoDateSchema, personStatuses, type PersonStatus } from '../roster/model.ts';
+import { listPeople, listUnits, statusCountsByUnit, unitsBelow } from '../roster/store.ts';
+import { actorOf } from '../server/context.ts';
+import { addDays, localDateOf, localDayBounds, weekStart } from '../shared/time.ts';
+import type { Db } from '../store/db.ts';
+import { attendanceByUnit, recentLiftBests, weeklyLoadByUnit } from '../training/cohort.ts';
+import { unitInScope } from '../training/scope.ts';
+import { reportView, rangeFlag } from '../wellness/routes.ts';
+import { cohortLoadRatioFlags, wellnessByUnit } from '../wellness/store.ts';
+import { rollUp } from './model.ts';
+
+/** Attendance is the share of the last four weeks' attendance records that say present. */
+export const ATTENDANCE_DAYS = 28;
+
+const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const dateQuery = z.strictObject({ date: isoDateSchema.optional().describe("the unit's local day; default today") });
+const personRef = z.object({ id: z.number(), designation: z.string(), name: z.string(), rank: z.string() });
+const unitRef = z.object({ id: z.number(), name: z.string(), timeZone: z.string() });
+
+/** The unit, its local day and the units it covers (itself and those below), with their names, parents and strength. */
+async function cohortOf(db: Db, actor: Actor, unitId: number, date: string | undefined, now: Date) {
+  const unit = await unitInScope(db, actor, unitId);
+  const units = await listUnits(db, await unitsBelow(db, [unit.id]));
+  return { unit, units, ids: units.map((u) => u.id), date: date ?? localDateOf(now, unit.timeZone) };
+}
+
+async function peopleById(db: Db, ids: readonly number[]) {
+  const people = await listPeople(db, { ids: [...new Set(ids)] });
+  return new Map(people.map((p) => [p.id, { id: p.id, designation: p.designation, name: p.name, rank: p.rank }]));
+}
+
+export const cohortRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, clock } = app.muster;
+
+  app.get(
+    '/units/:id/cohort',
+    {
+      schema: {
+        tags: ['cohort'],
+        summary: "A unit and each unit below it at a glance: strength by status, this week's session-RPE load, attendance over the last 28 days (one access-log row)",
+        params: idParams,
+        querystring: dateQuery,
+        response: {
+          200: z.object({
+            unit: unitRef,
+            date: z.string(),
+            weekStart: z.string(),
+            attendanceFrom: z.string(),
+            units: z.array(
+              z.object({
+                id: z.number(),
+                name: z.string(),
+                parentId: z.number().nullable(),
+                strength: z.number(),
+                statuses: z.record(z.enum(personStatuses), z.number()),
+                load: z.number().describe('summed session RPE × minutes (AU) this week'),
+                trained: z.number().describe('participants present at a session this week'),
+                attendance: z.object({ recorded: z.number(), present: z.number() }),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { unit, units, ids, date } = await cohortOf(db, actor, request.params.id, request.query.date, clock());
+      const monday = weekStart(date);
+      const attendanceFrom = addDays(date, 1 - ATTENDANCE_DAYS);
+      const [statuses, load, attendance] = await Promise.all([
+        statusCountsByUnit(db, ids),
+        weeklyLoadByUnit(db, ids, localDayBounds(monday, unit.timeZone).start, localDayBounds(addDays(monday, 6), unit.timeZone).end),
+        attendanceByUnit(db, ids, localDayBounds(attendanceFrom, unit.timeZone).start, localDayBounds(date, unit.timeZone).end),
+      ]);
+      const noStatuses = () => Object.fromEntries(personStatuses.map((s) => [s, 0])) as Record<PersonStatus, number>;
+      const statusTotals = rollUp(units, statuses, noStatuses);
+      const loadTotals = rollUp(units, load, () => ({ load: 0, trained: 0 }));
+      const attendanceTotals = rollUp(units, attendance, () => ({ recorded: 0, present: 0 }));
+      await recordUnitAccess(db, actor, unit.id, 'cohort at a glance', clock);
+      return {
+        unit: { id: unit.id, name: unit.name, timeZone: unit.timeZone },
+        date,
+        weekStart: monday,
+        attendanceFrom,
+        units: units.map((u) => ({ id: u.id, name: u.name, parentId: u.parentId, strength: u.strength, statuses: statusTotals.get(u.id)!, ...loadTotals.get(u.id)!, attendance: attendanceTotals.get(u.id)! })),
+      };
+    },
+  );
+
+  app.get(
+    '/units/:id/cohort/flags',
+    {
+      schema: {
+        tags: ['cohort'],
+        summary: "Who is flagged on a day in a unit and the units below: wellness score or load ratio (ACWR) outside their own usual range; counts per unit (one access-log row)",
+        params: idParams,
+        querystring: dateQuery,
+        response: {
+          200: z.object({
+            unit: unitRef,
+            date: z.string(),
+            units: z.array(z.object({ id: z.number(), wellness: z.object({ reported: z.number(), flagged: z.number() }), loadRatio: z.object({ rated: z.number(), flagged: z.number() }) })),
+            people: z.array(z.object({ person: personRef, unitId: z.number(), wellness: reportView.nullable(), loadRatio: rangeFlag.nullable() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { unit, units, ids, date } = await cohortOf(db, actor, request.params.id, request.query.date, clock());
+      const [wellness, loadRatios] = await Promise.all([wellnessByUnit(db, ids, date), cohortLoadRatioFlags(db, ids, date, unit.timeZone)]);
+      const loadRatioOwn = new Map<number, { rated: number; flagged: number }>();
+      const flaggedRatios = new Map<number, (typeof loadRatios extends Map<number, infer V> ? V : never)>();
+      for (const [personId, entry] of loadRatios) {
+        const counts = loadRatioOwn.get(entry.unitId) ?? { rated: 0, flagged: 0 };
+        if (entry.flag.state !== 'too-little-history') counts.rated += 1;
+        if (entry.flag.state === 'flagged') {
+          counts.flagged += 1;
+          flaggedRatios.set(personId, entry);
+        }
+        loadRatioOwn.set(entry.unitId, counts);
+      }
+      const wellnessTotals = rollUp(units, wellness.byUnit, () => ({ reported: 0, flagged: 0 }));
+      const loadRatioTotals = rollUp(units, loadRatioOwn, () => ({ rated: 0, flagged: 0 }));
+      const wellnessFlags = new Map(wellness.flagged.map((f) => [f.person.id, f]));
+      const people = await peopleById(db, [...flaggedRatios.keys()].filter((id) => !wellnessFlags.has(id)));
+      for (const f of wellness.flagged) people.set(f.person.id, f.person);
+      await recordUnitAccess(db, actor, unit.id, 'cohort flags', clock);
+      return {
+        unit: { id: unit.id, name: unit.name, timeZone: unit.timeZone },
+        date,
+        units: units.map((u) => ({ id: u.id, wellness: wellnessTotals.get(u.id)!, loadRatio: loadRatioTotals.get(u.id)! })),
+        people: [...people.values()]
+          .sort((a, b) => a.designation.localeCompare(b.designation))
+          .map((person) => ({
+            person,
+            unitId: wellnessFlags.get(person.id)?.unitId ?? flaggedRatios.get(person.id)!.unitId,
+            wellness: wellnessFlags.get(person.id)?.report ?? null,
+            loadRatio: flaggedRatios.get(person.id)?.flag ?? null,
+          })),
+      };
+    },
+  );
+
+  app.get(
+    '/units/:id/cohort/bests',
+    {
+      schema: {
+        tags: ['cohort'],
+        summary: 'Recent personal bests in a unit and the units below, newest first: heavier lifts and faster drill times than the person managed before (one access-log row)',
+        params: idParams,
+        querystring: z.strictObject({ days: z.coerce.number().int().min(1).max(365).default(28), limit: z.coerce.number().int().min(1).max(100).default(20) }),
+        response: {
+          200: z.object({
+            from: z.string(),
+            bests: z.array(
+              z.object({
+                person: personRef,
+                kind: z.enum(['lift', 'drill']),
+                what: z.string(),
+                value: z.number(),
+                previous: z.number(),
+                unit: z.enum(['kg', 's']),
+                date: z.string(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { unit, ids, date } = await cohortOf(db, actor, request.params.id, undefined, clock());
+      const { days, limit } = request.query;
+      const from = addDays(date, 1 - days);
+      const window = [localDayBounds(from, unit.timeZone).start, localDayBounds(date, unit.timeZone).end] as const;
+      const [lifts, drills] = await Promise.all([recentLiftBests(db, ids, ...window, limit), recentDrillBests(db, ids, ...window, limit)]);
+      const bests = [
+        ...lifts.map((b) => ({ personId: b.personId, kind: 'lift' as const, what: b.exercise, value: b.loadKg, previous: b.previousKg, unit: 'kg' as const, date: b.date, at: b.at })),
+        ...drills.map((b) => ({ personId: b.personId, kind: 'drill' as const, what: b.drill, value: b.timeS, previous: b.previousS, unit: 's' as const, date: b.date, at: b.at })),
+      ]
+        .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+        .slice(0, limit);
+      const people = await peopleById(db, bests.map((b) => b.personId));
+      await recordUnitAccess(db, actor, unit.id, 'recent personal bests', clock);
+      return { from, bests: bests.map(({ personId, at: _at, ...b }) => ({ person: people.get(personId)!, ...b })) };
+    },
+  );
+};
