@@ -11,10 +11,13 @@ export interface ImportScreenProps<P extends ImportPath> {
   path: P;
   /** What the file holds, for the file input's label, e.g. "Roster CSV file". */
   fileLabel: string;
-  /** The columns the import reads and what else to know (shown above the form). */
+  /** The columns the import reads, in template order, then those it also accepts. */
+  columns: readonly string[];
+  optionalColumns?: readonly string[];
+  /** What else to know about the file (shown under the columns). */
   about: ReactNode;
-  /** A header row and an example row, offered as a download. */
-  template: { fileName: string; csv: string };
+  /** Example rows for the downloadable template (whose header is the columns), and its file name. */
+  template: { fileName: string; rows: readonly (readonly string[])[] };
   /** Extra inputs whose values go in the query (e.g. training's `designation` for a Strong export). */
   fields?: ReactNode;
   queryOf?: (form: FormData) => Record<string, string | undefined>;
@@ -25,7 +28,7 @@ export interface ImportScreenProps<P extends ImportPath> {
 type Outcome<P extends ImportPath> = { kind: 'done'; summary: ResponseOf<P, 'post'> } | { kind: 'rejected'; message: string; problems: RowProblem[] };
 
 /** An import screen: columns and template, the file, progress while it uploads and while the server works, then the summary or every bad row. */
-export function ImportScreen<P extends ImportPath>({ title, path, fileLabel, about, template, fields, queryOf, summaryOf }: ImportScreenProps<P>) {
+export function ImportScreen<P extends ImportPath>({ title, path, fileLabel, columns, optionalColumns = [], about, template, fields, queryOf, summaryOf }: ImportScreenProps<P>) {
   const [outcome, setOutcome] = useState<Outcome<P> | null>(null);
   const [progress, setProgress] = useState<UploadProgress | null>(null);
 
@@ -48,11 +51,20 @@ export function ImportScreen<P extends ImportPath>({ title, path, fileLabel, abo
 
   return (
     <Page title={title}>
+      <p>
+        Columns: <ColumnList names={columns} />
+        {optionalColumns.length > 0 && (
+          <>
+            ; optionally <ColumnList names={optionalColumns} />
+          </>
+        )}
+        .
+      </p>
       {about}
       <p>
         Every row is checked first; if any is wrong nothing is imported, and every problem is listed.{' '}
-        <a href={`data:text/csv;charset=utf-8,${encodeURIComponent(template.csv)}`} download={template.fileName}>
-          Download a template with an example row
+        <a href={`data:text/csv;charset=utf-8,${encodeURIComponent(templateCsv([...columns, ...optionalColumns], template.rows))}`} download={template.fileName}>
+          Download a template with an example
         </a>
       </p>
       <form onSubmit={submit} className="card stack">
@@ -80,6 +92,18 @@ export function ImportScreen<P extends ImportPath>({ title, path, fileLabel, abo
     </Page>
   );
 }
+
+/** Column names one by one, so a long list wraps on a phone. */
+function ColumnList({ names }: { names: readonly string[] }) {
+  return names.map((name, i) => (
+    <span key={name}>
+      {i > 0 && ', '}
+      <code>{name}</code>
+    </span>
+  ));
+}
+
+const templateCsv = (header: readonly string[], rows: readonly (readonly string[])[]) => [header, ...rows].map((row) => `${row.join(',')}\n`).join('');
 
 /** One bar for the whole import: the upload, then the server reading the file, then checking and writing. */
 function ProgressReport({ progress }: { progress: UploadProgress }) {

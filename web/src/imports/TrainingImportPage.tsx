@@ -7,16 +7,14 @@ export function TrainingImportPage() {
       title="Import training"
       path="/api/training/import"
       fileLabel="Training CSV file"
+      columns={['designation', 'date', 'time', 'exercise', 'set', 'reps', 'load', 'load_unit', 'rpe', 'duration_s', 'distance_m', 'notes']}
       about={
         <p>
-          One set a row: <code>designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes</code>, date and time local to the
-          person’s unit. A workout export from the Strong app is recognised by its header; give the designation of the person it belongs to.
+          One set a row, date and time local to the person’s unit. A workout export from the Strong app is recognised by its header; give the designation
+          of the person it belongs to.
         </p>
       }
-      template={{
-        fileName: 'training-template.csv',
-        csv: 'designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes\nJB-001,2026-01-12,06:30,Back Squat,1,5,100,kg,8,,,\n',
-      }}
+      template={{ fileName: 'training-template.csv', rows: [['JB-001', '2026-01-12', '06:30', 'Back Squat', '1', '5', '100', 'kg', '8', '', '', '']] }}
       fields={
         <label>
           Designation (Strong app exports only)

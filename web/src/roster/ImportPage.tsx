@@ -7,13 +7,14 @@ export function ImportPage() {
       title="Import the roster"
       path="/api/roster/import"
       fileLabel="Roster CSV file"
+      columns={['designation', 'name', 'rank', 'unit', 'role']}
+      optionalColumns={['status', 'date_of_birth', 'sex']}
       about={
         <p>
-          A CSV with the columns <code>designation,name,rank,unit,role</code> and optionally <code>status,date_of_birth,sex</code>; several roles are
-          separated by <code>;</code>.
+          The unit by its name; several roles separated by <code>;</code>. A designation already on the roster is updated.
         </p>
       }
-      template={{ fileName: 'roster-template.csv', csv: 'designation,name,rank,unit,role,status,date_of_birth,sex\nJB-101,Jo Bloggs,Rct,1 Platoon,participant,active,2004-05-17,female\n' }}
+      template={{ fileName: 'roster-template.csv', rows: [['JB-101', 'Jo Bloggs', 'Rct', '1 Platoon', 'participant', 'active', '2004-05-17', 'female']] }}
       summaryOf={(summary) => [
         ['Created', summary.created],
         ['Updated', summary.updated],
