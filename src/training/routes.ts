@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provid
 import { z } from 'zod';
 import type { Actor } from '../auth/model.ts';
 import { personScope, unitScope } from '../auth/policy.ts';
-import { recordAccess, write } from '../audit/store.ts';
+import { recordAccess, recordUnitAccess, write } from '../audit/store.ts';
 import { getPerson, unitsBelow } from '../roster/store.ts';
 import { isoDateSchema } from '../roster/model.ts';
 import { actorOf } from '../server/context.ts';
@@ -512,7 +512,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       const unit = await unitInScope(actor, request.params.id);
       const monday = weekStart(request.query.week ?? localDateOf(clock(), unit.timeZone));
       const participants = await unitLoad(db, await unitsBelow(db, [unit.id]), localDayBounds(monday, unit.timeZone).start, localDayBounds(addDays(monday, 6), unit.timeZone).end);
-      await recordAccess(db, actor, participants.map((p) => p.person.id), 'unit training load', clock);
+      await recordUnitAccess(db, actor, unit.id, 'unit training load', clock);
       return { weekStart: monday, participants };
     },
   );
