@@ -2,8 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
 import { Async, Page } from '../app/ui.tsx';
 import { usePeople, type Unit } from '../roster/hooks.ts';
-import { FormOutcome, type Outcome } from '../training/FormOutcome.tsx';
+import { FormOutcome, outcomeOf, type Outcome } from '../training/FormOutcome.tsx';
 import { localNow } from '../training/localTime.ts';
+import { LocalDateTimeFields, ParticipantSelect, Picker } from '../training/fields.tsx';
 import { UnitPicker } from '../training/UnitPicker.tsx';
 import { passLabel, useDrills, useLeaderboard, type Drill } from './hooks.ts';
 import { Leaderboard } from './Leaderboard.tsx';
@@ -11,29 +12,19 @@ import { Leaderboard } from './Leaderboard.tsx';
 /** The trainer's drills: record a timed attempt (pass or fail against the standard) and see the unit's leaderboard. */
 export function DrillsPage() {
   const drills = useDrills();
-  const [drillId, setDrillId] = useState<number | null>(null);
   return (
     <Page title="Drills">
       <Async loaded={drills}>
-        {({ drills: list }) => {
-          const drill = list.find((d) => d.id === drillId) ?? list[0];
-          return (
-            <>
-              <label className="narrow">
-                Drill
-                <select value={drill.id} onChange={(e) => setDrillId(Number(e.target.value))}>
-                  {list.map((d) => (
-                    <option key={d.id} value={d.id}>
-                      {d.name} (standard {d.standard})
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <p className="muted">{drill.description}</p>
-              <UnitPicker>{(unit) => <UnitDrill key={`${unit.id}-${drill.id}`} unit={unit} drill={drill} />}</UnitPicker>
-            </>
-          );
-        }}
+        {({ drills: list }) => (
+          <Picker label="Drill" items={list} optionLabel={(d) => `${d.name} (standard ${d.standard})`}>
+            {(drill) => (
+              <>
+                <p className="muted">{drill.description}</p>
+                <UnitPicker>{(unit) => <UnitDrill key={`${unit.id}-${drill.id}`} unit={unit} drill={drill} />}</UnitPicker>
+              </>
+            )}
+          </Picker>
+        )}
       </Async>
     </Page>
   );
@@ -56,54 +47,35 @@ function AttemptForm({ unit, drill, onRecorded }: { unit: Unit; drill: Drill; on
   const people = usePeople(unit.id);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const now = localNow(unit.timeZone);
-  const participants = (people.data?.people ?? []).filter((p) => p.roles.includes('participant'));
 
   async function record(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    try {
-      const attempt = await api('post', '/api/drills/{id}/attempts', {
-        path: { id: drill.id },
-        body: { personId: Number(data.get('personId')), date: String(data.get('date')), time: String(data.get('time')), result: String(data.get('result')) },
-      });
-      const person = participants.find((p) => p.id === Number(data.get('personId')));
-      setOutcome({ ok: true, text: `${person?.designation}: ${attempt.time}, ${passLabel(attempt.passed)} against ${drill.standard}.` });
-      onRecorded();
-    } catch (failure) {
-      setOutcome({ ok: false, text: (failure as Error).message });
-    }
+    setOutcome(
+      await outcomeOf(async () => {
+        const attempt = await api('post', '/api/drills/{id}/attempts', {
+          path: { id: drill.id },
+          body: { personId: Number(data.get('personId')), date: String(data.get('date')), time: String(data.get('time')), result: String(data.get('result')) },
+        });
+        const person = people.data?.people.find((p) => p.id === Number(data.get('personId')));
+        onRecorded();
+        return `${person?.designation}: ${attempt.time}, ${passLabel(attempt.passed)} against ${drill.standard}.`;
+      }),
+    );
   }
 
   return (
     <form onSubmit={record} className="card stack" aria-labelledby="attempt-heading">
       <h2 id="attempt-heading">Record an attempt</h2>
       <Async loaded={people}>
-        {() => (
-          <label>
-            Participant
-            <select name="personId" required>
-              {participants.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.designation} {p.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
+        {(data) => <ParticipantSelect people={data.people} name="personId" required />}
       </Async>
       <label>
         Time taken (m:ss, e.g. 4:32)
         <input name="result" required inputMode="decimal" pattern="[0-9:.]+" placeholder="4:32" />
       </label>
       <div className="grid">
-        <label>
-          Date
-          <input type="date" name="date" required defaultValue={now.date} />
-        </label>
-        <label>
-          Time of day ({unit.timeZone})
-          <input type="time" name="time" required defaultValue={now.time} />
-        </label>
+        <LocalDateTimeFields timeZone={unit.timeZone} date={now.date} time={now.time} />
       </div>
       <button type="submit" className="primary">
         Record the attempt

@@ -4,6 +4,7 @@ import { useMe } from '../app/session.tsx';
 import { useApi } from '../app/useApi.ts';
 import { Async, DataTable, Page } from '../app/ui.tsx';
 import { passLabel, useDrills, useLeaderboard, usePersonDrills, type Attempt } from './hooks.ts';
+import { Picker } from '../training/fields.tsx';
 import { Leaderboard } from './Leaderboard.tsx';
 
 /** The participant's drills: personal bests and attempts (pass or fail), their unit's board, and leaving their name off boards. */
@@ -66,29 +67,15 @@ function OptOut() {
 
 function UnitBoard({ unit }: { unit: { id: number; name: string } }) {
   const drills = useDrills();
-  const [drillId, setDrillId] = useState<number | null>(null);
   return (
     <section aria-labelledby="unit-board" className="stack">
       <h2 id="unit-board">{unit.name} leaderboard</h2>
       <Async loaded={drills}>
-        {({ drills: list }) => {
-          const drill = list.find((d) => d.id === drillId) ?? list[0];
-          return (
-            <>
-              <label className="narrow">
-                Drill
-                <select value={drill.id} onChange={(e) => setDrillId(Number(e.target.value))}>
-                  {list.map((d) => (
-                    <option key={d.id} value={d.id}>
-                      {d.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <UnitDrillBoard key={drill.id} unit={unit} drillId={drill.id} />
-            </>
-          );
-        }}
+        {({ drills: list }) => (
+          <Picker label="Drill" items={list} optionLabel={(d) => d.name}>
+            {(drill) => <UnitDrillBoard key={drill.id} unit={unit} drillId={drill.id} />}
+          </Picker>
+        )}
       </Async>
     </section>
   );

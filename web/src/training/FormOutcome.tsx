@@ -15,3 +15,12 @@ export function FormOutcome({ outcome }: { outcome: Outcome }) {
     </div>
   );
 }
+
+/** Runs a submission: its success line, or the reason it failed (the server's message names the field). */
+export async function outcomeOf(submit: () => Promise<string>): Promise<Outcome> {
+  try {
+    return { ok: true, text: await submit() };
+  } catch (failure) {
+    return { ok: false, text: (failure as Error).message };
+  }
+}

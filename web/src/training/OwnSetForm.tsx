@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
 import { useApi } from '../app/useApi.ts';
 import { Async } from '../app/ui.tsx';
-import { FormOutcome, type Outcome } from './FormOutcome.tsx';
+import { ExerciseSelect } from './fields.tsx';
+import { FormOutcome, outcomeOf, type Outcome } from './FormOutcome.tsx';
 import type { LoadUnit } from './LoadUnitPreference.tsx';
 
 const optionalNumber = (value: FormDataEntryValue | null) => (value === null || String(value).trim() === '' ? null : Number(value));
@@ -19,22 +20,22 @@ export function OwnSetForm({ personId, loadUnit, onLogged }: { personId: number;
   async function log(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    try {
-      const set = await api('post', '/api/training/sets', {
-        body: {
-          personId,
-          sessionId: Number(data.get('sessionId')),
-          exerciseId: Number(data.get('exerciseId')),
-          setNumber: Number(data.get('setNumber')),
-          loadUnit,
-          actual: { reps: optionalNumber(data.get('reps')), load: optionalNumber(data.get('load')), rpe: optionalNumber(data.get('rpe')) },
-        },
-      });
-      setOutcome({ ok: true, text: `Logged: ${set.exercise.name} set ${set.setNumber}, ${set.actual.reps ?? '—'} reps${set.actual.load ? ` at ${set.actual.load.value} ${set.actual.load.unit}` : ''}.` });
-      onLogged();
-    } catch (failure) {
-      setOutcome({ ok: false, text: (failure as Error).message });
-    }
+    setOutcome(
+      await outcomeOf(async () => {
+        const set = await api('post', '/api/training/sets', {
+          body: {
+            personId,
+            sessionId: Number(data.get('sessionId')),
+            exerciseId: Number(data.get('exerciseId')),
+            setNumber: Number(data.get('setNumber')),
+            loadUnit,
+            actual: { reps: optionalNumber(data.get('reps')), load: optionalNumber(data.get('load')), rpe: optionalNumber(data.get('rpe')) },
+          },
+        });
+        onLogged();
+        return `Logged: ${set.exercise.name} set ${set.setNumber}, ${set.actual.reps ?? '—'} reps${set.actual.load ? ` at ${set.actual.load.value} ${set.actual.load.unit}` : ''}.`;
+      }),
+    );
   }
 
   return (
@@ -58,18 +59,7 @@ export function OwnSetForm({ personId, loadUnit, onLogged }: { personId: number;
                   </select>
                 </label>
                 <Async loaded={exercises}>
-                  {(data) => (
-                    <label>
-                      Exercise
-                      <select name="exerciseId" required>
-                        {data.exercises.map((e) => (
-                          <option key={e.id} value={e.id}>
-                            {e.name}
-                          </option>
-                        ))}
-                      </select>
-                    </label>
-                  )}
+                  {(data) => <ExerciseSelect exercises={data.exercises} name="exerciseId" required />}
                 </Async>
                 <label>
                   Set number

@@ -7,6 +7,7 @@ import { usePeople, type Unit } from '../roster/hooks.ts';
 import { enqueue, flushOutbox, type QueuedSet } from './outbox.ts';
 import { OutboxStatus } from './OutboxStatus.tsx';
 import { localNow } from './localTime.ts';
+import { ExerciseSelect } from './fields.tsx';
 import { UnitPicker } from './UnitPicker.tsx';
 import { cellKey, SetGrid, type CellValue, type GridValues } from './SetGrid.tsx';
 
@@ -119,18 +120,7 @@ function SetsForm({ unit, sessionId }: { unit: Unit; sessionId: number }) {
     <form onSubmit={save} className="stack">
       <div className="grid">
         <Async loaded={exercises}>
-          {(data) => (
-            <label>
-              Exercise
-              <select value={exercise?.id ?? ''} onChange={(e) => setExerciseId(Number(e.target.value))}>
-                {data.exercises.map((e) => (
-                  <option key={e.id} value={e.id}>
-                    {e.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
+          {(data) => <ExerciseSelect exercises={data.exercises} value={exercise?.id ?? ''} onChange={(e) => setExerciseId(Number(e.target.value))} />}
         </Async>
         <label>
           Sets

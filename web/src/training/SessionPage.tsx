@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, type BodyOf } from '../api/client.ts';
 import { Link } from '../app/router.tsx';
 import { useApi } from '../app/useApi.ts';
-import { FormOutcome, type Outcome } from './FormOutcome.tsx';
+import { FormOutcome, outcomeOf, type Outcome } from './FormOutcome.tsx';
 import { Async, Facts, Page, TableScroll } from '../app/ui.tsx';
 import { usePeople } from '../roster/hooks.ts';
 
@@ -55,19 +55,19 @@ function AttendanceForm({ sessionId, unitId, recorded, onSaved }: { sessionId: n
   async function save(event: FormEvent) {
     event.preventDefault();
     const marked = participants.filter((p) => rowOf(p.id).status !== '');
-    try {
-      for (const person of marked) {
-        const row = rowOf(person.id);
-        const body: Attendance = { status: row.status as Status, rpe: row.rpe === '' ? null : Number(row.rpe), minutes: row.minutes === '' ? null : Number(row.minutes) };
-        await api('put', '/api/training/sessions/{id}/attendance/{personId}', { path: { id: sessionId, personId: person.id }, body }).catch((failure: Error) => {
-          throw new Error(`${person.designation}: ${failure.message}`);
-        });
-      }
-      setMessage({ ok: true, text: `Attendance saved for ${marked.length} participants.` });
-      onSaved();
-    } catch (failure) {
-      setMessage({ ok: false, text: (failure as Error).message });
-    }
+    setMessage(
+      await outcomeOf(async () => {
+        for (const person of marked) {
+          const row = rowOf(person.id);
+          const body: Attendance = { status: row.status as Status, rpe: row.rpe === '' ? null : Number(row.rpe), minutes: row.minutes === '' ? null : Number(row.minutes) };
+          await api('put', '/api/training/sessions/{id}/attendance/{personId}', { path: { id: sessionId, personId: person.id }, body }).catch((failure: Error) => {
+            throw new Error(`${person.designation}: ${failure.message}`);
+          });
+        }
+        onSaved();
+        return `Attendance saved for ${marked.length} participants.`;
+      }),
+    );
   }
 
   return (

@@ -2,9 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { api, type ResponseOf } from '../api/client.ts';
 import { Link } from '../app/router.tsx';
 import { useApi } from '../app/useApi.ts';
-import { FormOutcome, type Outcome } from './FormOutcome.tsx';
+import { FormOutcome, outcomeOf, type Outcome } from './FormOutcome.tsx';
 import { Async, DataTable, Page } from '../app/ui.tsx';
 import type { Unit } from '../roster/hooks.ts';
+import { LocalDateTimeFields } from './fields.tsx';
 import { localNow } from './localTime.ts';
 import { UnitPicker } from './UnitPicker.tsx';
 
@@ -51,16 +52,16 @@ function PlanForm({ unit, onPlanned }: { unit: Unit; onPlanned: () => void }) {
     const form = event.currentTarget;
     const data = new FormData(form);
     const minutes = String(data.get('minutes'));
-    try {
-      const created = await api('post', '/api/training/sessions', {
-        body: { unitId: unit.id, title: String(data.get('title')), date: String(data.get('date')), time: String(data.get('time')), plannedMinutes: minutes === '' ? null : Number(minutes) },
-      });
-      setMessage({ ok: true, text: `Planned: ${created.title} on ${created.planned.date} at ${created.planned.time} (${created.planned.offset}).` });
-      form.reset();
-      onPlanned();
-    } catch (failure) {
-      setMessage({ ok: false, text: (failure as Error).message });
-    }
+    setMessage(
+      await outcomeOf(async () => {
+        const created = await api('post', '/api/training/sessions', {
+          body: { unitId: unit.id, title: String(data.get('title')), date: String(data.get('date')), time: String(data.get('time')), plannedMinutes: minutes === '' ? null : Number(minutes) },
+        });
+        form.reset();
+        onPlanned();
+        return `Planned: ${created.title} on ${created.planned.date} at ${created.planned.time} (${created.planned.offset}).`;
+      }),
+    );
   }
 
   return (
@@ -72,14 +73,7 @@ function PlanForm({ unit, onPlanned }: { unit: Unit; onPlanned: () => void }) {
           Title
           <input name="title" required maxLength={200} defaultValue="PT" />
         </label>
-        <label>
-          Date
-          <input type="date" name="date" required defaultValue={now.date} />
-        </label>
-        <label>
-          Start time ({unit.timeZone})
-          <input type="time" name="time" required defaultValue="07:00" />
-        </label>
+        <LocalDateTimeFields timeZone={unit.timeZone} date={now.date} time="07:00" timeLabel="Start time" />
         <label>
           Minutes
           <input type="number" name="minutes" min="0" max="1440" defaultValue="60" />
