@@ -120,6 +120,7 @@ describeEachDatabase('stored data sets for analysis', (database) => {
       const recorded = await client.request({ method: 'POST', url: `/api/people/${person}/assessments`, payload: visit(date, mass, fat), as: world.sessions.assessor });
       expect(recorded.statusCode, recorded.body).toBe(201);
     }
+    const inOtherPlatoon = await sessionFor(database(), ['participant'], world.otherPlatoon.id);
     const response = await client.request({ url: '/api/analysis/derived/physique-by-visit', as: world.sessions.investigator });
     expect(response.statusCode, response.body).toBe(200);
     const derived = response.json();
@@ -133,7 +134,13 @@ describeEachDatabase('stored data sets for analysis', (database) => {
       `${person.designation},${person.unit.name},3,2026-05-10,79,24.38,19,63.99,82,22,63.96`,
     ]);
     expect(derived.rowCount).toBe(2);
-    const logOf = async (session: Session) => (await client.request({ url: '/api/me/access-log', as: session })).json().entries.map((e: { what: string }) => e.what);
-    expect(await logOf(world.sessions.participant)).toContain('physique measurements by visit (analysis)');
+    // One cohort view: one access-log row for the company above both platoons, which each participant's log shows.
+    const company = (await client.request({ url: `/api/units/${world.platoon.id}`, as: world.sessions.investigator })).json().parentId;
+    const companyName = (await client.request({ url: `/api/units/${company}`, as: world.sessions.investigator })).json().name;
+    expect(await database().db.selectFrom('unit_access_log').select(['unit_id', 'what']).execute()).toEqual([{ unit_id: company, what: 'physique measurements by visit (analysis)' }]);
+    for (const session of [world.sessions.participant, inOtherPlatoon]) {
+      const log = (await client.request({ url: '/api/me/access-log', as: session })).json().entries.map((e: { what: string }) => e.what);
+      expect(log).toContain(`physique measurements by visit (analysis) of ${companyName}`);
+    }
   });
 });

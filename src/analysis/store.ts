@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely';
 import { listAssessments, type AssessmentView } from '../assess/store.ts';
 import type { Actor } from '../auth/model.ts';
-import { recordAccess, type Writer } from '../audit/store.ts';
-import { listPeople } from '../roster/store.ts';
+import { recordAccess, recordUnitAccess, type Writer } from '../audit/store.ts';
+import { listPeople, listUnits, type PersonView } from '../roster/store.ts';
 import type { Clock } from '../shared/clock.ts';
 import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { keysetPages } from '../shared/export.ts';
@@ -90,9 +90,9 @@ export async function archiveDataset(w: Writer, id: number): Promise<void> {
 
 const PAGE = 500;
 
-const physiqueVisit = (unitOf: Map<number, string>) => (a: AssessmentView): PhysiqueVisit => ({
+const physiqueVisit = (personOf: Map<number, PersonView>) => (a: AssessmentView): PhysiqueVisit => ({
   designation: a.person.designation,
-  unit: unitOf.get(a.person.id) ?? '',
+  unit: personOf.get(a.person.id)?.unit?.name ?? '',
   assessedAt: a.assessedAt,
   date: a.local.date,
   bodyMass: a.sites.find((s) => s.site === 'body_mass')?.value ?? null,
@@ -101,13 +101,30 @@ const physiqueVisit = (unitOf: Map<number, string>) => (a: AssessmentView): Phys
   leanMass: a.derived.leanMass?.value ?? null,
 });
 
+const what = 'physique measurements by visit (analysis)';
+
+/**
+ * Records the read of everyone in `people` as a cohort view (ADR 0005: one access-log row per unit
+ * read): a row for each top unit above them, which each member's access log finds, and a row for
+ * each person outside any unit.
+ */
+async function recordCohortRead(db: Db, actor: Actor, people: readonly PersonView[], clock?: Clock): Promise<void> {
+  const parentOf = new Map((await listUnits(db)).map((u) => [u.id, u.parentId]));
+  const topOf = (unitId: number): number => {
+    const parent = parentOf.get(unitId);
+    return parent === null || parent === undefined ? unitId : topOf(parent);
+  };
+  for (const unitId of new Set(people.flatMap((p) => (p.unit ? [topOf(p.unit.id)] : [])))) await recordUnitAccess(db, actor, unitId, what, clock);
+  await recordAccess(db, actor, people.filter((p) => !p.unit).map((p) => p.id), what, clock);
+}
+
 /**
  * The derived data set "physique measurements by visit" (model.ts), built now from every stored
- * visit. It reads every participant's physique data, so every one of them is recorded as read:
- * this is the one place that records it.
+ * visit. It reads every participant's physique data, so all of them are recorded as read.
  */
 export async function physiqueByVisit(db: Db, actor: Actor, clock?: Clock): Promise<{ data: string; rowCount: number }> {
-  const toVisit = physiqueVisit(new Map((await listPeople(db)).map((p) => [p.id, p.unit?.name ?? ''])));
+  const personOf = new Map((await listPeople(db)).map((p) => [p.id, p]));
+  const toVisit = physiqueVisit(personOf);
   const visits: PhysiqueVisit[] = [];
   const people = new Set<number>();
   for await (const page of keysetPages((afterId) => listAssessments(db, { afterId, limit: PAGE }), (a) => a.id)) {
@@ -116,7 +133,7 @@ export async function physiqueByVisit(db: Db, actor: Actor, clock?: Clock): Prom
       visits.push(toVisit(a));
     }
   }
-  await recordAccess(db, actor, [...people], 'physique measurements by visit (analysis)', clock);
+  await recordCohortRead(db, actor, [...people].map((id) => personOf.get(id)!), clock);
   const { csv, rowCount } = physiqueByVisitCsv(visits);
   return { data: csv, rowCount };
 }
