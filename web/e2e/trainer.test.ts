@@ -88,11 +88,11 @@ describe('trainer', { timeout: 90_000 }, () => {
     const session = await (await planned).json();
     expect(session).toMatchObject({ title: 'Pre-dawn run', status: 'planned', planned: { time: '05:47', minutes: 40 } });
     await page.getByText(/^Planned: Pre-dawn run on \d{4}-\d\d-\d\d at 05:47/).waitFor();
-    await page.getByRole('region', { name: 'Upcoming sessions' }).getByRole('link', { name: 'Pre-dawn run' }).waitFor();
+    await page.getByRole('region', { name: 'Upcoming sessions' }).getByRole('link', { name: 'Pre-dawn run', exact: true }).waitFor();
     await check('trainer-sessions');
 
-    await page.getByRole('region', { name: 'Upcoming sessions' }).getByRole('link', { name: 'Pre-dawn run' }).click();
-    await page.getByRole('heading', { name: 'Attendance' }).waitFor();
+    await page.getByRole('region', { name: 'Upcoming sessions' }).getByRole('link', { name: 'Pre-dawn run', exact: true }).click();
+    await page.getByRole('heading', { name: 'Attendance', exact: true }).waitFor();
     await page.getByLabel('JB-001 attendance').selectOption('present');
     await page.getByLabel('JB-001 session RPE').fill('7');
     await page.getByLabel('JB-003 attendance').selectOption('absent');
@@ -112,7 +112,7 @@ describe('trainer', { timeout: 90_000 }, () => {
     await page.goto('/training/sessions');
     await page.getByRole('button', { name: `Mark Pre-dawn run on ${session.planned.date} held` }).click();
     const past = page.getByRole('region', { name: 'Past and cancelled sessions' });
-    await past.getByRole('row', { name: /Pre-dawn run/ }).getByText('held').waitFor();
+    await past.getByRole('row', { name: /Pre-dawn run .* held/ }).waitFor();
     expect((await (await page.request.get(`/api/training/sessions/${session.id}`)).json()).actual).toMatchObject({ time: '05:47', minutes: 40 });
     expectNoConsoleErrors();
   });
