@@ -111,8 +111,9 @@ describeEachDatabase('wellness', (database) => {
     expect(earlier.participants.find((p: { person: { id: number } }) => p.person.id === me)).toMatchObject({ today: { score: 20, flag: { state: 'too-little-history', count: 6 } } });
 
     expect((await client.request({ method: 'GET', url: `/api/units/${world.otherPlatoon.id}/wellness`, as: world.sessions.trainer })).statusCode).toBe(404);
-    const log = (await client.request({ method: 'GET', url: '/api/me/access-log', as: world.sessions.participant })).json().entries;
-    expect(log[0]).toMatchObject({ what: 'unit wellness' });
+    // Each view of the unit is one access-log row naming it (ADR 0005; members see it in theirs, src/audit/audit.test.ts).
+    const views = await database().db.selectFrom('unit_access_log').select(['unit_id', 'what']).execute();
+    expect(views).toEqual([1, 2].map(() => ({ unit_id: world.platoon.id, what: 'unit wellness' })));
   });
 
   it('keeps stored baselines current when an earlier day changes or arrives late', async () => {

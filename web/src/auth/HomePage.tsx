@@ -1,3 +1,4 @@
+import { TrainerFlags } from '../cohort/CohortFlags.tsx';
 import { CohortGlance } from '../cohort/CohortGlance.tsx';
 import { Link } from '../app/router.tsx';
 import { hasRole, useMe } from '../app/session.tsx';
@@ -12,6 +13,7 @@ export function HomePage() {
     <Page title={`Good to see you, ${me.rank ? `${me.rank} ` : ''}${me.name}`}>
       {hasRole(me, 'investigator') && <CohortGlance />}
       {hasRole(me, 'trainer') && <TrainerUnits />}
+      {hasRole(me, 'trainer') && <TrainerFlags />}
       {hasRole(me, 'participant') && <MySummary />}
       {hasRole(me, 'admin', 'assessor', 'monitor', 'statistician') && (
         <section aria-labelledby="tasks-heading">

@@ -1,101 +1,159 @@
 import * as Plot from '@observablehq/plot';
 import { useCallback, useMemo } from 'react';
 import { Link } from '../app/router.tsx';
-import { Async } from '../app/ui.tsx';
+import { Async, DataTable } from '../app/ui.tsx';
 import { PlotFigure } from '../charts/PlotFigure.tsx';
-import { usePeople, useUnits, type DirectoryEntry, type Unit } from '../roster/hooks.ts';
-import { UnitLoadTable } from '../training/UnitLoadTable.tsx';
-import { UnitWellnessCard } from '../wellness/UnitWellnessCard.tsx';
+import { personLabel, useUnits } from '../roster/hooks.ts';
+import { UnitFlags } from './CohortFlags.tsx';
+import { topUnits, useCohort, useCohortBests, type CohortSummary } from './hooks.ts';
 
 const statuses = ['active', 'injured', 'withdrawn', 'discharged'] as const;
 
 /**
- * Participants of each unit by status, from the roster the reader may see. Like the API's
- * strength, a unit counts the people of the units below it.
+ * The commander's cohort at a glance, per top unit the reader sees: strength by status,
+ * attendance and training load, flags and recent personal bests, each unit a link to drill down.
+ * Every number comes from the unit summaries (src/cohort), never from the whole people list.
  */
-function statusCounts(units: readonly Unit[], people: readonly DirectoryEntry[]) {
-  const parentOf = new Map(units.map((unit) => [unit.id, unit.parentId]));
-  const counts = new Map(units.map((unit) => [unit.id, Object.fromEntries(statuses.map((s) => [s, 0])) as Record<(typeof statuses)[number], number>]));
-  for (const person of people) {
-    if (!person.unit || !person.roles.includes('participant')) continue;
-    for (let id: number | null | undefined = person.unit.id; id !== null && id !== undefined; id = parentOf.get(id)) {
-      const unitCounts = counts.get(id);
-      if (unitCounts) unitCounts[person.status]++;
-    }
-  }
-  return units.map((unit) => ({ unit, counts: counts.get(unit.id)! }));
-}
-
-/** The commander's cohort at a glance: each unit's strength and who is fit to train, with a drill-down per unit. */
 export function CohortGlance() {
   const units = useUnits();
-  const people = usePeople();
   return (
     <section aria-labelledby="cohort-heading">
       <h2 id="cohort-heading">Cohort at a glance</h2>
-      <Async loaded={units}>
-        {(u) => <Async loaded={people}>{(p) => <Glance rows={statusCounts(u.units, p.people)} />}</Async>}
-      </Async>
+      <Async loaded={units}>{({ units: list }) => topUnits(list).map((unit) => <UnitGlance key={unit.id} unit={unit} />)}</Async>
     </section>
   );
 }
 
-function Glance({ rows }: { rows: ReturnType<typeof statusCounts> }) {
-  const bars = useMemo(() => rows.flatMap(({ unit, counts }) => statuses.map((status) => ({ unit: unit.name, status, count: counts[status] }))), [rows]);
-  // Strength includes the units below, so the cohort is the sum over the top units the reader sees.
-  const tops = rows.filter((row) => !rows.some((other) => other.unit.id === row.unit.parentId));
-  const total = tops.reduce((sum, row) => sum + row.unit.strength, 0);
-  const injured = tops.reduce((sum, row) => sum + row.counts.injured, 0);
+function UnitGlance({ unit }: { unit: { id: number; name: string } }) {
+  const summary = useCohort(unit.id);
+  return (
+    <Async loaded={summary}>
+      {(data) => {
+        const names = new Map(data.units.map((u) => [u.id, u.name]));
+        return (
+          <>
+            <Strength data={data} />
+            <Training data={data} />
+            <h3>Flags today</h3>
+            <UnitFlags unit={unit} names={names} />
+            <RecentBests unit={unit} />
+            <h3>Units</h3>
+            <ul className="cards">
+              {data.units.map((u) => (
+                <li key={u.id} className="card">
+                  <Link to={`/units/${u.id}`}>{u.name}</Link>
+                  <p>
+                    Strength <strong>{u.strength}</strong>
+                  </p>
+                </li>
+              ))}
+            </ul>
+          </>
+        );
+      }}
+    </Async>
+  );
+}
+
+function Strength({ data }: { data: CohortSummary }) {
+  const [top] = data.units;
+  const bars = useMemo(() => data.units.flatMap((u) => statuses.map((status) => ({ unit: u.name, status, count: u.statuses[status] }))), [data]);
   const plot = useCallback(
     (width: number): Plot.PlotOptions => ({
-      height: 50 + 40 * rows.length,
+      height: 50 + 40 * data.units.length,
       marginLeft: Math.min(180, width * 0.35),
       x: { label: 'Participants (people)', grid: true },
-      y: { label: null, domain: rows.map((row) => row.unit.name) },
+      y: { label: null, domain: data.units.map((u) => u.name) },
       color: { legend: true, label: 'Status', domain: [...statuses], range: ['#2e7d32', '#c77700', '#6b6b6b', '#3b3b98'] },
       marks: [Plot.barX(bars, Plot.stackX({ y: 'unit', x: 'count', fill: 'status' })), Plot.ruleX([0])],
     }),
-    [bars, rows],
+    [bars, data],
   );
   return (
     <>
       <ul className="stats">
         <li>
-          <strong>{rows.length}</strong> units
+          <strong>{data.units.length}</strong> units
         </li>
         <li>
-          <strong>{total}</strong> people on strength
+          <strong>{top.strength}</strong> people on strength
         </li>
         <li>
-          <strong>{injured}</strong> injured
+          <strong>{top.statuses.injured}</strong> injured
         </li>
       </ul>
       <PlotFigure
         title="Participants by unit and status"
         description="stacked by status; a unit counts the people of the units below it"
         plot={plot}
-        table={{ columns: ['Unit', 'Strength', ...statuses], rows: rows.map(({ unit, counts }) => [unit.name, unit.strength, ...statuses.map((s) => counts[s])]) }}
+        table={{ columns: ['Unit', 'Strength', ...statuses], rows: data.units.map((u) => [u.name, u.strength, ...statuses.map((s) => u.statuses[s])]) }}
       />
-      <h3>Training load this week</h3>
-      <UnitLoadTable units={rows.map((row) => row.unit)} />
-      <h3>Wellness today</h3>
-      <div className="cards">
-        {rows.map(({ unit }) => (
-          <UnitWellnessCard key={unit.id} unit={unit} />
-        ))}
-      </div>
-      <h3>Units</h3>
-      <ul className="cards">
-        {rows.map(({ unit }) => (
-          <li key={unit.id} className="card">
-            <Link to={`/units/${unit.id}`}>{unit.name}</Link>
-            <p>
-              Strength <strong>{unit.strength}</strong>
-              {unit.commander && `, commanded by ${unit.commander.rank} ${unit.commander.name}`}
-            </p>
-          </li>
-        ))}
-      </ul>
     </>
+  );
+}
+
+const percent = (part: number, whole: number) => (whole ? Math.round((100 * part) / whole) : null);
+
+function Training({ data }: { data: CohortSummary }) {
+  const rows = useMemo(
+    () =>
+      data.units.map((u) => ({
+        unit: u.name,
+        attendance: percent(u.attendance.present, u.attendance.recorded),
+        perParticipant: u.strength ? Math.round(u.load / u.strength) : 0,
+        u,
+      })),
+    [data],
+  );
+  const plot = useCallback(
+    (width: number): Plot.PlotOptions => ({
+      height: 50 + 40 * rows.length,
+      marginLeft: Math.min(180, width * 0.35),
+      x: { label: 'Load per participant this week (AU, RPE × min)', grid: true },
+      y: { label: null, domain: rows.map((r) => r.unit) },
+      marks: [Plot.barX(rows, { y: 'unit', x: 'perParticipant', fill: '#3b3b98' }), Plot.ruleX([0])],
+    }),
+    [rows],
+  );
+  return (
+    <>
+      <h3>Training</h3>
+      <PlotFigure
+        title={`Training load, week from ${data.weekStart}`}
+        description="session RPE × minutes, summed over the week and divided by the unit's strength"
+        plot={plot}
+        table={{ columns: ['Unit', 'Load per participant (AU)'], rows: rows.map((r) => [r.unit, r.perParticipant]) }}
+      />
+      <DataTable
+        label="Attendance and training load per unit"
+        columns={['Unit', `Attendance since ${data.attendanceFrom} (%)`, 'Load this week (AU)', 'Per participant (AU)', 'Trained this week']}
+        rows={rows.map((r) => [r.unit, r.attendance ?? '—', Math.round(r.u.load), r.perParticipant, `${r.u.trained} of ${r.u.strength}`])}
+        rowKey={(i) => rows[i].u.id}
+      />
+    </>
+  );
+}
+
+function RecentBests({ unit }: { unit: { id: number; name: string } }) {
+  const bests = useCohortBests(unit.id);
+  return (
+    <section aria-labelledby={`bests-${unit.id}`}>
+      <h3 id={`bests-${unit.id}`}>Recent personal bests</h3>
+      <Async loaded={bests}>
+        {(data) =>
+          data.bests.length ? (
+            <ul aria-label={`Recent personal bests in ${unit.name}`}>
+              {data.bests.map((b) => (
+                <li key={`${b.kind}-${b.person.id}-${b.what}-${b.date}`}>
+                  {b.date}: <Link to={`/people/${b.person.id}`}>{personLabel(b.person)}</Link>, {b.what} {b.value} {b.unit} (before: {b.previous} {b.unit})
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>No new personal bests since {data.from}.</p>
+          )
+        }
+      </Async>
+    </section>
   );
 }

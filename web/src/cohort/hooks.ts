@@ -1,0 +1,14 @@
+import type { ResponseOf } from '../api/client.ts';
+import { useApi } from '../app/useApi.ts';
+import type { Unit } from '../roster/hooks.ts';
+
+export type CohortSummary = ResponseOf<'/api/units/{id}/cohort'>;
+export type CohortFlags = ResponseOf<'/api/units/{id}/cohort/flags'>;
+export type CohortBests = ResponseOf<'/api/units/{id}/cohort/bests'>;
+
+export const useCohort = (unitId: number) => useApi('/api/units/{id}/cohort', { path: { id: unitId } });
+export const useCohortFlags = (unitId: number) => useApi('/api/units/{id}/cohort/flags', { path: { id: unitId } });
+export const useCohortBests = (unitId: number) => useApi('/api/units/{id}/cohort/bests', { path: { id: unitId } });
+
+/** The units at the top of what the reader sees: each one's summary covers the units below it. */
+export const topUnits = (units: readonly Unit[]) => units.filter((unit) => !units.some((other) => other.id === unit.parentId));
