@@ -35,7 +35,7 @@ export function MyTrainingPage() {
       <h2>Personal bests</h2>
       <p className="muted">Estimated 1RM by Epley (1985): load × (1 + reps ÷ 30), from sets of 1 to 12 reps.</p>
       <Async loaded={bests}>{(data) => (data.bests.length ? <BestsTable bests={data.bests} /> : <p>No personal bests yet.</p>)}</Async>
-      <h2>My sets</h2>
+      <h2>My sets: the {RECENT_SETS} most recent</h2>
       <Async loaded={sets}>{(data) => (data.sets.length ? <SetsTable sets={data.sets} /> : <p>No sets in the last 12 weeks.</p>)}</Async>
     </Page>
   );
@@ -68,8 +68,11 @@ function LoadOverTime({ sets }: { sets: TrainingSet[] }) {
   );
 }
 
+/** Enough to check what was logged lately; the chart and bests cover the 12 weeks. */
+const RECENT_SETS = 30;
+
 function SetsTable({ sets }: { sets: TrainingSet[] }) {
-  const recent = [...sets].reverse();
+  const recent = [...sets].reverse().slice(0, RECENT_SETS);
   return (
     <DataTable
       label="My sets"

@@ -92,11 +92,13 @@ function AttendanceForm({ sessionId, unitId, recorded, onSaved }: { sessionId: n
                   return (
                     <tr key={person.id}>
                       <th scope="row">
-                        {person.designation} <span className="muted">{person.name}</span>
+                        {person.designation}
+                        <br />
+                        <span className="muted">{person.name}</span>
                       </th>
                       <td>
                         <select aria-label={`${person.designation} attendance`} value={row.status} onChange={(e) => change(person.id, { status: e.target.value as Status | '' })}>
-                          <option value="">not recorded</option>
+                          <option value="">not yet</option>
                           {statuses.map((status) => (
                             <option key={status} value={status}>
                               {status}

@@ -20,12 +20,18 @@ export function SessionsPage() {
   );
 }
 
+const RECENT_PAST = 10;
+
 function UnitPlan({ unit }: { unit: Unit }) {
   const sessions = useApi('/api/training/sessions', { query: { unitId: unit.id } });
   const today = localNow(unit.timeZone).date;
   const own = (sessions.data?.sessions ?? []).filter((s) => s.unit.id === unit.id);
   const upcoming = own.filter((s) => s.planned.date >= today && s.status === 'planned');
-  const past = own.filter((s) => !upcoming.includes(s)).reverse();
+  // The last few are what a trainer marks held or looks back at; the unit's full history is in the export.
+  const past = own
+    .filter((s) => !upcoming.includes(s))
+    .reverse()
+    .slice(0, RECENT_PAST);
   return (
     <div className="stack">
       <PlanForm unit={unit} onPlanned={sessions.reload} />
@@ -34,7 +40,7 @@ function UnitPlan({ unit }: { unit: Unit }) {
           <>
             <h2>Upcoming</h2>
             <SessionTable label="Upcoming sessions" sessions={upcoming} onChanged={sessions.reload} />
-            <h2>Past and cancelled</h2>
+            <h2>Past and cancelled: the {RECENT_PAST} most recent</h2>
             <SessionTable label="Past and cancelled sessions" sessions={past} onChanged={sessions.reload} />
           </>
         )}
