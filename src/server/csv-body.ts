@@ -50,16 +50,23 @@ export async function answerImport<Summary>(request: FastifyRequest, reply: Fast
   reply.raw.writeHead(200, { 'content-type': `${IMPORT_PROGRESS_TYPE}; charset=utf-8`, 'cache-control': 'no-store', 'x-request-id': String(request.id) });
   const send = (event: ImportProgressEvent) => reply.raw.write(`${JSON.stringify(event)}\n`);
   // Each piece is handed over when the reader asks for the next, so `read` counts what it has checked.
+  // The import is a chain of promises over a synchronous driver: without a turn of the event loop
+  // before each piece, the response would stay corked and every line would arrive at the end.
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
   async function* pieces() {
     for (let at = 0; at < body.length; at += PROGRESS_PIECE) {
+      await turn();
       yield body.slice(at, at + PROGRESS_PIECE);
       send({ stage: 'checking', read: Math.min(at + PROGRESS_PIECE, body.length), total: body.length });
     }
     send({ stage: 'read' });
+    await turn();
   }
   try {
     send({ stage: 'checking', read: 0, total: body.length });
-    send({ stage: 'done', summary: await run(Readable.from(pieces(), { highWaterMark: 1 })) });
+    await turn();
+    // highWaterMark 0: no piece is taken before the reader asks for it.
+    send({ stage: 'done', summary: await run(Readable.from(pieces(), { highWaterMark: 0 })) });
   } catch (error) {
     if (error instanceof AppError) send({ stage: 'failed', status: error.status, error: appErrorBody(error) });
     else {

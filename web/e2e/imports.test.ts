@@ -12,6 +12,42 @@ describe('CSV imports', { timeout: 90_000 }, () => {
   }, WORLD_START_TIMEOUT);
   afterAll(() => world?.close());
 
+  it("shows a large wellness file's progress, uploading then checking, and its one bad row", async () => {
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world);
+    await signIn('commander');
+    await page.getByRole('link', { name: 'Import wellness' }).click();
+    await page.getByRole('heading', { name: 'Import wellness reports', level: 1 }).waitFor();
+    // Every demo participant's report for each day of 2023: some 22,000 good rows (about 800 kB), then one bad.
+    const lines = ['designation,date,sleep_quality,fatigue,stress,soreness,hours_slept'];
+    for (let person = 1; person <= 60; person++) {
+      for (let day = 0; day < 365; day++) lines.push(`JB-${String(person).padStart(3, '0')},${new Date(Date.UTC(2023, 0, 1 + day)).toISOString().slice(0, 10)},5,3,2,4,7.5`);
+    }
+    lines.push('JB-001,2024-01-01,5,3,2,9,7.5');
+    await page.getByLabel('Wellness CSV file').setInputFiles({ name: 'wellness.csv', mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\n')}\n`) });
+    // Every progress label the screen shows, in order.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector('.progress')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await page.getByRole('button', { name: 'Import' }).click();
+    const problems = page.getByRole('region', { name: 'Import problems' });
+    await problems.waitFor({ timeout: 60_000 });
+    expect(await problems.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)))).toEqual([
+      [String(lines.length), 'soreness', expect.any(String)],
+    ]);
+    await check('imports-wellness-problems');
+    const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+    expect(seen[0]).toMatch(/^Uploading/);
+    const checking = seen.flatMap((label) => /^Checking rows \((\d+)%\)/.exec(label)?.[1] ?? []).map(Number);
+    expect(checking.length, seen.join(' | ')).toBeGreaterThan(0);
+    expect(checking).toEqual([...checking].sort((a, b) => a - b));
+    expectNoConsoleErrors();
+  });
+
   for (const viewport of ['desktop', 'phone'] as const) {
     it(`a trainer's training file: every bad row listed with nothing written, then a good one's summary (${viewport})`, async () => {
       const { page, check, signIn, expectNoConsoleErrors } = await visit(world, viewport);
