@@ -36,13 +36,16 @@ function AttemptTable({ label, attempts }: { label: string; attempts: Attempt[] 
 
 function OptOut() {
   const setting = useApi('/api/me/leaderboards');
+  // What was chosen here, shown at once; the server's answer confirms it (or the error undoes it).
+  const [chosen, setChosen] = useState<boolean | null>(null);
   const [error, setError] = useState<string | null>(null);
   async function change(optOut: boolean) {
     setError(null);
+    setChosen(optOut);
     try {
-      await api('put', '/api/me/leaderboards', { body: { optOut } });
-      setting.reload();
+      setChosen((await api('put', '/api/me/leaderboards', { body: { optOut } })).optOut);
     } catch (failure) {
+      setChosen(null);
       setError((failure as Error).message);
     }
   }
@@ -51,7 +54,7 @@ function OptOut() {
       {({ optOut }) => (
         <div className="card">
           <label className="inline">
-            <input type="checkbox" checked={optOut} onChange={(e) => void change(e.target.checked)} />
+            <input type="checkbox" checked={chosen ?? optOut} onChange={(e) => void change(e.target.checked)} />
             Leave my name off unit leaderboards (my times still count; others see “Name withheld”)
           </label>
           {error && (
