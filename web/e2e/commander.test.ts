@@ -14,10 +14,32 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
     await page.getByRole('heading', { name: 'Cohort at a glance' }).waitFor();
     await page.locator('.plot svg').first().waitFor();
     expect(await page.locator('.stats').textContent()).toContain('60 people on strength');
-    await page.getByText('Table of the numbers').click();
+    await page.getByText('Table of the numbers').first().click();
     expect(await page.getByRole('region', { name: /Participants by unit and status: numbers/ }).textContent()).toContain('1 Platoon (demo)');
-    await page.getByRole('region', { name: 'Training load this week' }).getByText(/ of 30$/).first().waitFor();
-    await page.getByRole('region', { name: '1 Platoon (demo)' }).getByText(/ of 30 reported/).waitFor();
+
+    // Attendance and load per unit: the platoon's row agrees with the per-person weekly load the API gives for it.
+    const units = (await (await page.request.get('/api/units')).json()).units as { id: number; name: string; parentId: number | null }[];
+    const company = units.find((u) => u.parentId === null)!;
+    const platoon = units.find((u) => u.name === '1 Platoon (demo)')!;
+    const perPerson = (await (await page.request.get(`/api/units/${platoon.id}/training/load`)).json()).participants as { load: number; sessions: number }[];
+    const platoonRow = page.getByRole('region', { name: 'Attendance and training load per unit' }).getByRole('row', { name: /1 Platoon \(demo\)/ });
+    const cells = await platoonRow.getByRole('cell').allTextContents();
+    expect(cells[2]).toBe(String(Math.round(perPerson.reduce((sum, p) => sum + p.load, 0))));
+    expect(cells[4]).toBe(`${perPerson.filter((p) => p.sessions > 0).length} of 30`);
+    expect(Number(cells[1])).toBeGreaterThan(0);
+
+    // Flags: the platoon's wellness counts agree with the unit's wellness day; each flagged person links to their page.
+    const day = (await (await page.request.get(`/api/units/${platoon.id}/wellness`)).json()) as { participants: { today: { flag: { state: string } } | null }[] };
+    const flags = page.getByRole('region', { name: `Flags in ${company.name}` });
+    const flagCells = await flags.getByRole('region', { name: 'Flags per unit' }).getByRole('row', { name: /1 Platoon \(demo\)/ }).getByRole('cell').allTextContents();
+    expect(flagCells.slice(1, 3)).toEqual([String(day.participants.filter((p) => p.today).length), String(day.participants.filter((p) => p.today?.flag.state === 'flagged').length)]);
+    const flagged = (await (await page.request.get(`/api/units/${company.id}/cohort/flags`)).json()).people as unknown[];
+    expect(await flags.getByRole('list', { name: 'Flagged people' }).getByRole('link').count()).toBe(flagged.length);
+
+    // Recent personal bests, as many as the API lists, each naming a person.
+    const bests = (await (await page.request.get(`/api/units/${company.id}/cohort/bests`)).json()).bests as unknown[];
+    if (bests.length) expect(await page.getByRole('list', { name: `Recent personal bests in ${company.name}` }).getByRole('link').count()).toBe(bests.length);
+    else await page.getByText(/^No new personal bests since/).waitFor();
     await check('commander-home');
 
     await page.getByRole('link', { name: '1 Platoon (demo)' }).click();

@@ -12,9 +12,14 @@ describe('trainer', { timeout: 90_000 }, () => {
     const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'tablet');
     await signIn('trainer1');
     await page.getByRole('heading', { name: 'Units you train' }).waitFor();
-    const wellness = page.getByRole('region', { name: '1 Platoon (demo)' });
+    const wellness = page.getByRole('region', { name: '1 Platoon (demo)', exact: true });
     await wellness.getByText(/ of 30 reported/).waitFor();
     await wellness.getByText(/^Not reported today \(\d+\)$/).click();
+    // Their platoon's flags today: wellness and load ratio, counted per unit.
+    const flags = page.getByRole('region', { name: 'Flags in 1 Platoon (demo)' });
+    const flagCells = await flags.getByRole('region', { name: 'Flags per unit' }).getByRole('row', { name: /1 Platoon \(demo\)/ }).getByRole('cell').allTextContents();
+    expect(flagCells).toHaveLength(5);
+    expect(Number(flagCells[1])).toBe(Number((await wellness.getByText(/ of 30 reported/).textContent())!.match(/(\d+) of 30 reported/)![1]));
     await check('trainer-home');
 
     await page.getByRole('link', { name: 'People of 1 Platoon (demo)' }).click();
