@@ -92,6 +92,9 @@ function Strength({ data }: { data: CohortSummary }) {
   );
 }
 
+/** Loads typed in lb are stored in exact kg: show a tenth, as the set views do. */
+const oneDecimal = (x: number) => Math.round(x * 10) / 10;
+
 const percent = (part: number, whole: number) => (whole ? Math.round((100 * part) / whole) : null);
 
 function Training({ data }: { data: CohortSummary }) {
@@ -145,7 +148,7 @@ function RecentBests({ unit }: { unit: { id: number; name: string } }) {
             <ul aria-label={`Recent personal bests in ${unit.name}`}>
               {data.bests.map((b) => (
                 <li key={`${b.kind}-${b.person.id}-${b.what}-${b.date}`}>
-                  {b.date}: <Link to={`/people/${b.person.id}`}>{personLabel(b.person)}</Link>, {b.what} {b.value} {b.unit} (before: {b.previous} {b.unit})
+                  {b.date}: <Link to={`/people/${b.person.id}`}>{personLabel(b.person)}</Link>, {b.what} {oneDecimal(b.value)} {b.unit} (before: {oneDecimal(b.previous)} {b.unit})
                 </li>
               ))}
             </ul>
