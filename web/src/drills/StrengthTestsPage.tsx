@@ -38,9 +38,10 @@ export function StrengthTestsPage() {
 }
 
 /** The trial inputs a protocol takes: per hand when sided (left and right, up to its trials each), else one row. */
+const sidesOf = (protocol: Protocol): Side[] => (protocol.sided ? ['left', 'right'] : [null]);
+
 function trialSlots(protocol: Protocol): { side: Side; trial: number; label: string }[] {
-  const sides: Side[] = protocol.sided ? ['left', 'right'] : [null];
-  return sides.flatMap((side) => Array.from({ length: protocol.trials }, (_, i) => ({ side, trial: i + 1, label: `${side ? `${side === 'left' ? 'Left' : 'Right'} hand ` : ''}${protocol.kind === 'one_rm' ? 'attempt' : 'trial'} ${i + 1}` })));
+  return sidesOf(protocol).flatMap((side) => Array.from({ length: protocol.trials }, (_, i) => ({ side, trial: i + 1, label: `${side ? `${side === 'left' ? 'Left' : 'Right'} hand ` : ''}${protocol.kind === 'one_rm' ? 'attempt' : 'trial'} ${i + 1}` })));
 }
 
 function TestForm({ unit, protocol }: { unit: Unit; protocol: Protocol }) {
@@ -96,21 +97,26 @@ function TestForm({ unit, protocol }: { unit: Unit; protocol: Protocol }) {
         <legend>
           {isLoad ? 'Attempts' : 'Trials'} ({unitLabel}); leave unused ones empty
         </legend>
-        <div className="trials">
-          {trialSlots(protocol).map((slot) => (
-            <div key={`${slot.side}-${slot.trial}`}>
-              <label>
-                {slot.label} ({unitLabel})
-                <input type="number" name={`value-${slot.side}-${slot.trial}`} min="0" step="any" />
-              </label>
-              {isLoad && (
-                <label className="inline">
-                  <input type="checkbox" name={`made-${slot.side}-${slot.trial}`} defaultChecked /> made
-                </label>
-              )}
-            </div>
-          ))}
-        </div>
+        {/* One row per hand, so left and right read as the protocol takes them. */}
+        {sidesOf(protocol).map((side) => (
+          <div key={String(side)} className="trials">
+            {trialSlots(protocol)
+              .filter((slot) => slot.side === side)
+              .map((slot) => (
+                <div key={slot.trial}>
+                  <label>
+                    {slot.label} ({unitLabel})
+                    <input type="number" name={`value-${slot.side}-${slot.trial}`} min="0" step="any" />
+                  </label>
+                  {isLoad && (
+                    <label className="inline">
+                      <input type="checkbox" name={`made-${slot.side}-${slot.trial}`} defaultChecked /> made
+                    </label>
+                  )}
+                </div>
+              ))}
+          </div>
+        ))}
       </fieldset>
       <button type="submit" className="primary">
         Record the test
