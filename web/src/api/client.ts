@@ -108,7 +108,7 @@ export function uploadCsv<P extends PathWith<'post'>>(path: P, file: Blob, optio
     request.onload = () => {
       if (request.status !== 200) {
         // Refused before the import began (sign-in, role, size): a plain JSON error.
-        const error = (JSON.parse(request.responseText || 'null') as ErrorBody | null)?.error;
+        const error = parseJson<ErrorBody>(request.responseText)?.error;
         reject(new ApiError(request.status, error?.code ?? 'internal', error?.message ?? `the server answered ${request.status}`, error?.field, error?.problems));
         return;
       }
@@ -119,4 +119,13 @@ export function uploadCsv<P extends PathWith<'post'>>(path: P, file: Blob, optio
     };
     request.send(file);
   });
+}
+
+/** A JSON body, or undefined when it is not JSON (e.g. a proxy's error page). */
+function parseJson<T>(text: string): T | undefined {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
 }
