@@ -1,11 +1,8 @@
 import { useState } from 'react';
 import { navigate, useLocation } from '../app/router.tsx';
 import { Async, Page } from '../app/ui.tsx';
-import { usePeoplePage, useUnits, type PeoplePage as Loaded } from './hooks.ts';
+import { PEOPLE_PAGE_SIZE, usePeoplePage, useUnits, type PeoplePage as Loaded } from './hooks.ts';
 import { PeopleTable } from './PeopleTable.tsx';
-
-/** People a page. */
-export const PAGE_SIZE = 50;
 
 /** The roster a page at a time, filtered by unit and searched by name or designation on the server; all three kept in the address, so they survive a reload. */
 export function PeoplePage() {
@@ -15,7 +12,7 @@ export function PeoplePage() {
   const text = params.get('q') ?? '';
   const page = Math.max(1, Number(params.get('page')) || 1);
   const units = useUnits();
-  const people = usePeoplePage({ unitId, q: text.trim() || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+  const people = usePeoplePage({ unitId, q: text.trim() || undefined, limit: PEOPLE_PAGE_SIZE, offset: (page - 1) * PEOPLE_PAGE_SIZE });
   // While the next page or search loads, the last answer stays on screen instead of "Loading…".
   const [last, setLast] = useState<Loaded | undefined>(undefined);
   if (people.data && people.data !== last) setLast(people.data);
@@ -52,9 +49,9 @@ export function PeoplePage() {
       </div>
       <Async loaded={{ ...people, data: shown }}>
         {(data) => {
-          const first = (page - 1) * PAGE_SIZE + 1;
+          const first = (page - 1) * PEOPLE_PAGE_SIZE + 1;
           const lastShown = first + data.people.length - 1;
-          const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
+          const pages = Math.max(1, Math.ceil(data.total / PEOPLE_PAGE_SIZE));
           return (
             <div aria-busy={people.loading}>
               <p className="muted" aria-live="polite">

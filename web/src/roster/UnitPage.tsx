@@ -1,6 +1,6 @@
 import { Link } from '../app/router.tsx';
 import { Async, Facts, Page } from '../app/ui.tsx';
-import { personLabel, usePeople, useUnit, useUnits } from './hooks.ts';
+import { PEOPLE_PAGE_SIZE, personLabel, usePeoplePage, useUnit, useUnits } from './hooks.ts';
 import { PeopleTable } from './PeopleTable.tsx';
 
 /** One unit: its staff, its sub-units and its people (the drill-down from the cohort). */
@@ -8,7 +8,8 @@ export function UnitPage({ params }: { params: Record<string, string> }) {
   const id = Number(params.id);
   const unit = useUnit(id);
   const units = useUnits();
-  const people = usePeople(id);
+  // The first page; a large unit continues on the people screen.
+  const people = usePeoplePage({ unitId: id, limit: PEOPLE_PAGE_SIZE });
   const children = units.data?.units.filter((u) => u.parentId === id) ?? [];
   return (
     <Page title={unit.data?.name ?? 'Unit'}>
@@ -40,7 +41,18 @@ export function UnitPage({ params }: { params: Record<string, string> }) {
       )}
       <section aria-labelledby="members-heading">
         <h2 id="members-heading">People</h2>
-        <Async loaded={people}>{(data) => <PeopleTable people={data.people} label="People of the unit" />}</Async>
+        <Async loaded={people}>
+          {(data) => (
+            <>
+              <PeopleTable people={data.people} label="People of the unit" />
+              {data.total > data.people.length && (
+                <p>
+                  <Link to={`/people?unitId=${id}`}>All {data.total.toLocaleString()} people of the unit, a page at a time</Link>
+                </p>
+              )}
+            </>
+          )}
+        </Async>
       </section>
     </Page>
   );

@@ -14,6 +14,8 @@ export type PeopleQuery = NonNullable<CallOptions<ApiPaths['/api/people']['get']
 
 /** Everyone in `unitId` (or everyone one may see); for long lists page with usePeoplePage. */
 export const usePeople = (unitId?: number) => useApi('/api/people', { query: unitId === undefined ? {} : { unitId } });
+/** People a page on the roster's screens. */
+export const PEOPLE_PAGE_SIZE = 50;
 /** One page of the roster, searched and filtered by the server. */
 export const usePeoplePage = (query: PeopleQuery) => useApi('/api/people', { query });
 export const usePerson = (id: number) => useApi('/api/people/{id}', { path: { id } });
