@@ -78,27 +78,51 @@ export async function attendanceByUnit(db: Db, unitIds: readonly number[], from:
 
 /**
  * Every member's session-RPE loads between two instants, dated in the zone of the session's
- * unit, in one query: the cohort's input to the load-ratio metrics (`workloadRatios`).
+ * unit: the cohort's input to the load-ratio metrics (`workloadRatios`), in the order of their
+ * dates. The attendance query selects only numbers and joins nothing per row (it is hundreds of
+ * thousands of rows for a battalion); the sessions' dates and the members' units come from small
+ * queries, and attendances of people no longer in the units are dropped here.
  */
 export async function memberSessionLoads(db: Db, unitIds: readonly number[], from: string, to: string): Promise<Map<number, { unitId: number; loads: DayLoad[] }>> {
   const loads = new Map<number, { unitId: number; loads: DayLoad[] }>();
   if (unitIds.length === 0) return loads;
-  const rows = await (await memberSessions(db, unitIds, from, to))
-    .innerJoin('unit', 'unit.id', 'training_session.unit_id')
-    .select((e) => ['member.person_id', 'member.unit_id', 'training_session.id as session_id', 'training_session.starts_at', 'unit.time_zone', attendanceLoad(e).as('load')])
-    .where('session_attendance.status', '=', 'present')
-    .where('session_attendance.rpe', 'is not', null)
-    .orderBy('training_session.starts_at')
-    .execute();
-  // Thousands of people share each session: date each session once.
-  const dateOf = new Map<number, string>();
+  const held = await memberSessions(db, unitIds, from, to);
+  const sessionIds = held.select('training_session.id').distinct();
+  const [sessions, members, rows] = await Promise.all([
+    db
+      .selectFrom('training_session')
+      .innerJoin('unit', 'unit.id', 'training_session.unit_id')
+      .select(['training_session.id', 'training_session.starts_at', 'unit.time_zone'])
+      .where('training_session.id', 'in', sessionIds)
+      .orderBy('training_session.starts_at')
+      .execute(),
+    held.select(['member.person_id', 'member.unit_id']).distinct().execute(),
+    db
+      .selectFrom('session_attendance')
+      .innerJoin('training_session', 'training_session.id', 'session_attendance.session_id')
+      .select((e) => ['session_attendance.person_id', 'session_attendance.session_id', e(e.ref('session_attendance.rpe'), '*', e.fn.coalesce('session_attendance.minutes', 'training_session.actual_minutes')).as('load')])
+      .where('session_attendance.session_id', 'in', sessionIds)
+      .where('session_attendance.status', '=', 'present')
+      .where('session_attendance.rpe', 'is not', null)
+      .execute(),
+  ]);
+  const unitOf = new Map(members.map((m) => [m.person_id, m.unit_id]));
+  const byPerson = new Map<number, Map<number, number>>();
   for (const r of rows) {
-    if (r.load === null) continue;
-    let date = dateOf.get(r.session_id);
-    if (date === undefined) dateOf.set(r.session_id, (date = localDateOf(r.starts_at, r.time_zone)));
-    let own = loads.get(r.person_id);
-    if (!own) loads.set(r.person_id, (own = { unitId: r.unit_id, loads: [] }));
-    own.loads.push({ date, load: Number(r.load) });
+    if (r.load === null || !unitOf.has(r.person_id)) continue;
+    let own = byPerson.get(r.person_id);
+    if (!own) byPerson.set(r.person_id, (own = new Map()));
+    own.set(r.session_id, Number(r.load));
+  }
+  // Walk the sessions in date order once per person, so each series is in date order.
+  const dated = sessions.map((s) => ({ id: s.id, date: localDateOf(s.starts_at, s.time_zone) }));
+  for (const [personId, bySession] of byPerson) {
+    const series: DayLoad[] = [];
+    for (const s of dated) {
+      const load = bySession.get(s.id);
+      if (load !== undefined) series.push({ date: s.date, load });
+    }
+    loads.set(personId, { unitId: unitOf.get(personId)!, loads: series });
   }
   return loads;
 }
