@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
 import { Async, Page } from '../app/ui.tsx';
 import { usePeople, type Unit } from '../roster/hooks.ts';
-import { FormOutcome, outcomeOf, type Outcome } from '../training/FormOutcome.tsx';
+import { outcomeOf, SubmitWithOutcome, type Outcome } from '../training/FormOutcome.tsx';
 import { localNow } from '../training/localTime.ts';
 import { LocalDateTimeFields, ParticipantSelect, Picker } from '../training/fields.tsx';
 import { UnitPicker } from '../training/UnitPicker.tsx';
@@ -77,10 +77,7 @@ function AttemptForm({ unit, drill, onRecorded }: { unit: Unit; drill: Drill; on
       <div className="grid">
         <LocalDateTimeFields timeZone={unit.timeZone} date={now.date} time={now.time} />
       </div>
-      <button type="submit" className="primary">
-        Record the attempt
-      </button>
-      <FormOutcome outcome={outcome} />
+      <SubmitWithOutcome label="Record the attempt" outcome={outcome} />
     </form>
   );
 }

@@ -3,7 +3,7 @@ import { api, type BodyOf } from '../api/client.ts';
 import { useApi } from '../app/useApi.ts';
 import { Async, Page } from '../app/ui.tsx';
 import { usePeople, type Unit } from '../roster/hooks.ts';
-import { FormOutcome, outcomeOf, type Outcome } from '../training/FormOutcome.tsx';
+import { outcomeOf, SubmitWithOutcome, type Outcome } from '../training/FormOutcome.tsx';
 import { localNow } from '../training/localTime.ts';
 import { useLoadUnit } from '../training/LoadUnitPreference.tsx';
 import { ExerciseSelect, LocalDateTimeFields, ParticipantSelect, Picker } from '../training/fields.tsx';
@@ -118,10 +118,7 @@ function TestForm({ unit, protocol }: { unit: Unit; protocol: Protocol }) {
           </div>
         ))}
       </fieldset>
-      <button type="submit" className="primary">
-        Record the test
-      </button>
-      <FormOutcome outcome={outcome} />
+      <SubmitWithOutcome label="Record the test" outcome={outcome} />
     </form>
   );
 }

@@ -24,3 +24,15 @@ export async function outcomeOf(submit: () => Promise<string>): Promise<Outcome>
     return { ok: false, text: (failure as Error).message };
   }
 }
+
+/** A form's submit button with what its last submission did beneath it. */
+export function SubmitWithOutcome({ label, outcome }: { label: string; outcome: Outcome }) {
+  return (
+    <>
+      <button type="submit" className="primary">
+        {label}
+      </button>
+      <FormOutcome outcome={outcome} />
+    </>
+  );
+}

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, type BodyOf } from '../api/client.ts';
 import { Link } from '../app/router.tsx';
 import { useApi } from '../app/useApi.ts';
-import { FormOutcome, outcomeOf, type Outcome } from './FormOutcome.tsx';
+import { outcomeOf, SubmitWithOutcome, type Outcome } from './FormOutcome.tsx';
 import { Async, Facts, Page, TableScroll } from '../app/ui.tsx';
 import { usePeople } from '../roster/hooks.ts';
 
@@ -120,10 +120,7 @@ function AttendanceForm({ sessionId, unitId, recorded, onSaved }: { sessionId: n
           </TableScroll>
         )}
       </Async>
-      <button type="submit" className="primary">
-        Save attendance
-      </button>
-      <FormOutcome outcome={message} />
+      <SubmitWithOutcome label="Save attendance" outcome={message} />
     </form>
   );
 }

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, type ResponseOf } from '../api/client.ts';
 import { Link } from '../app/router.tsx';
 import { useApi } from '../app/useApi.ts';
-import { FormOutcome, outcomeOf, type Outcome } from './FormOutcome.tsx';
+import { outcomeOf, SubmitWithOutcome, type Outcome } from './FormOutcome.tsx';
 import { Async, DataTable, Page } from '../app/ui.tsx';
 import type { Unit } from '../roster/hooks.ts';
 import { LocalDateTimeFields } from './fields.tsx';
@@ -85,10 +85,7 @@ function PlanForm({ unit, onPlanned }: { unit: Unit; onPlanned: () => void }) {
           <input type="number" name="minutes" min="0" max="1440" defaultValue="60" />
         </label>
       </div>
-      <button type="submit" className="primary">
-        Plan the session
-      </button>
-      <FormOutcome outcome={message} />
+      <SubmitWithOutcome label="Plan the session" outcome={message} />
     </form>
   );
 }
