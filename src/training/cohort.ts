@@ -7,35 +7,60 @@ import { unitsAbove } from './store.ts';
 
 /**
  * Cohort-wide training queries for the dashboards: each reads a whole unit (and the units below)
- * in one statement and groups in the database, so their cost does not grow with a request per
- * person. Members are the participants now in the units (their current membership); they train
- * in their units' sessions and those of the units above.
+ * with a fixed number of statements, whatever its size. Members are the participants now in the
+ * units (their current membership); they train in their units' sessions and those of the units
+ * above. The attendance queries group by person and join nothing per row (a battalion's month is
+ * hundreds of thousands of rows); members' units come from one small query and the sums per unit
+ * are made here.
  */
 
-type SessionRows = ExpressionBuilder<Database & { member: { person_id: number; unit_id: number } }, 'training_session' | 'session_attendance' | 'member'>;
+/** The participants now in `unitIds`, each with their unit. */
+async function membersOf(db: Db, unitIds: readonly number[]): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom('person_unit')
+    .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person_unit.person_id').on('person_role.role', '=', 'participant'))
+    .select(['person_unit.person_id', 'person_unit.unit_id'])
+    .where('person_unit.unit_id', 'in', unitIds)
+    .where('person_unit.effective_to', 'is', null)
+    .execute();
+  return new Map(rows.map((r) => [r.person_id, r.unit_id]));
+}
 
-/** Session-RPE load of one attendance (Foster 2001, `sessionLoad`): RPE × the participant's minutes, else the session's. */
-const attendanceLoad = (e: SessionRows) => e(e.ref('session_attendance.rpe'), '*', e.fn.coalesce('session_attendance.minutes', 'training_session.actual_minutes'));
-
-/** The held sessions of the units (and those above) between two instants, joined to their members' attendance. */
-async function memberSessions(db: Db, unitIds: readonly number[], from: string, to: string) {
+/** The sessions held between two instants by the units and those above them (index on unit and start). */
+async function heldSessions(db: Db, unitIds: readonly number[], from: string, to: string) {
   const sessionUnits = [...new Set([...unitIds, ...(await unitsAbove(db, unitIds))])];
   return db
-    .with('member', (qb) =>
-      qb
-        .selectFrom('person_unit')
-        .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person_unit.person_id').on('person_role.role', '=', 'participant'))
-        .select(['person_unit.person_id', 'person_unit.unit_id'])
-        .where('person_unit.unit_id', 'in', unitIds)
-        .where('person_unit.effective_to', 'is', null),
-    )
     .selectFrom('training_session')
-    .innerJoin('session_attendance', 'session_attendance.session_id', 'training_session.id')
-    .innerJoin('member', 'member.person_id', 'session_attendance.person_id')
     .where('training_session.unit_id', 'in', sessionUnits)
     .where('training_session.starts_at', '>=', from)
     .where('training_session.starts_at', '<', to)
     .where('training_session.status', '=', 'held');
+}
+
+/** The attendance at those sessions, with the session's minutes for the load. */
+async function attendanceAt(db: Db, unitIds: readonly number[], from: string, to: string) {
+  const sessionIds = (await heldSessions(db, unitIds, from, to)).select('training_session.id');
+  return db
+    .selectFrom('session_attendance')
+    .innerJoin('training_session', 'training_session.id', 'session_attendance.session_id')
+    .where('session_attendance.session_id', 'in', sessionIds);
+}
+
+/** Session-RPE load of one attendance (Foster 2001, `sessionLoad`): RPE × the participant's minutes, else the session's. */
+const attendanceLoad = (e: ExpressionBuilder<Database, 'training_session' | 'session_attendance'>) =>
+  e(e.ref('session_attendance.rpe'), '*', e.fn.coalesce('session_attendance.minutes', 'training_session.actual_minutes'));
+
+/** Adds each member's numbers to their unit's; people no longer in the units are left out. */
+function byUnit<T extends Record<string, number>>(members: ReadonlyMap<number, number>, rows: readonly ({ person_id: number } & T)[], zero: () => T): Map<number, T> {
+  const totals = new Map<number, T>();
+  for (const { person_id, ...values } of rows) {
+    const unitId = members.get(person_id);
+    if (unitId === undefined) continue;
+    const total = totals.get(unitId) ?? zero();
+    for (const key of Object.keys(values) as (keyof T)[]) (total[key] as number) += Number(values[key as keyof typeof values]);
+    totals.set(unitId, total);
+  }
+  return totals;
 }
 
 export interface UnitWeekLoad {
@@ -45,15 +70,18 @@ export interface UnitWeekLoad {
   trained: number;
 }
 
-/** Each unit's (own members', not those below) session-RPE load between two instants, in one grouped query. */
+/** Each unit's (own members', not those below) session-RPE load between two instants. */
 export async function weeklyLoadByUnit(db: Db, unitIds: readonly number[], from: string, to: string): Promise<Map<number, UnitWeekLoad>> {
   if (unitIds.length === 0) return new Map();
-  const rows = await (await memberSessions(db, unitIds, from, to))
-    .select((e) => ['member.unit_id', e.fn.sum<number>(attendanceLoad(e)).as('load'), e.fn.count<number>('member.person_id').distinct().as('trained')])
-    .where('session_attendance.status', '=', 'present')
-    .groupBy('member.unit_id')
-    .execute();
-  return new Map(rows.map((r) => [r.unit_id, { load: Number(r.load ?? 0), trained: Number(r.trained) }]));
+  const [members, rows] = await Promise.all([
+    membersOf(db, unitIds),
+    (await attendanceAt(db, unitIds, from, to))
+      .select((e) => ['session_attendance.person_id', e.fn.coalesce(e.fn.sum<number>(attendanceLoad(e)), e.lit(0)).as('load'), e.lit(1).as('trained')])
+      .where('session_attendance.status', '=', 'present')
+      .groupBy('session_attendance.person_id')
+      .execute(),
+  ]);
+  return byUnit(members, rows, () => ({ load: 0, trained: 0 }));
 }
 
 export interface UnitAttendance {
@@ -65,51 +93,43 @@ export interface UnitAttendance {
 /** Each unit's (own members') attendance records at the sessions held between two instants. */
 export async function attendanceByUnit(db: Db, unitIds: readonly number[], from: string, to: string): Promise<Map<number, UnitAttendance>> {
   if (unitIds.length === 0) return new Map();
-  const rows = await (await memberSessions(db, unitIds, from, to))
-    .select((e) => [
-      'member.unit_id',
-      e.fn.countAll<number>().as('recorded'),
-      e.fn.sum<number>(e.case().when('session_attendance.status', '=', 'present').then(1).else(0).end()).as('present'),
-    ])
-    .groupBy('member.unit_id')
-    .execute();
-  return new Map(rows.map((r) => [r.unit_id, { recorded: Number(r.recorded), present: Number(r.present) }]));
+  const [members, rows] = await Promise.all([
+    membersOf(db, unitIds),
+    (await attendanceAt(db, unitIds, from, to))
+      .select((e) => [
+        'session_attendance.person_id',
+        e.fn.countAll<number>().as('recorded'),
+        e.fn.sum<number>(e.case().when('session_attendance.status', '=', 'present').then(1).else(0).end()).as('present'),
+      ])
+      .groupBy('session_attendance.person_id')
+      .execute(),
+  ]);
+  return byUnit(members, rows, () => ({ recorded: 0, present: 0 }));
 }
 
 /**
  * Every member's session-RPE loads between two instants, dated in the zone of the session's
- * unit: the cohort's input to the load-ratio metrics (`workloadRatios`), in the order of their
- * dates. The attendance query selects only numbers and joins nothing per row (it is hundreds of
- * thousands of rows for a battalion); the sessions' dates and the members' units come from small
- * queries, and attendances of people no longer in the units are dropped here.
+ * unit and in date order: the cohort's input to the load-ratio metrics (`workloadRatios`).
  */
 export async function memberSessionLoads(db: Db, unitIds: readonly number[], from: string, to: string): Promise<Map<number, { unitId: number; loads: DayLoad[] }>> {
   const loads = new Map<number, { unitId: number; loads: DayLoad[] }>();
   if (unitIds.length === 0) return loads;
-  const held = await memberSessions(db, unitIds, from, to);
-  const sessionIds = held.select('training_session.id').distinct();
   const [sessions, members, rows] = await Promise.all([
-    db
-      .selectFrom('training_session')
+    (await heldSessions(db, unitIds, from, to))
       .innerJoin('unit', 'unit.id', 'training_session.unit_id')
       .select(['training_session.id', 'training_session.starts_at', 'unit.time_zone'])
-      .where('training_session.id', 'in', sessionIds)
       .orderBy('training_session.starts_at')
       .execute(),
-    held.select(['member.person_id', 'member.unit_id']).distinct().execute(),
-    db
-      .selectFrom('session_attendance')
-      .innerJoin('training_session', 'training_session.id', 'session_attendance.session_id')
-      .select((e) => ['session_attendance.person_id', 'session_attendance.session_id', e(e.ref('session_attendance.rpe'), '*', e.fn.coalesce('session_attendance.minutes', 'training_session.actual_minutes')).as('load')])
-      .where('session_attendance.session_id', 'in', sessionIds)
+    membersOf(db, unitIds),
+    (await attendanceAt(db, unitIds, from, to))
+      .select((e) => ['session_attendance.person_id', 'session_attendance.session_id', attendanceLoad(e).as('load')])
       .where('session_attendance.status', '=', 'present')
       .where('session_attendance.rpe', 'is not', null)
       .execute(),
   ]);
-  const unitOf = new Map(members.map((m) => [m.person_id, m.unit_id]));
   const byPerson = new Map<number, Map<number, number>>();
   for (const r of rows) {
-    if (r.load === null || !unitOf.has(r.person_id)) continue;
+    if (r.load === null || !members.has(r.person_id)) continue;
     let own = byPerson.get(r.person_id);
     if (!own) byPerson.set(r.person_id, (own = new Map()));
     own.set(r.session_id, Number(r.load));
@@ -122,7 +142,7 @@ export async function memberSessionLoads(db: Db, unitIds: readonly number[], fro
       const load = bySession.get(s.id);
       if (load !== undefined) series.push({ date: s.date, load });
     }
-    loads.set(personId, { unitId: unitOf.get(personId)!, loads: series });
+    loads.set(personId, { unitId: members.get(personId)!, loads: series });
   }
   return loads;
 }
@@ -149,15 +169,9 @@ export interface RecentLiftBest {
  */
 export async function recentLiftBests(db: Db, unitIds: readonly number[], from: string, to: string, limit: number): Promise<RecentLiftBest[]> {
   if (unitIds.length === 0) return [];
-  const sessionUnits = [...new Set([...unitIds, ...(await unitsAbove(db, unitIds))])];
-  const sessions = await db
-    .selectFrom('training_session')
+  const sessions = await (await heldSessions(db, unitIds, from, to))
     .innerJoin('unit', 'unit.id', 'training_session.unit_id')
     .select(['training_session.id', 'training_session.starts_at', 'unit.time_zone'])
-    .where('training_session.unit_id', 'in', sessionUnits)
-    .where('training_session.starts_at', '>=', from)
-    .where('training_session.starts_at', '<', to)
-    .where('training_session.status', '=', 'held')
     .orderBy('training_session.starts_at', 'desc')
     .execute();
   const bests: RecentLiftBest[] = [];
