@@ -82,8 +82,12 @@ function AttendanceForm({ sessionId, unitId, recorded, onSaved }: { sessionId: n
                 <tr>
                   <th scope="col">Participant</th>
                   <th scope="col">Attendance</th>
-                  <th scope="col">Session RPE</th>
-                  <th scope="col">Minutes</th>
+                  <th scope="col">
+                    <abbr title="Session RPE, CR-10">RPE</abbr>
+                  </th>
+                  <th scope="col">
+                    <abbr title="Minutes, when not the whole session">Min</abbr>
+                  </th>
                 </tr>
               </thead>
               <tbody>
