@@ -456,7 +456,8 @@ function postgresInserts(db: Db): BatchInserts {
 }
 
 class BatchWriter {
-  private readonly sessions = new Map<string, number>();
+  /** Session ids by unit, then start. */
+  private readonly sessions = new Map<number, Map<string, number>>();
   private readonly inserts: BatchInserts;
   private readonly at: string;
   added = 0;
@@ -469,7 +470,7 @@ class BatchWriter {
   }
 
   /** The unit's session starting at that instant: found, or created as held. */
-  private async session(key: string, row: CheckedRow): Promise<number> {
+  private async session(row: CheckedRow): Promise<number> {
     const db = this.w.db;
     const existing = await db.selectFrom('training_session').select('id').where('unit_id', '=', row.unitId).where('starts_at', '=', row.startsAt).executeTakeFirst();
     let id = existing?.id;
@@ -494,7 +495,9 @@ class BatchWriter {
         .executeTakeFirstOrThrow());
       this.sessionsCreated += 1;
     }
-    this.sessions.set(key, id);
+    let ofUnit = this.sessions.get(row.unitId);
+    if (!ofUnit) this.sessions.set(row.unitId, (ofUnit = new Map()));
+    ofUnit.set(row.startsAt, id);
     return id;
   }
 
@@ -503,8 +506,7 @@ class BatchWriter {
     const sets: SetInsertRow[] = [];
     const attendance: { sessionId: number; personId: number }[] = [];
     for (const row of rows) {
-      const key = `${row.unitId}|${row.startsAt}`;
-      const sessionId = this.sessions.get(key) ?? (await this.session(key, row));
+      const sessionId = this.sessions.get(row.unitId)?.get(row.startsAt) ?? (await this.session(row));
       // A person's sets of a session are usually consecutive rows; the insert skips the rest.
       const last = attendance[attendance.length - 1];
       if (last?.sessionId !== sessionId || last.personId !== row.personId) attendance.push({ sessionId, personId: row.personId });
