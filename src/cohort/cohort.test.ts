@@ -7,7 +7,7 @@ import { makePerson } from '../roster/testing.ts';
 import { makeWorld, startTestApp } from '../server/testing.ts';
 import { addDays } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
-import { describeEachDatabase } from '../store/testing.ts';
+import { describeEachDatabase, type TestDatabase } from '../store/testing.ts';
 import { addSet, createSession, exerciseLookup, setAttendance, updateSession } from '../training/store.ts';
 import { reportOn } from '../wellness/testing.ts';
 import { acwrFlag } from '../wellness/store.ts';
@@ -36,14 +36,19 @@ it('rolls each unit’s own numbers up to the units above it', () => {
   expect(Object.fromEntries([...totals].map(([id, t]) => [id, t.n]))).toEqual({ 1: 8, 2: 2, 3: 5, 4: 2 });
 });
 
+/** A company of two platoons (makeWorld's), with a second participant (p2) in the trainer's platoon beside p1. */
+async function cohortWorld(database: TestDatabase) {
+  const client = await startTestApp(database, () => now);
+  const world = await makeWorld(database);
+  const db = database.db;
+  const company = (await getUnit(db, world.platoon.id)).parentId!;
+  const p2 = (await makePerson(db, { unitId: world.platoon.id })).id;
+  return { client, world, db, company, p1: world.ownParticipantId, p2 };
+}
+
 describeEachDatabase('cohort dashboard', (database) => {
   it("sums this week's load, trained, attendance and strength per unit and the units above, with one access-log row", async () => {
-    const client = await startTestApp(database(), () => now);
-    const world = await makeWorld(database());
-    const db = database().db;
-    const company = (await getUnit(db, world.platoon.id)).parentId!;
-    const p1 = world.ownParticipantId;
-    const p2 = (await makePerson(db, { unitId: world.platoon.id })).id;
+    const { client, world, db, company, p1, p2 } = await cohortWorld(database());
     const p3 = world.otherParticipantId;
     await asSystem(db, async (w) => {
       const lastWeek = await held(w, world.platoon.id, '2026-03-03T07:00:00.000Z', 60);
@@ -78,12 +83,7 @@ describeEachDatabase('cohort dashboard', (database) => {
   });
 
   it('flags wellness from stored baselines and load ratios equal to each person’s own ACWR flag', async () => {
-    const client = await startTestApp(database(), () => now);
-    const world = await makeWorld(database());
-    const db = database().db;
-    const company = (await getUnit(db, world.platoon.id)).parentId!;
-    const p1 = world.ownParticipantId;
-    const p2 = (await makePerson(db, { unitId: world.platoon.id })).id;
+    const { client, world, db, company, p1, p2 } = await cohortWorld(database());
     // Wellness: p1's scores 20 21 19 20 22 18 20 (mean 20, SD 1.29) then 16 today: z = -3.1, flagged; p2 reports only today.
     for (const [i, sleepQuality] of [5, 6, 4, 5, 7, 3, 5].entries()) await reportOn(db, p1, addDays('2026-03-05', i), { sleepQuality });
     await reportOn(db, p1, '2026-03-12', { sleepQuality: 1 });
@@ -116,11 +116,7 @@ describeEachDatabase('cohort dashboard', (database) => {
   });
 
   it('lists recent personal bests: a heavier lift or faster drill than before, newest first', async () => {
-    const client = await startTestApp(database(), () => now);
-    const world = await makeWorld(database());
-    const db = database().db;
-    const p1 = world.ownParticipantId;
-    const p2 = (await makePerson(db, { unitId: world.platoon.id })).id;
+    const { client, world, db, p1, p2 } = await cohortWorld(database());
     const squat = (await exerciseLookup(db)).get('back squat')!;
     const lift = (sessionId: number, personId: number, setNumber: number, load: number) =>
       ({ sessionId, personId, exerciseId: squat, setNumber, loadUnit: 'kg' as const, target: { reps: 5, load, rpe: null, rir: null, durationS: null, distanceM: null }, actual: { reps: 5, load, rpe: null, rir: null, durationS: null, distanceM: null }, notes: '' });
