@@ -79,6 +79,17 @@ describeEachDatabase('training import and export', (database) => {
     expect(Number((await database().db.selectFrom('training_session').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(0);
   });
 
+  it('rolls back batches already written when a later row is bad', async () => {
+    const world = await makeWorld(database());
+    const designation = (await database().db.selectFrom('person').select('designation').where('id', '=', world.ownParticipantId).executeTakeFirstOrThrow()).designation;
+    // More rows than a batch, so some are written (on SQLite through the raw connection) before the bad one is read.
+    const good = Array.from({ length: 1100 }, (_, i) => `${designation},2026-07-${10 + Math.floor(i / 100)},09:00,Back Squat,${(i % 100) + 1},5,100,kg,,,,`);
+    const csv = [header, ...good, `${designation},2026-07-30,09:00,Back Squat,1,5,100,stone,,,,`].join('\n');
+    await expect(runTrainingImport(database().db, systemActor('test'), csv, { scope: { kind: 'all', selfId: null } })).rejects.toMatchObject({ problems: [{ line: 1102, column: 'load_unit', reason: "'stone' is not kg or lb" }] });
+    expect(await setCount(database().db)).toBe(0);
+    expect(Number((await database().db.selectFrom('session_attendance').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(0);
+  });
+
   it('reads a file stream that a progress bar also listens to, in small chunks', async () => {
     const world = await makeWorld(database());
     const designation = (await database().db.selectFrom('person').select('designation').where('id', '=', world.ownParticipantId).executeTakeFirstOrThrow()).designation;
