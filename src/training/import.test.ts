@@ -177,7 +177,8 @@ it('reads Strong durations', () => {
 });
 
 type SetKey = [personId: number, startsAtMs: number, exerciseId: number, setNumber: number];
-const setKey = (i: number): SetKey => [1 + (i % 1000), Date.UTC(2026, 0, 1) + Math.floor(i / 1000) * 3_600_000, 1 + (i % 7), 1 + (i % 5)];
+// Hourly sessions from four days before 1970 on: instants on both sides of 0 ms.
+const setKey = (i: number): SetKey => [1 + (i % 1000), Date.UTC(1969, 11, 28) + Math.floor(i / 1000) * 3_600_000, 1 + (i % 7), 1 + (i % 5)];
 
 it('remembers the first line of each key through growth', () => {
   const lines = new FirstLines();
@@ -185,7 +186,7 @@ it('remembers the first line of each key through growth', () => {
   expect(repeated).toEqual([]);
   expect(lines.firstOr(...setKey(0), 999)).toBe(2);
   expect(lines.firstOr(...setKey(199_999), 999)).toBe(200_001);
-  const another: SetKey = [1, Date.UTC(2026, 0, 1), 1, 100];
+  const another: SetKey = [1, Date.UTC(1969, 11, 28), 1, 100];
   expect(lines.firstOr(...another, 5)).toBeUndefined();
   expect(lines.firstOr(...another, 6)).toBe(5);
 });
@@ -195,6 +196,8 @@ it('tells apart keys that share a hash, field by field', () => {
   const lines = new FirstLines(() => 7);
   const [person, at, exercise, set] = setKey(0);
   const keys: SetKey[] = [setKey(0), [person + 1, at, exercise, set], [person, at + 1, exercise, set], [person, at, exercise + 1, set], [person, at, exercise, set + 1]];
+  // -1 ms and 2^32 - 1 ms share their low 32 bits.
+  keys.push([person, -1, exercise, set], [person, 2 ** 32 - 1, exercise, set]);
   for (let i = 0; i < 40; i++) keys.push([1000 + i, at, exercise, set]);
   keys.forEach((key, i) => expect(lines.firstOr(...key, i + 2)).toBeUndefined());
   keys.forEach((key, i) => expect(lines.firstOr(...key, 1)).toBe(i + 2));
