@@ -65,7 +65,10 @@ const sqliteConnections = new WeakMap<object, SQLite.Database>();
  * Statements run on it join the transaction open on that connection. Undefined on PostgreSQL.
  */
 export function sqliteConnectionOf(db: Db): SQLite.Database | undefined {
-  return sqliteConnections.get(db.getExecutor().adapter);
+  if (dialectOf(db) === 'postgres') return undefined;
+  const connection = sqliteConnections.get(db.getExecutor().adapter);
+  if (!connection) throw new Error('this SQLite database was not opened with openDatabase, so its connection is unknown');
+  return connection;
 }
 
 export function dialectOf(db: { getExecutor(): { adapter: unknown } }): DialectName {
