@@ -1,5 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect } from 'react';
 import { api, ApiError } from '../api/client.ts';
+import { AccountForm } from './AccountForm.tsx';
 
 /**
  * The first admin, from the one-time link `muster serve` prints on a new database (/setup?token=...).
@@ -7,31 +8,21 @@ import { api, ApiError } from '../api/client.ts';
  */
 export function SetupPage() {
   const token = new URLSearchParams(window.location.search).get('token');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   useEffect(() => {
     document.title = 'Set up · Muster';
   }, []);
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
+  async function createAdmin(form: FormData) {
     const password = String(form.get('password'));
-    if (password !== form.get('confirm')) {
-      setError('The two passwords differ: type the same password twice.');
-      return;
-    }
-    setBusy(true);
-    setError(null);
+    if (password !== form.get('confirm')) throw new Error('The two passwords differ: type the same password twice.');
     try {
       await api('post', '/api/setup', { body: { token: token ?? '', name: String(form.get('name')), username: String(form.get('username')), password } });
-      // A fresh start reads the new session (GET /api/me) and opens the admin's home.
-      window.location.replace('/');
     } catch (failure) {
-      if (!(failure instanceof ApiError)) throw failure;
-      setError(failure.status === 403 ? 'This set-up link is not valid or was already used. Run `muster serve` on a new database for a new link, or sign in.' : failure.message);
-      setBusy(false);
+      if (failure instanceof ApiError && failure.status === 403) throw new Error('This set-up link is not valid or was already used. Run `muster serve` on a new database for a new link, or sign in.', { cause: failure });
+      throw failure;
     }
+    // A fresh start reads the new session (GET /api/me) and opens the admin's home.
+    window.location.replace('/');
   }
 
   return (
@@ -40,7 +31,7 @@ export function SetupPage() {
       {token ? (
         <>
           <p>Create the first administrator. This link works once.</p>
-          <form onSubmit={submit} className="card stack" aria-describedby={error ? 'setup-error' : undefined}>
+          <AccountForm id="setup" action={createAdmin} submitLabel="Create the administrator" busyLabel="Creating…">
             <label>
               Your name
               <input name="name" autoComplete="name" required />
@@ -57,15 +48,7 @@ export function SetupPage() {
               Password again
               <input name="confirm" type="password" autoComplete="new-password" required />
             </label>
-            {error && (
-              <p role="alert" id="setup-error" className="error">
-                {error}
-              </p>
-            )}
-            <button type="submit" className="primary" disabled={busy}>
-              {busy ? 'Creating…' : 'Create the administrator'}
-            </button>
-          </form>
+          </AccountForm>
         </>
       ) : (
         <p role="alert" className="error">

@@ -1,0 +1,38 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+
+/**
+ * The sign-in and set-up forms: fields, the error the action throws (as an alert the form is
+ * described by), and a submit button that says it is busy. On success the action moves on
+ * (a new session), so the form stays busy.
+ */
+export function AccountForm({ id, action, submitLabel, busyLabel, children }: { id: string; action: (form: FormData) => Promise<void>; submitLabel: string; busyLabel: string; children: ReactNode }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await action(new FormData(event.currentTarget));
+    } catch (failure) {
+      setError((failure as Error).message);
+      setBusy(false);
+    }
+  }
+
+  const errorId = `${id}-error`;
+  return (
+    <form onSubmit={submit} className="card stack" aria-describedby={error ? errorId : undefined}>
+      {children}
+      {error && (
+        <p role="alert" id={errorId} className="error">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={busy}>
+        {busy ? busyLabel : submitLabel}
+      </button>
+    </form>
+  );
+}
