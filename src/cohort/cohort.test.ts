@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { systemActor } from '../auth/model.ts';
 import { write, type Writer } from '../audit/store.ts';
 import { createDrill, recordAttempt } from '../drills/store.ts';
-import { getUnit } from '../roster/store.ts';
+import { getUnit, unitsBelow } from '../roster/store.ts';
 import { makePerson } from '../roster/testing.ts';
 import { makeWorld, startTestApp } from '../server/testing.ts';
 import { addDays } from '../shared/time.ts';
@@ -10,7 +10,7 @@ import type { Db } from '../store/db.ts';
 import { describeEachDatabase, type TestDatabase } from '../store/testing.ts';
 import { addSet, createSession, exerciseLookup, setAttendance, updateSession } from '../training/store.ts';
 import { reportOn } from '../wellness/testing.ts';
-import { acwrFlag } from '../wellness/store.ts';
+import { acwrFlag, cohortLoadRatioFlags } from '../wellness/store.ts';
 import { rollUp } from './model.ts';
 
 const now = new Date('2026-03-12T12:00:00Z'); // a Thursday; Europe/London is on GMT
@@ -96,7 +96,14 @@ describeEachDatabase('cohort dashboard', (database) => {
         await setAttendance(w, session, p1, { status: 'present', rpe: date >= '2026-03-11' ? 9 : 5, minutes: null });
         await setAttendance(w, session, p2, { status: 'present', rpe: 5, minutes: null });
       }
+      // A second session without minutes: p1's load is unknown, p2's is 7.5 x 40 = 300 (the cohort's lists of attendees and loads must stay in step).
+      const evening = await createSession(w, { unitId: world.platoon.id, title: 'Run', plannedStart: '2026-02-20T18:00:00.000Z', plannedMinutes: null, trainerId: null, notes: '' });
+      await updateSession(w, evening.id, { status: 'held' });
+      await setAttendance(w, evening.id, p1, { status: 'present', rpe: 6, minutes: null });
+      await setAttendance(w, evening.id, p2, { status: 'present', rpe: 7.5, minutes: 40 });
     });
+    const cohort = await cohortLoadRatioFlags(db, await unitsBelow(db, [company]), '2026-03-12', 'Europe/London');
+    for (const person of [p1, p2]) expect(cohort.get(person)?.flag).toEqual(await acwrFlag(db, person, '2026-03-12', 'Europe/London'));
     const response = await client.request({ url: `/api/units/${company}/cohort/flags`, as: world.sessions.monitor });
     expect(response.statusCode).toBe(200);
     const body = response.json();

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
@@ -110,6 +110,10 @@ export async function attendanceByUnit(db: Db, unitIds: readonly number[], from:
 /**
  * Every member's session-RPE loads between two instants, dated in the zone of the session's
  * unit and in date order: the cohort's input to the load-ratio metrics (`workloadRatios`).
+ * A battalion's four months are hundreds of thousands of attendances, and fetching each as a
+ * row costs about a microsecond: the database returns one row per session instead, its
+ * attendees and their loads as two comma-separated lists (both aggregates read the group's rows
+ * in one pass, so the lists line up).
  */
 export async function memberSessionLoads(db: Db, unitIds: readonly number[], from: string, to: string): Promise<Map<number, { unitId: number; loads: DayLoad[] }>> {
   const loads = new Map<number, { unitId: number; loads: DayLoad[] }>();
@@ -122,27 +126,34 @@ export async function memberSessionLoads(db: Db, unitIds: readonly number[], fro
       .execute(),
     membersOf(db, unitIds),
     (await attendanceAt(db, unitIds, from, to))
-      .select((e) => ['session_attendance.person_id', 'session_attendance.session_id', attendanceLoad(e).as('load')])
+      .select((e) => [
+        'session_attendance.session_id',
+        sql<string>`string_agg(cast(session_attendance.person_id as text), ',')`.as('people'),
+        sql<string>`string_agg(cast(${attendanceLoad(e)} as text), ',')`.as('loads'),
+      ])
       .where('session_attendance.status', '=', 'present')
       .where('session_attendance.rpe', 'is not', null)
+      // string_agg skips nulls: a load without minutes would shift the two lists apart.
+      .where((e) => e(e.fn.coalesce('session_attendance.minutes', 'training_session.actual_minutes'), 'is not', null))
+      .groupBy('session_attendance.session_id')
       .execute(),
   ]);
-  const byPerson = new Map<number, Map<number, number>>();
-  for (const r of rows) {
-    if (r.load === null || !members.has(r.person_id)) continue;
-    let own = byPerson.get(r.person_id);
-    if (!own) byPerson.set(r.person_id, (own = new Map()));
-    own.set(r.session_id, Number(r.load));
-  }
-  // Walk the sessions in date order once per person, so each series is in date order.
-  const dated = sessions.map((s) => ({ id: s.id, date: localDateOf(s.starts_at, s.time_zone) }));
-  for (const [personId, bySession] of byPerson) {
-    const series: DayLoad[] = [];
-    for (const s of dated) {
-      const load = bySession.get(s.id);
-      if (load !== undefined) series.push({ date: s.date, load });
+  const bySession = new Map(rows.map((r) => [r.session_id, r]));
+  // Sessions in date order, so each person's series comes out in date order.
+  for (const session of sessions) {
+    const attended = bySession.get(session.id);
+    if (!attended) continue;
+    const date = localDateOf(session.starts_at, session.time_zone);
+    const people = attended.people.split(',');
+    const sessionLoads = attended.loads.split(',');
+    for (let k = 0; k < people.length; k++) {
+      const personId = Number(people[k]);
+      const unitId = members.get(personId);
+      if (unitId === undefined) continue;
+      let own = loads.get(personId);
+      if (!own) loads.set(personId, (own = { unitId, loads: [] }));
+      own.loads.push({ date, load: Number(sessionLoads[k]) });
     }
-    loads.set(personId, { unitId: members.get(personId)!, loads: series });
   }
   return loads;
 }
