@@ -16,7 +16,8 @@ export function MyDrillsPage() {
       <OptOut />
       <h2>Personal bests</h2>
       <Async loaded={mine}>{(data) => (data.bests.length ? <AttemptTable label="My personal bests" attempts={data.bests} /> : <p>No drill attempts yet.</p>)}</Async>
-      {me.unit && <UnitBoard unit={me.unit} />}
+      {/* The board opens on the drill of their latest attempt. */}
+      {me.unit && <Async loaded={mine}>{(data) => <UnitBoard unit={me.unit!} initialDrillId={data.attempts.at(-1)?.drill.id ?? null} />}</Async>}
       <h2>All attempts</h2>
       <Async loaded={mine}>{(data) => (data.attempts.length ? <AttemptTable label="My drill attempts" attempts={[...data.attempts].reverse()} /> : <p>None.</p>)}</Async>
     </Page>
@@ -68,14 +69,14 @@ function OptOut() {
   );
 }
 
-function UnitBoard({ unit }: { unit: { id: number; name: string } }) {
+function UnitBoard({ unit, initialDrillId }: { unit: { id: number; name: string }; initialDrillId: number | null }) {
   const drills = useDrills();
   return (
     <section aria-labelledby="unit-board" className="stack">
       <h2 id="unit-board">{unit.name} leaderboard</h2>
       <Async loaded={drills}>
         {({ drills: list }) => (
-          <Picker label="Drill" items={list} optionLabel={(d) => d.name}>
+          <Picker label="Drill" items={list} optionLabel={(d) => d.name} initialId={initialDrillId}>
             {(drill) => <UnitDrillBoard key={drill.id} unit={unit} drillId={drill.id} />}
           </Picker>
         )}
