@@ -2,6 +2,7 @@ import { systemActor } from '../auth/model.ts';
 import type { DatabaseOptions } from '../cli/options.ts';
 import { exportFile, importFile } from '../cli/files.ts';
 import { exportAssessments, runMeasurementsImport } from './import.ts';
+import { counted } from '../shared/text.ts';
 
 export const importMeasurementsFile = (file: string, options: DatabaseOptions) =>
   importFile(
@@ -9,7 +10,7 @@ export const importMeasurementsFile = (file: string, options: DatabaseOptions) =
     options,
     'measurements import',
     (db, input) => runMeasurementsImport(db, systemActor('cli import measurements'), input),
-    (s) => `${s.created} visits created, ${s.updated} updated, ${s.unchanged} unchanged`,
+    (s) => `${counted(s.created, 'visit')} created, ${s.updated} updated, ${s.unchanged} unchanged`,
   );
 
 export const exportMeasurementsFile = (options: DatabaseOptions & { format: string; output?: string }) =>

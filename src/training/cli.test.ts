@@ -36,7 +36,7 @@ describe.each(dialects)('muster import/export training [%s]', (dialect) => {
 
     const strong = file('strong.csv', 'Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE\n2024-04-02 18:05:00,Evening,50m,Bench Press (Barbell),1,135,8,0,0,,,7\n');
     expect(runMuster(['import', 'training', strong], { env }).stderr).toContain('--designation');
-    expect(runMuster(['import', 'training', strong, '--designation', 'JB-001', '--load-unit', 'lb'], { env }).stdout).toContain('1 sets (strong format): 1 added');
+    expect(runMuster(['import', 'training', strong, '--designation', 'JB-001', '--load-unit', 'lb'], { env }).stdout).toContain('1 set (strong format): 1 added');
     expect(runMuster(['import', 'training', strong, '--designation', 'JB-001', '--load-unit', 'stone'], { env }).stderr).toContain("--load-unit: 'stone' is not kg or lb");
 
     const exported = runMuster(['export', 'training', '--format', 'csv'], { env }).stdout;

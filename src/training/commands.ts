@@ -5,6 +5,7 @@ import { badRequest } from '../shared/errors.ts';
 import { exportTraining } from './export.ts';
 import { runTrainingImport } from './import.ts';
 import { loadUnits, type LoadUnit } from './model.ts';
+import { counted } from '../shared/text.ts';
 
 const systemScope = { kind: 'all', selfId: null } as const;
 
@@ -17,7 +18,7 @@ export async function importTrainingFile(file: string, options: DatabaseOptions 
       if (!(loadUnits as readonly string[]).includes(options.loadUnit)) throw badRequest('--load-unit', `'${options.loadUnit}' is not kg or lb`);
       return runTrainingImport(db, systemActor('cli import training'), input, { scope: systemScope, designation: options.designation, loadUnit: options.loadUnit as LoadUnit });
     },
-    (s) => `${s.rows} sets (${s.format} format): ${s.added} added, ${s.alreadyStored} already stored, ${s.sessionsCreated} sessions created${s.skipped ? `, ${s.skipped} rest-timer rows skipped` : ''}`,
+    (s) => `${counted(s.rows, 'set')} (${s.format} format): ${s.added} added, ${s.alreadyStored} already stored, ${counted(s.sessionsCreated, 'session')} created${s.skipped ? `, ${counted(s.skipped, 'rest-timer row')} skipped` : ''}`,
   );
 }
 

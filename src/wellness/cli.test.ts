@@ -39,7 +39,7 @@ describe.each(dialects)('muster import/export wellness and measurements [%s]', (
       'measurements.csv',
       'designation,date,time,method,device,fasted,assessor,site,trial_1,trial_2,trial_3\nJB-001,2025-01-05,07:30,,Seca,yes,ASR-001,body_mass,80,80.2,\nJB-001,2025-01-05,07:30,,Seca,yes,ASR-001,stature,180,180.4,\n',
     );
-    expect(runMuster(['import', 'measurements', measurements], { env }).stdout).toBe(`${measurements}: 1 visits created, 0 updated, 0 unchanged\n`);
+    expect(runMuster(['import', 'measurements', measurements], { env }).stdout).toBe(`${measurements}: 1 visit created, 0 updated, 0 unchanged\n`);
     const output = join(dir, `measurements-${dialect}.json`);
     expect(runMuster(['export', 'measurements', '--format', 'json', '--output', output], { env }).status).toBe(0);
     const visits = JSON.parse(readFileSync(output, 'utf8'));
