@@ -47,6 +47,7 @@ export const routePolicy: Record<string, RouteRule> = {
   // Training: trainers write for the people of their units (personScope); reads are narrowed the same way.
   'GET /api/exercises': signedIn,
   'POST /api/exercises': only('admin', 'trainer'),
+  'POST /api/exercises/:id/aliases': only('admin', 'trainer'),
   'GET /api/me/training-preferences': signedIn,
   'PUT /api/me/training-preferences': signedIn,
   'GET /api/training/sessions': rosterReaders,

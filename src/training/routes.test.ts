@@ -6,6 +6,7 @@ import { setUnitStaff } from '../roster/store.ts';
 import { makeWorld, startTestApp } from '../server/testing.ts';
 import type { Db } from '../store/db.ts';
 import { describeEachDatabase } from '../store/testing.ts';
+import { exerciseLookup } from './store.ts';
 import { exerciseId, heldSession, rate } from './testing.ts';
 
 const now = () => new Date('2026-11-26T12:00:00Z');
@@ -242,6 +243,25 @@ describeEachDatabase('training API', (database) => {
     expect(again.statusCode).toBe(409);
     const seeded = (await client.request({ method: 'GET', url: '/api/exercises', as: world.sessions.participant })).json().exercises.map((e: { name: string }) => e.name);
     expect(seeded).toEqual(expect.arrayContaining(['Back Squat', 'Deadlift', 'Bench Press', 'Pull-up', 'Run', 'Ruck March']));
+  });
+
+  it('adds other names to an exercise, which imports then match, and refuses a name already taken', async () => {
+    const client = await startTestApp(database(), now);
+    const world = await makeWorld(database());
+    const squat = (await client.request({ method: 'GET', url: '/api/exercises', as: world.sessions.trainer })).json().exercises.find((e: { name: string }) => e.name === 'Back Squat');
+    const aliases = (payload: { aliases: string[] }, id = squat.id) => client.request({ method: 'POST', url: `/api/exercises/${id}/aliases`, as: world.sessions.trainer, payload });
+    const added = await aliases({ aliases: ['Back Sqat', ' BS '] });
+    expect(added.statusCode).toBe(200);
+    expect(added.json()).toEqual({ ...squat, aliases: [...squat.aliases, 'back sqat', 'bs'].sort() });
+    expect(Array.from((await exerciseLookup(database().db)).entries()).filter(([, id]) => id === squat.id).map(([key]) => key)).toEqual(expect.arrayContaining(['back sqat', 'bs']));
+    const taken = await aliases({ aliases: ['deadlift'] });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().error).toMatchObject({ field: 'aliases', message: expect.stringContaining("'deadlift'") });
+    expect((await aliases({ aliases: [] })).statusCode).toBe(400);
+    expect((await aliases({ aliases: ['Squat Jump'] }, 99999)).statusCode).toBe(404);
+    expect((await client.request({ method: 'POST', url: `/api/exercises/${squat.id}/aliases`, as: world.sessions.participant, payload: { aliases: ['x'] } })).statusCode).toBe(403);
+    const events = await database().db.selectFrom('audit_event').select(['action', 'entity_id']).where('action', '=', 'exercise.alias').execute();
+    expect(events).toEqual([{ action: 'exercise.alias', entity_id: String(squat.id) }]);
   });
 
   it('checks the acute:chronic windows it is given', async () => {

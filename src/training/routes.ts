@@ -32,6 +32,7 @@ import {
 import {
   addSet,
   attendanceOf,
+  addExerciseAliases,
   createExercise,
   createSession,
   deleteSet,
@@ -130,7 +131,8 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   const unitOf = (actor: Actor) => preferredLoadUnit(db, actor.accountId);
 
-  app.get('/exercises', { schema: { tags: ['training'], summary: 'The exercise catalogue', response: { 200: z.object({ exercises: z.array(z.object({ id: z.number(), name: z.string(), category: z.enum(exerciseCategories), aliases: z.array(z.string()) })) }) } } }, async () => ({
+  const exerciseView = z.object({ id: z.number(), name: z.string(), category: z.enum(exerciseCategories), aliases: z.array(z.string()) });
+  app.get('/exercises', { schema: { tags: ['training'], summary: 'The exercise catalogue', response: { 200: z.object({ exercises: z.array(exerciseView) }) } } }, async () => ({
     exercises: await listExercises(db),
   }));
 
@@ -141,10 +143,24 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['training'],
         summary: 'Add an exercise to the catalogue',
         body: z.strictObject({ name: z.string().trim().min(1).max(100), category: z.enum(exerciseCategories), aliases: z.array(z.string().trim().min(1).max(100)).max(20).default([]) }),
-        response: { 201: z.object({ id: z.number(), name: z.string(), category: z.enum(exerciseCategories), aliases: z.array(z.string()) }) },
+        response: { 201: exerciseView },
       },
     },
     async (request, reply) => reply.status(201).send(await write(db, actorOf(request), (w) => createExercise(w, request.body), clock)),
+  );
+
+  app.post(
+    '/exercises/:id/aliases',
+    {
+      schema: {
+        tags: ['training'],
+        summary: 'Add other names an import may use for an exercise',
+        params: z.strictObject({ id: z.coerce.number().int().positive() }),
+        body: z.strictObject({ aliases: z.array(z.string().trim().min(1).max(100)).min(1).max(20) }),
+        response: { 200: exerciseView },
+      },
+    },
+    async (request) => write(db, actorOf(request), (w) => addExerciseAliases(w, request.params.id, request.body.aliases), clock),
   );
 
   const preferenceView = z.object({ loadUnit: z.enum(loadUnits) });

@@ -36,15 +36,20 @@ export async function listExercises(db: Db): Promise<ExerciseView[]> {
   return rows.map((r) => ({ ...r, aliases: aliases.filter((a) => a.exercise_id === r.id).map((a) => a.alias_key) }));
 }
 
-export async function createExercise(w: Writer, input: { name: string; category: ExerciseCategory; aliases: string[] }): Promise<ExerciseView> {
-  const keys = [...new Set([input.name, ...input.aliases].map(nameKey))];
+/** Refuses names (as keys) that the catalogue already uses as a name or an alias: imports must match one exercise. */
+async function requireNamesFree(w: Writer, keys: readonly string[], field: string): Promise<void> {
   const taken = await w.db
     .selectFrom('exercise')
     .select('name_key as key')
     .where('name_key', 'in', keys)
     .union(w.db.selectFrom('exercise_alias').select('alias_key as key').where('alias_key', 'in', keys))
     .executeTakeFirst();
-  if (taken) throw conflict(`an exercise is already called '${taken.key}'`, 'name');
+  if (taken) throw conflict(`an exercise is already called '${taken.key}'`, field);
+}
+
+export async function createExercise(w: Writer, input: { name: string; category: ExerciseCategory; aliases: string[] }): Promise<ExerciseView> {
+  const keys = [...new Set([input.name, ...input.aliases].map(nameKey))];
+  await requireNamesFree(w, keys, 'name');
   const { id } = await w.db
     .insertInto('exercise')
     .values({ name: input.name.trim(), name_key: nameKey(input.name), category: input.category, created_at: w.now.toISOString() })
@@ -54,6 +59,18 @@ export async function createExercise(w: Writer, input: { name: string; category:
   if (aliasKeys.length) await w.db.insertInto('exercise_alias').values(aliasKeys.map((alias_key) => ({ alias_key, exercise_id: id }))).execute();
   await w.record({ action: 'exercise.create', entity: 'exercise', entityId: id, after: input });
   return { id, name: input.name.trim(), category: input.category, aliases: aliasKeys };
+}
+
+/** Other names an import may use for an exercise (a typo in a coach's sheet, another app's name). */
+export async function addExerciseAliases(w: Writer, id: number, aliases: readonly string[]): Promise<ExerciseView> {
+  const before = (await listExercises(w.db)).find((e) => e.id === id);
+  if (!before) throw notFound(`exercise ${id}`);
+  const keys = [...new Set(aliases.map(nameKey))];
+  await requireNamesFree(w, keys, 'aliases');
+  await w.db.insertInto('exercise_alias').values(keys.map((alias_key) => ({ alias_key, exercise_id: id }))).execute();
+  const after = { ...before, aliases: [...before.aliases, ...keys].sort() };
+  await w.record({ action: 'exercise.alias', entity: 'exercise', entityId: id, before, after });
+  return after;
 }
 
 /** Every name and alias of the catalogue, lower-cased, to the exercise id: what imports match against. */
