@@ -229,7 +229,7 @@ class RowChecker {
   private readonly exercise = remembered((name): CellCheck<number> => {
     const id = this.exercises.get(nameKey(name));
     if (id !== undefined) return { value: id };
-    return { reason: name ? `'${name}' is not in the exercise catalogue (add it, or an alias, through POST /api/exercises)` : 'is required' };
+    return { reason: name ? `'${name}' is not in the exercise catalogue (add it, or this name to an exercise, on the datapad's Exercises screen or with POST /api/exercises/:id/aliases)` : 'is required' };
   });
   private readonly person = remembered((designation): CellCheck<Person> => {
     if (!designation) return { reason: 'is required' };
