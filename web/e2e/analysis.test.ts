@@ -109,6 +109,11 @@ describe('statistician', { timeout: 90_000 }, () => {
     expect(await sentence.textContent()).toMatch(/^Protein beats placebo on lean at week12 by \d+\.\d\d kg/);
     expect(await page.getByRole('figure', { name: /Individual trajectories/ }).textContent()).toContain('40 subjects, observed values');
     await check('analysis-stored-result-phone');
+
+    // Archived after a confirmation: off the list.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await stored.getByRole('button', { name: 'Archive protein-pilot' }).click();
+    await expect.poll(() => stored.getByRole('row', { name: /protein-pilot/ }).count()).toBe(0);
     expectNoConsoleErrors();
   });
 

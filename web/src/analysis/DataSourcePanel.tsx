@@ -37,6 +37,17 @@ export function DataSourcePanel({ source, onSource }: { source: DataSource | nul
   }
   const pick = (summary: DatasetSummary) =>
     take(async () => fromText(summary.name, (await api('get', '/api/analysis/datasets/{id}', { path: { id: summary.id } })).data, summary.id));
+  async function archive(summary: DatasetSummary) {
+    if (!window.confirm(`Archive ${summary.name}? It leaves this list for everyone; analyses that used it can still read it.`)) return;
+    setError(null);
+    try {
+      await api('delete', '/api/analysis/datasets/{id}', { path: { id: summary.id } });
+      datasets.reload();
+    } catch (failure) {
+      // Only whoever saved it or an investigator may: the server says so.
+      setError(failure as Error);
+    }
+  }
   const derive = () => take(async () => {
     const derived = await api('get', '/api/analysis/derived/physique-by-visit');
     return fromText(derived.name, derived.data);
@@ -57,7 +68,7 @@ export function DataSourcePanel({ source, onSource }: { source: DataSource | nul
           ) : (
             <DataTable
               label="Stored data sets"
-              columns={['Data set (pick one)', 'Rows', 'Saved by', 'Saved']}
+              columns={['Data set (pick one)', 'Rows', 'Saved by', 'Saved', 'Archive']}
               rowKey={(i) => list[i].id}
               // The button comes first so a phone shows it without scrolling the table sideways.
               rows={list.map((d) => [
@@ -71,6 +82,9 @@ export function DataSourcePanel({ source, onSource }: { source: DataSource | nul
                 d.rowCount,
                 d.createdBy,
                 formatInstant(d.createdAt),
+                <button type="button" onClick={() => void archive(d)} aria-label={`Archive ${d.name}`}>
+                  Archive
+                </button>,
               ])}
             />
           )
