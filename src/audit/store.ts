@@ -156,7 +156,10 @@ export async function recordUnitAccess(db: Db, viewer: Actor, unitId: number, wh
 
 export interface AccessEntry {
   at: string;
+  /** The viewer's label when they read (their username, or the system's task). */
   viewer: string;
+  /** Null for the system. */
+  viewerAccountId: number | null;
   what: string;
 }
 
@@ -167,13 +170,13 @@ export interface AccessEntry {
 export async function listAccessLog(db: Db, personId: number, limit: number): Promise<AccessEntry[]> {
   const memberships = await membershipsWithUnitsAbove(db, personId);
   const [own, unitWide] = await Promise.all([
-    db.selectFrom('access_log').select(['at', 'viewer_label as viewer', 'what']).where('person_id', '=', personId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute(),
+    db.selectFrom('access_log').select(['at', 'viewer_label as viewer', 'viewer_account_id as viewerAccountId', 'what']).where('person_id', '=', personId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute(),
     memberships.length === 0
       ? Promise.resolve([])
       : db
           .selectFrom('unit_access_log')
           .innerJoin('unit', 'unit.id', 'unit_access_log.unit_id')
-          .select(['unit_access_log.at', 'unit_access_log.viewer_label as viewer', 'unit_access_log.what', 'unit.name as unit'])
+          .select(['unit_access_log.at', 'unit_access_log.viewer_label as viewer', 'unit_access_log.viewer_account_id as viewerAccountId', 'unit_access_log.what', 'unit.name as unit'])
           .where((eb) =>
             eb.or(
               memberships.map((m) =>

@@ -2,12 +2,13 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listAccessLog, write } from '../audit/store.ts';
-import { createPerson, getPerson } from '../roster/store.ts';
+import { createPerson, getPerson, listPeople } from '../roster/store.ts';
 import { personFields } from '../roster/model.ts';
 import { actorOf } from '../server/context.ts';
 import { SESSION_COOKIE } from '../server/guard.ts';
 import { SESSION_HOURS, roles, type Actor } from './model.ts';
 import {
+  accountHolders,
   checkLogin,
   createAccount,
   createApiToken,
@@ -101,7 +102,16 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      return { entries: actor.personId === null ? [] : await listAccessLog(db, actor.personId, request.query.limit) };
+      if (actor.personId === null) return { entries: [] };
+      const entries = await listAccessLog(db, actor.personId, request.query.limit);
+      // Viewers by rank, name and role, as a participant knows them, not by username.
+      const holders = await accountHolders(db, entries.flatMap((e) => (e.viewerAccountId === null ? [] : [e.viewerAccountId])));
+      const people = new Map((await listPeople(db, { ids: [...new Set(holders.values())] })).map((p) => [p.id, p]));
+      const nameOf = (accountId: number | null) => {
+        const person = accountId === null ? undefined : people.get(holders.get(accountId)!);
+        return person && `${person.rank ? `${person.rank} ` : ''}${person.name} (${person.roles.join(', ')})`;
+      };
+      return { entries: entries.map(({ viewerAccountId, ...e }) => ({ ...e, viewer: nameOf(viewerAccountId) ?? e.viewer })) };
     },
   );
 

@@ -155,6 +155,13 @@ export async function authenticateApiToken(db: Db, token: string, now: Date): Pr
 
 // ---- first admin on a new installation ----
 
+/** The person each account belongs to. */
+export async function accountHolders(db: Db, accountIds: readonly number[]): Promise<Map<number, number>> {
+  if (accountIds.length === 0) return new Map();
+  const rows = await db.selectFrom('account').select(['id', 'person_id']).where('id', 'in', [...new Set(accountIds)]).execute();
+  return new Map(rows.map((r) => [r.id, r.person_id]));
+}
+
 export async function hasAdmin(db: Db): Promise<boolean> {
   const row = await db
     .selectFrom('account')

@@ -187,7 +187,10 @@ describeEachDatabase('API', (database) => {
     const log = (await client.request({ method: 'GET', url: '/api/me/access-log', as: world.sessions.participant })).json().entries;
     expect(log).toHaveLength(2);
     expect(log.map((e: { what: string }) => e.what)).toEqual(['roster record', 'roster record']);
-    expect(log.map((e: { viewer: string }) => e.viewer)).toEqual(expect.arrayContaining([expect.stringMatching(/^user-/), expect.stringMatching(/^user-/)]));
+    // Named as the participant knows them (rank, name, role), not by username.
+    const viewers = log.map((e: { viewer: string }) => e.viewer);
+    expect(viewers).toEqual(expect.arrayContaining([expect.stringMatching(/^\S.* \(trainer\)$/), expect.stringMatching(/^\S.* \(monitor\)$/)]));
+    expect(viewers.some((v: string) => v.startsWith('user-'))).toBe(false);
   });
 
   it('lists and verifies the audit trail for admins', async () => {

@@ -20,7 +20,7 @@ describe('participant', { timeout: 90_000 }, () => {
     const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'phone');
     await signIn('jb-001');
     await page.getByRole('heading', { name: 'Recently viewed your data' }).waitFor();
-    await page.getByText(/trainer1: roster record/).first().waitFor();
+    await page.getByText(/Cpl Megan Doyle \(trainer\): roster record/).first().waitFor();
     await check('participant-home');
 
     await page.getByRole('link', { name: 'My record and chain of command' }).click();
@@ -32,6 +32,8 @@ describe('participant', { timeout: 90_000 }, () => {
     await page.goto('/me/access-log');
     await page.getByRole('region', { name: 'Who viewed my data' }).waitFor();
     expect(await page.locator('tbody tr').count()).toBeGreaterThanOrEqual(1);
+    // Viewers by rank, name and role, as the participant knows them.
+    await page.getByRole('cell', { name: 'Cpl Megan Doyle (trainer)' }).first().waitFor();
     await check('participant-access-log');
     expectNoConsoleErrors();
   });
