@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, type ResponseOf } from '../api/client.ts';
 import { useApi } from '../app/useApi.ts';
 import { Async, DataTable, Page } from '../app/ui.tsx';
+import { ExerciseSelect } from './fields.tsx';
 import { outcomeOf, SubmitWithOutcome, type Outcome } from './FormOutcome.tsx';
 
 type Exercise = ResponseOf<'/api/exercises'>['exercises'][number];
@@ -94,16 +95,7 @@ function AddNames({ exercises, onAdded }: { exercises: readonly Exercise[]; onAd
   return (
     <form onSubmit={onSubmit} className="card stack" aria-labelledby="add-names">
       <h2 id="add-names">Add other names to an exercise</h2>
-      <label>
-        Exercise
-        <select name="exercise">
-          {exercises.map((e) => (
-            <option key={e.id} value={e.id}>
-              {e.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ExerciseSelect exercises={exercises} name="exercise" />
       <label>
         Other names (comma-separated)
         <input name="aliases" required />
