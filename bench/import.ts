@@ -16,7 +16,8 @@ import { localDayBounds, addDays, localToInstant } from '../src/shared/time.ts';
 import { openDatabase } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { dailyLoads, workloadRatios } from '../src/training/metrics.ts';
-import { exerciseLookup, sessionLoads, unitLoad } from '../src/training/store.ts';
+import { personLoads } from '../src/training/load-ratio.ts';
+import { exerciseLookup, unitLoad } from '../src/training/store.ts';
 import { nameKey, toKilograms } from '../src/training/model.ts';
 
 const args = process.argv.slice(2);
@@ -243,7 +244,7 @@ for (const [label, unitId] of [['platoon (250)', platoon.id], ['company (2,500)'
 }
 const someone = await dash.db.selectFrom('person').select('id').orderBy('id').executeTakeFirstOrThrow();
 await timeQuery('one participant: a year of daily load, rolling and EWMA ACWR', async () => {
-  const loads = await sessionLoads(dash.db, someone.id, '2026-01-01T00:00:00.000Z');
+  const loads = await personLoads(dash.db, someone.id);
   return workloadRatios(dailyLoads(loads, loads[0].date, '2025-12-31'));
 });
 await timeQuery('exercise catalogue lookup', () => exerciseLookup(dash.db));

@@ -121,6 +121,6 @@ const monday = weekStart(TODAY);
 const week = [localDayBounds(monday, 'Europe/London').start, localDayBounds(addDays(monday, 6), 'Europe/London').end] as const;
 await time("weeklyLoadByUnit (the week's sRPE load per unit)", () => weeklyLoadByUnit(handle.db, unitIds, ...week));
 await time('attendanceByUnit (28 days)', () => attendanceByUnit(handle.db, unitIds, localDayBounds(addDays(TODAY, -27), 'Europe/London').start, localDayBounds(TODAY, 'Europe/London').end));
-const ratios = await time('cohortLoadRatioFlags (every participant, ACWR EWMA)', () => cohortLoadRatioFlags(handle.db, unitIds, TODAY, 'Europe/London'));
+const ratios = await time('cohortLoadRatioFlags (every participant, ACWR EWMA)', () => cohortLoadRatioFlags(handle.db, unitIds, TODAY));
 console.log(`    ${ratios.size.toLocaleString()} rated, ${[...ratios.values()].filter((r) => r.flag.state === 'flagged').length} flagged`);
 await handle.close();

@@ -113,7 +113,7 @@ export const cohortRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const actor = actorOf(request);
       const { unit, units, ids, date } = await cohortOf(db, actor, request.params.id, request.query.date, clock());
-      const [wellness, loadRatios] = await Promise.all([wellnessByUnit(db, ids, date), cohortLoadRatioFlags(db, ids, date, unit.timeZone)]);
+      const [wellness, loadRatios] = await Promise.all([wellnessByUnit(db, ids, date), cohortLoadRatioFlags(db, ids, date)]);
       const loadRatioOwn = new Map<number, { rated: number; flagged: number }>();
       const flaggedRatios = new Map<number, (typeof loadRatios extends Map<number, infer V> ? V : never)>();
       for (const [personId, entry] of loadRatios) {

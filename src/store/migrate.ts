@@ -35,6 +35,7 @@ export function columnTypes(db: Kysely<unknown>) {
     /** A calendar date 'YYYY-MM-DD'. */
     date: pg ? sql`date` : sql`text`,
     real: pg ? sql`double precision` : sql`real`,
+    bytes: pg ? sql`bytea` : sql`blob`,
   } as const;
 }
 

@@ -2,7 +2,8 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import { localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
-import type { DayLoad } from './metrics.ts';
+import { loadRatioStatesIn } from './load-ratio.ts';
+import type { LoadRatioState } from './metrics.ts';
 import { unitsAbove } from './store.ts';
 
 /**
@@ -107,55 +108,16 @@ export async function attendanceByUnit(db: Db, unitIds: readonly number[], from:
   return byUnit(members, rows, () => ({ recorded: 0, present: 0 }));
 }
 
-/**
- * Every member's session-RPE loads between two instants, dated in the zone of the session's
- * unit and in date order: the cohort's input to the load-ratio metrics (`workloadRatios`).
- * A battalion's four months are hundreds of thousands of attendances, and fetching each as a
- * row costs about a microsecond: the database returns one row per session instead, its
- * attendees and their loads as two comma-separated lists (both aggregates read the group's rows
- * in one pass, so the lists line up).
- */
-export async function memberSessionLoads(db: Db, unitIds: readonly number[], from: string, to: string): Promise<Map<number, { unitId: number; loads: DayLoad[] }>> {
-  const loads = new Map<number, { unitId: number; loads: DayLoad[] }>();
-  if (unitIds.length === 0) return loads;
-  const [sessions, members, rows] = await Promise.all([
-    (await heldSessions(db, unitIds, from, to))
-      .innerJoin('unit', 'unit.id', 'training_session.unit_id')
-      .select(['training_session.id', 'training_session.starts_at', 'unit.time_zone'])
-      .orderBy('training_session.starts_at')
-      .execute(),
-    membersOf(db, unitIds),
-    (await attendanceAt(db, unitIds, from, to))
-      .select((e) => [
-        'session_attendance.session_id',
-        sql<string>`string_agg(cast(session_attendance.person_id as text), ',')`.as('people'),
-        sql<string>`string_agg(cast(${attendanceLoad(e)} as text), ',')`.as('loads'),
-      ])
-      .where('session_attendance.status', '=', 'present')
-      .where('session_attendance.rpe', 'is not', null)
-      // string_agg skips nulls: a load without minutes would shift the two lists apart.
-      .where((e) => e(e.fn.coalesce('session_attendance.minutes', 'training_session.actual_minutes'), 'is not', null))
-      .groupBy('session_attendance.session_id')
-      .execute(),
-  ]);
-  const bySession = new Map(rows.map((r) => [r.session_id, r]));
-  // Sessions in date order, so each person's series comes out in date order.
-  for (const session of sessions) {
-    const attended = bySession.get(session.id);
-    if (!attended) continue;
-    const date = localDateOf(session.starts_at, session.time_zone);
-    const people = attended.people.split(',');
-    const sessionLoads = attended.loads.split(',');
-    for (let k = 0; k < people.length; k++) {
-      const personId = Number(people[k]);
-      const unitId = members.get(personId);
-      if (unitId === undefined) continue;
-      let own = loads.get(personId);
-      if (!own) loads.set(personId, (own = { unitId, loads: [] }));
-      own.loads.push({ date, load: Number(sessionLoads[k]) });
-    }
+/** The stored load-ratio state of every member who has one, with their unit. */
+export async function memberLoadRatioStates(db: Db, unitIds: readonly number[]): Promise<Map<number, { unitId: number; state: LoadRatioState }>> {
+  const states = new Map<number, { unitId: number; state: LoadRatioState }>();
+  if (unitIds.length === 0) return states;
+  const [members, stored] = await Promise.all([membersOf(db, unitIds), loadRatioStatesIn(db, unitIds)]);
+  for (const [personId, state] of stored) {
+    const unitId = members.get(personId);
+    if (unitId !== undefined) states.set(personId, { unitId, state });
   }
-  return loads;
+  return states;
 }
 
 export interface RecentLiftBest {

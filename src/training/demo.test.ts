@@ -4,7 +4,8 @@ import { write } from '../audit/store.ts';
 import { loadDemoRoster } from '../demo/roster.ts';
 import { describeEachDatabase } from '../store/testing.ts';
 import { loadDemoTraining } from './demo.ts';
-import { sessionLoads } from './store.ts';
+import { loadRatioStates, personLoads } from './load-ratio.ts';
+import { loadRatioState } from './metrics.ts';
 
 const clock = () => new Date('2026-11-26T12:00:00Z');
 
@@ -26,9 +27,12 @@ describeEachDatabase('training demo', (database) => {
     expect(planned.map((p) => p.planned_start)).toEqual(['2026-11-28T08:00:00.000Z', '2026-11-28T08:00:00.000Z']);
     const first = await db.selectFrom('training_session').select('starts_at').orderBy('starts_at').executeTakeFirstOrThrow();
     expect(first.starts_at).toBe('2026-09-07T05:30:00.000Z');
-    const loads = await sessionLoads(db, result.roster.participantIds[0], '2026-11-27T00:00:00.000Z');
+    const someone = result.roster.participantIds[0];
+    const loads = await personLoads(db, someone);
     expect(loads.length).toBeGreaterThan(30);
     expect(Math.min(...loads.map((l) => l.load))).toBeGreaterThan(0);
+    // The demo writes attendance in bulk, then stores everyone's load-ratio state from it.
+    expect((await loadRatioStates(db, [someone])).get(someone)).toEqual(loadRatioState(loads));
     const lb = await db.selectFrom('training_set').select('load_unit').where('load_unit', '=', 'lb').executeTakeFirst();
     expect(lb).toBeDefined();
     expect(Number((await db.selectFrom('drill_attempt').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(6 * 2 * 3);

@@ -1,6 +1,7 @@
 import type { Writer } from '../audit/store.ts';
 import { seededRandom, type DemoRoster } from '../demo/roster.ts';
 import { addDays, localDateOf, localToInstant, weekStart } from '../shared/time.ts';
+import { refreshLoadRatios } from './load-ratio.ts';
 import { exerciseLookup, setColumns } from './store.ts';
 import type { LoadUnit } from './model.ts';
 
@@ -119,6 +120,8 @@ export async function loadDemoTraining(w: Writer, roster: DemoRoster, timeZone: 
       }
     }
   }
+  // Attendance went in directly, in bulk: the load-ratio states are built once from it.
+  await refreshLoadRatios(db, people.map((p) => p.id), firstMonday);
   for (let i = 0; i < sets.length; i += BATCH) await db.insertInto('training_set').values(sets.slice(i, i + BATCH).map((s) => ({ ...s, created_at: at, updated_at: at }))).execute();
 
   await loadDemoDrillsAndTests(w, people, firstMonday, today, timeZone, random);

@@ -1,4 +1,4 @@
-import { addDays, weekStart } from '../shared/time.ts';
+import { addDays, daysBetween, weekStart } from '../shared/time.ts';
 
 /**
  * Training-load metrics, pure. Formulas and references are in docs/training.md; the tests
@@ -81,6 +81,15 @@ export interface DayRatio {
   acwrEwma: number | null;
 }
 
+/** The EWMA weights, lambda = 2 / (N + 1) (Williams et al. 2017). */
+const lambdas = ({ acuteDays, chronicDays }: WorkloadWindows) => ({ acute: 2 / (acuteDays + 1), chronic: 2 / (chronicDays + 1) });
+
+/** One day's step of an EWMA. */
+const ewma = (previous: number, load: number, lambda: number) => load * lambda + (1 - lambda) * previous;
+
+/** The EWMA ratio on the `dayNumber`th day of a person's history (the first day is 1): withheld until a full chronic window has passed, or while the chronic EWMA is 0. */
+const ewmaRatio = (dayNumber: number, acute: number, chronic: number, windows: WorkloadWindows) => (dayNumber >= windows.chronicDays && chronic > 0 ? acute / chronic : null);
+
 /**
  * Acute:chronic workload ratios for consecutive daily loads that start at the person's first
  * recorded day. Rolling means need a full chronic window of history and are null before it;
@@ -89,8 +98,7 @@ export interface DayRatio {
  */
 export function workloadRatios(days: readonly DayLoad[], windows: WorkloadWindows = defaultWindows): DayRatio[] {
   const { acuteDays, chronicDays } = windows;
-  const lambdaAcute = 2 / (acuteDays + 1);
-  const lambdaChronic = 2 / (chronicDays + 1);
+  const { acute: lambdaAcute, chronic: lambdaChronic } = lambdas(windows);
   let acuteEwma = 0;
   let chronicEwma = 0;
   let acuteSum = 0;
@@ -98,11 +106,10 @@ export function workloadRatios(days: readonly DayLoad[], windows: WorkloadWindow
   return days.map((day, i) => {
     acuteSum += day.load - (i >= acuteDays ? days[i - acuteDays].load : 0);
     chronicSum += day.load - (i >= chronicDays ? days[i - chronicDays].load : 0);
-    acuteEwma = day.load * lambdaAcute + (1 - lambdaAcute) * acuteEwma;
-    chronicEwma = day.load * lambdaChronic + (1 - lambdaChronic) * chronicEwma;
-    const full = i + 1 >= chronicDays;
+    acuteEwma = ewma(acuteEwma, day.load, lambdaAcute);
+    chronicEwma = ewma(chronicEwma, day.load, lambdaChronic);
     const acuteRolling = i + 1 >= acuteDays ? acuteSum / acuteDays : null;
-    const chronicRolling = full ? chronicSum / chronicDays : null;
+    const chronicRolling = i + 1 >= chronicDays ? chronicSum / chronicDays : null;
     return {
       date: day.date,
       load: day.load,
@@ -111,7 +118,90 @@ export function workloadRatios(days: readonly DayLoad[], windows: WorkloadWindow
       acwrRolling: acuteRolling !== null && chronicRolling ? acuteRolling / chronicRolling : null,
       acuteEwma,
       chronicEwma,
-      acwrEwma: full && chronicEwma > 0 ? acuteEwma / chronicEwma : null,
+      acwrEwma: ewmaRatio(i + 1, acuteEwma, chronicEwma, windows),
     };
   });
+}
+
+/** How many days of EWMA ratios a stored state keeps before its last day: the wellness flag's baseline of 28 days. */
+export const RATIO_HISTORY_DAYS = 28;
+
+/**
+ * A person's EWMA acute:chronic state (default windows), stored so that the ratios of their last
+ * day with a load and of any later day follow without reading their history (docs/adr/0006).
+ * It holds the state before the last day, not after it, so that another load on that same day
+ * (a second session) is added without going back further.
+ */
+export interface LoadRatioState {
+  /** The first and the last local day with a load. */
+  firstDate: string;
+  lastDate: string;
+  /** The load of the last day, AU. */
+  lastLoad: number;
+  /** The EWMAs at the end of the day before lastDate (0 when lastDate is the first day). */
+  acuteBefore: number;
+  chronicBefore: number;
+  /** The EWMA ratios of the RATIO_HISTORY_DAYS days before lastDate, oldest first; null where withheld. */
+  ratiosBefore: (number | null)[];
+}
+
+/**
+ * Walks on from `before` through consecutive daily loads: `days` start on before's last day (its
+ * load recomputed by the caller) or, without a state, on the person's first day; the last of
+ * `days` is the new last day with a load. Same arithmetic as `workloadRatios`, so the same ratios.
+ */
+export function continueLoadRatioState(before: LoadRatioState | null, days: readonly DayLoad[]): LoadRatioState {
+  const { acute: lambdaAcute, chronic: lambdaChronic } = lambdas(defaultWindows);
+  const firstDate = before?.firstDate ?? days[0].date;
+  let acute = before?.acuteBefore ?? 0;
+  let chronic = before?.chronicBefore ?? 0;
+  const ratios = before ? [...before.ratiosBefore] : Array<number | null>(RATIO_HISTORY_DAYS).fill(null);
+  let dayNumber = daysBetween(firstDate, days[0].date) + 1;
+  for (const day of days.slice(0, -1)) {
+    acute = ewma(acute, day.load, lambdaAcute);
+    chronic = ewma(chronic, day.load, lambdaChronic);
+    ratios.push(ewmaRatio(dayNumber++, acute, chronic, defaultWindows));
+  }
+  const last = days[days.length - 1];
+  return { firstDate, lastDate: last.date, lastLoad: last.load, acuteBefore: acute, chronicBefore: chronic, ratiosBefore: ratios.slice(-RATIO_HISTORY_DAYS) };
+}
+
+/** A person's state from all their loads (any order, several a day); null when they have none. */
+export function loadRatioState(loads: readonly DayLoad[]): LoadRatioState | null {
+  if (loads.length === 0) return null;
+  let first = loads[0].date;
+  let last = first;
+  for (const { date } of loads) {
+    if (date < first) first = date;
+    if (date > last) last = date;
+  }
+  return continueLoadRatioState(null, dailyLoads(loads, first, last));
+}
+
+/**
+ * The EWMA ratios of the `count` days ending on `date`, oldest first, for a date on or after the
+ * state's last day (at most RATIO_HISTORY_DAYS + 1 of them). No load comes after the last day, so
+ * the EWMAs only decay; days before the wanted ones are decayed in one step.
+ */
+export function ratiosThrough(state: LoadRatioState, date: string, count: number): (number | null)[] {
+  const gap = daysBetween(state.lastDate, date);
+  if (gap < 0 || count > RATIO_HISTORY_DAYS + 1) throw new RangeError(`ratios of ${count} days to ${date} do not follow from a state last loaded on ${state.lastDate}`);
+  const { acute: lambdaAcute, chronic: lambdaChronic } = lambdas(defaultWindows);
+  let dayNumber = daysBetween(state.firstDate, state.lastDate) + 1;
+  let acute = ewma(state.acuteBefore, state.lastLoad, lambdaAcute);
+  let chronic = ewma(state.chronicBefore, state.lastLoad, lambdaChronic);
+  let ratios = [...state.ratiosBefore, ewmaRatio(dayNumber, acute, chronic, defaultWindows)];
+  const skipped = Math.max(0, gap - count);
+  if (skipped > 0) {
+    acute *= (1 - lambdaAcute) ** skipped;
+    chronic *= (1 - lambdaChronic) ** skipped;
+    dayNumber += skipped;
+    ratios = [];
+  }
+  for (let k = skipped; k < gap; k++) {
+    acute = ewma(acute, 0, lambdaAcute);
+    chronic = ewma(chronic, 0, lambdaChronic);
+    ratios.push(ewmaRatio(++dayNumber, acute, chronic, defaultWindows));
+  }
+  return ratios.slice(-count);
 }

@@ -1,5 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import type { Db } from '../store/db.ts';
 import { columnTypes, withId } from '../store/migrate.ts';
+import { refreshLoadRatios } from './load-ratio.ts';
 import { nameKey, type ExerciseCategory, type TrainingTables } from './model.ts';
 
 /** The common lifts and conditioning work, with the names Strong exports them under. */
@@ -128,6 +130,25 @@ export const migrations: Record<string, Migration> = {
     // Participants log their own sets (docs/training.md, "Self-logged sets"); analysts tell them apart by this flag.
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('training_set').addColumn('self_reported', 'integer', (c) => c.notNull().defaultTo(0).check(sql`self_reported in (0, 1)`)).execute();
+    },
+  },
+  '0014_training_load_ratio_state': {
+    // Each person's EWMA load-ratio state, so a battalion's load-ratio flags read one row a person (docs/adr/0006).
+    async up(db: Kysely<unknown>) {
+      const t = columnTypes(db);
+      await db.schema
+        .createTable('load_ratio_state')
+        .addColumn('person_id', 'integer', (c) => c.primaryKey().references('person.id'))
+        .addColumn('first_date', t.date, (c) => c.notNull())
+        .addColumn('last_date', t.date, (c) => c.notNull())
+        .addColumn('last_load', t.real, (c) => c.notNull())
+        .addColumn('acute_before', t.real, (c) => c.notNull())
+        .addColumn('chronic_before', t.real, (c) => c.notNull())
+        .addColumn('ratios_before', t.bytes, (c) => c.notNull())
+        .execute();
+      const typed = db as unknown as Db;
+      const people = await typed.selectFrom('session_attendance').select('person_id').distinct().execute();
+      await refreshLoadRatios(typed, people.map((p) => p.person_id), '0001-01-01');
     },
   },
 };

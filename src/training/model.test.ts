@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dailyLoads, sessionLoad, weeklySummaries, workloadRatios } from './metrics.ts';
+import { seededRandom } from '../demo/roster.ts';
+import { addDays } from '../shared/time.ts';
+import { continueLoadRatioState, dailyLoads, loadRatioState, ratiosThrough, RATIO_HISTORY_DAYS, sessionLoad, weeklySummaries, workloadRatios, type DayLoad } from './metrics.ts';
 import { brzycki, epley, fromKilograms, toKilograms } from './model.ts';
 
 describe('loads in kg and lb', () => {
@@ -113,5 +115,57 @@ describe('acute:chronic workload ratio', () => {
     expect(last.chronicRolling).toBeCloseTo(1000 / 14, 10);
     expect(last.acwrRolling).toBeCloseTo(2.1, 10);
     expect(last.acwrEwma).toBeGreaterThan(1);
+  });
+});
+
+describe('stored load-ratio state (docs/adr/0006)', () => {
+  // Three months of sessions on random days, some days twice, with gaps of up to a week.
+  const random = seededRandom(11);
+  const loads: DayLoad[] = [];
+  for (let date = '2026-01-05'; date <= '2026-04-05'; date = addDays(date, 1 + Math.floor(random() * random() * 7))) {
+    for (let session = random() < 0.2 ? 2 : 1; session > 0; session--) loads.push({ date, load: Math.round(200 + random() * 500) });
+  }
+  const first = loads[0].date;
+  /** The oracle: `workloadRatios` over the whole history, to `date`. */
+  const wholeHistory = (upTo: readonly DayLoad[], date: string, count: number) => workloadRatios(dailyLoads(upTo, upTo[0].date, date)).slice(-count).map((d) => d.acwrEwma);
+  const expectClose = (actual: (number | null)[], expected: (number | null)[]) => {
+    expect(actual.map((r) => r === null)).toEqual(expected.map((r) => r === null));
+    actual.forEach((r, i) => r !== null && expect(r).toBeCloseTo(expected[i]!, 12));
+  };
+
+  it('gives the ratios of the last day and any later day as the whole history does', () => {
+    const state = loadRatioState(loads)!;
+    expect(state).toMatchObject({ firstDate: first, lastDate: loads[loads.length - 1].date });
+    expect(state.ratiosBefore).toHaveLength(RATIO_HISTORY_DAYS);
+    for (const gap of [0, 1, 5, 28, 29, 30, 200]) {
+      const date = addDays(state.lastDate, gap);
+      expectClose(ratiosThrough(state, date, RATIO_HISTORY_DAYS + 1), wholeHistory(loads, date, RATIO_HISTORY_DAYS + 1));
+    }
+    expect(() => ratiosThrough(state, addDays(state.lastDate, -1), 1)).toThrow(RangeError);
+  });
+
+  it('walks on from a stored state exactly as from the start, a day or a second session at a time', () => {
+    let state = null;
+    for (let i = 0; i < loads.length; i++) {
+      const before = state;
+      const day = before?.lastDate ?? loads[i].date;
+      // The caller recomputes the state's last day from all its loads, then the days after it.
+      const recent = loads.slice(0, i + 1).filter((l) => l.date >= day);
+      state = continueLoadRatioState(before, dailyLoads(recent, day, loads[i].date));
+      expect(state).toEqual(loadRatioState(loads.slice(0, i + 1)));
+    }
+  });
+
+  it('withholds ratios for the first 27 days, and stores the days before a short history as null', () => {
+    const short = loadRatioState([{ date: '2026-01-01', load: 300 }, { date: '2026-01-10', load: 300 }])!;
+    expect(short.ratiosBefore.every((r) => r === null)).toBe(true);
+    expect(short).toMatchObject({ firstDate: '2026-01-01', lastDate: '2026-01-10', lastLoad: 300 });
+    expect(ratiosThrough(short, '2026-01-27', 1)).toEqual([null]);
+    // Day 28 has a ratio: acute over chronic after 300 AU on days 1 and 10 and nothing since.
+    const [day27, day28] = ratiosThrough(short, '2026-01-28', 2);
+    expect(day27).toBeNull();
+    const decayed = (lambda: number) => 300 * lambda * ((1 - lambda) ** 27 + (1 - lambda) ** 18);
+    expect(day28).toBeCloseTo(decayed(2 / 8) / decayed(2 / 29), 12);
+    expect(loadRatioState([])).toBeNull();
   });
 });

@@ -46,6 +46,17 @@ export interface TrainingTables {
     /** Minutes this participant trained, when not the whole session. */
     minutes: number | null;
   };
+  /** Each person's EWMA load-ratio state (`LoadRatioState`), kept current by every write that changes a load (docs/adr/0006). */
+  load_ratio_state: {
+    person_id: number;
+    first_date: string;
+    last_date: string;
+    last_load: number;
+    acute_before: number;
+    chronic_before: number;
+    /** RATIO_HISTORY_DAYS little-endian doubles, NaN where a ratio is withheld. */
+    ratios_before: Buffer;
+  };
   /** One set, target and actual side by side (as wger models it). Natural key: session, person, exercise, set number. */
   training_set: {
     id: Generated<number>;

@@ -12,6 +12,7 @@ import { addDays, localDateOf, localDayBounds, localToInstant, weekStart } from 
 import { exportTraining, trainingExportFormats } from './export.ts';
 import { runTrainingImport, trainingFileFormats } from './import.ts';
 import * as scoped from './scope.ts';
+import { personLoads } from './load-ratio.ts';
 import { dailyLoads, weeklySummaries, workloadRatios } from './metrics.ts';
 import {
   attendanceStatuses,
@@ -46,7 +47,6 @@ import {
   personalBests,
   preferredLoadUnit,
   replaceSet,
-  sessionLoads,
   setAttendance,
   setPreferredLoadUnit,
   unitLoad,
@@ -471,7 +471,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       const { acuteDays, chronicDays } = request.query;
       if (acuteDays >= chronicDays) throw badRequest('acuteDays', `must be shorter than chronicDays (${chronicDays})`);
       const range = localRange(await scoped.zoneOf(db, person), request.query.from, request.query.to);
-      const loads = await sessionLoads(db, person.id, range.end);
+      const loads = (await personLoads(db, person.id)).filter((l) => l.date <= range.lastDay);
       const firstRecorded = loads.length ? loads[0].date : range.firstDay;
       const seriesStart = firstRecorded < range.firstDay ? firstRecorded : range.firstDay;
       const windows = { acuteDays, chronicDays };

@@ -5,7 +5,8 @@ import { badRequest, conflict, notFound } from '../shared/errors.ts';
 import { instantToLocal, localDateOf } from '../shared/time.ts';
 import { isUniqueViolation, type Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
-import { sessionLoad, type DayLoad } from './metrics.ts';
+import { refreshLoadRatios } from './load-ratio.ts';
+import { sessionLoad } from './metrics.ts';
 import {
   brzycki,
   checkLoadKg,
@@ -225,8 +226,22 @@ export async function updateSession(w: Writer, id: number, patch: SessionPatch):
     throw e;
   }
   const after = await getSession(w.db, id);
+  await refreshAttendeeLoads(w.db, before, after);
   await w.record({ action: 'training.session.update', entity: 'training_session', entityId: id, before, after });
   return after;
+}
+
+/** The local day a session's loads count on: its actual start's, else its planned start's. */
+const sessionDay = (s: SessionView) => (s.actual ?? s.planned).date;
+
+/** A session's status, day and minutes make its attendees' loads: their load-ratio states follow a change of any. */
+async function refreshAttendeeLoads(db: Db, before: SessionView, after: SessionView): Promise<void> {
+  const counted = before.status === 'held' || after.status === 'held';
+  const changed = before.status !== after.status || sessionDay(before) !== sessionDay(after) || before.actual?.minutes !== after.actual?.minutes;
+  if (!counted || !changed) return;
+  const rated = await db.selectFrom('session_attendance').select('person_id').where('session_id', '=', after.id).where('status', '=', 'present').where('rpe', 'is not', null).execute();
+  const from = sessionDay(before) < sessionDay(after) ? sessionDay(before) : sessionDay(after);
+  await refreshLoadRatios(db, rated.map((r) => r.person_id), from);
 }
 
 const sessionColumns = [
@@ -328,6 +343,11 @@ export async function setAttendance(w: Writer, sessionId: number, personId: numb
     .values({ session_id: sessionId, person_id: personId, ...input })
     .onConflict((oc) => oc.columns(['session_id', 'person_id']).doUpdateSet(input))
     .execute();
+  const carriesLoad = (a: { status: AttendanceStatus; rpe: number | null } | undefined) => a?.status === 'present' && a.rpe !== null;
+  if (carriesLoad(before) || carriesLoad(input)) {
+    const session = await getSession(w.db, sessionId);
+    if (session.status === 'held') await refreshLoadRatios(w.db, [personId], sessionDay(session));
+  }
   await w.record({ action: 'training.attendance', entity: 'training_session', entityId: sessionId, before: before && { personId, ...before }, after: { personId, ...input } });
 }
 
@@ -571,26 +591,6 @@ export async function personalBests(db: Db, personId: number, unit: LoadUnit): P
 }
 
 // ---- load ----
-
-/** Each session-RPE load of a person up to `before`, dated in the zone of the session's unit. */
-export async function sessionLoads(db: Db, personId: number, before: string): Promise<DayLoad[]> {
-  const rows = await db
-    .selectFrom('session_attendance')
-    .innerJoin('training_session', 'training_session.id', 'session_attendance.session_id')
-    .innerJoin('unit', 'unit.id', 'training_session.unit_id')
-    .select(['training_session.starts_at', 'unit.time_zone', 'session_attendance.rpe', 'session_attendance.minutes', 'training_session.actual_minutes'])
-    .where('session_attendance.person_id', '=', personId)
-    .where('session_attendance.status', '=', 'present')
-    .where('session_attendance.rpe', 'is not', null)
-    .where('training_session.status', '=', 'held')
-    .where('training_session.starts_at', '<', before)
-    .orderBy('training_session.starts_at')
-    .execute();
-  return rows.flatMap((r) => {
-    const minutes = r.minutes ?? r.actual_minutes;
-    return minutes === null ? [] : [{ date: localDateOf(r.starts_at, r.time_zone), load: sessionLoad(r.rpe!, minutes) }];
-  });
-}
 
 /** The given units and every unit above them: a platoon's people also train in their company's sessions. */
 export async function unitsAbove(db: Db, unitIds: readonly number[]): Promise<number[]> {

@@ -94,7 +94,7 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
       const to = request.query.to ?? today;
       const from = request.query.from ?? addDays(to, -BASELINE_DAYS);
       if (from > to) throw badRequest('from', `${from} is after ${to}`);
-      const [reports, [todays], loadRatio] = await Promise.all([listReports(db, person.id, from, to), listReports(db, person.id, today, today), acwrFlag(db, person.id, today, timeZone)]);
+      const [reports, [todays], loadRatio] = await Promise.all([listReports(db, person.id, from, to), listReports(db, person.id, today, today), acwrFlag(db, person.id, today)]);
       await recordAccess(db, actor, [person.id], 'wellness reports', clock);
       return { timeZone, today, reports, flags: { wellness: todays?.flag ?? null, loadRatio } };
     },

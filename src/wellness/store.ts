@@ -1,12 +1,12 @@
 import type { Selectable } from 'kysely';
 import type { Writer } from '../audit/store.ts';
 import { participantsOf, timeZonesOf } from '../roster/store.ts';
-import { addDays, localDateOf, localDayBounds } from '../shared/time.ts';
+import { addDays, localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
-import { sessionLoads } from '../training/store.ts';
-import { memberSessionLoads } from '../training/cohort.ts';
-import { dailyLoads, defaultWindows, workloadRatios, type DayLoad } from '../training/metrics.ts';
+import { memberLoadRatioStates } from '../training/cohort.ts';
+import { loadRatioStates, personLoads } from '../training/load-ratio.ts';
+import { loadRatioState, ratiosThrough, type LoadRatioState } from '../training/metrics.ts';
 import { ACWR_SD_FLOOR, BASELINE_DAYS, baselineOf, baselinesOf, ownRangeFlag, wellnessFlag, wellnessScore, type RangeFlag, type WellnessItems } from './model.ts';
 
 export interface WellnessInput {
@@ -117,43 +117,36 @@ export async function listReports(db: Db, personId: number, from: string, to: st
 }
 
 /**
- * The load-ratio flag, through the training capability's ACWR (EWMA, 7:28 days): the ratio on
- * `date` against the person's own ratios of the previous BASELINE_DAYS days; high is the bad side.
- * `loads` run in date order from the first day the ratios start from.
+ * The load-ratio flag from the EWMA ratios (training's ACWR, 7:28 days) of BASELINE_DAYS days and
+ * then the day itself: that day's ratio against the person's own before it; high is the bad side.
  */
-function loadRatioFlag(loads: readonly DayLoad[], date: string): RangeFlag | null {
-  if (loads.length === 0) return null;
-  const ratios = workloadRatios(dailyLoads(loads, loads[0].date, date));
-  const today = ratios.find((r) => r.date === date)?.acwrEwma ?? null;
+function loadRatioFlag(ratios: readonly (number | null)[]): RangeFlag | null {
+  const today = ratios[ratios.length - 1];
   if (today === null) return null;
-  const from = addDays(date, -BASELINE_DAYS);
-  const history = ratios.filter((r) => r.date >= from && r.date < date && r.acwrEwma !== null).map((r) => r.acwrEwma!);
+  const history = ratios.slice(0, -1).filter((r): r is number => r !== null);
   return ownRangeFlag(today, baselineOf(history), 'high', ACWR_SD_FLOOR);
 }
 
-/** One person's load-ratio flag on their local `date`, from all their recorded loads. */
-export async function acwrFlag(db: Db, personId: number, date: string, timeZone: string): Promise<RangeFlag | null> {
-  return loadRatioFlag(await sessionLoads(db, personId, localDayBounds(date, timeZone).end), date);
+/**
+ * A person's load-ratio flag on their local `date` from their stored state (docs/adr/0006); a day
+ * before their last load (a look back) takes their loads up to that day instead.
+ */
+async function loadRatioFlagOn(db: Db, personId: number, state: LoadRatioState | undefined, date: string): Promise<RangeFlag | null> {
+  if (!state || date < state.firstDate) return null;
+  const asOf = date >= state.lastDate ? state : loadRatioState((await personLoads(db, personId)).filter((l) => l.date <= date));
+  return asOf && loadRatioFlag(ratiosThrough(asOf, date, BASELINE_DAYS + 1));
 }
 
-/**
- * How far back the cohort's load ratios start: the flag's BASELINE_DAYS of ratios plus three
- * chronic windows, after which a load's weight in the chronic EWMA is under 0.3 % (0.931^84),
- * so the ratios match those from a person's whole history to within rounding.
- */
-export const COHORT_LOAD_HISTORY_DAYS = BASELINE_DAYS + 3 * defaultWindows.chronicDays;
+/** One person's load-ratio flag on their local `date`. */
+export async function acwrFlag(db: Db, personId: number, date: string): Promise<RangeFlag | null> {
+  return loadRatioFlagOn(db, personId, (await loadRatioStates(db, [personId])).get(personId), date);
+}
 
-/**
- * The load-ratio flag on `date` of every participant now in `unitIds`, from one query over the
- * cohort's loads of the last COHORT_LOAD_HISTORY_DAYS days (their first recorded day within it
- * counts as the start of their history). Participants with no load have no entry.
- */
-export async function cohortLoadRatioFlags(db: Db, unitIds: readonly number[], date: string, timeZone: string): Promise<Map<number, { unitId: number; flag: RangeFlag }>> {
-  const from = localDayBounds(addDays(date, -COHORT_LOAD_HISTORY_DAYS), timeZone).start;
-  const members = await memberSessionLoads(db, unitIds, from, localDayBounds(date, timeZone).end);
+/** The load-ratio flag on `date` of every participant now in `unitIds` who has one, from their stored states. */
+export async function cohortLoadRatioFlags(db: Db, unitIds: readonly number[], date: string): Promise<Map<number, { unitId: number; flag: RangeFlag }>> {
   const flags = new Map<number, { unitId: number; flag: RangeFlag }>();
-  for (const [personId, { unitId, loads }] of members) {
-    const flag = loadRatioFlag(loads, date);
+  for (const [personId, { unitId, state }] of await memberLoadRatioStates(db, unitIds)) {
+    const flag = await loadRatioFlagOn(db, personId, state, date);
     if (flag) flags.set(personId, { unitId, flag });
   }
   return flags;

@@ -1,0 +1,143 @@
+import { addDays, localDateOf } from '../shared/time.ts';
+import type { Db } from '../store/db.ts';
+import { continueLoadRatioState, dailyLoads, loadRatioState, sessionLoad, type DayLoad, type LoadRatioState } from './metrics.ts';
+import type { TrainingTables } from './model.ts';
+
+/**
+ * Each person's loads and their stored load-ratio state (docs/adr/0006): the state is rewritten
+ * inside the transaction of every write that changes a load, so reading a cohort's ratios is one
+ * row a person rather than their history.
+ */
+
+/** Enough people per statement to keep a query's parameters well under SQLite's limit. */
+const PEOPLE_PER_QUERY = 1000;
+
+function* inChunks<T>(items: readonly T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += PEOPLE_PER_QUERY) yield items.slice(i, i + PEOPLE_PER_QUERY);
+}
+
+/**
+ * The session-RPE loads of the given people (present, rated, at held sessions, with minutes),
+ * each dated in the zone of the session's unit, in date order; `from` (an instant) cuts earlier
+ * sessions off. People without a load have no entry.
+ */
+export async function loadsOf(db: Db, personIds: readonly number[], from?: string): Promise<Map<number, DayLoad[]>> {
+  const loads = new Map<number, DayLoad[]>();
+  for (const chunk of inChunks(personIds)) {
+    let query = db
+      .selectFrom('session_attendance')
+      .innerJoin('training_session', 'training_session.id', 'session_attendance.session_id')
+      .innerJoin('unit', 'unit.id', 'training_session.unit_id')
+      .select(['session_attendance.person_id', 'training_session.starts_at', 'unit.time_zone', 'session_attendance.rpe', 'session_attendance.minutes', 'training_session.actual_minutes'])
+      .where('session_attendance.person_id', 'in', chunk)
+      .where('session_attendance.status', '=', 'present')
+      .where('session_attendance.rpe', 'is not', null)
+      .where('training_session.status', '=', 'held')
+      .orderBy('training_session.starts_at');
+    if (from !== undefined) query = query.where('training_session.starts_at', '>=', from);
+    for (const r of await query.execute()) {
+      const minutes = r.minutes ?? r.actual_minutes;
+      if (minutes === null) continue;
+      let own = loads.get(r.person_id);
+      if (!own) loads.set(r.person_id, (own = []));
+      own.push({ date: localDateOf(r.starts_at, r.time_zone), load: sessionLoad(r.rpe!, minutes) });
+    }
+  }
+  return loads;
+}
+
+/** One person's loads, as `loadsOf` gives them. */
+export async function personLoads(db: Db, personId: number): Promise<DayLoad[]> {
+  return (await loadsOf(db, [personId])).get(personId) ?? [];
+}
+
+type StateRow = TrainingTables['load_ratio_state'];
+
+const stateColumns = ['person_id', 'first_date', 'last_date', 'last_load', 'acute_before', 'chronic_before', 'ratios_before'] as const;
+
+function toState(r: StateRow): LoadRatioState {
+  const ratiosBefore: (number | null)[] = [];
+  for (let at = 0; at < r.ratios_before.length; at += 8) {
+    const ratio = r.ratios_before.readDoubleLE(at);
+    ratiosBefore.push(Number.isNaN(ratio) ? null : ratio);
+  }
+  return { firstDate: r.first_date, lastDate: r.last_date, lastLoad: r.last_load, acuteBefore: r.acute_before, chronicBefore: r.chronic_before, ratiosBefore };
+}
+
+function toRow(personId: number, s: LoadRatioState): StateRow {
+  const ratios = Buffer.alloc(8 * s.ratiosBefore.length);
+  s.ratiosBefore.forEach((ratio, i) => ratios.writeDoubleLE(ratio ?? NaN, 8 * i));
+  return { person_id: personId, first_date: s.firstDate, last_date: s.lastDate, last_load: s.lastLoad, acute_before: s.acuteBefore, chronic_before: s.chronicBefore, ratios_before: ratios };
+}
+
+/** The stored states of the given people; people without a load have none. */
+export async function loadRatioStates(db: Db, personIds: readonly number[]): Promise<Map<number, LoadRatioState>> {
+  const states = new Map<number, LoadRatioState>();
+  for (const chunk of inChunks(personIds)) {
+    for (const r of await db.selectFrom('load_ratio_state').select(stateColumns).where('person_id', 'in', chunk).execute()) states.set(r.person_id, toState(r));
+  }
+  return states;
+}
+
+/** The stored states of everyone now in `unitIds`, in one statement (the cohort dashboards). */
+export async function loadRatioStatesIn(db: Db, unitIds: readonly number[]): Promise<Map<number, LoadRatioState>> {
+  const rows = await db
+    .selectFrom('load_ratio_state')
+    .select(stateColumns)
+    .where('person_id', 'in', db.selectFrom('person_unit').select('person_id').where('unit_id', 'in', unitIds).where('effective_to', 'is', null))
+    .execute();
+  return new Map(rows.map((r) => [r.person_id, toState(r)]));
+}
+
+/**
+ * Brings the stored states of `personIds` up to date after their loads changed on the local day
+ * `from` or later; the writer calls it inside its transaction. A change on or after a person's
+ * last day with a load walks on from the stored state (the usual case: sessions are recorded in
+ * date order); an earlier change, or the loss of the last day's load, rebuilds the person's state
+ * from all their loads.
+ */
+export async function refreshLoadRatios(db: Db, personIds: readonly number[], from: string): Promise<void> {
+  for (const chunk of inChunks([...new Set(personIds)])) {
+    const stored = await loadRatioStates(db, chunk);
+    const next = new Map<number, LoadRatioState | null>();
+    const onward = chunk.filter((id) => {
+      const state = stored.get(id);
+      return state !== undefined && from >= state.lastDate;
+    });
+    if (onward.length > 0) {
+      const earliest = onward.map((id) => stored.get(id)!.lastDate).reduce((a, b) => (a < b ? a : b));
+      // A day's sessions start at most 14 hours either side of its UTC midnight.
+      const later = await loadsOf(db, onward, `${addDays(earliest, -1)}T00:00:00.000Z`);
+      for (const id of onward) {
+        const before = stored.get(id)!;
+        const own = (later.get(id) ?? []).filter((l) => l.date >= before.lastDate);
+        if (own.length > 0) next.set(id, continueLoadRatioState(before, dailyLoads(own, before.lastDate, own[own.length - 1].date)));
+      }
+    }
+    const rebuilt = chunk.filter((id) => !next.has(id));
+    const all = await loadsOf(db, rebuilt);
+    for (const id of rebuilt) next.set(id, loadRatioState(all.get(id) ?? []));
+    await saveStates(db, next);
+  }
+}
+
+async function saveStates(db: Db, states: ReadonlyMap<number, LoadRatioState | null>): Promise<void> {
+  const gone = [...states].filter(([, s]) => s === null).map(([id]) => id);
+  if (gone.length > 0) await db.deleteFrom('load_ratio_state').where('person_id', 'in', gone).execute();
+  const rows = [...states].flatMap(([id, s]) => (s ? [toRow(id, s)] : []));
+  if (rows.length === 0) return;
+  await db
+    .insertInto('load_ratio_state')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.column('person_id').doUpdateSet((eb) => ({
+        first_date: eb.ref('excluded.first_date'),
+        last_date: eb.ref('excluded.last_date'),
+        last_load: eb.ref('excluded.last_load'),
+        acute_before: eb.ref('excluded.acute_before'),
+        chronic_before: eb.ref('excluded.chronic_before'),
+        ratios_before: eb.ref('excluded.ratios_before'),
+      })),
+    )
+    .execute();
+}
