@@ -1,7 +1,7 @@
 /**
  * The browser tests' world: the datapad built once, a real Muster server on a fresh SQLite file
  * with the demo cohort (a copy of one freshly loaded demo database), and Debian's Chromium driven by playwright-core (never a downloaded
- * browser). Every page records console errors; `check` takes a screenshot and runs axe-core.
+ * browser). Every page records console errors; `check` takes a screenshot, runs axe-core and measures the page's width.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -163,7 +163,7 @@ export async function startWorld(options: { empty?: boolean } = {}): Promise<Wor
 export interface Visit {
   page: Page;
   context: BrowserContext;
-  /** Screenshot and accessibility check of the screen as it is now. */
+  /** Screenshot, accessibility check and no sideways scroll of the screen as it is now. */
   check(name: string): Promise<void>;
   /** Fails the test on any console error the test did not expect. */
   expectNoConsoleErrors(): void;
@@ -199,6 +199,9 @@ export async function visit(world: World, viewport: keyof typeof viewports = 'de
     context,
     async check(name) {
       await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+      // Issue 5: at every width the page itself never scrolls sideways; a wide table scrolls in its own region.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
       // page.evaluate is not subject to the page's content security policy, unlike a script tag.
       await page.evaluate(axeSource);
       const violations = await page.evaluate(async () => {

@@ -108,6 +108,9 @@ describe('trainer', { timeout: 90_000 }, () => {
       ['JB-001', 'present', 7],
       ['JB-003', 'absent', null],
     ]);
+    // On a phone the whole grid fits: RPE and minutes are in view without scrolling it sideways.
+    const grid = page.getByRole('region', { name: 'Attendance by participant' });
+    expect(await grid.evaluate((region) => region.scrollWidth - region.clientWidth)).toBeLessThanOrEqual(0);
     await check('trainer-attendance');
 
     await page.getByRole('link', { name: 'Log sets of this session' }).click();

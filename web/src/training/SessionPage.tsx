@@ -77,7 +77,7 @@ function AttendanceForm({ sessionId, unitId, recorded, onSaved }: { sessionId: n
       <Async loaded={people}>
         {() => (
           <TableScroll label="Attendance by participant">
-            <table className="set-grid">
+            <table className="set-grid attendance">
               <thead>
                 <tr>
                   <th scope="col">Participant</th>
