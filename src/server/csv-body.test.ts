@@ -26,19 +26,25 @@ describeEachDatabase('CSV imports answer as a stream of progress events on reque
     expect(response.headers['content-type']).toMatch(/^application\/x-ndjson/);
     const stages = events(response.body);
     expect(stages.map((e) => e.stage)).toEqual(['checking', 'checking', 'read', 'done']);
+    // The roster checks every row, then writes them all at the end.
+    expect(stages[2]).toEqual({ stage: 'read', checked: 2, written: 0 });
     expect(stages.at(-1)).toEqual({ stage: 'done', summary: { created: 2, updated: 0, unchanged: 0 } });
     expect(await stored()).toBe(2);
   });
 
-  it('counts a large file as it is read, then lists every bad row and writes nothing', async () => {
+  it('counts a large file as it is read, characters and rows, then lists every bad row and writes nothing', async () => {
     const { row, importRoster, stored } = await setUp();
     const rows = Array.from({ length: 4000 }, (_, i) => row(i + 1));
     const csv = header + rows.join('') + row(4001, 'cook');
     const stages = events((await importRoster(csv, ndjson)).body);
-    const reads = stages.flatMap((e) => (e.stage === 'checking' ? [e.read] : []));
-    expect(reads.length).toBeGreaterThan(2);
+    const checking = stages.flatMap((e) => (e.stage === 'checking' ? [e] : []));
+    expect(checking.length).toBeGreaterThan(2);
+    const reads = checking.map((e) => e.read);
     expect(reads).toEqual([...reads].sort((a, b) => a - b));
     expect(reads.at(-1)).toBe(csv.length);
+    // Each line's rows checked are the whole rows in the characters read so far (no field here holds a line break).
+    for (const { read, checked } of checking) expect(checked).toBe(Math.max(0, csv.slice(0, read).split('\n').length - 2));
+    expect(stages.find((e) => e.stage === 'read')).toEqual({ stage: 'read', checked: 4001, written: 0 });
     const last = stages.at(-1);
     expect(last?.stage === 'failed' && last.status).toBe(400);
     expect(last?.stage === 'failed' && last.error.problems).toEqual([{ line: 4002, column: 'role', reason: expect.stringMatching(/cook/) }]);

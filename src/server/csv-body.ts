@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ExportFormat } from '../shared/export.ts';
 import { AppError } from '../shared/errors.ts';
+import { countingRows, type ImportCounts } from '../shared/import-progress.ts';
 import { appErrorBody, internalErrorBody, type ErrorBody } from './errors.ts';
 
 /** The largest CSV file an import route accepts. */
@@ -23,13 +24,14 @@ export const IMPORT_PROGRESS_TYPE = 'application/x-ndjson';
 
 /**
  * One line of an import's progress stream: `checking` as the reader takes the file (characters read of
- * the total), `read` once every row is read (stored-data checks and the write follow), then `done`
- * with the summary the JSON answer would carry, or `failed` with the error body (a refused file's
- * `problems` included) and nothing written.
+ * the total, for the share of the file, and the rows checked and written so far: ImportCounts), `read`
+ * once every row is read and checked on its own (stored-data checks and the rest of the write follow),
+ * then `done` with the summary the JSON answer would carry, or `failed` with the error body (a refused
+ * file's `problems` included) and nothing written.
  */
 export type ImportProgressEvent =
-  | { stage: 'checking'; read: number; total: number }
-  | { stage: 'read' }
+  | ({ stage: 'checking'; read: number; total: number } & ImportCounts)
+  | ({ stage: 'read' } & ImportCounts)
   | { stage: 'done'; summary: unknown }
   | { stage: 'failed'; status: number; error: ErrorBody['error'] };
 
@@ -49,7 +51,8 @@ export async function answerImport<Summary>(request: FastifyRequest, reply: Fast
   for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
   reply.raw.writeHead(200, { 'content-type': `${IMPORT_PROGRESS_TYPE}; charset=utf-8`, 'cache-control': 'no-store', 'x-request-id': String(request.id) });
   const send = (event: ImportProgressEvent) => reply.raw.write(`${JSON.stringify(event)}\n`);
-  // Each piece is handed over when the reader asks for the next, so `read` counts what it has checked.
+  const counts: ImportCounts = { checked: 0, written: 0 };
+  // Each piece is handed over when the reader asks for the next, so `read` and the counts are what it has checked.
   // The import is a chain of promises over a synchronous driver: without a turn of the event loop
   // before each piece, the response would stay corked and every line would arrive at the end.
   const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -57,16 +60,16 @@ export async function answerImport<Summary>(request: FastifyRequest, reply: Fast
     for (let at = 0; at < body.length; at += PROGRESS_PIECE) {
       await turn();
       yield body.slice(at, at + PROGRESS_PIECE);
-      send({ stage: 'checking', read: Math.min(at + PROGRESS_PIECE, body.length), total: body.length });
+      send({ stage: 'checking', read: Math.min(at + PROGRESS_PIECE, body.length), total: body.length, ...counts });
     }
-    send({ stage: 'read' });
+    send({ stage: 'read', ...counts });
     await turn();
   }
   try {
-    send({ stage: 'checking', read: 0, total: body.length });
+    send({ stage: 'checking', read: 0, total: body.length, ...counts });
     await turn();
     // highWaterMark 0: no piece is taken before the reader asks for it.
-    send({ stage: 'done', summary: await run(Readable.from(pieces(), { highWaterMark: 0 })) });
+    send({ stage: 'done', summary: await countingRows(counts, () => run(Readable.from(pieces(), { highWaterMark: 0 }))) });
   } catch (error) {
     if (error instanceof AppError) send({ stage: 'failed', status: error.status, error: appErrorBody(error) });
     else {

@@ -1,4 +1,5 @@
 import type { RowProblem } from './csv.ts';
+import { importCounts } from './import-progress.ts';
 
 export interface BatchImportSteps<Item, Row> {
   /** Checks one item on its own, without the database: the row, or every problem with it. */
@@ -14,14 +15,19 @@ export interface BatchImportSteps<Item, Row> {
  * arrive and written a batch at a time, so memory holds one batch whatever the file's size.
  * After the first problem nothing more is written but checking goes on, so every bad row is
  * reported; the caller then throws, which rolls back what was written: all rows or none.
+ * Inside `countingRows` (import-progress.ts) each batch written moves the written count up to the rows read.
  */
 export async function importInBatches<Item, Row>(items: AsyncIterable<Item>, steps: BatchImportSteps<Item, Row>, batchSize = 1000): Promise<RowProblem[]> {
   const problems: RowProblem[] = [];
+  const counts = importCounts();
   let batch: Row[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
     problems.push(...(await steps.resolve(batch)));
-    if (problems.length === 0) await steps.write(batch);
+    if (problems.length === 0) {
+      await steps.write(batch);
+      if (counts) counts.written = counts.checked;
+    }
     batch = [];
   };
   for await (const item of items) {

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { CsvSyntaxError, RecordSplitter } from './csv-records.ts';
 import { AppError } from './errors.ts';
+import { importCounts } from './import-progress.ts';
 
 export interface RowProblem {
   line: number;
@@ -40,12 +41,14 @@ function checkHeader(header: string[], shape: CsvShape): RowProblem[] {
 /**
  * Streams the records of a CSV file with a header row, checking the header against `shape`.
  * Memory stays bounded whatever the file's size. Header names are trimmed and lower-cased.
+ * Inside `countingRows` (import-progress.ts) each record handed over counts as checked.
  */
 export async function* readCsv(source: string | Buffer | Readable, shape: CsvShape): AsyncGenerator<CsvRecord> {
   const chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer> = typeof source === 'string' || Buffer.isBuffer(source) ? [source] : source;
   const decoder = new StringDecoder('utf8');
   const splitter = new RecordSplitter();
   let header: string[] | undefined;
+  const counts = importCounts();
   function* records(text: string, end: boolean): Generator<CsvRecord> {
     for (const { line, fields } of splitter.push(text, end)) {
       if (!header) {
@@ -57,6 +60,7 @@ export async function* readCsv(source: string | Buffer | Readable, shape: CsvSha
       if (fields.length !== header.length) throw new CsvFormatError([{ line, column: '*', reason: `has ${fields.length} fields but the header has ${header.length}` }]);
       const values: Record<string, string> = {};
       for (let i = 0; i < header.length; i++) values[header[i]] = fields[i];
+      if (counts) counts.checked += 1;
       yield { line, values };
     }
   }

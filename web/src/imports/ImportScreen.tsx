@@ -105,20 +105,24 @@ function ColumnList({ names }: { names: readonly string[] }) {
 
 const templateCsv = (header: readonly string[], rows: readonly (readonly string[])[]) => [header, ...rows].map((row) => `${row.join(',')}\n`).join('');
 
-/** One bar for the whole import: the upload, then the server reading the file, then checking and writing. */
+/**
+ * One bar for the whole import: the share of the file uploaded, then of the file the server has read,
+ * with the rows it has checked and written so far, then the stored-data checks and the rest of the write.
+ */
 function ProgressReport({ progress }: { progress: UploadProgress }) {
+  const rows = (n: number) => `${n.toLocaleString()} row${n === 1 ? '' : 's'}`;
   const [label, done, total] =
     progress.stage === 'uploading'
       ? ['Uploading', progress.sent, progress.total]
       : progress.stage === 'checking'
-        ? ['Checking rows', progress.read, progress.total]
-        : ['Every row read; checking against stored records and saving', undefined, undefined];
+        ? [`Checking: ${rows(progress.checked)} checked, ${progress.written.toLocaleString()} written`, progress.read, progress.total]
+        : [`All ${rows(progress.checked)} checked, ${progress.written.toLocaleString()} written; checking against stored records and saving`, undefined, undefined];
   const percent = done !== undefined && total ? Math.round((done / total) * 100) : undefined;
   return (
     <p className="progress">
       <label>
         {label}
-        {percent !== undefined && ` (${percent}%)`}…
+        {percent !== undefined && ` (${percent}% of the file)`}…
         <progress max={100} value={percent} />
       </label>
     </p>
