@@ -134,6 +134,8 @@ describeEachDatabase('stored data sets for analysis', (database) => {
       `${person.designation},${person.unit.name},3,2026-05-10,79,24.38,19,63.99,82,22,63.96`,
     ]);
     expect(derived.rowCount).toBe(2);
+    // Deliberate, and said where the data set is used: visit 1 is the baseline columns, not a row.
+    expect(derived.description).toMatch(/first visit is their baseline: its values are the _bl columns of their later visits, not a row of its own/);
     // One cohort view: one access-log row for the company above both platoons, which each participant's log shows.
     const company = (await client.request({ url: `/api/units/${world.platoon.id}`, as: world.sessions.investigator })).json().parentId;
     const companyName = (await client.request({ url: `/api/units/${company}`, as: world.sessions.investigator })).json().name;

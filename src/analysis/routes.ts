@@ -116,8 +116,9 @@ const datasetBody = z.strictObject({
 });
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 
+/** Shown under the data set's name on the analysis screen and kept when it is saved: why visit 1 has no rows. */
 const physiqueDescription =
-  "One row per participant and physique visit after their first (visits numbered in time order from 1); the first visit's values are the baseline columns (_bl); the unit is the group factor.";
+  "Each person's first visit is their baseline: its values are the _bl columns of their later visits, not a row of its own (an analysis adjusted for baseline models the visits after it). So visits are numbered 2, 3, ... in time order, and a person with one visit has no row. The unit is the group.";
 
 type AnalysisRequest = z.infer<typeof analysisRequest>;
 

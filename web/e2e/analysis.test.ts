@@ -123,6 +123,10 @@ describe('statistician', { timeout: 90_000 }, () => {
     await page.goto('/analysis');
     await page.getByRole('button', { name: 'Use physique measurements by visit' }).click();
     await page.getByRole('status').getByText('Physique measurements by visit').waitFor();
+    // Visit 1 is no row of its own: the screen says it is each person's baseline, and a saved copy keeps the note.
+    await page.getByRole('status').getByText(/^Each person's first visit is their baseline: its values are the _bl columns/).waitFor();
+    expect(await page.getByLabel('Description (optional)').inputValue()).toMatch(/^Each person's first visit is their baseline/);
+    expect(await page.getByRole('combobox', { name: /^Visit/ }).inputValue()).toBe('visit');
     expect(await page.getByRole('combobox', { name: /^Subject/ }).inputValue()).toBe('designation');
     expect(await page.getByRole('combobox', { name: /^Arm/ }).inputValue()).toBe('unit');
     expect(await page.getByRole('combobox', { name: /^Outcome/ }).inputValue()).toBe('lean_mass_kg');

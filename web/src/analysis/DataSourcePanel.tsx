@@ -13,9 +13,11 @@ export interface DataSource {
   preview: CsvPreview;
   /** A stored data set: analyses send its id instead of the text. */
   datasetId?: number;
+  /** What its rows are, from whoever saved or derived it (e.g. which visit is the baseline). */
+  description?: string;
 }
 
-const fromText = (label: string, text: string, datasetId?: number): DataSource => ({ label, text, preview: parseCsv(text), ...(datasetId !== undefined && { datasetId }) });
+const fromText = (label: string, text: string, about: Pick<DataSource, 'datasetId' | 'description'> = {}): DataSource => ({ label, text, preview: parseCsv(text), ...about });
 
 /** Upload a CSV, or pick a stored or derived data set; save an upload for later. */
 export function DataSourcePanel({ source, onSource }: { source: DataSource | null; onSource: (source: DataSource, fresh: boolean) => void }) {
@@ -36,7 +38,7 @@ export function DataSourcePanel({ source, onSource }: { source: DataSource | nul
     }
   }
   const pick = (summary: DatasetSummary) =>
-    take(async () => fromText(summary.name, (await api('get', '/api/analysis/datasets/{id}', { path: { id: summary.id } })).data, summary.id));
+    take(async () => fromText(summary.name, (await api('get', '/api/analysis/datasets/{id}', { path: { id: summary.id } })).data, { datasetId: summary.id, description: summary.description }));
   async function archive(summary: DatasetSummary) {
     if (!window.confirm(`Archive ${summary.name}? It leaves this list for everyone; analyses that used it can still read it.`)) return;
     setError(null);
@@ -50,7 +52,7 @@ export function DataSourcePanel({ source, onSource }: { source: DataSource | nul
   }
   const derive = () => take(async () => {
     const derived = await api('get', '/api/analysis/derived/physique-by-visit');
-    return fromText(derived.name, derived.data);
+    return fromText(derived.name, derived.data, { description: derived.description });
   });
 
   return (
@@ -95,7 +97,7 @@ export function DataSourcePanel({ source, onSource }: { source: DataSource | nul
           <button type="button" onClick={() => void derive()} disabled={loading}>
             Use physique measurements by visit
           </button>{' '}
-          <span className="muted">built now from every participant's physique visits (each read is logged)</span>
+          <span className="muted">built now from every participant's physique visits, each person's first visit as the baseline (each read is logged)</span>
         </p>
       )}
       {loading && <p className="muted">Loading the data…</p>}
@@ -104,6 +106,12 @@ export function DataSourcePanel({ source, onSource }: { source: DataSource | nul
         <p role="status">
           Using <strong>{source.label}</strong>
           {source.datasetId !== undefined ? ' (stored)' : ''}.
+          {source.description && (
+            <>
+              <br />
+              <span className="muted">{source.description}</span>
+            </>
+          )}
         </p>
       )}
       {source && source.datasetId === undefined && (
@@ -112,7 +120,7 @@ export function DataSourcePanel({ source, onSource }: { source: DataSource | nul
           source={source}
           onSaved={(saved) => {
             datasets.reload();
-            onSource({ ...source, label: saved.name, datasetId: saved.id }, false);
+            onSource({ ...source, label: saved.name, datasetId: saved.id, description: saved.description }, false);
           }}
         />
       )}
@@ -122,7 +130,8 @@ export function DataSourcePanel({ source, onSource }: { source: DataSource | nul
 
 function SaveDataSet({ source, onSaved }: { source: DataSource; onSaved: (saved: DatasetSummary) => void }) {
   const [name, setName] = useState(source.label.replace(/\.csv$/i, ''));
-  const [description, setDescription] = useState('');
+  // A derived data set's description says how its rows were made: it stays with the saved copy.
+  const [description, setDescription] = useState(source.description ?? '');
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
 
