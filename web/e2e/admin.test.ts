@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorld, visit, WORLD_START_TIMEOUT, type World } from './harness.ts';
+import { startWorld, viewports, visit, WORLD_START_TIMEOUT, type World } from './harness.ts';
 
 describe('admin', { timeout: 90_000 }, () => {
   let world: World;
@@ -81,6 +81,13 @@ describe('admin', { timeout: 90_000 }, () => {
     await page.getByRole('button', { name: 'Verify the hash chain' }).click();
     await page.getByText(/^Intact: \d+ events verified\.$/).waitFor();
     await check('admin-audit');
+    // On a phone each event is a block of its values, the action among them, with no sideways scrolling.
+    await page.setViewportSize(viewports.phone);
+    const events = page.getByRole('region', { name: 'Audit events' });
+    expect(await events.evaluate((region) => region.scrollWidth - region.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await events.getByRole('cell', { name: 'session.create' }).first().isVisible()).toBe(true);
+    await check('admin-audit-phone');
+    await page.setViewportSize(viewports.desktop);
 
     await page.getByRole('link', { name: 'Units', exact: true }).click();
     await page.getByRole('link', { name: 'A Company (demo)' }).waitFor();

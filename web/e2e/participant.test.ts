@@ -34,6 +34,8 @@ describe('participant', { timeout: 90_000 }, () => {
     expect(await page.locator('tbody tr').count()).toBeGreaterThanOrEqual(1);
     // Viewers by rank, name and role, as the participant knows them.
     await page.getByRole('cell', { name: 'Cpl Megan Doyle (trainer)' }).first().waitFor();
+    // On a phone each entry is a block of its values: who and what are in view without scrolling sideways.
+    expect(await page.getByRole('region', { name: 'Who viewed my data' }).evaluate((region) => region.scrollWidth - region.clientWidth)).toBeLessThanOrEqual(0);
     await check('participant-access-log');
     expectNoConsoleErrors();
   });

@@ -69,12 +69,13 @@ export function Facts({ items, className }: { items: readonly (readonly [string,
 
 /**
  * A table of rows under column headings, in a TableScroll; numbers align right. The label names
- * the scroll region for screen readers.
+ * the scroll region for screen readers. `stacked`: on a phone each row is a block of its values,
+ * each under its column's name, for a log whose every column matters and would not fit side by side.
  */
-export function DataTable({ label, columns, rows, rowKey }: { label: string; columns: readonly string[]; rows: readonly (readonly ReactNode[])[]; rowKey?: (index: number) => string | number }) {
+export function DataTable({ label, columns, rows, rowKey, stacked = false }: { label: string; columns: readonly string[]; rows: readonly (readonly ReactNode[])[]; rowKey?: (index: number) => string | number; stacked?: boolean }) {
   return (
     <TableScroll label={label}>
-      <table>
+      <table className={stacked ? 'stacked' : undefined}>
         <thead>
           <tr>
             {columns.map((column) => (
@@ -88,7 +89,7 @@ export function DataTable({ label, columns, rows, rowKey }: { label: string; col
           {rows.map((row, i) => (
             <tr key={rowKey ? rowKey(i) : i}>
               {row.map((cell, j) => (
-                <td key={j} className={typeof cell === 'number' ? 'number' : undefined}>
+                <td key={j} className={typeof cell === 'number' ? 'number' : undefined} data-label={columns[j]}>
                   {cell}
                 </td>
               ))}

@@ -43,6 +43,7 @@ export function AuditPage() {
         {({ events: list }) => (
           <>
             <DataTable
+              stacked
               label="Audit events"
               columns={['#', 'When', 'Who', 'Action', 'Entity', 'Reason']}
               rows={list.map((event) => [event.seq, formatInstant(event.at), event.actorLabel, event.action, `${event.entity} ${event.entityId}`, event.reason ?? ''])}

@@ -9,7 +9,7 @@ export function AccessLogPage() {
       <Async loaded={log}>
         {({ entries }) =>
           entries.length ? (
-            <DataTable label="Who viewed my data" columns={['When', 'Who', 'What']} rows={entries.map((entry) => [formatInstant(entry.at), entry.viewer, entry.what])} />
+            <DataTable stacked label="Who viewed my data" columns={['When', 'Who', 'What']} rows={entries.map((entry) => [formatInstant(entry.at), entry.viewer, entry.what])} />
           ) : (
             <p>Nobody has viewed your data yet.</p>
           )
