@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import { localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
-import { loadRatioStatesIn } from './load-ratio.ts';
+import { stateColumns, toState } from './load-ratio.ts';
 import type { LoadRatioState } from './metrics.ts';
 import { unitsAbove } from './store.ts';
 
@@ -15,15 +15,17 @@ import { unitsAbove } from './store.ts';
  * are made here.
  */
 
-/** The participants now in `unitIds`, each with their unit. */
-async function membersOf(db: Db, unitIds: readonly number[]): Promise<Map<number, number>> {
-  const rows = await db
+/** The participants now in `unitIds`: their current memberships. */
+const currentMembers = (db: Db, unitIds: readonly number[]) =>
+  db
     .selectFrom('person_unit')
     .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person_unit.person_id').on('person_role.role', '=', 'participant'))
-    .select(['person_unit.person_id', 'person_unit.unit_id'])
     .where('person_unit.unit_id', 'in', unitIds)
-    .where('person_unit.effective_to', 'is', null)
-    .execute();
+    .where('person_unit.effective_to', 'is', null);
+
+/** The participants now in `unitIds`, each with their unit. */
+async function membersOf(db: Db, unitIds: readonly number[]): Promise<Map<number, number>> {
+  const rows = await currentMembers(db, unitIds).select(['person_unit.person_id', 'person_unit.unit_id']).execute();
   return new Map(rows.map((r) => [r.person_id, r.unit_id]));
 }
 
@@ -108,16 +110,14 @@ export async function attendanceByUnit(db: Db, unitIds: readonly number[], from:
   return byUnit(members, rows, () => ({ recorded: 0, present: 0 }));
 }
 
-/** The stored load-ratio state of every member who has one, with their unit. */
+/** The stored load-ratio state of every member who has one, with their unit: one statement. */
 export async function memberLoadRatioStates(db: Db, unitIds: readonly number[]): Promise<Map<number, { unitId: number; state: LoadRatioState }>> {
-  const states = new Map<number, { unitId: number; state: LoadRatioState }>();
-  if (unitIds.length === 0) return states;
-  const [members, stored] = await Promise.all([membersOf(db, unitIds), loadRatioStatesIn(db, unitIds)]);
-  for (const [personId, state] of stored) {
-    const unitId = members.get(personId);
-    if (unitId !== undefined) states.set(personId, { unitId, state });
-  }
-  return states;
+  if (unitIds.length === 0) return new Map();
+  const rows = await currentMembers(db, unitIds)
+    .innerJoin('load_ratio_state', 'load_ratio_state.person_id', 'person_unit.person_id')
+    .select([...stateColumns, 'person_unit.unit_id'])
+    .execute();
+  return new Map(rows.map((r) => [r.person_id, { unitId: r.unit_id, state: toState(r) }]));
 }
 
 export interface RecentLiftBest {

@@ -1,3 +1,4 @@
+import { endianness } from 'node:os';
 import { addDays, localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import { continueLoadRatioState, dailyLoads, loadRatioState, sessionLoad, type DayLoad, type LoadRatioState } from './metrics.ts';
@@ -53,20 +54,29 @@ export async function personLoads(db: Db, personId: number): Promise<DayLoad[]> 
 
 type StateRow = TrainingTables['load_ratio_state'];
 
-const stateColumns = ['person_id', 'first_date', 'last_date', 'last_load', 'acute_before', 'chronic_before', 'ratios_before'] as const;
+/** The columns of a stored state, for queries that join other tables too. */
+export const stateColumns = [
+  'load_ratio_state.person_id',
+  'load_ratio_state.first_date',
+  'load_ratio_state.last_date',
+  'load_ratio_state.last_load',
+  'load_ratio_state.acute_before',
+  'load_ratio_state.chronic_before',
+  'load_ratio_state.ratios_before',
+] as const;
 
-function toState(r: StateRow): LoadRatioState {
-  const ratiosBefore: (number | null)[] = [];
-  for (let at = 0; at < r.ratios_before.length; at += 8) {
-    const ratio = r.ratios_before.readDoubleLE(at);
-    ratiosBefore.push(Number.isNaN(ratio) ? null : ratio);
-  }
+// Ratios are stored as the bytes of a Float64Array, which is in the platform's byte order.
+if (endianness() !== 'LE') throw new Error('load-ratio states are stored little-endian; this platform is big-endian');
+
+export function toState(r: StateRow): LoadRatioState {
+  const bytes = r.ratios_before;
+  // better-sqlite3 gives each blob its own buffer; pg may hand out a slice of a shared one, at any offset.
+  const ratiosBefore = bytes.byteOffset % 8 === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8) : new Float64Array(new Uint8Array(bytes).buffer);
   return { firstDate: r.first_date, lastDate: r.last_date, lastLoad: r.last_load, acuteBefore: r.acute_before, chronicBefore: r.chronic_before, ratiosBefore };
 }
 
 function toRow(personId: number, s: LoadRatioState): StateRow {
-  const ratios = Buffer.alloc(8 * s.ratiosBefore.length);
-  s.ratiosBefore.forEach((ratio, i) => ratios.writeDoubleLE(ratio ?? NaN, 8 * i));
+  const ratios = Buffer.from(s.ratiosBefore.buffer, s.ratiosBefore.byteOffset, s.ratiosBefore.byteLength);
   return { person_id: personId, first_date: s.firstDate, last_date: s.lastDate, last_load: s.lastLoad, acute_before: s.acuteBefore, chronic_before: s.chronicBefore, ratios_before: ratios };
 }
 
@@ -77,16 +87,6 @@ export async function loadRatioStates(db: Db, personIds: readonly number[]): Pro
     for (const r of await db.selectFrom('load_ratio_state').select(stateColumns).where('person_id', 'in', chunk).execute()) states.set(r.person_id, toState(r));
   }
   return states;
-}
-
-/** The stored states of everyone now in `unitIds`, in one statement (the cohort dashboards). */
-export async function loadRatioStatesIn(db: Db, unitIds: readonly number[]): Promise<Map<number, LoadRatioState>> {
-  const rows = await db
-    .selectFrom('load_ratio_state')
-    .select(stateColumns)
-    .where('person_id', 'in', db.selectFrom('person_unit').select('person_id').where('unit_id', 'in', unitIds).where('effective_to', 'is', null))
-    .execute();
-  return new Map(rows.map((r) => [r.person_id, toState(r)]));
 }
 
 /**

@@ -128,9 +128,10 @@ describe('stored load-ratio state (docs/adr/0006)', () => {
   const first = loads[0].date;
   /** The oracle: `workloadRatios` over the whole history, to `date`. */
   const wholeHistory = (upTo: readonly DayLoad[], date: string, count: number) => workloadRatios(dailyLoads(upTo, upTo[0].date, date)).slice(-count).map((d) => d.acwrEwma);
-  const expectClose = (actual: (number | null)[], expected: (number | null)[]) => {
-    expect(actual.map((r) => r === null)).toEqual(expected.map((r) => r === null));
-    actual.forEach((r, i) => r !== null && expect(r).toBeCloseTo(expected[i]!, 12));
+  /** Withheld ratios are NaN in a state and null in `workloadRatios`. */
+  const expectClose = (actual: Float64Array, expected: (number | null)[]) => {
+    expect(Array.from(actual, Number.isNaN)).toEqual(expected.map((r) => r === null));
+    actual.forEach((r, i) => !Number.isNaN(r) && expect(r).toBeCloseTo(expected[i]!, 12));
   };
 
   it('gives the ratios of the last day and any later day as the whole history does', () => {
@@ -158,12 +159,12 @@ describe('stored load-ratio state (docs/adr/0006)', () => {
 
   it('withholds ratios for the first 27 days, and stores the days before a short history as null', () => {
     const short = loadRatioState([{ date: '2026-01-01', load: 300 }, { date: '2026-01-10', load: 300 }])!;
-    expect(short.ratiosBefore.every((r) => r === null)).toBe(true);
+    expect(short.ratiosBefore.every(Number.isNaN)).toBe(true);
     expect(short).toMatchObject({ firstDate: '2026-01-01', lastDate: '2026-01-10', lastLoad: 300 });
-    expect(ratiosThrough(short, '2026-01-27', 1)).toEqual([null]);
+    expect(ratiosThrough(short, '2026-01-27', 1)[0]).toBeNaN();
     // Day 28 has a ratio: acute over chronic after 300 AU on days 1 and 10 and nothing since.
     const [day27, day28] = ratiosThrough(short, '2026-01-28', 2);
-    expect(day27).toBeNull();
+    expect(day27).toBeNaN();
     const decayed = (lambda: number) => 300 * lambda * ((1 - lambda) ** 27 + (1 - lambda) ** 18);
     expect(day28).toBeCloseTo(decayed(2 / 8) / decayed(2 / 29), 12);
     expect(loadRatioState([])).toBeNull();

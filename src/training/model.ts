@@ -54,7 +54,7 @@ export interface TrainingTables {
     last_load: number;
     acute_before: number;
     chronic_before: number;
-    /** RATIO_HISTORY_DAYS little-endian doubles, NaN where a ratio is withheld. */
+    /** The bytes of `LoadRatioState.ratiosBefore`: RATIO_HISTORY_DAYS little-endian doubles, NaN where a ratio is withheld. */
     ratios_before: Buffer;
   };
   /** One set, target and actual side by side (as wger models it). Natural key: session, person, exercise, set number. */

@@ -96,11 +96,19 @@ export function baselinesOf(reports: readonly { date: string; score: number }[])
 
 export const wellnessFlag = (score: number, baseline: BaselineSums) => ownRangeFlag(score, baseline, 'low', WELLNESS_SD_FLOOR);
 
-export const baselineOf = (scores: readonly number[]): BaselineSums => ({
-  count: scores.length,
-  sum: scores.reduce((a, b) => a + b, 0),
-  sumOfSquares: scores.reduce((a, b) => a + b * b, 0),
-});
+/** The sums of a baseline's values; NaN marks a day without one (a withheld load ratio) and is left out. */
+export function baselineOf(values: Iterable<number>): BaselineSums {
+  let count = 0;
+  let sum = 0;
+  let sumOfSquares = 0;
+  for (const value of values) {
+    if (Number.isNaN(value)) continue;
+    count += 1;
+    sum += value;
+    sumOfSquares += value * value;
+  }
+  return { count, sum, sumOfSquares };
+}
 
 export interface WellnessTables {
   wellness_report: {

@@ -120,11 +120,10 @@ export async function listReports(db: Db, personId: number, from: string, to: st
  * The load-ratio flag from the EWMA ratios (training's ACWR, 7:28 days) of BASELINE_DAYS days and
  * then the day itself: that day's ratio against the person's own before it; high is the bad side.
  */
-function loadRatioFlag(ratios: readonly (number | null)[]): RangeFlag | null {
+function loadRatioFlag(ratios: Float64Array): RangeFlag | null {
   const today = ratios[ratios.length - 1];
-  if (today === null) return null;
-  const history = ratios.slice(0, -1).filter((r): r is number => r !== null);
-  return ownRangeFlag(today, baselineOf(history), 'high', ACWR_SD_FLOOR);
+  if (Number.isNaN(today)) return null;
+  return ownRangeFlag(today, baselineOf(ratios.subarray(0, -1)), 'high', ACWR_SD_FLOOR);
 }
 
 /**
