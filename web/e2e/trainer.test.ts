@@ -94,6 +94,9 @@ describe('trainer', { timeout: 90_000 }, () => {
     expect(session).toMatchObject({ title: 'Pre-dawn run', status: 'planned', planned: { time: '05:47', minutes: 40 } });
     await page.getByText(/^Planned: Pre-dawn run on \d{4}-\d\d-\d\d at 05:47/).waitFor();
     await page.getByRole('region', { name: 'Upcoming sessions' }).getByRole('link', { name: 'Pre-dawn run', exact: true }).waitFor();
+    // On a phone each session is a block of its values, its status and buttons in view without scrolling sideways.
+    for (const name of ['Upcoming sessions', 'Past and cancelled sessions'])
+      expect(await page.getByRole('region', { name }).evaluate((region) => region.scrollWidth - region.clientWidth), name).toBeLessThanOrEqual(0);
     await check('trainer-sessions');
 
     await page.getByRole('region', { name: 'Upcoming sessions' }).getByRole('link', { name: 'Pre-dawn run', exact: true }).click();

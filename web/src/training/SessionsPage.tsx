@@ -114,6 +114,7 @@ function SessionTable({ label, sessions, onChanged }: { label: string; sessions:
         </p>
       )}
       <DataTable
+        stacked
         label={label}
         columns={['Date', 'Time', 'Session', 'Minutes', 'Status', 'Actions']}
         rowKey={(i) => sessions[i].id}
