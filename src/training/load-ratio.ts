@@ -24,6 +24,14 @@ function* inChunks<T>(items: readonly T[]): Generator<T[]> {
  */
 export async function loadsOf(db: Db, personIds: readonly number[], from?: string): Promise<Map<number, DayLoad[]>> {
   const loads = new Map<number, DayLoad[]>();
+  // Many people attend each session: date each session once.
+  const sessionDates = new Map<string, string>();
+  const dateOf = (startsAt: string, zone: string) => {
+    const key = `${zone} ${startsAt}`;
+    let date = sessionDates.get(key);
+    if (date === undefined) sessionDates.set(key, (date = localDateOf(startsAt, zone)));
+    return date;
+  };
   for (const chunk of inChunks(personIds)) {
     let query = db
       .selectFrom('session_attendance')
@@ -41,7 +49,7 @@ export async function loadsOf(db: Db, personIds: readonly number[], from?: strin
       if (minutes === null) continue;
       let own = loads.get(r.person_id);
       if (!own) loads.set(r.person_id, (own = []));
-      own.push({ date: localDateOf(r.starts_at, r.time_zone), load: sessionLoad(r.rpe!, minutes) });
+      own.push({ date: dateOf(r.starts_at, r.time_zone), load: sessionLoad(r.rpe!, minutes) });
     }
   }
   return loads;
