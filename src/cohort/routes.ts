@@ -127,9 +127,8 @@ export const cohortRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       const wellnessTotals = rollUp(units, wellness.byUnit, () => ({ reported: 0, flagged: 0 }));
       const loadRatioTotals = rollUp(units, loadRatioOwn, () => ({ rated: 0, flagged: 0 }));
-      const wellnessFlags = new Map(wellness.flagged.map((f) => [f.person.id, f]));
-      const people = await peopleById(db, [...flaggedRatios.keys()].filter((id) => !wellnessFlags.has(id)));
-      for (const f of wellness.flagged) people.set(f.person.id, f.person);
+      const wellnessFlags = new Map(wellness.flagged.map((f) => [f.personId, f]));
+      const people = await peopleById(db, [...wellnessFlags.keys(), ...flaggedRatios.keys()]);
       await recordUnitAccess(db, actor, unit.id, 'cohort flags', clock);
       return {
         unit: { id: unit.id, name: unit.name, timeZone: unit.timeZone },

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import type { ExpressionBuilder } from 'kysely';
 import { localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
