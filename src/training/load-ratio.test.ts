@@ -67,6 +67,24 @@ describeEachDatabase('stored load-ratio state', (database) => {
     }
   });
 
+  it('takes a later start on an earlier local day in its stride (a unit above in another time zone)', async () => {
+    const { db } = database();
+    const company = await makeUnit(db, { kind: 'company', timeZone: 'Europe/London' });
+    const unit = await makeUnit(db, { kind: 'platoon', parentId: company.id, timeZone: 'Pacific/Auckland' });
+    const person = (await makePerson(db, { unitId: unit.id })).id;
+    const session = async (w: Writer, unitId: number, at: string) => {
+      const { id } = await createSession(w, { unitId, title: 'PT', plannedStart: at, plannedMinutes: 60, trainerId: null, notes: '' });
+      await updateSession(w, id, { status: 'held', actualMinutes: 60 });
+      await setAttendance(w, id, person, { status: 'present', rpe: 6, minutes: null });
+    };
+    // Auckland is 13 hours ahead in March: 20:00Z is the next morning there.
+    await asSystem(db, (w) => session(w, unit.id, '2026-03-10T20:00:00.000Z')); // Auckland, 11 March
+    await asSystem(db, (w) => session(w, company.id, '2026-03-11T22:00:00.000Z')); // London, 11 March
+    await asSystem(db, (w) => session(w, unit.id, '2026-03-11T20:00:00.000Z')); // Auckland, 12 March: earlier than the London session, a day later
+    expect((await loadRatioStates(db, [person])).get(person)).toMatchObject({ lastDate: '2026-03-12', lastLoad: 360 });
+    await expectCurrent(db, [person]);
+  });
+
   it('removes the state of a person left without a load', async () => {
     const { db } = database();
     const { people, held } = await platoon(db);

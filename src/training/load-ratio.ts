@@ -52,6 +52,8 @@ export async function loadsOf(db: Db, personIds: readonly number[], from?: strin
       own.push({ date: dateOf(r.starts_at, r.time_zone), load: sessionLoad(r.rpe!, minutes) });
     }
   }
+  // In date order, not start order: a unit above a person's may keep another time zone, where a later start can fall on an earlier day.
+  for (const own of loads.values()) own.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   return loads;
 }
 
