@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { systemActor } from '../auth/model.ts';
 import { write, type Writer } from '../audit/store.ts';
-import { createDrill, recordAttempt } from '../drills/store.ts';
+import { createDrill, recentDrillBests, recordAttempt } from '../drills/store.ts';
 import { getUnit, unitsBelow } from '../roster/store.ts';
 import { makePerson } from '../roster/testing.ts';
 import { makeWorld, startTestApp } from '../server/testing.ts';
@@ -152,5 +152,30 @@ describeEachDatabase('cohort dashboard', (database) => {
       [world.platoon.id, 'recent personal bests'],
       [world.platoon.id, 'recent personal bests'],
     ]);
+  });
+
+  it('counts a drill attempt as a best only when faster than every earlier one, newest first up to the limit', async () => {
+    const { world, db, p1, p2 } = await cohortWorld(database());
+    const ids = await asSystem(db, async (w) => {
+      const drill = await createDrill(w, { name: 'Obstacle course', standardS: 600, description: '' });
+      const attempt = (personId: number, performedAt: string, timeS: number) => recordAttempt(w, { drillId: drill.id, personId, performedAt, timeS, notes: '' });
+      await attempt(p1, '2026-01-10T09:00:00.000Z', 580); // before the window
+      await attempt(p2, '2026-01-10T09:00:00.000Z', 600);
+      return {
+        p1Best: await attempt(p1, '2026-03-02T09:00:00.000Z', 570), // a best: 570 < 580
+        p2Best: await attempt(p2, '2026-03-02T09:00:00.000Z', 590), // a best at the same instant, recorded after p1's
+        p1Equal: await attempt(p1, '2026-03-03T09:00:00.000Z', 570), // equal to the best so far: not a best
+        p1Slower: await attempt(p1, '2026-03-04T09:00:00.000Z', 575), // slower: not a best
+        p1Again: await attempt(p1, '2026-03-05T09:00:00.000Z', 560), // a best: 560 < 570
+      };
+    });
+    const window = ['2026-02-13T00:00:00.000Z', '2026-03-13T00:00:00.000Z'] as const;
+    const bests = await recentDrillBests(db, [world.platoon.id], ...window, 20);
+    expect(bests.map((b) => [b.attemptId, b.personId, b.timeS, b.previousS, b.date])).toEqual([
+      [ids.p1Again, p1, 560, 570, '2026-03-05'],
+      [ids.p2Best, p2, 590, 600, '2026-03-02'],
+      [ids.p1Best, p1, 570, 580, '2026-03-02'],
+    ]);
+    expect((await recentDrillBests(db, [world.platoon.id], ...window, 2)).map((b) => b.attemptId)).toEqual([ids.p1Again, ids.p2Best]);
   });
 });

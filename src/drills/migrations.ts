@@ -117,4 +117,11 @@ export const migrations: Record<string, Migration> = {
       await typed.insertInto('strength_protocol').values(seedProtocols).execute();
     },
   },
+  '0015_drills_attempt_performed': {
+    // Recent drill bests across a unit (recentDrillBests) read the window's attempts newest first and
+    // stop at the limit: an ordered range in this index instead of sorting every attempt.
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('drill_attempt_performed').on('drill_attempt').columns(['performed_at', 'id']).execute();
+    },
+  },
 };

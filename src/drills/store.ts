@@ -1,6 +1,8 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Writer } from '../audit/store.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
 import { isUniqueViolation, type Db } from '../store/db.ts';
+import type { Database } from '../store/schema.ts';
 import { localInstant, type LocalInstant, type LoadView } from '../training/store.ts';
 import { fromKilograms, nameKey, toKilograms, type LoadUnit } from '../training/model.ts';
 import { bestPerSide, formatDuration, passes, type Side, type StrengthKind } from './model.ts';
@@ -306,39 +308,34 @@ export interface RecentDrillBest {
 /**
  * The newest attempts (at most `limit`) between two instants by participants now in `unitIds`
  * that beat their earlier best time at the drill: `personDrills`' rule (fastest time), counted only
- * when there was an earlier attempt to beat. Dated in the zone of the person's unit.
+ * when there was an earlier attempt to beat. Dated in the zone of the person's unit. The rule and
+ * the limit are in the statement, so it reads the window newest first (drill_attempt_performed) and
+ * stops at `limit` bests; each check is a seek in the natural key for the earlier attempts.
  */
 export async function recentDrillBests(db: Db, unitIds: readonly number[], from: string, to: string, limit: number): Promise<RecentDrillBest[]> {
   if (unitIds.length === 0) return [];
+  const previousBest = (eb: ExpressionBuilder<Database, 'drill_attempt'>) =>
+    eb
+      .selectFrom('drill_attempt as earlier')
+      .select((e) => e.fn.min('earlier.time_s').as('s'))
+      .whereRef('earlier.person_id', '=', 'drill_attempt.person_id')
+      .whereRef('earlier.drill_id', '=', 'drill_attempt.drill_id')
+      .whereRef('earlier.performed_at', '<', 'drill_attempt.performed_at');
   const rows = await db
     .selectFrom('drill_attempt')
     .innerJoin('drill', 'drill.id', 'drill_attempt.drill_id')
     .innerJoin('person_unit', (j) => j.onRef('person_unit.person_id', '=', 'drill_attempt.person_id').on('person_unit.effective_to', 'is', null))
     .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'drill_attempt.person_id').on('person_role.role', '=', 'participant'))
     .innerJoin('unit', 'unit.id', 'person_unit.unit_id')
-    .select((eb) => [
-      'drill_attempt.id',
-      'drill_attempt.person_id',
-      'drill_attempt.performed_at',
-      'drill_attempt.time_s',
-      'drill.name',
-      'unit.time_zone',
-      eb
-        .selectFrom('drill_attempt as earlier')
-        .select((e) => e.fn.min('earlier.time_s').as('s'))
-        .whereRef('earlier.person_id', '=', 'drill_attempt.person_id')
-        .whereRef('earlier.drill_id', '=', 'drill_attempt.drill_id')
-        .whereRef('earlier.performed_at', '<', 'drill_attempt.performed_at')
-        .as('previous_s'),
-    ])
+    .select((eb) => ['drill_attempt.id', 'drill_attempt.person_id', 'drill_attempt.performed_at', 'drill_attempt.time_s', 'drill.name', 'unit.time_zone', previousBest(eb).as('previous_s')])
     .where('person_unit.unit_id', 'in', unitIds)
     .where('drill_attempt.performed_at', '>=', from)
     .where('drill_attempt.performed_at', '<', to)
+    // Faster than the earlier best; with no earlier attempt the minimum is null and nothing passes.
+    .where((eb) => eb('drill_attempt.time_s', '<', previousBest(eb)))
     .orderBy('drill_attempt.performed_at', 'desc')
     .orderBy('drill_attempt.id', 'desc')
+    .limit(limit)
     .execute();
-  return rows
-    .filter((r) => r.previous_s !== null && r.time_s < Number(r.previous_s))
-    .slice(0, limit)
-    .map((r) => ({ personId: r.person_id, drill: r.name, attemptId: r.id, at: r.performed_at, date: localInstant(r.performed_at, r.time_zone).date, timeS: r.time_s, previousS: Number(r.previous_s) }));
+  return rows.map((r) => ({ personId: r.person_id, drill: r.name, attemptId: r.id, at: r.performed_at, date: localInstant(r.performed_at, r.time_zone).date, timeS: r.time_s, previousS: Number(r.previous_s) }));
 }
