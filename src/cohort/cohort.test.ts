@@ -2,8 +2,8 @@ import { expect, it } from 'vitest';
 import { systemActor } from '../auth/model.ts';
 import { write, type Writer } from '../audit/store.ts';
 import { createDrill, recentDrillBests, recordAttempt } from '../drills/store.ts';
-import { getUnit, unitsBelow } from '../roster/store.ts';
-import { makePerson } from '../roster/testing.ts';
+import { getUnit, movePerson, unitsBelow } from '../roster/store.ts';
+import { makePerson, makeUnit } from '../roster/testing.ts';
 import { makeWorld, startTestApp } from '../server/testing.ts';
 import { addDays } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
@@ -80,6 +80,21 @@ describeEachDatabase('cohort dashboard', (database) => {
     expect(own.json().units.map((u: { id: number }) => u.id)).toEqual([world.platoon.id]);
     expect((await client.request({ url: `/api/units/${company}/cohort`, as: world.sessions.trainer })).statusCode).toBe(404);
     expect((await client.request({ url: `/api/units/${world.platoon.id}/cohort`, as: world.sessions.participant })).statusCode).toBe(403);
+  });
+
+  it('counts someone present without an RPE as trained with no load, and leaves out those who have left the units', async () => {
+    const { client, world, db, company, p1, p2 } = await cohortWorld(database());
+    const elsewhere = await makeUnit(db, { kind: 'company' });
+    await asSystem(db, async (w) => {
+      const tuesday = await held(w, world.platoon.id, '2026-03-10T07:00:00.000Z', 60);
+      await setAttendance(w, tuesday, p1, { status: 'present', rpe: 5, minutes: null });
+      await setAttendance(w, tuesday, p2, { status: 'present', rpe: null, minutes: null });
+      await movePerson(w, p1, elsewhere.id, new Date()); // makePerson's membership began at the wall clock's now
+    });
+    const body = (await client.request({ url: `/api/units/${company}/cohort`, as: world.sessions.investigator })).json();
+    const byId = new Map(body.units.map((u: { id: number }) => [u.id, u]));
+    expect(byId.get(world.platoon.id)).toMatchObject({ strength: 1, load: 0, trained: 1, attendance: { recorded: 1, present: 1 } });
+    expect(byId.get(company)).toMatchObject({ strength: 2, load: 0, trained: 1, attendance: { recorded: 1, present: 1 } });
   });
 
   it('flags wellness from stored baselines and load ratios equal to each person’s own ACWR flag', async () => {

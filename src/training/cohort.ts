@@ -11,8 +11,8 @@ import { unitsAbove } from './store.ts';
  * with a fixed number of statements, whatever its size. Members are the participants now in the
  * units (their current membership); they train in their units' sessions and those of the units
  * above. The attendance queries group by person and join nothing per row (a battalion's month is
- * hundreds of thousands of rows); members' units come from one small query and the sums per unit
- * are made here.
+ * hundreds of thousands of rows); the per-person sums are then joined to the members' units and
+ * summed per unit in the same statement, so a row a unit comes back, not one a person.
  */
 
 /** The participants now in `unitIds`: their current memberships. */
@@ -22,12 +22,6 @@ const currentMembers = (db: Db, unitIds: readonly number[]) =>
     .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person_unit.person_id').on('person_role.role', '=', 'participant'))
     .where('person_unit.unit_id', 'in', unitIds)
     .where('person_unit.effective_to', 'is', null);
-
-/** The participants now in `unitIds`, each with their unit. */
-async function membersOf(db: Db, unitIds: readonly number[]): Promise<Map<number, number>> {
-  const rows = await currentMembers(db, unitIds).select(['person_unit.person_id', 'person_unit.unit_id']).execute();
-  return new Map(rows.map((r) => [r.person_id, r.unit_id]));
-}
 
 /** The sessions held between two instants by the units and those above them (index on unit and start). */
 async function heldSessions(db: Db, unitIds: readonly number[], from: string, to: string) {
@@ -40,31 +34,15 @@ async function heldSessions(db: Db, unitIds: readonly number[], from: string, to
     .where('training_session.status', '=', 'held');
 }
 
-/** The attendance at those sessions, with the session's minutes for the load. */
+/** The attendance at those sessions. */
 async function attendanceAt(db: Db, unitIds: readonly number[], from: string, to: string) {
   const sessionIds = (await heldSessions(db, unitIds, from, to)).select('training_session.id');
-  return db
-    .selectFrom('session_attendance')
-    .innerJoin('training_session', 'training_session.id', 'session_attendance.session_id')
-    .where('session_attendance.session_id', 'in', sessionIds);
+  return db.selectFrom('session_attendance').where('session_attendance.session_id', 'in', sessionIds);
 }
 
 /** Session-RPE load of one attendance (Foster 2001, `sessionLoad`): RPE × the participant's minutes, else the session's. */
 const attendanceLoad = (e: ExpressionBuilder<Database, 'training_session' | 'session_attendance'>) =>
   e(e.ref('session_attendance.rpe'), '*', e.fn.coalesce('session_attendance.minutes', 'training_session.actual_minutes'));
-
-/** Adds each member's numbers to their unit's; people no longer in the units are left out. */
-function byUnit<T extends Record<string, number>>(members: ReadonlyMap<number, number>, rows: readonly ({ person_id: number } & T)[], zero: () => T): Map<number, T> {
-  const totals = new Map<number, T>();
-  for (const { person_id, ...values } of rows) {
-    const unitId = members.get(person_id);
-    if (unitId === undefined) continue;
-    const total = totals.get(unitId) ?? zero();
-    for (const key of Object.keys(values) as (keyof T)[]) (total[key] as number) += Number(values[key as keyof typeof values]);
-    totals.set(unitId, total);
-  }
-  return totals;
-}
 
 export interface UnitWeekLoad {
   /** Summed session-RPE load (AU) of the unit's own members. */
@@ -76,15 +54,18 @@ export interface UnitWeekLoad {
 /** Each unit's (own members', not those below) session-RPE load between two instants. */
 export async function weeklyLoadByUnit(db: Db, unitIds: readonly number[], from: string, to: string): Promise<Map<number, UnitWeekLoad>> {
   if (unitIds.length === 0) return new Map();
-  const [members, rows] = await Promise.all([
-    membersOf(db, unitIds),
-    (await attendanceAt(db, unitIds, from, to))
-      .select((e) => ['session_attendance.person_id', e.fn.coalesce(e.fn.sum<number>(attendanceLoad(e)), e.lit(0)).as('load'), e.lit(1).as('trained')])
-      .where('session_attendance.status', '=', 'present')
-      .groupBy('session_attendance.person_id')
-      .execute(),
-  ]);
-  return byUnit(members, rows, () => ({ load: 0, trained: 0 }));
+  const perPerson = (await attendanceAt(db, unitIds, from, to))
+    .innerJoin('training_session', 'training_session.id', 'session_attendance.session_id')
+    .select((e) => ['session_attendance.person_id', e.fn.sum<number>(attendanceLoad(e)).as('load')])
+    .where('session_attendance.status', '=', 'present')
+    .groupBy('session_attendance.person_id');
+  // People no longer in the units drop out of the join; each one left was present at a session: trained.
+  const rows = await currentMembers(db, unitIds)
+    .innerJoin(perPerson.as('own'), 'own.person_id', 'person_unit.person_id')
+    .select((e) => ['person_unit.unit_id', e.fn.coalesce(e.fn.sum<number>('own.load'), e.lit(0)).as('load'), e.fn.countAll<number>().as('trained')])
+    .groupBy('person_unit.unit_id')
+    .execute();
+  return new Map(rows.map((r) => [r.unit_id, { load: Number(r.load), trained: Number(r.trained) }]));
 }
 
 export interface UnitAttendance {
@@ -96,18 +77,20 @@ export interface UnitAttendance {
 /** Each unit's (own members') attendance records at the sessions held between two instants. */
 export async function attendanceByUnit(db: Db, unitIds: readonly number[], from: string, to: string): Promise<Map<number, UnitAttendance>> {
   if (unitIds.length === 0) return new Map();
-  const [members, rows] = await Promise.all([
-    membersOf(db, unitIds),
-    (await attendanceAt(db, unitIds, from, to))
-      .select((e) => [
-        'session_attendance.person_id',
-        e.fn.countAll<number>().as('recorded'),
-        e.fn.sum<number>(e.case().when('session_attendance.status', '=', 'present').then(1).else(0).end()).as('present'),
-      ])
-      .groupBy('session_attendance.person_id')
-      .execute(),
-  ]);
-  return byUnit(members, rows, () => ({ recorded: 0, present: 0 }));
+  const perPerson = (await attendanceAt(db, unitIds, from, to))
+    .select((e) => [
+      'session_attendance.person_id',
+      e.fn.countAll<number>().as('recorded'),
+      e.fn.sum<number>(e.case().when('session_attendance.status', '=', 'present').then(1).else(0).end()).as('present'),
+    ])
+    .groupBy('session_attendance.person_id');
+  // People no longer in the units drop out of the join.
+  const rows = await currentMembers(db, unitIds)
+    .innerJoin(perPerson.as('own'), 'own.person_id', 'person_unit.person_id')
+    .select((e) => ['person_unit.unit_id', e.fn.sum<number>('own.recorded').as('recorded'), e.fn.sum<number>('own.present').as('present')])
+    .groupBy('person_unit.unit_id')
+    .execute();
+  return new Map(rows.map((r) => [r.unit_id, { recorded: Number(r.recorded), present: Number(r.present) }]));
 }
 
 /** The stored load-ratio state of every member who has one, with their unit: one statement. */
