@@ -6,10 +6,11 @@ import { recentDrillBests } from '../drills/store.ts';
 import { isoDateSchema, personStatuses, type PersonStatus } from '../roster/model.ts';
 import { listPeople, listUnits, statusCountsByUnit, unitsBelow } from '../roster/store.ts';
 import { actorOf } from '../server/context.ts';
+import { notFound } from '../shared/errors.ts';
 import { addDays, localDateOf, localDayBounds, weekStart } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import { attendanceByUnit, recentLiftBests, weeklyLoadByUnit } from '../training/cohort.ts';
-import { unitInScope } from '../training/scope.ts';
+import { requireUnitInScope } from '../training/scope.ts';
 import { reportView, rangeFlag } from '../wellness/routes.ts';
 import { cohortLoadRatioFlags, wellnessByUnit } from '../wellness/store.ts';
 import { rollUp } from './model.ts';
@@ -24,8 +25,11 @@ const unitRef = z.object({ id: z.number(), name: z.string(), timeZone: z.string(
 
 /** The unit, its local day and the units it covers (itself and those below), with their names, parents and strength. */
 async function cohortOf(db: Db, actor: Actor, unitId: number, date: string | undefined, now: Date) {
-  const unit = await unitInScope(db, actor, unitId);
-  const units = await listUnits(db, await unitsBelow(db, [unit.id]));
+  await requireUnitInScope(db, actor, unitId);
+  // One read of the units (each counts its strength over the whole roster), the unit among them.
+  const units = await listUnits(db, await unitsBelow(db, [unitId]));
+  const unit = units.find((u) => u.id === unitId);
+  if (!unit) throw notFound(`unit ${unitId}`);
   return { unit, units, ids: units.map((u) => u.id), date: date ?? localDateOf(now, unit.timeZone) };
 }
 

@@ -13,9 +13,14 @@ export async function personInScope(db: Db, actor: Actor, personId: number): Pro
 
 /** The unit, if it is in the actor's scope (a trainer's units and those below; everyone's for staff who see all). */
 export async function unitInScope(db: Db, actor: Actor, unitId: number): Promise<UnitView> {
+  await requireUnitInScope(db, actor, unitId);
+  return getUnit(db, unitId);
+}
+
+/** 404 unless the unit is in the actor's scope: for callers that read the unit along with others. */
+export async function requireUnitInScope(db: Db, actor: Actor, unitId: number): Promise<void> {
   const scope = await unitScope(db, actor);
   if (scope !== 'all' && !scope.includes(unitId)) throw notFound(`unit ${unitId}`);
-  return getUnit(db, unitId);
 }
 
 /** The time zone a person's dates are entered and shown in: their unit's, or UTC without one. */
