@@ -126,14 +126,23 @@ function loadRatioFlag(ratios: Float64Array): RangeFlag | null {
   return ownRangeFlag(today, baselineOf(ratios.subarray(0, -1)), 'high', ACWR_SD_FLOOR);
 }
 
+/** The flag on `date` from a stored state; undefined for a day before the state's last day, which needs the loads. */
+function loadRatioFlagFrom(state: LoadRatioState, date: string): RangeFlag | null | undefined {
+  if (date < state.firstDate) return null;
+  if (date < state.lastDate) return undefined;
+  return loadRatioFlag(ratiosThrough(state, date, BASELINE_DAYS + 1));
+}
+
 /**
  * A person's load-ratio flag on their local `date` from their stored state (docs/adr/0006); a day
  * before their last load (a look back) takes their loads up to that day instead.
  */
 async function loadRatioFlagOn(db: Db, personId: number, state: LoadRatioState | undefined, date: string): Promise<RangeFlag | null> {
-  if (!state || date < state.firstDate) return null;
-  const asOf = date >= state.lastDate ? state : loadRatioState((await personLoads(db, personId)).filter((l) => l.date <= date));
-  return asOf && loadRatioFlag(ratiosThrough(asOf, date, BASELINE_DAYS + 1));
+  if (!state) return null;
+  const flag = loadRatioFlagFrom(state, date);
+  if (flag !== undefined) return flag;
+  const asOf = loadRatioState((await personLoads(db, personId)).filter((l) => l.date <= date))!;
+  return loadRatioFlag(ratiosThrough(asOf, date, BASELINE_DAYS + 1));
 }
 
 /** One person's load-ratio flag on their local `date`. */
@@ -145,7 +154,8 @@ export async function acwrFlag(db: Db, personId: number, date: string): Promise<
 export async function cohortLoadRatioFlags(db: Db, unitIds: readonly number[], date: string): Promise<Map<number, { unitId: number; flag: RangeFlag }>> {
   const flags = new Map<number, { unitId: number; flag: RangeFlag }>();
   for (const [personId, { unitId, state }] of await memberLoadRatioStates(db, unitIds)) {
-    const flag = await loadRatioFlagOn(db, personId, state, date);
+    const fromState = loadRatioFlagFrom(state, date);
+    const flag = fromState === undefined ? await loadRatioFlagOn(db, personId, state, date) : fromState;
     if (flag) flags.set(personId, { unitId, flag });
   }
   return flags;
