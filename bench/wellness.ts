@@ -19,9 +19,9 @@ import { addDays, localDayBounds, localToInstant, weekStart } from '../src/share
 import { openDatabase } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { baselinesOf, wellnessScore } from '../src/wellness/model.ts';
-import { attendanceByUnit, weeklyLoadByUnit } from '../src/training/cohort.ts';
+import { attendanceByUnit, cohortLoadRatioFlags, weeklyLoadByUnit } from '../src/training/cohort.ts';
 import { refreshLoadRatios } from '../src/training/load-ratio.ts';
-import { cohortLoadRatioFlags, cohortWellness, wellnessByUnit } from '../src/wellness/store.ts';
+import { cohortWellness, wellnessByUnit } from '../src/wellness/store.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);

@@ -10,7 +10,8 @@ import type { Db } from '../store/db.ts';
 import { describeEachDatabase, type TestDatabase } from '../store/testing.ts';
 import { addSet, createSession, exerciseLookup, setAttendance, updateSession } from '../training/store.ts';
 import { reportOn } from '../wellness/testing.ts';
-import { acwrFlag, cohortLoadRatioFlags } from '../wellness/store.ts';
+import { cohortLoadRatioFlags } from '../training/cohort.ts';
+import { acwrFlag } from '../training/load-ratio.ts';
 import { rollUp } from './model.ts';
 
 const now = new Date('2026-03-12T12:00:00Z'); // a Thursday; Europe/London is on GMT

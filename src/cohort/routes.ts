@@ -9,10 +9,10 @@ import { actorOf } from '../server/context.ts';
 import { notFound } from '../shared/errors.ts';
 import { addDays, localDateOf, localDayBounds, weekStart } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
-import { attendanceByUnit, recentLiftBests, weeklyLoadByUnit } from '../training/cohort.ts';
+import { attendanceByUnit, cohortLoadRatioFlags, recentLiftBests, weeklyLoadByUnit } from '../training/cohort.ts';
 import { requireUnitInScope } from '../training/scope.ts';
 import { reportView, rangeFlag } from '../wellness/routes.ts';
-import { cohortLoadRatioFlags, wellnessByUnit } from '../wellness/store.ts';
+import { wellnessByUnit } from '../wellness/store.ts';
 import { rollUp } from './model.ts';
 
 /** Attendance is the share of the last four weeks' attendance records that say present. */

@@ -2,7 +2,8 @@ import type { ExpressionBuilder } from 'kysely';
 import { localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
-import { stateColumns, toState } from './load-ratio.ts';
+import type { RangeFlag } from '../wellness/model.ts';
+import { loadRatioFlagFrom, loadRatioFlagOn, stateColumns, toState } from './load-ratio.ts';
 import type { LoadRatioState } from './metrics.ts';
 import { unitsAbove } from './store.ts';
 
@@ -101,6 +102,17 @@ export async function memberLoadRatioStates(db: Db, unitIds: readonly number[]):
     .select([...stateColumns, 'person_unit.unit_id'])
     .execute();
   return new Map(rows.map((r) => [r.person_id, { unitId: r.unit_id, state: toState(r) }]));
+}
+
+/** The load-ratio flag on `date` of every participant now in `unitIds` who has one, from their stored states. */
+export async function cohortLoadRatioFlags(db: Db, unitIds: readonly number[], date: string): Promise<Map<number, { unitId: number; flag: RangeFlag }>> {
+  const flags = new Map<number, { unitId: number; flag: RangeFlag }>();
+  for (const [personId, { unitId, state }] of await memberLoadRatioStates(db, unitIds)) {
+    const fromState = loadRatioFlagFrom(state, date);
+    const flag = fromState === undefined ? await loadRatioFlagOn(db, personId, state, date) : fromState;
+    if (flag) flags.set(personId, { unitId, flag });
+  }
+  return flags;
 }
 
 export interface RecentLiftBest {

@@ -7,8 +7,7 @@ import type { Db } from '../store/db.ts';
 import { allMigrations } from '../store/migrations.ts';
 import { describeEachDatabase } from '../store/testing.ts';
 import { ACWR_SD_FLOOR, baselineOf, ownRangeFlag } from '../wellness/model.ts';
-import { acwrFlag } from '../wellness/store.ts';
-import { loadRatioStates, personLoads } from './load-ratio.ts';
+import { acwrFlag, loadRatioStates, personLoads } from './load-ratio.ts';
 import { dailyLoads, loadRatioState, workloadRatios } from './metrics.ts';
 import { createSession, setAttendance, updateSession } from './store.ts';
 

@@ -1,7 +1,8 @@
 import { endianness } from 'node:os';
 import { addDays, localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
-import { continueLoadRatioState, dailyLoads, loadRatioState, sessionLoad, type DayLoad, type LoadRatioState } from './metrics.ts';
+import { ACWR_SD_FLOOR, BASELINE_DAYS, baselineOf, ownRangeFlag, type RangeFlag } from '../wellness/model.ts';
+import { continueLoadRatioState, dailyLoads, loadRatioState, ratiosThrough, sessionLoad, type DayLoad, type LoadRatioState } from './metrics.ts';
 import type { TrainingTables } from './model.ts';
 
 /**
@@ -150,4 +151,41 @@ async function saveStates(db: Db, states: ReadonlyMap<number, LoadRatioState | n
       })),
     )
     .execute();
+}
+
+// ---- the load-ratio flag (docs/wellness.md, "Flags") ----
+
+/**
+ * The load-ratio flag from the EWMA ratios (7:28 days) of BASELINE_DAYS days and then the day
+ * itself: that day's ratio against the person's own before it, by the wellness capability's
+ * own-range rule; high is the bad side.
+ */
+function loadRatioFlag(ratios: Float64Array): RangeFlag | null {
+  const today = ratios[ratios.length - 1];
+  if (Number.isNaN(today)) return null;
+  return ownRangeFlag(today, baselineOf(ratios.subarray(0, -1)), 'high', ACWR_SD_FLOOR);
+}
+
+/** The flag on `date` from a stored state; undefined for a day before the state's last day, which needs the loads. */
+export function loadRatioFlagFrom(state: LoadRatioState, date: string): RangeFlag | null | undefined {
+  if (date < state.firstDate) return null;
+  if (date < state.lastDate) return undefined;
+  return loadRatioFlag(ratiosThrough(state, date, BASELINE_DAYS + 1));
+}
+
+/**
+ * A person's load-ratio flag on their local `date` from their stored state (docs/adr/0006); a day
+ * before their last load (a look back) takes their loads up to that day instead.
+ */
+export async function loadRatioFlagOn(db: Db, personId: number, state: LoadRatioState | undefined, date: string): Promise<RangeFlag | null> {
+  if (!state) return null;
+  const flag = loadRatioFlagFrom(state, date);
+  if (flag !== undefined) return flag;
+  const asOf = loadRatioState((await personLoads(db, personId)).filter((l) => l.date <= date))!;
+  return loadRatioFlag(ratiosThrough(asOf, date, BASELINE_DAYS + 1));
+}
+
+/** One person's load-ratio flag on their local `date`. */
+export async function acwrFlag(db: Db, personId: number, date: string): Promise<RangeFlag | null> {
+  return loadRatioFlagOn(db, personId, (await loadRatioStates(db, [personId])).get(personId), date);
 }

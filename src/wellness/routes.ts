@@ -11,7 +11,8 @@ import { exportFormats } from '../shared/export.ts';
 import { addDays, localDateOf } from '../shared/time.ts';
 import { exportWellness, runWellnessImport } from './import.ts';
 import { BASELINE_DAYS, hoursSleptMax, ITEM_MAX, ITEM_MIN } from './model.ts';
-import { acwrFlag, cohortWellness, listReports, saveReport, todayFor } from './store.ts';
+import { acwrFlag } from '../training/load-ratio.ts';
+import { cohortWellness, listReports, saveReport, todayFor } from './store.ts';
 
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 const item = z.number().int().min(ITEM_MIN).max(ITEM_MAX);

@@ -4,10 +4,7 @@ import { participantsOf, timeZonesOf } from '../roster/store.ts';
 import { addDays, localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
-import { memberLoadRatioStates } from '../training/cohort.ts';
-import { loadRatioStates, personLoads } from '../training/load-ratio.ts';
-import { loadRatioState, ratiosThrough, type LoadRatioState } from '../training/metrics.ts';
-import { ACWR_SD_FLOOR, BASELINE_DAYS, baselineOf, baselinesOf, ownRangeFlag, wellnessFlag, wellnessScore, type RangeFlag, type WellnessItems } from './model.ts';
+import { BASELINE_DAYS, baselinesOf, wellnessFlag, wellnessScore, type RangeFlag, type WellnessItems } from './model.ts';
 
 export interface WellnessInput {
   sleepQuality: number;
@@ -114,51 +111,6 @@ export async function saveReport(w: Writer, personId: number, date: string, inpu
 export async function listReports(db: Db, personId: number, from: string, to: string): Promise<WellnessReportView[]> {
   const rows = await db.selectFrom('wellness_report').selectAll().where('person_id', '=', personId).where('local_date', '>=', from).where('local_date', '<=', to).orderBy('local_date').execute();
   return rows.map(toReportView);
-}
-
-/**
- * The load-ratio flag from the EWMA ratios (training's ACWR, 7:28 days) of BASELINE_DAYS days and
- * then the day itself: that day's ratio against the person's own before it; high is the bad side.
- */
-function loadRatioFlag(ratios: Float64Array): RangeFlag | null {
-  const today = ratios[ratios.length - 1];
-  if (Number.isNaN(today)) return null;
-  return ownRangeFlag(today, baselineOf(ratios.subarray(0, -1)), 'high', ACWR_SD_FLOOR);
-}
-
-/** The flag on `date` from a stored state; undefined for a day before the state's last day, which needs the loads. */
-function loadRatioFlagFrom(state: LoadRatioState, date: string): RangeFlag | null | undefined {
-  if (date < state.firstDate) return null;
-  if (date < state.lastDate) return undefined;
-  return loadRatioFlag(ratiosThrough(state, date, BASELINE_DAYS + 1));
-}
-
-/**
- * A person's load-ratio flag on their local `date` from their stored state (docs/adr/0006); a day
- * before their last load (a look back) takes their loads up to that day instead.
- */
-async function loadRatioFlagOn(db: Db, personId: number, state: LoadRatioState | undefined, date: string): Promise<RangeFlag | null> {
-  if (!state) return null;
-  const flag = loadRatioFlagFrom(state, date);
-  if (flag !== undefined) return flag;
-  const asOf = loadRatioState((await personLoads(db, personId)).filter((l) => l.date <= date))!;
-  return loadRatioFlag(ratiosThrough(asOf, date, BASELINE_DAYS + 1));
-}
-
-/** One person's load-ratio flag on their local `date`. */
-export async function acwrFlag(db: Db, personId: number, date: string): Promise<RangeFlag | null> {
-  return loadRatioFlagOn(db, personId, (await loadRatioStates(db, [personId])).get(personId), date);
-}
-
-/** The load-ratio flag on `date` of every participant now in `unitIds` who has one, from their stored states. */
-export async function cohortLoadRatioFlags(db: Db, unitIds: readonly number[], date: string): Promise<Map<number, { unitId: number; flag: RangeFlag }>> {
-  const flags = new Map<number, { unitId: number; flag: RangeFlag }>();
-  for (const [personId, { unitId, state }] of await memberLoadRatioStates(db, unitIds)) {
-    const fromState = loadRatioFlagFrom(state, date);
-    const flag = fromState === undefined ? await loadRatioFlagOn(db, personId, state, date) : fromState;
-    if (flag) flags.set(personId, { unitId, flag });
-  }
-  return flags;
 }
 
 export interface CohortEntry {
