@@ -119,7 +119,8 @@ describeEachDatabase('cohort dashboard', (database) => {
       await setAttendance(w, evening.id, p2, { status: 'present', rpe: 7.5, minutes: 40 });
     });
     const cohort = await cohortLoadRatioFlags(db, await unitsBelow(db, [company]), '2026-03-12');
-    for (const person of [p1, p2]) expect(cohort.get(person)?.flag).toEqual(await acwrFlag(db, person, '2026-03-12'));
+    expect(cohort.flagged.get(p1)?.flag).toEqual(await acwrFlag(db, p1, '2026-03-12'));
+    expect(cohort.flagged.has(p2)).toBe(false);
     const response = await client.request({ url: `/api/units/${company}/cohort/flags`, as: world.sessions.monitor });
     expect(response.statusCode).toBe(200);
     const body = response.json();

@@ -118,21 +118,10 @@ export const cohortRoutes: FastifyPluginAsyncZod = async (app) => {
       const actor = actorOf(request);
       const { unit, units, ids, date } = await cohortOf(db, actor, request.params.id, request.query.date, clock());
       const [wellness, loadRatios] = await Promise.all([wellnessByUnit(db, ids, date), cohortLoadRatioFlags(db, ids, date)]);
-      const loadRatioOwn = new Map<number, { rated: number; flagged: number }>();
-      const flaggedRatios = new Map<number, (typeof loadRatios extends Map<number, infer V> ? V : never)>();
-      for (const [personId, entry] of loadRatios) {
-        const counts = loadRatioOwn.get(entry.unitId) ?? { rated: 0, flagged: 0 };
-        if (entry.flag.state !== 'too-little-history') counts.rated += 1;
-        if (entry.flag.state === 'flagged') {
-          counts.flagged += 1;
-          flaggedRatios.set(personId, entry);
-        }
-        loadRatioOwn.set(entry.unitId, counts);
-      }
       const wellnessTotals = rollUp(units, wellness.byUnit, () => ({ reported: 0, flagged: 0 }));
-      const loadRatioTotals = rollUp(units, loadRatioOwn, () => ({ rated: 0, flagged: 0 }));
+      const loadRatioTotals = rollUp(units, loadRatios.byUnit, () => ({ rated: 0, flagged: 0 }));
       const wellnessFlags = new Map(wellness.flagged.map((f) => [f.personId, f]));
-      const people = await peopleById(db, [...wellnessFlags.keys(), ...flaggedRatios.keys()]);
+      const people = await peopleById(db, [...wellnessFlags.keys(), ...loadRatios.flagged.keys()]);
       await recordUnitAccess(db, actor, unit.id, 'cohort flags', clock);
       return {
         unit: { id: unit.id, name: unit.name, timeZone: unit.timeZone },
@@ -142,9 +131,9 @@ export const cohortRoutes: FastifyPluginAsyncZod = async (app) => {
           .sort((a, b) => a.designation.localeCompare(b.designation))
           .map((person) => ({
             person,
-            unitId: wellnessFlags.get(person.id)?.unitId ?? flaggedRatios.get(person.id)!.unitId,
+            unitId: wellnessFlags.get(person.id)?.unitId ?? loadRatios.flagged.get(person.id)!.unitId,
             wellness: wellnessFlags.get(person.id)?.report ?? null,
-            loadRatio: flaggedRatios.get(person.id)?.flag ?? null,
+            loadRatio: loadRatios.flagged.get(person.id)?.flag ?? null,
           })),
       };
     },

@@ -1,10 +1,9 @@
-import type { ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
-import type { RangeFlag } from '../wellness/model.ts';
-import { loadRatioFlagFrom, loadRatioFlagOn, stateColumns, toState } from './load-ratio.ts';
-import type { LoadRatioState } from './metrics.ts';
+import { dayNumber, type RangeFlag } from '../wellness/model.ts';
+import { FLAG_DAYS_AHEAD, flagCodes, loadRatioFlagFrom, loadRatioFlagOn, stateColumns, toState } from './load-ratio.ts';
 import { unitsAbove } from './store.ts';
 
 /**
@@ -94,25 +93,56 @@ export async function attendanceByUnit(db: Db, unitIds: readonly number[], from:
   return new Map(rows.map((r) => [r.unit_id, { recorded: Number(r.recorded), present: Number(r.present) }]));
 }
 
-/** The stored load-ratio state of every member who has one, with their unit: one statement. */
-export async function memberLoadRatioStates(db: Db, unitIds: readonly number[]): Promise<Map<number, { unitId: number; state: LoadRatioState }>> {
-  if (unitIds.length === 0) return new Map();
-  const rows = await currentMembers(db, unitIds)
-    .innerJoin('load_ratio_state', 'load_ratio_state.person_id', 'person_unit.person_id')
-    .select([...stateColumns, 'person_unit.unit_id'])
-    .execute();
-  return new Map(rows.map((r) => [r.person_id, { unitId: r.unit_id, state: toState(r) }]));
+export interface CohortLoadRatioFlags {
+  /** Per unit, its own members: how many have a load ratio against a usual range of their own (usual or flagged), and how many are flagged. */
+  byUnit: Map<number, { rated: number; flagged: number }>;
+  /** The flagged members, each with their unit and flag. */
+  flagged: Map<number, { unitId: number; flag: RangeFlag }>;
 }
 
-/** The load-ratio flag on `date` of every participant now in `unitIds` who has one, from their stored states. */
-export async function cohortLoadRatioFlags(db: Db, unitIds: readonly number[], date: string): Promise<Map<number, { unitId: number; flag: RangeFlag }>> {
-  const flags = new Map<number, { unitId: number; flag: RangeFlag }>();
-  for (const [personId, { unitId, state }] of await memberLoadRatioStates(db, unitIds)) {
-    const fromState = loadRatioFlagFrom(state, date);
-    const flag = fromState === undefined ? await loadRatioFlagOn(db, personId, state, date) : fromState;
-    if (flag) flags.set(personId, { unitId, flag });
+/**
+ * The load-ratio flags on `date` of the participants now in `unitIds`. Each stored state carries
+ * its flags for the FLAG_DAYS_AHEAD days from the person's last load (docs/adr/0006), so the
+ * counts per unit are one aggregate in SQL, a row a unit; only the flagged members' states are
+ * read, to give their numbers, and those of members whose last load is further back than that or
+ * after `date` (a look back), to compute theirs.
+ */
+export async function cohortLoadRatioFlags(db: Db, unitIds: readonly number[], date: string): Promise<CohortLoadRatioFlags> {
+  const byUnit = new Map<number, { rated: number; flagged: number }>();
+  const flagged = new Map<number, { unitId: number; flag: RangeFlag }>();
+  if (unitIds.length === 0) return { byUnit, flagged };
+  const day = dayNumber(date);
+  const ahead = sql<number>`${day} - load_ratio_state.last_day`;
+  const code = sql<string>`substr(load_ratio_state.flags_ahead, ${day} - load_ratio_state.last_day + 1, 1)`;
+  const withStates = () => currentMembers(db, unitIds).innerJoin('load_ratio_state', 'load_ratio_state.person_id', 'person_unit.person_id');
+  const stored = (e: ExpressionBuilder<Database, 'load_ratio_state'>) => e.between(ahead, 0, FLAG_DAYS_AHEAD - 1);
+  const [counts, flaggedStates, otherStates] = await Promise.all([
+    withStates()
+      .select((e) => [
+        'person_unit.unit_id',
+        e.fn.sum<number>(e.case().when(code, 'in', [flagCodes.usual, flagCodes.flagged]).then(1).else(0).end()).as('rated'),
+        e.fn.sum<number>(e.case().when(code, '=', flagCodes.flagged).then(1).else(0).end()).as('flagged'),
+      ])
+      .where(stored)
+      .groupBy('person_unit.unit_id')
+      .execute(),
+    withStates().select([...stateColumns, 'person_unit.unit_id']).where(stored).where(code, '=', flagCodes.flagged).execute(),
+    withStates().select([...stateColumns, 'person_unit.unit_id']).where((e) => e.not(stored(e))).execute(),
+  ]);
+  for (const r of counts) byUnit.set(r.unit_id, { rated: Number(r.rated), flagged: Number(r.flagged) });
+  for (const r of flaggedStates) flagged.set(r.person_id, { unitId: r.unit_id, flag: loadRatioFlagFrom(toState(r), date)! });
+  for (const r of otherStates) {
+    const flag = await loadRatioFlagOn(db, r.person_id, toState(r), date);
+    if (!flag || flag.state === 'too-little-history') continue;
+    const own = byUnit.get(r.unit_id) ?? { rated: 0, flagged: 0 };
+    own.rated += 1;
+    if (flag.state === 'flagged') {
+      own.flagged += 1;
+      flagged.set(r.person_id, { unitId: r.unit_id, flag });
+    }
+    byUnit.set(r.unit_id, own);
   }
-  return flags;
+  return { byUnit, flagged };
 }
 
 export interface RecentLiftBest {

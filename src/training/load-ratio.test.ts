@@ -7,6 +7,7 @@ import type { Db } from '../store/db.ts';
 import { allMigrations } from '../store/migrations.ts';
 import { describeEachDatabase } from '../store/testing.ts';
 import { ACWR_SD_FLOOR, baselineOf, ownRangeFlag } from '../wellness/model.ts';
+import { cohortLoadRatioFlags } from './cohort.ts';
 import { acwrFlag, loadRatioStates, personLoads } from './load-ratio.ts';
 import { dailyLoads, loadRatioState, workloadRatios } from './metrics.ts';
 import { createSession, setAttendance, updateSession } from './store.ts';
@@ -82,6 +83,34 @@ describeEachDatabase('stored load-ratio state', (database) => {
     await asSystem(db, (w) => session(w, unit.id, '2026-03-11T20:00:00.000Z')); // Auckland, 12 March: earlier than the London session, a day later
     expect((await loadRatioStates(db, [person])).get(person)).toMatchObject({ lastDate: '2026-03-12', lastLoad: 360 });
     await expectCurrent(db, [person]);
+  });
+
+  it('counts a cohort’s flags from the stored days ahead as each person’s own flag does: later, long after, and looking back', async () => {
+    const { db } = database();
+    const { unit, people, held } = await platoon(db);
+    const [steady, stopped] = people;
+    const [shortHistory, later] = [(await makePerson(db, { unitId: unit.id })).id, (await makePerson(db, { unitId: unit.id })).id];
+    await asSystem(db, async (w) => {
+      for (let day = 0; day < 60; day++) {
+        const date = addDays('2026-01-01', day);
+        const id = await held(w, date);
+        await setAttendance(w, id, steady, { status: 'present', rpe: day >= 55 ? 9 : 4 + (day % 3), minutes: null });
+        if (day < 40) await setAttendance(w, id, stopped, { status: 'present', rpe: day >= 36 ? 10 : 5, minutes: null });
+        if (day >= 50) await setAttendance(w, id, shortHistory, { status: 'present', rpe: 6, minutes: null });
+        if (day % 2 === 0) await setAttendance(w, id, later, { status: 'present', rpe: 3 + (day % 5), minutes: null });
+      }
+      await setAttendance(w, await held(w, '2026-04-20'), later, { status: 'present', rpe: 9, minutes: null });
+    });
+    const everyone = [steady, stopped, shortHistory, later];
+    // From the last loads (1 March) to well past the 63 stored days, and days before the later load of 20 April.
+    for (const date of ['2026-02-10', '2026-03-01', '2026-03-02', '2026-03-15', '2026-04-12', '2026-05-03', '2026-05-04', '2026-07-01']) {
+      const own = new Map(await Promise.all(everyone.map(async (id) => [id, await acwrFlag(db, id, date)] as const)));
+      const rated = [...own.values()].filter((f) => f && f.state !== 'too-little-history');
+      const cohort = await cohortLoadRatioFlags(db, [unit.id], date);
+      expect(cohort.byUnit.get(unit.id) ?? { rated: 0, flagged: 0 }, date).toEqual({ rated: rated.length, flagged: rated.filter((f) => f!.state === 'flagged').length });
+      expect(new Map([...cohort.flagged].map(([id, { flag }]) => [id, flag])), date).toEqual(new Map([...own].filter(([, f]) => f?.state === 'flagged')));
+    }
+    expect((await cohortLoadRatioFlags(db, [unit.id], '2026-03-01')).flagged.has(steady)).toBe(true);
   });
 
   it('removes the state of a person left without a load', async () => {

@@ -1,7 +1,7 @@
 import { endianness } from 'node:os';
 import { addDays, localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
-import { ACWR_SD_FLOOR, BASELINE_DAYS, baselineOf, ownRangeFlag, type RangeFlag } from '../wellness/model.ts';
+import { ACWR_SD_FLOOR, BASELINE_DAYS, baselineOf, dayNumber, ownRangeFlag, type RangeFlag } from '../wellness/model.ts';
 import { continueLoadRatioState, dailyLoads, loadRatioState, ratiosThrough, sessionLoad, type DayLoad, type LoadRatioState } from './metrics.ts';
 import type { TrainingTables } from './model.ts';
 
@@ -79,7 +79,7 @@ export const stateColumns = [
 // Ratios are stored as the bytes of a Float64Array, which is in the platform's byte order.
 if (endianness() !== 'LE') throw new Error('load-ratio states are stored little-endian; this platform is big-endian');
 
-export function toState(r: StateRow): LoadRatioState {
+export function toState(r: Omit<StateRow, 'last_day' | 'flags_ahead'>): LoadRatioState {
   const bytes = r.ratios_before;
   // better-sqlite3 gives each blob its own buffer; pg may hand out a slice of a shared one, at any offset.
   const ratiosBefore = bytes.byteOffset % 8 === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8) : new Float64Array(new Uint8Array(bytes).buffer);
@@ -88,7 +88,17 @@ export function toState(r: StateRow): LoadRatioState {
 
 function toRow(personId: number, s: LoadRatioState): StateRow {
   const ratios = Buffer.from(s.ratiosBefore.buffer, s.ratiosBefore.byteOffset, s.ratiosBefore.byteLength);
-  return { person_id: personId, first_date: s.firstDate, last_date: s.lastDate, last_load: s.lastLoad, acute_before: s.acuteBefore, chronic_before: s.chronicBefore, ratios_before: ratios };
+  return {
+    person_id: personId,
+    first_date: s.firstDate,
+    last_date: s.lastDate,
+    last_load: s.lastLoad,
+    acute_before: s.acuteBefore,
+    chronic_before: s.chronicBefore,
+    ratios_before: ratios,
+    last_day: dayNumber(s.lastDate),
+    flags_ahead: Array.from({ length: FLAG_DAYS_AHEAD }, (_, k) => flagCode(loadRatioFlagFrom(s, addDays(s.lastDate, k))!)).join(''),
+  };
 }
 
 /** The stored states of the given people; people without a load have none. */
@@ -132,6 +142,17 @@ export async function refreshLoadRatios(db: Db, personIds: readonly number[], fr
   }
 }
 
+/**
+ * How many days from a person's last day with a load the stored flags run. Until their next load
+ * their state is fixed, so so are these flags: a cohort counts them in SQL without reading the
+ * states; a person last loaded longer ago than this is computed from the state.
+ */
+export const FLAG_DAYS_AHEAD = 63;
+
+/** A stored flag, a character a day: no ratio that day, too little history, usual, flagged. */
+export const flagCodes = { none: '-', 'too-little-history': 't', usual: 'u', flagged: 'f' } as const;
+const flagCode = (flag: RangeFlag | null) => flagCodes[flag?.state ?? 'none'];
+
 async function saveStates(db: Db, states: ReadonlyMap<number, LoadRatioState | null>): Promise<void> {
   const gone = [...states].filter(([, s]) => s === null).map(([id]) => id);
   if (gone.length > 0) await db.deleteFrom('load_ratio_state').where('person_id', 'in', gone).execute();
@@ -148,6 +169,8 @@ async function saveStates(db: Db, states: ReadonlyMap<number, LoadRatioState | n
         acute_before: eb.ref('excluded.acute_before'),
         chronic_before: eb.ref('excluded.chronic_before'),
         ratios_before: eb.ref('excluded.ratios_before'),
+        last_day: eb.ref('excluded.last_day'),
+        flags_ahead: eb.ref('excluded.flags_ahead'),
       })),
     )
     .execute();

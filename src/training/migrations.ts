@@ -133,7 +133,7 @@ export const migrations: Record<string, Migration> = {
     },
   },
   '0014_training_load_ratio_state': {
-    // Each person's EWMA load-ratio state, so a battalion's load-ratio flags read one row a person (docs/adr/0006).
+    // Each person's EWMA load-ratio state and the flags it gives the days ahead, so a battalion's load-ratio flags are counted in one query (docs/adr/0006).
     async up(db: Kysely<unknown>) {
       const t = columnTypes(db);
       await db.schema
@@ -145,6 +145,8 @@ export const migrations: Record<string, Migration> = {
         .addColumn('acute_before', t.real, (c) => c.notNull())
         .addColumn('chronic_before', t.real, (c) => c.notNull())
         .addColumn('ratios_before', t.bytes, (c) => c.notNull())
+        .addColumn('last_day', 'integer', (c) => c.notNull())
+        .addColumn('flags_ahead', 'text', (c) => c.notNull())
         .execute();
       const typed = db as unknown as Db;
       const people = await typed.selectFrom('session_attendance').select('person_id').distinct().execute();

@@ -56,6 +56,10 @@ export interface TrainingTables {
     chronic_before: number;
     /** The bytes of `LoadRatioState.ratiosBefore`: RATIO_HISTORY_DAYS little-endian doubles, NaN where a ratio is withheld. */
     ratios_before: Buffer;
+    /** last_date as days since 1970-01-01: day arithmetic in SQL that SQLite and PostgreSQL share. */
+    last_day: number;
+    /** The load-ratio flag of each of the FLAG_DAYS_AHEAD days from last_date, a character a day (`flagCodes`). */
+    flags_ahead: string;
   };
   /** One set, target and actual side by side (as wger models it). Natural key: session, person, exercise, set number. */
   training_set: {
