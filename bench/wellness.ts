@@ -18,7 +18,7 @@ import { seededRandom } from '../src/demo/roster.ts';
 import { addDays, localDayBounds, localToInstant, weekStart } from '../src/shared/time.ts';
 import { openDatabase } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
-import { baselinesOf, wellnessScore } from '../src/wellness/model.ts';
+import { storedBaselinesOf, wellnessScore } from '../src/wellness/model.ts';
 import { attendanceByUnit, cohortLoadRatioFlags, weeklyLoadByUnit } from '../src/training/cohort.ts';
 import { refreshLoadRatios } from '../src/training/load-ratio.ts';
 import { cohortWellness, wellnessByUnit } from '../src/wellness/store.ts';
@@ -51,7 +51,7 @@ if (!reuse) {
   console.log(`load-ratio states of ${people.length.toLocaleString()} participants built from their whole history in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-/** Units, participants and their reports, with the baselines the store would have kept. */
+/** Units, participants and their reports, with the baselines and flags the store would have kept. */
 function build() {
   const raw = new SQLite(file);
   const at = '2026-03-10T06:00:00.000Z';
@@ -64,8 +64,8 @@ function build() {
     const member = raw.prepare('insert into person_unit (person_id, unit_id, effective_from) values (?, ?, ?)');
     const role = raw.prepare("insert into person_role (person_id, role) values (?, 'participant')");
     const report = raw.prepare(
-      `insert into wellness_report (person_id, local_date, sleep_quality, fatigue, stress, soreness, hours_slept, baseline_count, baseline_sum, baseline_sum_of_squares, reported_at, created_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, 7, ?, ?, ?, ?, ?, ?)`,
+      `insert into wellness_report (person_id, local_date, sleep_quality, fatigue, stress, soreness, hours_slept, baseline_count, baseline_sum, baseline_sum_of_squares, flagged, reported_at, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, 7, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const dates = Array.from({ length: DAYS }, (_, d) => addDays(TODAY, d - DAYS + 1));
     const item = () => 1 + Math.floor(random() * 7);
@@ -77,8 +77,11 @@ function build() {
       members[p % PLATOONS].push(id);
       role.run(id);
       const series = dates.filter(() => random() < 0.9).map((date) => ({ date, sleep_quality: item(), fatigue: item(), stress: item(), soreness: item() }));
-      const sums = baselinesOf(series.map((r) => ({ date: r.date, score: wellnessScore(r) })));
-      for (const [i, r] of series.entries()) report.run(id, r.date, r.sleep_quality, r.fatigue, r.stress, r.soreness, sums[i].count, sums[i].sum, sums[i].sumOfSquares, at, at, at);
+      const stored = storedBaselinesOf(series.map((r) => ({ date: r.date, score: wellnessScore(r) })));
+      for (const [i, r] of series.entries()) {
+        const s = stored[i];
+        report.run(id, r.date, r.sleep_quality, r.fatigue, r.stress, r.soreness, s.baseline_count, s.baseline_sum, s.baseline_sum_of_squares, s.flagged, at, at, at);
+      }
     }
     const session = raw.prepare(
       `insert into training_session (unit_id, title, planned_start, planned_minutes, actual_start, actual_minutes, starts_at, status, trainer_person_id, notes, created_at, updated_at)

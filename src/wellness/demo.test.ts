@@ -2,10 +2,10 @@ import { expect, it } from 'vitest';
 import { listAssessments } from '../assess/store.ts';
 import { loadDemo } from '../demo/load.ts';
 import { describeEachDatabase } from '../store/testing.ts';
-import { baselinesOf, wellnessScore } from './model.ts';
+import { storedBaselinesOf, wellnessScore } from './model.ts';
 
 describeEachDatabase('demo physique and wellness', (database) => {
-  it('gives every participant three visits and twelve weeks of reports with current baselines', async () => {
+  it('gives every participant three visits and twelve weeks of reports with current baselines and flags', async () => {
     const { db } = database();
     await loadDemo(db, { participants: 4 });
     const visits = await listAssessments(db, {});
@@ -23,8 +23,8 @@ describeEachDatabase('demo physique and wellness', (database) => {
     for (const personId of people) {
       const series = reports.filter((r) => r.person_id === personId);
       expect(series.length).toBeLessThanOrEqual(84);
-      const sums = baselinesOf(series.map((r) => ({ date: r.local_date, score: wellnessScore(r) })));
-      expect(series.map((r) => ({ count: r.baseline_count, sum: r.baseline_sum, sumOfSquares: r.baseline_sum_of_squares }))).toEqual(sums);
+      const stored = storedBaselinesOf(series.map((r) => ({ date: r.local_date, score: wellnessScore(r) })));
+      expect(series.map((r) => ({ baseline_count: r.baseline_count, baseline_sum: r.baseline_sum, baseline_sum_of_squares: r.baseline_sum_of_squares, flagged: r.flagged }))).toEqual(stored);
     }
   });
 });

@@ -1,7 +1,7 @@
 import type { Writer } from '../audit/store.ts';
 import { seededRandom } from '../demo/roster.ts';
 import { addDays, localDateOf } from '../shared/time.ts';
-import { baselinesOf, ITEM_MAX, ITEM_MIN, wellnessScore } from './model.ts';
+import { ITEM_MAX, ITEM_MIN, storedBaselinesOf, wellnessScore } from './model.ts';
 
 const DEMO_DAYS = 84;
 
@@ -41,8 +41,8 @@ export async function loadDemoWellness(w: Writer, participantIds: readonly numbe
         updated_at: at,
       });
     }
-    const sums = baselinesOf(series.map((r) => ({ date: r.local_date, score: wellnessScore(r) })));
-    rows.push(...series.map((r, i) => ({ ...r, baseline_count: sums[i].count, baseline_sum: sums[i].sum, baseline_sum_of_squares: sums[i].sumOfSquares })));
+    const stored = storedBaselinesOf(series.map((r) => ({ date: r.local_date, score: wellnessScore(r) })));
+    rows.push(...series.map((r, i) => ({ ...r, ...stored[i] })));
   }
   for (let i = 0; i < rows.length; i += 500) await w.db.insertInto('wellness_report').values(rows.slice(i, i + 500)).execute();
   await w.record({ action: 'demo.load', entity: 'demo', entityId: 'wellness', after: { reports: rows.length, from: first, to: today } });

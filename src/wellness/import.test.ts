@@ -35,6 +35,20 @@ describeEachDatabase('wellness import and export', (database) => {
     expect(JSON.parse(audit[1].after_json!)).toMatchObject([{ date: '2026-03-09', hoursSlept: 6.5 }]);
   });
 
+  it('stores each report’s flag, and refreshes a later one when an earlier day arrives', async () => {
+    const { world, who } = await setup();
+    const { db } = database();
+    const day = (date: string, sleepQuality: number) => `${who},${date},${sleepQuality},2,3,4,7`;
+    // Scores 20 21 _ 20 22 18 20 (sleep quality + 15), then 16 on the 10th: six days before it, too little history.
+    const week = [day('2026-03-03', 5), day('2026-03-04', 6), day('2026-03-06', 5), day('2026-03-07', 7), day('2026-03-08', 3), day('2026-03-09', 5), day('2026-03-10', 1)];
+    await runWellnessImport(db, systemActor('test'), [header, ...week].join('\n'), () => now);
+    const stored = async () => (await db.selectFrom('wellness_report').select('flagged').where('person_id', '=', world.ownParticipantId).orderBy('local_date').execute()).map((r) => r.flagged);
+    expect(await stored()).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    // The missing day arrives (19): seven days, mean 20, SD 1.29, z -3.10.
+    await runWellnessImport(db, systemActor('test'), [header, day('2026-03-05', 4)].join('\n'), () => now);
+    expect(await stored()).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+  });
+
   it('reports every bad row with line, column and reason, and writes nothing', async () => {
     const { client, world, who } = await setup();
     const bad = [

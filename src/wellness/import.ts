@@ -111,6 +111,7 @@ export async function runWellnessImport(db: Db, actor: Actor, source: string | B
                 baseline_count: 0,
                 baseline_sum: 0,
                 baseline_sum_of_squares: 0,
+                flagged: 0,
                 reported_at: at,
                 created_at: at,
                 updated_at: at,

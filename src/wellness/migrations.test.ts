@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import { makePerson } from '../roster/testing.ts';
+import { addDays } from '../shared/time.ts';
 import { describeEachDatabase } from '../store/testing.ts';
-import { backfillBaselines } from './migrations.ts';
+import { backfillBaselines, backfillFlags } from './migrations.ts';
 import { reportOn } from './testing.ts';
 
 describeEachDatabase('wellness migrations', (database) => {
@@ -20,5 +21,17 @@ describeEachDatabase('wellness migrations', (database) => {
       [1, 20, 400],
       [0, 0, 0],
     ]);
+  });
+
+  it('0027 sets the flag of reports stored before it from their stored baselines', async () => {
+    const { db } = database();
+    const person = await makePerson(db);
+    // Scores 20 21 19 20 22 18 20 and then 16 (flagged: z -3.1) and 22 (usual).
+    for (const [i, sleepQuality] of [5, 6, 4, 5, 7, 3, 5, 1, 7].entries()) await reportOn(db, person.id, addDays('2026-03-01', i), { sleepQuality });
+    const stored = async () => (await db.selectFrom('wellness_report').select('flagged').orderBy('local_date').execute()).map((r) => r.flagged);
+    expect(await stored()).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 0]);
+    await db.updateTable('wellness_report').set({ flagged: 0 }).execute();
+    await backfillFlags(db);
+    expect(await stored()).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 0]);
   });
 });

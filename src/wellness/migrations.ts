@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { columnTypes, withId } from '../store/migrate.ts';
-import { baselinesOf, wellnessScore } from './model.ts';
+import { baselinesOf, storedBaseline, wellnessScore } from './model.ts';
 
 const item = (name: string) => sql`${sql.ref(name)} between 1 and 7`;
 
@@ -48,6 +48,22 @@ export const migrations: Record<string, Migration> = {
       await backfillBaselines(db);
     },
   },
+  '0027_wellness_flagged': {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the typed schema exists
+    async up(db: Kysely<any>) {
+      // A report's flag stored with its baseline, so the cohort counts a day's flagged reports per unit in SQL
+      // instead of bringing every report back to compute its flag (bench/wellness.ts).
+      await db.schema.alterTable('wellness_report').addColumn('flagged', 'integer', (c) => c.notNull().defaultTo(0).check(sql`flagged in (0, 1)`)).execute();
+      await backfillFlags(db);
+      // Rebuilt with the flag, so the day's counts and flagged reports are read from the index alone.
+      await db.schema.dropIndex('wellness_report_day').execute();
+      await db.schema
+        .createIndex('wellness_report_day')
+        .on('wellness_report')
+        .columns(['local_date', 'person_id', 'sleep_quality', 'fatigue', 'stress', 'soreness', 'hours_slept', 'reported_at', 'baseline_count', 'baseline_sum', 'baseline_sum_of_squares', 'flagged'])
+        .execute();
+    },
+  },
 };
 
 /** Computes every stored baseline from the reports (0026 adds the columns to tables that may hold rows). */
@@ -66,4 +82,25 @@ export async function backfillBaselines(db: Kysely<any>): Promise<void> {
       await db.updateTable('wellness_report').set({ baseline_count: sums[i].count, baseline_sum: sums[i].sum, baseline_sum_of_squares: sums[i].sumOfSquares }).where('id', '=', r.id).execute();
     }
   }
+}
+
+const BACKFILL_PAGE = 5000;
+
+/** Sets the flag of every stored report from its stored baseline (0027 adds the column, 0 for all, to tables that may hold rows). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- runs inside a migration, before the typed schema exists
+export async function backfillFlags(db: Kysely<any>): Promise<void> {
+  let after = 0;
+  let page;
+  do {
+    page = await db
+      .selectFrom('wellness_report')
+      .select(['id', 'sleep_quality', 'fatigue', 'stress', 'soreness', 'baseline_count', 'baseline_sum', 'baseline_sum_of_squares'])
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(BACKFILL_PAGE)
+      .execute();
+    const flagged = page.filter((r) => storedBaseline(wellnessScore(r), { count: r.baseline_count, sum: r.baseline_sum, sumOfSquares: r.baseline_sum_of_squares }).flagged === 1);
+    if (flagged.length) await db.updateTable('wellness_report').set({ flagged: 1 }).where('id', 'in', flagged.map((r) => r.id)).execute();
+    after = page.at(-1)?.id;
+  } while (page.length === BACKFILL_PAGE);
 }

@@ -96,6 +96,23 @@ export function baselinesOf(reports: readonly { date: string; score: number }[])
 
 export const wellnessFlag = (score: number, baseline: BaselineSums) => ownRangeFlag(score, baseline, 'low', WELLNESS_SD_FLOOR);
 
+/**
+ * The columns a report stores about its baseline: the sums and whether wellnessFlag flags the
+ * report against them (1 or 0). Computed together, so the stored flag always follows the sums and
+ * a day's flagged reports can be counted in SQL without a second copy of the rule.
+ */
+export function storedBaseline(score: number, baseline: BaselineSums) {
+  return {
+    baseline_count: baseline.count,
+    baseline_sum: baseline.sum,
+    baseline_sum_of_squares: baseline.sumOfSquares,
+    flagged: wellnessFlag(score, baseline).state === 'flagged' ? 1 : 0,
+  };
+}
+
+/** storedBaseline of each of one person's reports, in date order (baselinesOf). */
+export const storedBaselinesOf = (reports: readonly { date: string; score: number }[]) => baselinesOf(reports).map((sums, i) => storedBaseline(reports[i].score, sums));
+
 /** The sums of a baseline's values; NaN marks a day without one (a withheld load ratio) and is left out. */
 export function baselineOf(values: Iterable<number>): BaselineSums {
   let count = 0;
@@ -125,6 +142,8 @@ export interface WellnessTables {
     baseline_count: number;
     baseline_sum: number;
     baseline_sum_of_squares: number;
+    /** 1 when wellnessFlag flags the report against the baseline above (storedBaseline), else 0; kept with it. */
+    flagged: number;
     /** When it was last entered or changed. */
     reported_at: string;
     created_at: string;

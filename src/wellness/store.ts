@@ -4,7 +4,7 @@ import { participantsOf, timeZonesOf } from '../roster/store.ts';
 import { addDays, localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
-import { BASELINE_DAYS, baselinesOf, wellnessFlag, wellnessScore, type RangeFlag, type WellnessItems } from './model.ts';
+import { BASELINE_DAYS, storedBaselinesOf, wellnessFlag, wellnessScore, type RangeFlag, type WellnessItems } from './model.ts';
 
 export interface WellnessInput {
   sleepQuality: number;
@@ -34,7 +34,10 @@ const itemsOf = (r: Pick<ReportRow, 'sleep_quality' | 'fatigue' | 'stress' | 'so
   soreness: r.soreness,
 });
 
-type ReportColumns = Omit<ReportRow, 'id' | 'created_at' | 'updated_at'>;
+// The view's flag comes from the baseline sums in full (z, mean, SD), not from the stored outcome.
+type ReportColumns = Omit<ReportRow, 'id' | 'created_at' | 'updated_at' | 'flagged'>;
+/** What a report view is made of: all in the covering index wellness_report_day, so reading a day's reports never touches the table. */
+const viewColumns = ['person_id', 'local_date', 'sleep_quality', 'fatigue', 'stress', 'soreness', 'hours_slept', 'reported_at', 'baseline_count', 'baseline_sum', 'baseline_sum_of_squares'] as const satisfies readonly (keyof ReportColumns)[];
 
 export function toReportView(r: ReportColumns): WellnessReportView {
   const score = wellnessScore(itemsOf(r));
@@ -53,24 +56,25 @@ export function toReportView(r: ReportColumns): WellnessReportView {
 }
 
 /**
- * Brings the stored baselines of one person's reports from `from` to BASELINE_DAYS days after
- * `to` up to date, after reports in [from, to] were written: the writer's transaction does it,
- * so a baseline is never stale. Only rows whose baseline changed are updated.
+ * Brings the stored baselines (and flags) of one person's reports from `from` to BASELINE_DAYS
+ * days after `to` up to date, after reports in [from, to] were written: the writer's transaction
+ * does it, so a baseline is never stale. Only rows whose baseline or flag changed are updated (a
+ * changed report keeps its baseline but may change its flag).
  */
 export async function refreshBaselines(db: Db, personId: number, from: string, to: string): Promise<void> {
   const rows = await db
     .selectFrom('wellness_report')
-    .select(['id', 'local_date', 'sleep_quality', 'fatigue', 'stress', 'soreness', 'baseline_count', 'baseline_sum', 'baseline_sum_of_squares'])
+    .select(['id', 'local_date', 'sleep_quality', 'fatigue', 'stress', 'soreness', 'baseline_count', 'baseline_sum', 'baseline_sum_of_squares', 'flagged'])
     .where('person_id', '=', personId)
     .where('local_date', '>=', addDays(from, -BASELINE_DAYS))
     .where('local_date', '<=', addDays(to, BASELINE_DAYS))
     .orderBy('local_date')
     .execute();
-  const sums = baselinesOf(rows.map((r) => ({ date: r.local_date, score: wellnessScore(itemsOf(r)) })));
+  const stored = storedBaselinesOf(rows.map((r) => ({ date: r.local_date, score: wellnessScore(itemsOf(r)) })));
   for (const [i, r] of rows.entries()) {
-    const { count, sum, sumOfSquares } = sums[i];
-    if (r.local_date < from || (r.baseline_count === count && r.baseline_sum === sum && r.baseline_sum_of_squares === sumOfSquares)) continue;
-    await db.updateTable('wellness_report').set({ baseline_count: count, baseline_sum: sum, baseline_sum_of_squares: sumOfSquares }).where('id', '=', r.id).execute();
+    const s = stored[i];
+    if (r.local_date < from || (r.baseline_count === s.baseline_count && r.baseline_sum === s.baseline_sum && r.baseline_sum_of_squares === s.baseline_sum_of_squares && r.flagged === s.flagged)) continue;
+    await db.updateTable('wellness_report').set(s).where('id', '=', r.id).execute();
   }
 }
 
@@ -98,7 +102,7 @@ export async function saveReport(w: Writer, personId: number, date: string, inpu
   const values = { ...columnsOf(input), reported_at: at, updated_at: at };
   await w.db
     .insertInto('wellness_report')
-    .values({ person_id: personId, local_date: date, created_at: at, baseline_count: 0, baseline_sum: 0, baseline_sum_of_squares: 0, ...values })
+    .values({ person_id: personId, local_date: date, created_at: at, baseline_count: 0, baseline_sum: 0, baseline_sum_of_squares: 0, flagged: 0, ...values })
     .onConflict((oc) => oc.columns(['person_id', 'local_date']).doUpdateSet(values))
     .execute();
   await refreshBaselines(w.db, personId, date, date);
@@ -132,7 +136,7 @@ export async function cohortWellness(db: Db, unitIds: readonly number[], today: 
   const people = await participantsOf(db, unitIds);
   const reports = await db
     .selectFrom('wellness_report')
-    .select(['person_id', 'local_date', 'sleep_quality', 'fatigue', 'stress', 'soreness', 'hours_slept', 'reported_at', 'baseline_count', 'baseline_sum', 'baseline_sum_of_squares'])
+    .select(viewColumns)
     .where('local_date', '=', today)
     .where('person_id', 'in', (eb) => eb.selectFrom('person_unit').select('person_unit.person_id').where('person_unit.unit_id', 'in', unitIds).where('person_unit.effective_to', 'is', null))
     .execute();
@@ -165,43 +169,29 @@ export interface UnitWellnessCounts {
 
 /**
  * The summary dashboards show per unit: how many of each unit's own participants (those now in
- * it) reported on `date` and how many were flagged, with the flagged reports. One query over the
- * day's reports, from the covering index wellness_report_day and only the columns a flag needs
- * (every column a row brings back costs time at 10,000 rows); flags come from the stored
- * baselines. The flagged reports are then read in full.
+ * it) reported on `date` and how many were flagged, with the flagged reports. The counts are
+ * summed in SQL, a row a unit, from each report's stored flag (kept with its baseline by every
+ * write) on the covering index wellness_report_day: every row and column brought back to JS costs
+ * time at 10,000 participants. The flagged reports alone are then read, from the same index.
  */
 export async function wellnessByUnit(db: Db, unitIds: readonly number[], date: string) {
   const byUnit = new Map<number, UnitWellnessCounts>();
   if (unitIds.length === 0) return { byUnit, flagged: [] };
-  const rows = await db
+  const ofTheDay = db
     .selectFrom('wellness_report')
     .innerJoin('person_unit', (j) => j.onRef('person_unit.person_id', '=', 'wellness_report.person_id').on('person_unit.effective_to', 'is', null))
     .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'wellness_report.person_id').on('person_role.role', '=', 'participant'))
-    .select([
-      'wellness_report.person_id',
-      'person_unit.unit_id',
-      'wellness_report.sleep_quality',
-      'wellness_report.fatigue',
-      'wellness_report.stress',
-      'wellness_report.soreness',
-      'wellness_report.baseline_count',
-      'wellness_report.baseline_sum',
-      'wellness_report.baseline_sum_of_squares',
-    ])
     .where('wellness_report.local_date', '=', date)
-    .where('person_unit.unit_id', 'in', unitIds)
+    .where('person_unit.unit_id', 'in', unitIds);
+  const counts = await ofTheDay
+    .select((e) => ['person_unit.unit_id', e.fn.countAll<number>().as('reported'), e.fn.sum<number>('wellness_report.flagged').as('flagged')])
+    .groupBy('person_unit.unit_id')
     .execute();
-  const flaggedUnit = new Map<number, number>();
-  for (const row of rows) {
-    const flag = wellnessFlag(wellnessScore(itemsOf(row)), { count: row.baseline_count, sum: row.baseline_sum, sumOfSquares: row.baseline_sum_of_squares });
-    const counts = byUnit.get(row.unit_id) ?? { reported: 0, flagged: 0 };
-    counts.reported += 1;
-    if (flag.state === 'flagged') {
-      counts.flagged += 1;
-      flaggedUnit.set(row.person_id, row.unit_id);
-    }
-    byUnit.set(row.unit_id, counts);
-  }
-  const reports = flaggedUnit.size === 0 ? [] : await db.selectFrom('wellness_report').selectAll().where('local_date', '=', date).where('person_id', 'in', [...flaggedUnit.keys()]).execute();
-  return { byUnit, flagged: reports.map((r) => ({ personId: r.person_id, unitId: flaggedUnit.get(r.person_id)!, report: toReportView(r) })) };
+  // PostgreSQL returns count and sum as strings.
+  for (const c of counts) byUnit.set(c.unit_id, { reported: Number(c.reported), flagged: Number(c.flagged) });
+  const reports = await ofTheDay
+    .select([...viewColumns.map((c) => `wellness_report.${c}` as const), 'person_unit.unit_id'])
+    .where('wellness_report.flagged', '=', 1)
+    .execute();
+  return { byUnit, flagged: reports.map((r) => ({ personId: r.person_id, unitId: r.unit_id, report: toReportView(r) })) };
 }

@@ -7,7 +7,8 @@ import { addDays } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import { describeEachDatabase } from '../store/testing.ts';
 import { createSession, setAttendance, updateSession } from '../training/store.ts';
-import { baselinesOf, wellnessScore } from './model.ts';
+import { baselinesOf, storedBaselinesOf, wellnessScore } from './model.ts';
+import { wellnessByUnit } from './store.ts';
 import { goodDay, reportOn } from './testing.ts';
 
 const reportsOf = async (db: Db, personId: number) =>
@@ -131,6 +132,30 @@ describeEachDatabase('wellness', (database) => {
     const rows = await database().db.selectFrom('wellness_report').selectAll().where('person_id', '=', me).orderBy('local_date').execute();
     const expected = baselinesOf(rows.map((r) => ({ date: r.local_date, score: wellnessScore(r) })));
     expect(rows.map((r) => ({ count: r.baseline_count, sum: r.baseline_sum, sumOfSquares: r.baseline_sum_of_squares }))).toEqual(expected);
+  });
+
+  it('stores whether each report is flagged and refreshes it when an earlier report arrives late or is corrected', async () => {
+    const world = await makeWorld(database());
+    const { db } = database();
+    const me = world.ownParticipantId;
+    for (const [i, sleepQuality] of sleepForWeek.entries()) if (i !== 2) await reportOn(db, me, addDays('2026-03-03', i), { sleepQuality });
+    await reportOn(db, me, '2026-03-10', { sleepQuality: 2 }); // score 17, written once: later changes are to earlier days
+    const stored = async () => (await db.selectFrom('wellness_report').select('flagged').where('person_id', '=', me).where('local_date', '=', '2026-03-10').executeTakeFirstOrThrow()).flagged;
+    const counts = async () => (await wellnessByUnit(db, [world.platoon.id], '2026-03-10')).byUnit.get(world.platoon.id);
+    expect(await stored()).toBe(0); // six reports before it: too little history
+    await reportOn(db, me, '2026-03-05', { sleepQuality: 4 }); // arrives late: mean 20, SD 1.29, z -2.32
+    expect(await stored()).toBe(1);
+    expect(await counts()).toEqual({ reported: 1, flagged: 1 });
+    await reportOn(db, me, '2026-03-03', { sleepQuality: 1 }); // corrected from 20 to 16: mean 19.43, SD 1.99, z -1.22
+    expect(await stored()).toBe(0);
+    expect(await counts()).toEqual({ reported: 1, flagged: 0 });
+    await reportOn(db, me, '2026-03-10', { sleepQuality: 1 }); // the day itself corrected to 16, its baseline unchanged: z -1.72
+    expect(await stored()).toBe(1);
+    const rows = await db.selectFrom('wellness_report').selectAll().where('person_id', '=', me).orderBy('local_date').execute();
+    const expected = storedBaselinesOf(rows.map((r) => ({ date: r.local_date, score: wellnessScore(r) })));
+    expect(rows.map((r) => ({ baseline_count: r.baseline_count, baseline_sum: r.baseline_sum, baseline_sum_of_squares: r.baseline_sum_of_squares, flagged: r.flagged }))).toEqual(expected);
+    const { flagged } = await wellnessByUnit(db, [world.platoon.id], '2026-03-10');
+    expect(flagged).toEqual([{ personId: me, unitId: world.platoon.id, report: expect.objectContaining({ date: '2026-03-10', score: 16, flag: expect.objectContaining({ state: 'flagged' }) }) }]);
   });
 
   it("shows one person's reports and flags to those in scope only", async () => {
