@@ -5,7 +5,7 @@
 // several times on a warm database: cohortWellness (today's report, the last day reported and the
 // own-range flag of every participant), wellnessByUnit, the week's load and 28 days' attendance per
 // unit, and every participant's load-ratio flag. Goal: each under 100 ms. The rows go in with the
-// baselines the store would have kept (baselinesOf), through plain prepared statements, and the
+// baselines and flags the store would have kept, through plain prepared statements, and the
 // load-ratio states are built from them: the bench times the queries, not loading. It also times
 // what keeping the load-ratio states costs a write. --reuse times the queries on the file a
 // previous run built.
@@ -135,7 +135,7 @@ const week = [localDayBounds(monday, 'Europe/London').start, localDayBounds(addD
 await time("weeklyLoadByUnit (the week's sRPE load per unit)", () => weeklyLoadByUnit(handle.db, unitIds, ...week));
 await time('attendanceByUnit (28 days)', () => attendanceByUnit(handle.db, unitIds, localDayBounds(addDays(TODAY, -27), 'Europe/London').start, localDayBounds(TODAY, 'Europe/London').end));
 const ratios = await time('cohortLoadRatioFlags (every participant, ACWR EWMA)', () => cohortLoadRatioFlags(handle.db, unitIds, TODAY));
-console.log(`    ${ratios.size.toLocaleString()} rated, ${[...ratios.values()].filter((r) => r.flag.state === 'flagged').length} flagged`);
+console.log(`    ${[...ratios.byUnit.values()].reduce((sum, u) => sum + u.rated, 0).toLocaleString()} rated, ${ratios.flagged.size} flagged`);
 
 // What the stored states cost the writes (docs/adr/0006): a platoon's attendance of today's session walks on from each state; a change a month back rebuilds each from the whole history.
 const platoon = await handle.db.selectFrom('person_unit').select('person_id').where('unit_id', '=', unitIds[unitIds.length - 1]).execute();
