@@ -24,6 +24,7 @@ function FlagsBody({ data, names }: { data: CohortFlags; names: ReadonlyMap<numb
         {data.date}: <strong>{data.people.filter((p) => p.wellness).length}</strong> wellness and <strong>{data.people.filter((p) => p.loadRatio).length}</strong> load-ratio flags.
       </p>
       <DataTable
+        stacked
         label="Flags per unit"
         columns={['Unit', 'Reported wellness', 'Wellness flagged', 'Load ratio known', 'Load ratio flagged']}
         rows={data.units.map((u) => [names.get(u.id) ?? `Unit ${u.id}`, u.wellness.reported, u.wellness.flagged, u.loadRatio.rated, u.loadRatio.flagged])}
