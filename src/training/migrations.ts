@@ -153,4 +153,11 @@ export const migrations: Record<string, Migration> = {
       await refreshLoadRatios(typed, people.map((p) => p.person_id), '0001-01-01');
     },
   },
+  '0016_training_attendance_status': {
+    // The cohort's 28-day attendance (src/training/cohort.ts) counts each member's records and those
+    // marked present at the window's sessions: from this index alone, without a table lookup a row.
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('session_attendance_session_status').on('session_attendance').columns(['session_id', 'status', 'person_id']).execute();
+    },
+  },
 };
