@@ -21,7 +21,7 @@ import { migrateToLatest } from '../src/store/migrate.ts';
 import { storedBaselinesOf, wellnessScore } from '../src/wellness/model.ts';
 import { attendanceByUnit, cohortLoadRatioFlags, weeklyLoadByUnit } from '../src/training/cohort.ts';
 import { refreshLoadRatios } from '../src/training/load-ratio.ts';
-import { cohortWellness, wellnessByUnit } from '../src/wellness/store.ts';
+import { cohortWellness, notReportedOn, reportCountsByUnit, wellnessByUnit } from '../src/wellness/store.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -129,6 +129,7 @@ const entries = await time('cohortWellness (every participant, flags, last repor
 const flagged = entries.filter((e) => e.today?.flag.state === 'flagged').length;
 const notReported = entries.filter((e) => e.today === null).length;
 console.log(`    ${entries.length.toLocaleString()} participants, ${flagged} flagged, ${notReported} not reported today`);
+await time("a unit's card: counts and who has not reported", () => Promise.all([notReportedOn(handle.db, unitIds, TODAY), reportCountsByUnit(handle.db, unitIds, TODAY)]));
 await time('wellnessByUnit (counts per unit, flagged reports)', () => wellnessByUnit(handle.db, unitIds, TODAY));
 const monday = weekStart(TODAY);
 const week = [localDayBounds(monday, 'Europe/London').start, localDayBounds(addDays(monday, 6), 'Europe/London').end] as const;

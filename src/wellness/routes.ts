@@ -12,7 +12,7 @@ import { addDays, localDateOf } from '../shared/time.ts';
 import { exportWellness, runWellnessImport } from './import.ts';
 import { BASELINE_DAYS, hoursSleptMax, ITEM_MAX, ITEM_MIN } from './model.ts';
 import { acwrFlag } from '../training/load-ratio.ts';
-import { cohortWellness, listReports, saveReport, todayFor } from './store.ts';
+import { cohortWellness, listReports, notReportedOn, reportCountsByUnit, saveReport, todayFor, type CohortEntry } from './store.ts';
 
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 const item = z.number().int().min(ITEM_MIN).max(ITEM_MAX);
@@ -106,13 +106,15 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['wellness'],
-        summary: "A unit's (and its sub-units') wellness on a local day (default today): each participant's report and flag, and who has not reported",
+        summary:
+          "A unit's (and its sub-units') wellness on a local day (default today): how many reported and were flagged, and each participant's report and flag (people=all) or only those who have not reported (people=not-reported, for a large unit)",
         params: idParams,
-        querystring: z.strictObject({ date: isoDateSchema.optional() }),
+        querystring: z.strictObject({ date: isoDateSchema.optional(), people: z.enum(['all', 'not-reported']).default('all') }),
         response: {
           200: z.object({
             unit: z.object({ id: z.number(), name: z.string(), timeZone: z.string() }),
             date: z.string(),
+            counts: z.object({ participants: z.number(), reported: z.number(), flagged: z.number() }),
             participants: z.array(z.object({ person: personRef, unitId: z.number(), today: reportView.nullable(), lastReported: z.string().nullable() })),
             notReported: z.array(personRef),
           }),
@@ -125,11 +127,24 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
       if (scope !== 'all' && !scope.includes(request.params.id)) throw notFound(`unit ${request.params.id}`);
       const unit = await getUnit(db, request.params.id);
       const date = request.query.date ?? localDateOf(clock(), unit.timeZone);
-      const participants = await cohortWellness(db, await unitsBelow(db, [unit.id]), date);
+      const ids = await unitsBelow(db, [unit.id]);
+      let participants: CohortEntry[];
+      let counts: { participants: number; reported: number; flagged: number };
+      if (request.query.people === 'all') {
+        participants = await cohortWellness(db, ids, date);
+        const reported = participants.flatMap((p) => (p.today ? [p.today] : []));
+        counts = { participants: participants.length, reported: reported.length, flagged: reported.filter((r) => r.flag.state === 'flagged').length };
+      } else {
+        const [silent, byUnit] = await Promise.all([notReportedOn(db, ids, date), reportCountsByUnit(db, ids, date)]);
+        participants = silent;
+        const reported = [...byUnit.values()].reduce((sum, c) => ({ reported: sum.reported + c.reported, flagged: sum.flagged + c.flagged }), { reported: 0, flagged: 0 });
+        counts = { participants: silent.length + reported.reported, ...reported };
+      }
       await recordUnitAccess(db, actor, unit.id, 'unit wellness', clock);
       return {
         unit: { id: unit.id, name: unit.name, timeZone: unit.timeZone },
         date,
+        counts,
         participants,
         notReported: participants.filter((p) => p.today === null).map((p) => p.person),
       };

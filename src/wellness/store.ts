@@ -141,23 +141,38 @@ export async function cohortWellness(db: Db, unitIds: readonly number[], today: 
     .where('person_id', 'in', (eb) => eb.selectFrom('person_unit').select('person_unit.person_id').where('person_unit.unit_id', 'in', unitIds).where('person_unit.effective_to', 'is', null))
     .execute();
   const todayOf = new Map(reports.map((r) => [r.person_id, toReportView(r)]));
-  const silent = people.filter((p) => !todayOf.has(p.id)).map((p) => p.id);
-  const lastOf = new Map<number, string | null>();
-  for (let i = 0; i < silent.length; i += 1000) {
-    const rows = await db
-      .selectFrom('person')
-      .select((eb) => [
-        'person.id',
-        eb.selectFrom('wellness_report').select((e) => e.fn.max('wellness_report.local_date').as('d')).whereRef('wellness_report.person_id', '=', 'person.id').where('wellness_report.local_date', '<=', today).as('last_reported'),
-      ])
-      .where('person.id', 'in', silent.slice(i, i + 1000))
-      .execute();
-    for (const r of rows) lastOf.set(r.id, r.last_reported ?? null);
-  }
+  const lastOf = new Map((await notReportedOn(db, unitIds, today)).map((entry) => [entry.person.id, entry.lastReported]));
   return people.map(({ unit_id, ...person }) => {
     const report = todayOf.get(person.id) ?? null;
     return { person, unitId: unit_id, today: report, lastReported: report ? today : (lastOf.get(person.id) ?? null) };
   });
+}
+
+/**
+ * The participants now in `unitIds` with no report on `date`, in designation order, each with the
+ * last day they reported before it: "who hasn't reported today", one query (an index seek a
+ * person for the last day).
+ */
+export async function notReportedOn(db: Db, unitIds: readonly number[], date: string): Promise<CohortEntry[]> {
+  if (unitIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('person_unit')
+    .innerJoin('person', 'person.id', 'person_unit.person_id')
+    .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person.id').on('person_role.role', '=', 'participant'))
+    .select((eb) => [
+      'person.id',
+      'person.designation',
+      'person.name',
+      'person.rank',
+      'person_unit.unit_id',
+      eb.selectFrom('wellness_report').select((e) => e.fn.max('wellness_report.local_date').as('d')).whereRef('wellness_report.person_id', '=', 'person.id').where('wellness_report.local_date', '<', date).as('last_reported'),
+    ])
+    .where('person_unit.unit_id', 'in', unitIds)
+    .where('person_unit.effective_to', 'is', null)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('wellness_report').select('wellness_report.id').whereRef('wellness_report.person_id', '=', 'person.id').where('wellness_report.local_date', '=', date))))
+    .orderBy('person.designation_key')
+    .execute();
+  return rows.map(({ unit_id, last_reported, ...person }) => ({ person, unitId: unit_id, today: null, lastReported: last_reported ?? null }));
 }
 
 export interface UnitWellnessCounts {
@@ -165,6 +180,28 @@ export interface UnitWellnessCounts {
   reported: number;
   /** Of those, whose score is outside their own usual range. */
   flagged: number;
+}
+
+/** The day's reports of the participants now in `unitIds`, with each one's unit. */
+const reportsOfTheDay = (db: Db, unitIds: readonly number[], date: string) =>
+  db
+    .selectFrom('wellness_report')
+    .innerJoin('person_unit', (j) => j.onRef('person_unit.person_id', '=', 'wellness_report.person_id').on('person_unit.effective_to', 'is', null))
+    .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'wellness_report.person_id').on('person_role.role', '=', 'participant'))
+    .where('wellness_report.local_date', '=', date)
+    .where('person_unit.unit_id', 'in', unitIds);
+
+/** How many of each unit's own participants reported on `date` and how many were flagged: a row a unit. */
+export async function reportCountsByUnit(db: Db, unitIds: readonly number[], date: string): Promise<Map<number, UnitWellnessCounts>> {
+  const byUnit = new Map<number, UnitWellnessCounts>();
+  if (unitIds.length === 0) return byUnit;
+  const counts = await reportsOfTheDay(db, unitIds, date)
+    .select((e) => ['person_unit.unit_id', e.fn.countAll<number>().as('reported'), e.fn.sum<number>('wellness_report.flagged').as('flagged')])
+    .groupBy('person_unit.unit_id')
+    .execute();
+  // PostgreSQL returns count and sum as strings.
+  for (const c of counts) byUnit.set(c.unit_id, { reported: Number(c.reported), flagged: Number(c.flagged) });
+  return byUnit;
 }
 
 /**
@@ -175,21 +212,9 @@ export interface UnitWellnessCounts {
  * time at 10,000 participants. The flagged reports alone are then read, from the same index.
  */
 export async function wellnessByUnit(db: Db, unitIds: readonly number[], date: string) {
-  const byUnit = new Map<number, UnitWellnessCounts>();
-  if (unitIds.length === 0) return { byUnit, flagged: [] };
-  const ofTheDay = db
-    .selectFrom('wellness_report')
-    .innerJoin('person_unit', (j) => j.onRef('person_unit.person_id', '=', 'wellness_report.person_id').on('person_unit.effective_to', 'is', null))
-    .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'wellness_report.person_id').on('person_role.role', '=', 'participant'))
-    .where('wellness_report.local_date', '=', date)
-    .where('person_unit.unit_id', 'in', unitIds);
-  const counts = await ofTheDay
-    .select((e) => ['person_unit.unit_id', e.fn.countAll<number>().as('reported'), e.fn.sum<number>('wellness_report.flagged').as('flagged')])
-    .groupBy('person_unit.unit_id')
-    .execute();
-  // PostgreSQL returns count and sum as strings.
-  for (const c of counts) byUnit.set(c.unit_id, { reported: Number(c.reported), flagged: Number(c.flagged) });
-  const reports = await ofTheDay
+  if (unitIds.length === 0) return { byUnit: new Map<number, UnitWellnessCounts>(), flagged: [] };
+  const byUnit = await reportCountsByUnit(db, unitIds, date);
+  const reports = await reportsOfTheDay(db, unitIds, date)
     .select([...viewColumns.map((c) => `wellness_report.${c}` as const), 'person_unit.unit_id'])
     .where('wellness_report.flagged', '=', 1)
     .execute();

@@ -107,6 +107,15 @@ describeEachDatabase('wellness', (database) => {
     expect(mine.today.flag.z).toBeCloseTo(-2.32379, 5);
     expect(body.notReported.map((p: { designation: string }) => p.designation)).toEqual(['ZZ-999']);
     expect(body.participants.find((p: { person: { id: number } }) => p.person.id === silent.id)).toMatchObject({ today: null, lastReported: null });
+    expect(body.counts).toEqual({ participants: body.participants.length, reported: body.participants.length - 1, flagged: 1 });
+    // For a unit's card (a battalion is 10,000 people): the same counts, and only who has not reported.
+    const card = (await client.request({ method: 'GET', url: `/api/units/${world.platoon.id}/wellness?people=not-reported`, as: world.sessions.trainer })).json();
+    expect(card.counts).toEqual(body.counts);
+    expect(card.participants).toEqual(body.participants.filter((p: { today: unknown }) => p.today === null));
+    expect(card.notReported).toEqual(body.notReported);
+    const wrong = await client.request({ method: 'GET', url: `/api/units/${world.platoon.id}/wellness?people=some`, as: world.sessions.trainer });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.field).toBe('people');
 
     const earlier = (await client.request({ method: 'GET', url: `/api/units/${world.platoon.id}/wellness?date=2026-03-09`, as: world.sessions.trainer })).json();
     expect(earlier.participants.find((p: { person: { id: number } }) => p.person.id === me)).toMatchObject({ today: { score: 20, flag: { state: 'too-little-history', count: 6 } } });
@@ -114,7 +123,7 @@ describeEachDatabase('wellness', (database) => {
     expect((await client.request({ method: 'GET', url: `/api/units/${world.otherPlatoon.id}/wellness`, as: world.sessions.trainer })).statusCode).toBe(404);
     // Each view of the unit is one access-log row naming it (ADR 0005; members see it in theirs, src/audit/audit.test.ts).
     const views = await database().db.selectFrom('unit_access_log').select(['unit_id', 'what']).execute();
-    expect(views).toEqual([1, 2].map(() => ({ unit_id: world.platoon.id, what: 'unit wellness' })));
+    expect(views).toEqual([1, 2, 3].map(() => ({ unit_id: world.platoon.id, what: 'unit wellness' })));
   });
 
   it('keeps stored baselines current when an earlier day changes or arrives late', async () => {

@@ -10,27 +10,23 @@ export function UnitWellnessCard({ unit }: { unit: Unit }) {
     <section className="card" aria-labelledby={`wellness-${unit.id}`}>
       <h3 id={`wellness-${unit.id}`}>{unit.name}</h3>
       <Async loaded={wellness}>
-        {(data) => {
-          const flagged = data.participants.filter((p) => p.today?.flag.state === 'flagged').length;
-          return (
-            <>
-              <p>
-                {data.date}: <strong>{data.participants.length - data.notReported.length}</strong> of {data.participants.length} reported,{' '}
-                <strong>{flagged}</strong> flagged (listed under Flags today).
-              </p>
-              <details>
-                <summary>Not reported today ({data.notReported.length})</summary>
-                <ul>
-                  {data.notReported.map((person) => (
-                    <li key={person.id}>
-                      <Link to={`/people/${person.id}`}>{personLabel(person)}</Link>
-                    </li>
-                  ))}
-                </ul>
-              </details>
-            </>
-          );
-        }}
+        {(data) => (
+          <>
+            <p>
+              {data.date}: <strong>{data.counts.reported}</strong> of {data.counts.participants} reported, <strong>{data.counts.flagged}</strong> flagged (listed under Flags today).
+            </p>
+            <details>
+              <summary>Not reported today ({data.notReported.length})</summary>
+              <ul>
+                {data.notReported.map((person) => (
+                  <li key={person.id}>
+                    <Link to={`/people/${person.id}`}>{personLabel(person)}</Link>
+                  </li>
+                ))}
+              </ul>
+            </details>
+          </>
+        )}
       </Async>
     </section>
   );

@@ -7,7 +7,8 @@ export type UnitWellness = ResponseOf<'/api/units/{id}/wellness'>;
 export type Flag = NonNullable<WellnessHistory['flags']['wellness']>;
 
 export const useWellnessHistory = (personId: number) => useApi('/api/people/{id}/wellness', { path: { id: personId } });
-export const useUnitWellness = (unitId: number) => useApi('/api/units/{id}/wellness', { path: { id: unitId } });
+/** A unit's day for its card: the counts and who has not reported, not every participant's report. */
+export const useUnitWellness = (unitId: number) => useApi('/api/units/{id}/wellness', { path: { id: unitId }, query: { people: 'not-reported' } });
 
 /**
  * The questions, with the words at each end of the 1-7 scale as the participant sees them. The
