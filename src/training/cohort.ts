@@ -1,8 +1,8 @@
 import { sql, type ExpressionBuilder } from 'kysely';
-import { localDateOf } from '../shared/time.ts';
+import { dayNumber, localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
-import { dayNumber, type RangeFlag } from '../wellness/model.ts';
+import type { RangeFlag } from '../wellness/model.ts';
 import { FLAG_DAYS_AHEAD, flagCodes, loadRatioFlagFrom, loadRatioFlagOn, stateColumns, toState } from './load-ratio.ts';
 import { unitsAbove } from './store.ts';
 
@@ -113,7 +113,7 @@ export async function cohortLoadRatioFlags(db: Db, unitIds: readonly number[], d
   if (unitIds.length === 0) return { byUnit, flagged };
   const day = dayNumber(date);
   const ahead = sql<number>`${day} - load_ratio_state.last_day`;
-  const code = sql<string>`substr(load_ratio_state.flags_ahead, ${day} - load_ratio_state.last_day + 1, 1)`;
+  const code = sql<string>`substr(load_ratio_state.flags_ahead, ${ahead} + 1, 1)`;
   const withStates = () => currentMembers(db, unitIds).innerJoin('load_ratio_state', 'load_ratio_state.person_id', 'person_unit.person_id');
   const stored = (e: ExpressionBuilder<Database, 'load_ratio_state'>) => e.between(ahead, 0, FLAG_DAYS_AHEAD - 1);
   const [counts, flaggedStates, otherStates] = await Promise.all([

@@ -8,9 +8,9 @@ import { importInBatches } from '../shared/batch-import.ts';
 import type { Clock } from '../shared/clock.ts';
 import { csvLine, readCsv, type CsvRecord, type RowProblem } from '../shared/csv.ts';
 import { exportDocument, keysetPages, type ExportFormat } from '../shared/export.ts';
-import { localDateOf } from '../shared/time.ts';
+import { dayNumber, localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
-import { checkWellnessRow, dayNumber, wellnessColumns, wellnessComputedColumns, type WellnessImportRow } from './model.ts';
+import { checkWellnessRow, wellnessColumns, wellnessComputedColumns, type WellnessImportRow } from './model.ts';
 import { refreshBaselines, toReportView } from './store.ts';
 
 interface PlannedRow extends WellnessImportRow {

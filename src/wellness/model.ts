@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import { isoDateSchema } from '../roster/model.ts';
 import type { RowProblem } from '../shared/csv.ts';
+import { dayNumber } from '../shared/time.ts';
 
 /**
  * The daily wellness self-report (after Hooper & Mackinnon 1995): four items on 1-7 plus
@@ -62,8 +63,6 @@ export function ownRangeFlag(value: number, baseline: BaselineSums, bad: 'low' |
   return { state: flagged ? 'flagged' : 'usual', value, z, mean, sd, count };
 }
 
-/** Day number of a 'YYYY-MM-DD' date (days since 1970-01-01), for cheap date arithmetic in loops. */
-export const dayNumber = (date: string) => Date.parse(date) / 86_400_000;
 
 /**
  * Each report's baseline: the count, sum and sum of squares of the person's scores on the
