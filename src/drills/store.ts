@@ -321,10 +321,13 @@ export async function recentDrillBests(db: Db, unitIds: readonly number[], from:
       .whereRef('earlier.person_id', '=', 'drill_attempt.person_id')
       .whereRef('earlier.drill_id', '=', 'drill_attempt.drill_id')
       .whereRef('earlier.performed_at', '<', 'drill_attempt.performed_at');
+  // CROSS JOIN keeps drill_attempt the outer loop on SQLite (its documented join-order hint; on
+  // PostgreSQL it is an inner join), so the window is read newest first and the read stops at `limit`.
   const rows = await db
     .selectFrom('drill_attempt')
+    .crossJoin('person_unit')
+    .where((e) => e.and([e('person_unit.person_id', '=', e.ref('drill_attempt.person_id')), e('person_unit.effective_to', 'is', null)]))
     .innerJoin('drill', 'drill.id', 'drill_attempt.drill_id')
-    .innerJoin('person_unit', (j) => j.onRef('person_unit.person_id', '=', 'drill_attempt.person_id').on('person_unit.effective_to', 'is', null))
     .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'drill_attempt.person_id').on('person_role.role', '=', 'participant'))
     .innerJoin('unit', 'unit.id', 'person_unit.unit_id')
     .select((eb) => ['drill_attempt.id', 'drill_attempt.person_id', 'drill_attempt.performed_at', 'drill_attempt.time_s', 'drill.name', 'unit.time_zone', previousBest(eb).as('previous_s')])

@@ -4,6 +4,7 @@ import { write } from '../audit/store.ts';
 import { loadDemoRoster } from '../demo/roster.ts';
 import { describeEachDatabase } from '../store/testing.ts';
 import { loadDemoTraining } from './demo.ts';
+import { cohortLoadRatioFlags } from './cohort.ts';
 import { loadRatioStates, personLoads } from './load-ratio.ts';
 import { loadRatioState } from './metrics.ts';
 
@@ -39,5 +40,9 @@ describeEachDatabase('training demo', (database) => {
     // Grip, jump and 1RM in week 1; week 12's tests fall on Friday 27 November, still to come.
     expect(Number((await db.selectFrom('strength_test').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(6 * 3);
     expect(result.training.sets).toBeGreaterThan(1000);
+    // The second participant overreached in the last four days: flagged today, and no one else is.
+    const flags = await cohortLoadRatioFlags(db, [result.roster.companyId, ...result.roster.platoonIds], '2026-11-26');
+    expect([...flags.flagged.keys()]).toEqual([result.roster.participantIds[1]]);
+    expect(flags.flagged.get(result.roster.participantIds[1])!.flag).toMatchObject({ state: 'flagged', z: expect.closeTo(2.5, 0) });
   });
 });

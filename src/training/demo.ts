@@ -15,6 +15,14 @@ const programme = [
 
 /** Weeks 3, 7 and 11 are the hard ones (the wellness demo shows their fatigue too). */
 const hardWeeks = new Set([3, 7, 11]);
+/**
+ * One participant in 25 (the second, then every 25th) trained two and a half times as long and
+ * harder in the last four days, so the commander's demo shows load-ratio flags. The flag marks
+ * the onset of a rise against the person's own last 28 days, so on a rest day after it (or on a
+ * Monday or Tuesday, with the hard week 11 in that range) the demo may still show none.
+ */
+const overreaching = (index: number) => index % 25 === 1;
+const OVERREACH_DAYS = 4;
 const BATCH = 500;
 
 /** Each participant's starting strength: roughly bodyweight-scaled working loads in kg. */
@@ -26,7 +34,8 @@ const round = (kg: number, step: number) => Math.round(kg / step) * step;
  * Twelve weeks of platoon training ending this week in the unit's zone: four sessions a week
  * with attendance and session RPE, sets with target and actual side by side (every fifth
  * participant types loads in lb), drill attempts every four weeks, and strength tests in the
- * first and last weeks. Deterministic: the same cohort always gets the same numbers.
+ * first and last weeks; a few participants overreached in the last days (`overreaching`).
+ * Deterministic: the same cohort always gets the same numbers.
  */
 export async function loadDemoTraining(w: Writer, roster: DemoRoster, timeZone: string): Promise<{ sessions: number; sets: number }> {
   const random = seededRandom(4);
@@ -42,7 +51,9 @@ export async function loadDemoTraining(w: Writer, roster: DemoRoster, timeZone: 
     strength: 0.7 + random() * 0.6,
     fitness: 0.85 + random() * 0.3,
     unit: (i % 5 === 4 ? 'lb' : 'kg') as LoadUnit,
+    overreaching: overreaching(i),
   }));
+  const overreachFrom = new Date(w.now.getTime() - OVERREACH_DAYS * 86_400_000).toISOString();
   const sets: ReturnType<typeof setColumns>[] = [];
   let sessions = 0;
 
@@ -79,8 +90,9 @@ export async function loadDemoTraining(w: Writer, roster: DemoRoster, timeZone: 
         for (const person of people.filter((x) => x.platoonId === platoonId)) {
           const roll = random();
           const status = roll < 0.03 ? 'injured' : roll < 0.08 ? 'absent' : 'present';
-          const rpe = status === 'present' ? Math.min(10, Math.max(2, Math.round((hard ? 7 : 5) + random() * 3 - 1))) : null;
-          attendance.push({ session_id: sessionId, person_id: person.id, status, rpe, minutes: null } as const);
+          const overreached = person.overreaching && start >= overreachFrom;
+          const rpe = status === 'present' ? Math.min(10, Math.max(2, Math.round((hard ? 7 : 5) + (overreached ? 4 : 0) + random() * 3 - 1))) : null;
+          attendance.push({ session_id: sessionId, person_id: person.id, status, rpe, minutes: overreached ? Math.round(minutes * 2.5) : null } as const);
           if (status !== 'present') continue;
           const progress = 1 + (week - 1) * 0.012;
           const add = (exercise: string, setNumber: number, actual: { reps: number | null; load: number | null; rpe: number | null; durationS?: number; distanceM?: number }, target: { reps: number | null; load: number | null; rpe: number | null }) =>
