@@ -1,6 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { useCallback, useMemo } from 'react';
-import { fixed, PlotFigure } from '../charts/PlotFigure.tsx';
+import { fixed, namedRowsAxis, PlotFigure } from '../charts/PlotFigure.tsx';
 import type { AnalysisResponse, DecisionRule } from './hooks.ts';
 
 const formatP = (p: number) => (p < 0.001 ? '< 0.001' : p.toFixed(3));
@@ -21,18 +21,22 @@ export function ForestChart({ response, unit, direction }: { response: AnalysisR
   // The rule's threshold is on the benefit scale; on the plotted difference scale it flips when lower is better.
   const threshold = verdict && verdict.threshold !== 0 ? (direction === 'lower' ? -verdict.threshold : verdict.threshold) : null;
   const plot = useCallback(
-    (width: number): Plot.PlotOptions => ({
-      height: 60 + 36 * rows.length,
-      marginLeft: Math.min(220, width * 0.4),
-      x: { label: `Difference in ${result.outcome} (${unit || 'units of the data'}), 95% CI`, grid: true },
-      y: { label: null, domain: rows.map((r) => r.label) },
-      marks: [
-        Plot.ruleX([0], { stroke: '#555' }),
-        ...(threshold !== null ? [Plot.ruleX([threshold], { stroke: '#b3261e', strokeDasharray: '4,3' })] : []),
-        Plot.ruleY(rows, { y: 'label', x1: 'lower', x2: 'upper', strokeWidth: 2, stroke: '#1f4e9c' }),
-        Plot.dot(rows, { y: 'label', x: 'estimate', fill: '#1f4e9c', r: 5, symbol: 'square' }),
-      ],
-    }),
+    (width: number): Plot.PlotOptions => {
+      const names = namedRowsAxis(width, 220, 0.4);
+      return {
+        height: 60 + 36 * rows.length,
+        marginLeft: names.marginLeft,
+        x: { label: `Difference in ${result.outcome} (${unit || 'units of the data'}), 95% CI`, grid: true },
+        y: { domain: rows.map((r) => r.label) },
+        marks: [
+          names.axis,
+          Plot.ruleX([0], { stroke: '#555' }),
+          ...(threshold !== null ? [Plot.ruleX([threshold], { stroke: '#b3261e', strokeDasharray: '4,3' })] : []),
+          Plot.ruleY(rows, { y: 'label', x1: 'lower', x2: 'upper', strokeWidth: 2, stroke: '#1f4e9c' }),
+          Plot.dot(rows, { y: 'label', x: 'estimate', fill: '#1f4e9c', r: 5, symbol: 'square' }),
+        ],
+      };
+    },
     [rows, result.outcome, unit, threshold],
   );
   return (

@@ -26,7 +26,7 @@ export function PlotFigure({ title, description, plot, table, children }: { titl
   useEffect(() => {
     const element = container.current;
     if (!element || width === 0) return;
-    const svg = Plot.plot({ style: { fontSize: '12px' }, ...plot(width), width, ariaLabel: title, ariaDescription: description });
+    const svg = Plot.plot({ style: { fontSize: `${FONT_PX}px` }, ...plot(width), width, ariaLabel: title, ariaDescription: description });
     // Plot names each group of marks ("bar", "rule"): noise to a screen reader, and not allowed on a
     // plain <g>. The figure's label and the table of numbers carry the meaning.
     for (const group of svg.querySelectorAll('g[aria-label]')) group.removeAttribute('aria-label');
@@ -48,6 +48,19 @@ export function PlotFigure({ title, description, plot, table, children }: { titl
       </details>
     </figure>
   );
+}
+
+const FONT_PX = 12;
+
+/**
+ * The left margin and the y axis of a chart whose rows are named (units, contrasts): at most
+ * `share` of the width, and a name longer than the margin wraps onto a second line instead of
+ * being cut at the edge (a phone).
+ */
+export function namedRowsAxis(width: number, widest: number, share: number) {
+  const marginLeft = Math.round(Math.min(widest, width * share));
+  // lineWidth is in ems; the tick and its padding take about 9 px.
+  return { marginLeft, axis: Plot.axisY({ label: null, lineWidth: (marginLeft - 9) / FONT_PX }) };
 }
 
 /** Numbers in tables and tooltips: four significant decimals are plenty for a reader. */

@@ -2,7 +2,7 @@ import * as Plot from '@observablehq/plot';
 import { useCallback, useMemo } from 'react';
 import { Link } from '../app/router.tsx';
 import { Async, DataTable } from '../app/ui.tsx';
-import { PlotFigure } from '../charts/PlotFigure.tsx';
+import { namedRowsAxis, PlotFigure } from '../charts/PlotFigure.tsx';
 import { personLabel, useUnits } from '../roster/hooks.ts';
 import { UnitFlags } from './CohortFlags.tsx';
 import { topUnits, useCohort, useCohortBests, type CohortSummary } from './hooks.ts';
@@ -59,14 +59,17 @@ function Strength({ data }: { data: CohortSummary }) {
   const [top] = data.units;
   const bars = useMemo(() => data.units.flatMap((u) => statuses.map((status) => ({ unit: u.name, status, count: u.statuses[status] }))), [data]);
   const plot = useCallback(
-    (width: number): Plot.PlotOptions => ({
-      height: 50 + 40 * data.units.length,
-      marginLeft: Math.min(180, width * 0.35),
-      x: { label: 'Participants (people)', grid: true },
-      y: { label: null, domain: data.units.map((u) => u.name) },
-      color: { legend: true, label: 'Status', domain: [...statuses], range: ['#2e7d32', '#c77700', '#6b6b6b', '#3b3b98'] },
-      marks: [Plot.barX(bars, Plot.stackX({ y: 'unit', x: 'count', fill: 'status' })), Plot.ruleX([0])],
-    }),
+    (width: number): Plot.PlotOptions => {
+      const names = namedRowsAxis(width, 180, 0.35);
+      return {
+        height: 50 + 40 * data.units.length,
+        marginLeft: names.marginLeft,
+        x: { label: 'Participants (people)', grid: true },
+        y: { domain: data.units.map((u) => u.name) },
+        color: { legend: true, label: 'Status', domain: [...statuses], range: ['#2e7d32', '#c77700', '#6b6b6b', '#3b3b98'] },
+        marks: [names.axis, Plot.barX(bars, Plot.stackX({ y: 'unit', x: 'count', fill: 'status' })), Plot.ruleX([0])],
+      };
+    },
     [bars, data],
   );
   return (
@@ -109,13 +112,16 @@ function Training({ data }: { data: CohortSummary }) {
     [data],
   );
   const plot = useCallback(
-    (width: number): Plot.PlotOptions => ({
-      height: 50 + 40 * rows.length,
-      marginLeft: Math.min(180, width * 0.35),
-      x: { label: 'Load per participant this week (AU, RPE × min)', grid: true },
-      y: { label: null, domain: rows.map((r) => r.unit) },
-      marks: [Plot.barX(rows, { y: 'unit', x: 'perParticipant', fill: '#3b3b98' }), Plot.ruleX([0])],
-    }),
+    (width: number): Plot.PlotOptions => {
+      const names = namedRowsAxis(width, 180, 0.35);
+      return {
+        height: 50 + 40 * rows.length,
+        marginLeft: names.marginLeft,
+        x: { label: 'Load per participant this week (AU, RPE × min)', grid: true },
+        y: { domain: rows.map((r) => r.unit) },
+        marks: [names.axis, Plot.barX(rows, { y: 'unit', x: 'perParticipant', fill: '#3b3b98' }), Plot.ruleX([0])],
+      };
+    },
     [rows],
   );
   return (
@@ -128,6 +134,7 @@ function Training({ data }: { data: CohortSummary }) {
         table={{ columns: ['Unit', 'Load per participant (AU)'], rows: rows.map((r) => [r.unit, r.perParticipant]) }}
       />
       <DataTable
+        stacked
         label="Attendance and training load per unit"
         columns={['Unit', `Attendance since ${data.attendanceFrom} (%)`, 'Load this week (AU)', 'Per participant (AU)', 'Trained this week']}
         rows={rows.map((r) => [r.unit, r.attendance ?? '—', Math.round(r.u.load), r.perParticipant, `${r.u.trained} of ${r.u.strength}`])}
