@@ -2,8 +2,9 @@
 // large cohort. Loads the demo with N participants (default 10,000; `muster demo --participants N`)
 // into bench/out/web/web.db (--reuse keeps a previous file), serves it with the datapad, signs in
 // as the commander in headless Chromium (Debian's /usr/bin/chromium) and times, over several runs,
-// navigation to the home screen until every panel has its data (goal: under 1.5 s); then times
-// each API answer behind that screen (goal: p95 under 150 ms).
+// navigation to the home screen until every panel has its data (goal: under 1.5 s), and the same
+// for the drill-down to a platoon and to one of its participants; then times each API answer
+// behind those screens (goal: p95 under 150 ms).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -56,36 +57,53 @@ try {
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
 
-  // The home is usable when the chart is drawn and no panel still says "Loading…".
-  const screenTimes: number[] = [];
-  const apiCalls = new Set<string>();
+  // A screen is usable when its charts are drawn and no panel still says "Loading…". The home is
+  // the goal; the drill-down to a platoon and to one of its participants is timed the same way.
+  const apiCalls = new Map<string, Set<string>>();
+  let screen = '';
   page.on('request', (request) => {
-    if (request.url().includes('/api/')) apiCalls.add(new URL(request.url()).pathname + new URL(request.url()).search);
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/')) apiCalls.get(screen)?.add(url.pathname + url.search);
   });
-  for (let run = 0; run <= RUNS; run++) {
-    const started = performance.now();
-    await page.goto('/');
-    await page.locator('.plot svg').first().waitFor();
-    await page.waitForFunction(() => !document.body.innerText.includes('Loading…'));
-    // The first run warms the server's caches and the browser's; it is not counted.
-    if (run > 0) screenTimes.push(performance.now() - started);
-  }
-  const sorted = [...screenTimes].sort((a, b) => a - b);
-  console.log(`commander home, ${PARTICIPANTS} participants: median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms, worst ${sorted[sorted.length - 1].toFixed(0)} ms over ${RUNS} runs (goal < 1500 ms; load average ${loadavg()[0].toFixed(1)})`);
-
-  const cookies = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-  console.log(`API answers behind it (${API_RUNS} requests each, sequential):`);
-  for (const path of [...apiCalls].sort()) {
+  const timeScreen = async (name: string, path: string, charted: boolean, goal?: number) => {
+    screen = name;
+    apiCalls.set(name, new Set());
     const times: number[] = [];
-    for (let i = 0; i < API_RUNS; i++) {
+    for (let run = 0; run <= RUNS; run++) {
       const started = performance.now();
-      const response = await fetch(`${base}${path}`, { headers: { cookie: cookies } });
-      await response.arrayBuffer();
-      times.push(performance.now() - started);
+      await page.goto(path);
+      if (charted) await page.locator('.plot svg').first().waitFor();
+      await page.waitForFunction(() => !document.body.innerText.includes('Loading…'));
+      // The first run warms the server's caches and the browser's; it is not counted.
+      if (run > 0) times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);
-    const p95 = times[Math.min(times.length - 1, Math.ceil(0.95 * times.length) - 1)];
-    console.log(`  ${path.padEnd(48)} p50 ${times[Math.floor(times.length / 2)].toFixed(1).padStart(7)} ms  p95 ${p95.toFixed(1).padStart(7)} ms${p95 > 150 ? '  (over 150 ms)' : ''}  load average ${loadavg()[0].toFixed(1)}`);
+    console.log(`${name}: median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, worst ${times[times.length - 1].toFixed(0)} ms over ${RUNS} runs${goal ? ` (goal < ${goal} ms)` : ''}; load average ${loadavg()[0].toFixed(1)}`);
+  };
+  await timeScreen(`commander home, ${PARTICIPANTS} participants`, '/', true, 1500);
+  const units = (await (await context.request.get('/api/units')).json()) as { units: { id: number; kind: string }[] };
+  const platoon = units.units.find((u) => u.kind === 'platoon');
+  if (platoon) {
+    await timeScreen(`drill-down to a platoon (unit ${platoon.id})`, `/units/${platoon.id}`, false);
+    const { people } = (await (await context.request.get(`/api/people?unitId=${platoon.id}&role=participant&limit=1`)).json()) as { people: { id: number }[] };
+    await timeScreen(`drill-down to a participant (person ${people[0].id})`, `/people/${people[0].id}`, false);
+  }
+
+  const cookies = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  for (const [name, calls] of apiCalls) {
+    console.log(`API answers behind ${name} (${API_RUNS} requests each, sequential):`);
+    for (const path of [...calls].sort()) {
+      const times: number[] = [];
+      for (let i = 0; i < API_RUNS; i++) {
+        const started = performance.now();
+        const response = await fetch(`${base}${path}`, { headers: { cookie: cookies } });
+        await response.arrayBuffer();
+        times.push(performance.now() - started);
+      }
+      times.sort((a, b) => a - b);
+      const p95 = times[Math.min(times.length - 1, Math.ceil(0.95 * times.length) - 1)];
+      console.log(`  ${path.padEnd(48)} p50 ${times[Math.floor(times.length / 2)].toFixed(1).padStart(7)} ms  p95 ${p95.toFixed(1).padStart(7)} ms${p95 > 150 ? '  (over 150 ms)' : ''}  load average ${loadavg()[0].toFixed(1)}`);
+    }
   }
 } finally {
   await browser.close();
