@@ -44,10 +44,15 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
 
     await page.getByRole('link', { name: '1 Platoon (demo)' }).click();
     await page.getByRole('heading', { name: '1 Platoon (demo)', level: 1 }).waitFor();
-    await page.getByRole('link', { name: 'JB-001' }).waitFor();
+    await page.getByRole('link', { name: 'JB-001', exact: true }).waitFor();
+    // The platoon's own glance: the same row as on the home, and its own flags.
+    await page.getByRole('heading', { name: 'At a glance' }).waitFor();
+    expect(await page.getByRole('region', { name: 'Attendance and training load per unit' }).getByRole('row', { name: /1 Platoon \(demo\)/ }).getByRole('cell').allTextContents()).toEqual(cells);
+    await page.getByRole('region', { name: 'Flags in 1 Platoon (demo)' }).getByRole('region', { name: 'Flags per unit' }).waitFor();
+    await page.waitForFunction(() => !document.body.innerText.includes('Loading…'));
     await check('commander-unit');
 
-    await page.getByRole('link', { name: 'JB-001' }).click();
+    await page.getByRole('link', { name: 'JB-001', exact: true }).click();
     await page.getByRole('heading', { name: 'Chain of command' }).waitFor();
     await page.getByText('Lt Daniel Reid').waitFor();
     const chain = await page.locator('.chain').textContent();
@@ -55,6 +60,15 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
     expect(chain).toContain('Maj Catherine Hale');
     await page.getByRole('heading', { name: 'Unit history' }).waitFor();
     await page.getByRole('region', { name: 'Unit history table' }).locator('tbody tr').first().waitFor();
+    // Their training and wellness, as the API gives them to the commander.
+    const person = (await (await page.request.get('/api/people?q=JB-001')).json()).people[0] as { id: number };
+    const personBests = (await (await page.request.get(`/api/people/${person.id}/training/bests`)).json()).bests as unknown[];
+    await page.getByRole('heading', { name: 'Training', level: 2 }).waitFor();
+    await page.getByRole('figure', { name: /Weekly training load/ }).waitFor();
+    await expect.poll(() => page.getByRole('region', { name: 'Personal bests' }).locator('tbody tr').count()).toBe(personBests.length);
+    await page.getByRole('heading', { name: 'Wellness', level: 2 }).waitFor();
+    await page.getByText(/Today’s score is (within|outside) their usual range/).waitFor();
+    await page.waitForFunction(() => !document.body.innerText.includes('Loading…'));
     await check('commander-person');
     expectNoConsoleErrors();
   });

@@ -24,7 +24,8 @@ export function CohortGlance() {
   );
 }
 
-function UnitGlance({ unit }: { unit: { id: number; name: string } }) {
+/** One unit and those below it at a glance; the home shows each top unit's, a unit's page its own. */
+export function UnitGlance({ unit }: { unit: { id: number; name: string } }) {
   const summary = useCohort(unit.id);
   return (
     <Async loaded={summary}>
@@ -37,17 +38,21 @@ function UnitGlance({ unit }: { unit: { id: number; name: string } }) {
             <h3>Flags today</h3>
             <UnitFlags unit={unit} names={names} />
             <RecentBests unit={unit} />
-            <h3>Units</h3>
-            <ul className="cards">
-              {data.units.map((u) => (
-                <li key={u.id} className="card">
-                  <Link to={`/units/${u.id}`}>{u.name}</Link>
-                  <p>
-                    Strength <strong>{u.strength}</strong>
-                  </p>
-                </li>
-              ))}
-            </ul>
+            {data.units.length > 1 && (
+              <>
+                <h3>Units</h3>
+                <ul className="cards">
+                  {data.units.map((u) => (
+                    <li key={u.id} className="card">
+                      <Link to={`/units/${u.id}`}>{u.name}</Link>
+                      <p>
+                        Strength <strong>{u.strength}</strong>
+                      </p>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
           </>
         );
       }}
@@ -76,7 +81,7 @@ function Strength({ data }: { data: CohortSummary }) {
     <>
       <ul className="stats">
         <li>
-          <strong>{data.units.length}</strong> units
+          <strong>{data.units.length}</strong> {data.units.length === 1 ? 'unit' : 'units'}
         </li>
         <li>
           <strong>{top.strength}</strong> people on strength

@@ -2,6 +2,10 @@ import { MeasurementsPanel } from '../assess/MeasurementsPanel.tsx';
 import { Link } from '../app/router.tsx';
 import { hasRole, useMe } from '../app/session.tsx';
 import { Async, DataTable, Facts, formatDate, Page } from '../app/ui.tsx';
+import { useBests, useLoad, useSets } from '../training/hooks.ts';
+import { TrainingPanels } from '../training/TrainingPanels.tsx';
+import { useWellnessHistory } from '../wellness/hooks.ts';
+import { WellnessHistoryPanel } from '../wellness/WellnessHistoryPanel.tsx';
 import { personLabel, useChain, usePerson, useUnitHistory, type PersonRecord } from './hooks.ts';
 
 export function PersonPage({ params }: { params: Record<string, string> }) {
@@ -10,6 +14,8 @@ export function PersonPage({ params }: { params: Record<string, string> }) {
   const person = usePerson(id);
   // Physique data: the roles src/auth/policy.ts lets read it without the participant's consent.
   const physique = hasRole(me, 'assessor', 'investigator', 'monitor');
+  // Training and wellness: the roles that follow participants (trainers their units' people; src/auth/policy.ts).
+  const followsTraining = hasRole(me, 'trainer', 'investigator', 'monitor');
   return (
     <Page title={person.data ? personLabel(person.data) : 'Person'}>
       <Async loaded={person}>
@@ -27,10 +33,30 @@ export function PersonPage({ params }: { params: Record<string, string> }) {
                 <MeasurementsPanel personId={record.id} />
               </section>
             )}
+            {followsTraining && record.roles.includes('participant') && <TrainingAndWellness personId={record.id} />}
           </>
         )}
       </Async>
     </Page>
+  );
+}
+
+function TrainingAndWellness({ personId }: { personId: number }) {
+  const load = useLoad(personId);
+  const sets = useSets(personId);
+  const bests = useBests(personId);
+  const wellness = useWellnessHistory(personId);
+  return (
+    <>
+      <section aria-labelledby="training-heading">
+        <h2 id="training-heading">Training</h2>
+        <TrainingPanels load={load} sets={sets} bests={bests} />
+      </section>
+      <section aria-labelledby="wellness-heading">
+        <h2 id="wellness-heading">Wellness</h2>
+        <WellnessHistoryPanel history={wellness} whose="their" />
+      </section>
+    </>
   );
 }
 

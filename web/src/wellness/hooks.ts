@@ -21,8 +21,9 @@ export const wellnessQuestions: Record<Exclude<keyof WellnessAnswers, 'hoursSlep
   soreness: { label: 'Muscle soreness', low: 'no soreness', high: 'very sore' },
 };
 
-export function describeFlag(flag: Flag | null): string {
+/** A flag in words, to the participant ("your usual range") or to staff about them ("their"). */
+export function describeFlag(flag: Flag | null, whose: 'your' | 'their'): string {
   if (!flag || flag.state === 'too-little-history') return 'not enough history yet';
   const z = flag.z === undefined ? '' : ` (z = ${flag.z.toFixed(1)})`;
-  return flag.state === 'flagged' ? `outside your usual range${z}` : `within your usual range${z}`;
+  return `${flag.state === 'flagged' ? 'outside' : 'within'} ${whose} usual range${z}`;
 }
