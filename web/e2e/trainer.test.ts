@@ -128,6 +128,19 @@ describe('trainer', { timeout: 90_000 }, () => {
     const past = page.getByRole('region', { name: 'Past and cancelled sessions' });
     await past.getByRole('row', { name: /Pre-dawn run .* held/ }).waitFor();
     expect((await (await page.request.get(`/api/training/sessions/${session.id}`)).json()).actual).toMatchObject({ time: start, minutes: 40 });
+
+    // The home lists today's sessions (London's day), a step from the grid of sets.
+    const todayInLondon = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+    expect(session.planned.date).toBe(todayInLondon);
+    await page.goto('/');
+    const todays = page.getByRole('region', { name: 'Sessions today by unit' });
+    const row = todays.getByRole('row', { name: /Pre-dawn run/ });
+    await row.waitFor();
+    expect(await row.getByRole('cell').allTextContents()).toEqual([start, '1 Platoon (demo)', 'Pre-dawn run', 'held', 'Attendance Log sets']);
+    expect(await todays.evaluate((region) => region.scrollWidth - region.clientWidth)).toBeLessThanOrEqual(0);
+    await check('trainer-home-today-phone');
+    await row.getByRole('link', { name: 'Log sets' }).click();
+    await expect.poll(() => page.getByRole('combobox', { name: /^Session/ }).inputValue()).toBe(String(session.id));
     expectNoConsoleErrors();
   });
 });

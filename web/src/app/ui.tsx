@@ -73,23 +73,26 @@ export function Facts({ items, className }: { items: readonly (readonly [string,
  * each under its column's name, for a log whose every column matters and would not fit side by side.
  */
 export function DataTable({ label, columns, rows, rowKey, stacked = false }: { label: string; columns: readonly string[]; rows: readonly (readonly ReactNode[])[]; rowKey?: (index: number) => string | number; stacked?: boolean }) {
+  // A table whose rows and cells are displayed as blocks loses its table semantics in browsers'
+  // accessibility trees; stated roles keep it a table for screen readers on a phone.
+  const role = (name: string) => (stacked ? name : undefined);
   return (
     <TableScroll label={label}>
-      <table className={stacked ? 'stacked' : undefined}>
-        <thead>
-          <tr>
+      <table className={stacked ? 'stacked' : undefined} role={role('table')}>
+        <thead role={role('rowgroup')}>
+          <tr role={role('row')}>
             {columns.map((column) => (
-              <th key={column} scope="col">
+              <th key={column} scope="col" role={role('columnheader')}>
                 {column}
               </th>
             ))}
           </tr>
         </thead>
-        <tbody>
+        <tbody role={role('rowgroup')}>
           {rows.map((row, i) => (
-            <tr key={rowKey ? rowKey(i) : i}>
+            <tr key={rowKey ? rowKey(i) : i} role={role('row')}>
               {row.map((cell, j) => (
-                <td key={j} className={typeof cell === 'number' ? 'number' : undefined} data-label={columns[j]}>
+                <td key={j} className={typeof cell === 'number' ? 'number' : undefined} data-label={columns[j]} role={role('cell')}>
                   {cell}
                 </td>
               ))}

@@ -5,6 +5,7 @@ import { hasRole, useMe } from '../app/session.tsx';
 import { Page } from '../app/ui.tsx';
 import { MySummary } from '../me/MySummary.tsx';
 import { TrainerUnits } from '../roster/TrainerUnits.tsx';
+import { TodaysSessions } from '../training/TodaysSessions.tsx';
 
 /** The home screen: one section per role the signed-in person holds (a person may hold several). */
 export function HomePage() {
@@ -12,6 +13,7 @@ export function HomePage() {
   return (
     <Page title={`Good to see you, ${me.rank ? `${me.rank} ` : ''}${me.name}`}>
       {hasRole(me, 'investigator') && <CohortGlance />}
+      {hasRole(me, 'trainer') && <TodaysSessions />}
       {hasRole(me, 'trainer') && <TrainerUnits />}
       {hasRole(me, 'trainer') && <TrainerFlags />}
       {hasRole(me, 'participant') && <MySummary />}
