@@ -62,6 +62,17 @@ describe('participant', { timeout: 90_000 }, () => {
     expect(await chart.locator('tbody tr').first().textContent()).toMatch(/^\d{4}-\d\d-\d\d206\d?2448\.5$/);
     await check('participant-wellness');
 
+    // The home tells them it is sent, with the last seven days' load as the API's daily loads add up.
+    const me = (await (await page.request.get('/api/me')).json()) as { personId: number };
+    const days = ((await (await page.request.get(`/api/people/${me.personId}/training/load`)).json()) as { days: { load: number }[] }).days;
+    await page.goto('/');
+    const week = page.getByRole('region', { name: 'Today and this week' });
+    await week.getByText(/^Wellness reported today: score 20, (within|outside) your usual range/).waitFor();
+    const lastSeven = Math.round(days.slice(-7).reduce((sum, d) => sum + d.load, 0));
+    expect(await week.getByText(/^Training load in the last 7 days/).textContent()).toContain(`last 7 days: ${lastSeven} AU`);
+    await week.getByText(/^Newest personal best: /).waitFor();
+    await check('participant-home-phone');
+
     await page.goto('/me/measurements');
     const mass = page.getByRole('figure', { name: /Body mass/ });
     await mass.locator('svg').first().waitFor();
