@@ -11,9 +11,14 @@ describe('assessor', { timeout: 90_000 }, () => {
   it('follows the physique protocol step by step, is prompted for a third trial, and sees the derived values as they are computed', async () => {
     const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'tablet');
     await signIn('assessor');
-    await page.goto('/people?unitId=2');
-    await page.getByRole('link', { name: 'JB-001' }).click();
-    await page.getByRole('link', { name: 'New physique assessment' }).click();
+    // From the home: find the participant, open their form.
+    await page.getByLabel('Participant (designation or name)').fill('olivia');
+    await page.getByRole('button', { name: 'Find' }).click();
+    const found = page.getByRole('list', { name: 'Participants found' });
+    await found.getByRole('link').first().waitFor();
+    expect(await found.getByRole('link').allTextContents()).toEqual(['Assess Rct Olivia Ward (JB-001)', 'Assess Rct Olivia Wilson (JB-007)', 'Assess Rct Olivia Wilson (JB-047)']);
+    await check('assessor-home');
+    await found.getByRole('link', { name: 'Assess Rct Olivia Ward (JB-001)' }).click();
     await page.getByRole('heading', { name: 'Step 1 of 5: Visit' }).waitFor();
     await page.getByRole('combobox', { name: /^Body fat method/ }).selectOption('skinfold_jp3');
     await page.getByRole('button', { name: 'Next' }).click();

@@ -1,3 +1,4 @@
+import { AssessSomeone } from '../assess/AssessSomeone.tsx';
 import { TrainerFlags } from '../cohort/CohortFlags.tsx';
 import { CohortGlance } from '../cohort/CohortGlance.tsx';
 import { Link } from '../app/router.tsx';
@@ -17,6 +18,7 @@ export function HomePage() {
       {hasRole(me, 'trainer') && <TrainerUnits />}
       {hasRole(me, 'trainer') && <TrainerFlags />}
       {hasRole(me, 'participant') && <MySummary />}
+      {hasRole(me, 'assessor') && <AssessSomeone />}
       {hasRole(me, 'admin', 'assessor', 'monitor', 'statistician') && (
         <section aria-labelledby="tasks-heading">
           <h2 id="tasks-heading">Your tasks</h2>
@@ -29,6 +31,11 @@ export function HomePage() {
             {hasRole(me, 'admin') && (
               <Task to="/roster/import" title="Import the roster">
                 Add or update people from a CSV; every bad row is reported, nothing is half-imported.
+              </Task>
+            )}
+            {hasRole(me, 'assessor') && (
+              <Task to="/assessments/import" title="Import measurements">
+                Many assessments at once from a CSV; every bad row is reported, nothing is half-imported.
               </Task>
             )}
             {hasRole(me, 'admin') && (
