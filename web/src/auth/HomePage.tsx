@@ -33,6 +33,11 @@ export function HomePage() {
                 Add or update people from a CSV; every bad row is reported, nothing is half-imported.
               </Task>
             )}
+            {hasRole(me, 'monitor') && (
+              <Task to="/cohort" title="Cohort">
+                Strength, attendance, training load, flags and personal bests per unit.
+              </Task>
+            )}
             {hasRole(me, 'assessor') && (
               <Task to="/assessments/import" title="Import measurements">
                 Many assessments at once from a CSV; every bad row is reported, nothing is half-imported.
