@@ -73,6 +73,26 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
     expectNoConsoleErrors();
   });
 
+  it('a monitor reaches the cohort from their home and a participant’s training and wellness, with nothing to change', async () => {
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world);
+    await signIn('monitor');
+    await page.getByRole('link', { name: 'Cohort', exact: true }).first().waitFor();
+    await page.getByRole('main').getByRole('link', { name: 'Cohort', exact: true }).click();
+    await page.getByRole('heading', { name: 'Cohort at a glance' }).waitFor();
+    await page.locator('.plot svg').first().waitFor();
+    await page.waitForFunction(() => !document.body.innerText.includes('Loading…'));
+    await check('monitor-cohort');
+    await page.getByRole('link', { name: '1 Platoon (demo)' }).first().click();
+    await page.getByRole('link', { name: 'JB-001', exact: true }).click();
+    await page.getByRole('heading', { name: 'Training', level: 2 }).waitFor();
+    await page.getByRole('heading', { name: 'Wellness', level: 2 }).waitFor();
+    await page.waitForFunction(() => !document.body.innerText.includes('Loading…'));
+    expect(await page.getByRole('button', { name: /New|Save|Delete/ }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'New physique assessment' }).count()).toBe(0);
+    await check('monitor-person');
+    expectNoConsoleErrors();
+  });
+
   it('works at phone and tablet widths, with the menu behind a button on a phone', async () => {
     for (const size of ['phone', 'tablet'] as const) {
       const { page, check, signIn, expectNoConsoleErrors } = await visit(world, size);
