@@ -38,7 +38,8 @@ if (!reuse) {
   await loadDemo(database.db, { participants: PARTICIPANTS });
   console.log(`demo with ${PARTICIPANTS} participants loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
-if (!existsSync(`${webRoot}/index.html`)) execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--outDir', webRoot, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' });
+// The datapad is built every run, so that --reuse never serves an older build of it.
+execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--outDir', webRoot, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' });
 
 const app = await buildApp({ database, webRoot });
 await app.listen({ port: 0, host: '127.0.0.1' });
