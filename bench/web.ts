@@ -1,4 +1,4 @@
-// `npm run bench -- web [--participants N] [--runs N] [--reuse]`: the commander's home screen on a
+// `npm run bench -- web [--participants N] [--runs N] [--reuse] [--postgres]`: the commander's home screen on a
 // large cohort. Loads the demo with N participants (default 10,000; `muster demo --participants N`)
 // into bench/out/web/web.db (--reuse keeps a previous file), serves it with the datapad, signs in
 // as the commander in headless Chromium (Debian's /usr/bin/chromium) and times, over several runs,
@@ -9,6 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import pg from 'pg';
 import { chromium } from 'playwright-core';
 import { loadDemo } from '../src/demo/load.ts';
 import { DEMO_PASSWORD } from '../src/demo/roster.ts';
@@ -26,17 +28,34 @@ const file = `${outDir}web.db`;
 const webRoot = `${outDir}dist`;
 const repo = new URL('../', import.meta.url).pathname;
 
-const reuse = args.includes('--reuse') && existsSync(file);
-if (!reuse) {
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
+// --postgres: the same on PostgreSQL (DATABASE_URL, default the local test database), in schema bench_web.
+const postgresUrl = args.includes('--postgres') ? (process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : undefined;
+const PG_SCHEMA = 'bench_web';
+
+async function postgresSchemaLoaded(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`select count(*)::int as n from information_schema.tables where table_schema = $1 and table_name = 'person'`, [PG_SCHEMA]);
+    if (rows[0].n > 0 && args.includes('--reuse')) return true;
+    await client.query(`drop schema if exists ${PG_SCHEMA} cascade`);
+    await client.query(`create schema ${PG_SCHEMA}`);
+    return false;
+  } finally {
+    await client.end();
+  }
 }
-const database = openDatabase({ sqliteFile: file });
+
+mkdirSync(outDir, { recursive: true });
+const reuse = postgresUrl ? await postgresSchemaLoaded(postgresUrl) : args.includes('--reuse') && existsSync(file);
+if (!reuse && !postgresUrl) for (const part of [file, `${file}-wal`, `${file}-shm`]) rmSync(part, { force: true });
+const database = postgresUrl ? openDatabase({ databaseUrl: postgresUrl, pgSchema: PG_SCHEMA }) : openDatabase({ sqliteFile: file });
 await migrateToLatest(database.db);
 if (!reuse) {
   const started = performance.now();
   await loadDemo(database.db, { participants: PARTICIPANTS });
-  console.log(`demo with ${PARTICIPANTS} participants loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (postgresUrl) await sql`analyze`.execute(database.db);
+  console.log(`demo with ${PARTICIPANTS} participants loaded into ${database.dialect} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 // The datapad is built every run, so that --reuse never serves an older build of it.
 execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--outDir', webRoot, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' });

@@ -3,7 +3,7 @@ import { Async, DataTable } from '../app/ui.tsx';
 import { useApi } from '../app/useApi.ts';
 import { localNow } from './localTime.ts';
 
-/** A day either side of the browser's own date covers every unit's zone; each session's own local date then decides. */
+/** A day either side of today's UTC date covers every unit's zone; each session's own local date then decides. */
 const dayAround = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
 /**
