@@ -210,8 +210,7 @@ export async function runMeasurementsImport(db: Db, actor: Actor, source: string
     actor,
     async (w) => {
       const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0 };
-      const records = readCsv(source, { required: measurementColumns, optional: optionalColumns });
-      const problems = await importInBatches(visitsOf(records), {
+      const problems = await importInBatches((badRows) => visitsOf(readCsv(source, { required: measurementColumns, optional: optionalColumns }, badRows)), {
         check: checkVisit,
         resolve: (visits) => resolveVisits(w, visits),
         async write(visits) {

@@ -6,7 +6,7 @@ import { formatProblem, readCsv, type RowProblem } from '../shared/csv.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Db } from '../store/db.ts';
 import { checkRosterRow, rosterImportColumns, rosterOptionalColumns, type RosterImportRow } from './model.ts';
-import { importRoster, type ImportSummary } from './store.ts';
+import { importRoster, rosterImportProblems, type ImportSummary } from './store.ts';
 
 /** Refuses an import: every problem with line, column and reason; nothing was written. */
 export class ImportRejected extends AppError {
@@ -22,12 +22,13 @@ export class ImportRejected extends AppError {
 export async function runRosterImport(db: Db, actor: Actor, source: string | Buffer | Readable, clock?: Clock): Promise<ImportSummary> {
   const rows: RosterImportRow[] = [];
   const problems: RowProblem[] = [];
-  for await (const { line, values } of readCsv(source, { required: rosterImportColumns, optional: rosterOptionalColumns })) {
+  for await (const { line, values } of readCsv(source, { required: rosterImportColumns, optional: rosterOptionalColumns }, problems)) {
     const checked = checkRosterRow(values, line);
     if (Array.isArray(checked)) problems.push(...checked);
     else rows.push(checked);
   }
-  if (problems.length) throw new ImportRejected(problems);
+  // The rows that read well are checked against the roster too, so one answer names every bad row.
+  if (problems.length) throw new ImportRejected([...problems, ...(await rosterImportProblems(db, rows))].sort((a, b) => a.line - b.line));
   return write(
     db,
     actor,

@@ -511,8 +511,11 @@ export interface ImportSummary {
  * ones left alone, so importing the same file twice changes nothing. Unknown units are refused
  * per row. The caller's transaction makes it all or nothing.
  */
-export async function importRoster(w: Writer, rows: RosterImportRow[]): Promise<ImportSummary | { problems: RowProblem[] }> {
-  const units = new Map((await w.db.selectFrom('unit').select(['id', 'name']).execute()).map((u) => [u.name.toLowerCase(), u.id]));
+const unitIdsByName = async (db: Db) => new Map((await db.selectFrom('unit').select(['id', 'name']).execute()).map((u) => [u.name.toLowerCase(), u.id]));
+
+/** What well-formed roster rows ask that the stored roster cannot give: a unit that does not exist, a designation twice in the file. */
+export async function rosterImportProblems(db: Db, rows: readonly RosterImportRow[]): Promise<RowProblem[]> {
+  const units = await unitIdsByName(db);
   const problems: RowProblem[] = [];
   const seen = new Map<string, number>();
   for (const row of rows) {
@@ -522,7 +525,14 @@ export async function importRoster(w: Writer, rows: RosterImportRow[]): Promise<
     if (first !== undefined) problems.push({ line: row.line, column: 'designation', reason: `${row.designation} is also on line ${first}` });
     else seen.set(key, row.line);
   }
+  return problems;
+}
+
+export async function importRoster(w: Writer, rows: RosterImportRow[]): Promise<ImportSummary | { problems: RowProblem[] }> {
+  // Checked again inside the transaction: the units may have changed since the file was read.
+  const problems = await rosterImportProblems(w.db, rows);
   if (problems.length) return { problems };
+  const units = await unitIdsByName(w.db);
 
   const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0 };
   for (const row of rows) {

@@ -16,9 +16,12 @@ export interface BatchImportSteps<Item, Row> {
  * After the first problem nothing more is written but checking goes on, so every bad row is
  * reported; the caller then throws, which rolls back what was written: all rows or none.
  * Inside `countingRows` (import-progress.ts) each batch written moves the written count up to the rows read.
+ * `read` gives the items and may put rows it could not read into the problems it is handed.
  */
-export async function importInBatches<Item, Row>(items: AsyncIterable<Item>, steps: BatchImportSteps<Item, Row>, batchSize = 1000): Promise<RowProblem[]> {
+export async function importInBatches<Item, Row>(read: (badRows: RowProblem[]) => AsyncIterable<Item>, steps: BatchImportSteps<Item, Row>, batchSize = 1000): Promise<RowProblem[]> {
   const problems: RowProblem[] = [];
+  // Rows the reader cannot make into items (readCsv's badRows) count like any other problem.
+  const items = read(problems);
   const counts = importCounts();
   let batch: Row[] = [];
   const flush = async () => {

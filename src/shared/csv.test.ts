@@ -60,4 +60,15 @@ describe('readCsv', () => {
     expect(await fails('a\n1\n')).toMatchObject({ line: 1, column: 'b', reason: 'required column is missing from the header' });
     expect(await fails('')).toMatchObject({ line: 1, reason: expect.stringMatching(/empty/) });
   });
+
+  it('puts rows with the wrong number of fields aside when asked, and reads on', async () => {
+    const badRows: { line: number; column: string; reason: string }[] = [];
+    const read: { line: number }[] = [];
+    for await (const r of readCsv('a,b\n1,2,3\n4,5\n6\n7,8\n', shape, badRows)) read.push(r);
+    expect(read.map((r) => r.line)).toEqual([3, 5]);
+    expect(badRows).toEqual([
+      { line: 2, column: '*', reason: 'has 3 fields but the header has 2' },
+      { line: 4, column: '*', reason: 'has 1 field but the header has 2' },
+    ]);
+  });
 });

@@ -42,8 +42,10 @@ function checkHeader(header: string[], shape: CsvShape): RowProblem[] {
  * Streams the records of a CSV file with a header row, checking the header against `shape`.
  * Memory stays bounded whatever the file's size. Header names are trimmed and lower-cased.
  * Inside `countingRows` (import-progress.ts) each record handed over counts as checked.
+ * A row with the wrong number of fields goes to `badRows` when given, and reading goes on, so an
+ * import reports it beside every other bad row; without `badRows` it ends the file.
  */
-export async function* readCsv(source: string | Buffer | Readable, shape: CsvShape): AsyncGenerator<CsvRecord> {
+export async function* readCsv(source: string | Buffer | Readable, shape: CsvShape, badRows?: RowProblem[]): AsyncGenerator<CsvRecord> {
   const chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer> = typeof source === 'string' || Buffer.isBuffer(source) ? [source] : source;
   const decoder = new StringDecoder('utf8');
   const splitter = new RecordSplitter();
@@ -57,7 +59,13 @@ export async function* readCsv(source: string | Buffer | Readable, shape: CsvSha
         if (problems.length) throw new CsvFormatError(problems);
         continue;
       }
-      if (fields.length !== header.length) throw new CsvFormatError([{ line, column: '*', reason: `has ${fields.length} fields but the header has ${header.length}` }]);
+      if (fields.length !== header.length) {
+        const problem = { line, column: '*', reason: `has ${fields.length} field${fields.length === 1 ? '' : 's'} but the header has ${header.length}` };
+        if (!badRows) throw new CsvFormatError([problem]);
+        badRows.push(problem);
+        if (counts) counts.checked += 1;
+        continue;
+      }
       const values: Record<string, string> = {};
       for (let i = 0; i < header.length; i++) values[header[i]] = fields[i];
       if (counts) counts.checked += 1;

@@ -11,7 +11,7 @@ async function countedImport(text: string, bad: (record: CsvRecord) => boolean =
   const atCheck: [number, number][] = [];
   await countingRows(counts, () =>
     importInBatches(
-      readCsv(text, { required: ['a', 'b'] }),
+      (badRows) => readCsv(text, { required: ['a', 'b'] }, badRows),
       {
         check: (record) => {
           atCheck.push([counts.checked, counts.written]);

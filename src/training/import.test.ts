@@ -57,6 +57,8 @@ describeEachDatabase('training import and export', (database) => {
       `${me},2026-07-10,09:00,Back Squat,1,5,100,kg,8,,,`,
       `${me},2026-07-10,09:00,Back Squat,7,,,,,,,`,
       `${me},2026-07-10,09:00,Back Squat,8,1,2500,lb,,,,`,
+      `${me},2026-07-10,09:00,Back Squat,9,5,100,kg,8,,`,
+      `${me},2026-07-10,09:00,Back Squat,10,5,100,st,8,,,`,
     ].join('\n');
     const response = await post(client, world.sessions.trainer, csv);
     expect(response.statusCode).toBe(400);
@@ -75,6 +77,9 @@ describeEachDatabase('training import and export', (database) => {
     expect(at(11)).toEqual(['set: the same person, session, exercise and set as line 2']);
     expect(at(12)).toEqual(['reps: the row records nothing: give reps, a load, a duration or a distance']);
     expect(at(13)).toEqual(['load: 2500 lb: must be at most 1000 kg']);
+    // A field short: one more bad row, and reading goes on to the next one.
+    expect(at(14)).toEqual(['*: has 11 fields but the header has 12']);
+    expect(at(15)).toEqual(["load_unit: 'st' is not kg or lb"]);
     expect(await setCount(database().db)).toBe(0);
     expect(Number((await database().db.selectFrom('training_session').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(0);
   });

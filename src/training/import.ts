@@ -538,7 +538,7 @@ export async function runTrainingImport(db: Db, actor: Actor, source: string | B
       const writer = new BatchWriter(w);
       let rows = 0;
       const problems = await importInBatches(
-        readCsv(input, shape),
+        (badRows) => readCsv(input, shape, badRows),
         {
           check: (record) => checker.check(record),
           resolve: async (batch) => ((rows += batch.length), []),

@@ -83,7 +83,7 @@ export async function runWellnessImport(db: Db, actor: Actor, source: string | B
       const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0 };
       const at = w.now.toISOString();
       const lineOfDay = new Map<number, number>();
-      const problems = await importInBatches<CsvRecord, PlannedRow>(readCsv(source, { required: wellnessColumns, optional: wellnessComputedColumns }), {
+      const problems = await importInBatches<CsvRecord, PlannedRow>((badRows) => readCsv(source, { required: wellnessColumns, optional: wellnessComputedColumns }, badRows), {
         check: ({ values, line }) => checkWellnessRow(values, line),
         resolve: (rows) => resolveRows(w, rows, lineOfDay),
         async write(rows) {
