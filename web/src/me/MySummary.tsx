@@ -54,17 +54,18 @@ function MyWeek({ personId }: { personId: number }) {
     <section aria-labelledby="week-heading" className="card">
       <h2 id="week-heading">Today and this week</h2>
       <Async loaded={wellness}>
-        {({ today, reports, flags }) =>
-          reports.some((r) => r.date === today) ? (
+        {({ today, reports, flags }) => {
+          const todays = reports.find((r) => r.date === today);
+          return todays ? (
             <p>
-              Wellness reported today: score {reports.find((r) => r.date === today)!.score}, {describeFlag(flags.wellness, 'your')}. <Link to="/me/wellness">Wellness history</Link>
+              Wellness reported today: score {todays.score}, {describeFlag(flags.wellness, 'your')}. <Link to="/me/wellness">Wellness history</Link>
             </p>
           ) : (
             <p>
               <Link to="/me/wellness">Send today’s wellness report</Link> (not sent yet).
             </p>
-          )
-        }
+          );
+        }}
       </Async>
       <Async loaded={load}>
         {({ days }) => {
