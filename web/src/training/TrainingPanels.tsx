@@ -60,6 +60,7 @@ function LoadOverTime({ sets }: { sets: TrainingSet[] }) {
 function BestsTable({ bests }: { bests: Best[] }) {
   return (
     <DataTable
+      stacked
       label="Personal bests"
       columns={['Exercise', 'Heaviest', 'Estimated 1RM (Epley)', 'Brzycki', 'Most reps']}
       rows={bests.map((best) => [
