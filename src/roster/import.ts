@@ -6,7 +6,7 @@ import { formatProblem, readCsv, type RowProblem } from '../shared/csv.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Db } from '../store/db.ts';
 import { checkRosterRow, rosterImportColumns, rosterOptionalColumns, type RosterImportRow } from './model.ts';
-import { importRoster, rosterImportProblems, type ImportSummary } from './store.ts';
+import { importRoster, rosterImportProblems, type ImportSummary, type RosterReference } from './store.ts';
 
 /** Refuses an import: every problem with line, column and reason; nothing was written. */
 export class ImportRejected extends AppError {
@@ -21,14 +21,17 @@ export class ImportRejected extends AppError {
 /** Checks every row of a roster CSV, then applies all of them in one transaction, or none. */
 export async function runRosterImport(db: Db, actor: Actor, source: string | Buffer | Readable, clock?: Clock): Promise<ImportSummary> {
   const rows: RosterImportRow[] = [];
+  const references: RosterReference[] = [];
   const problems: RowProblem[] = [];
   for await (const { line, values } of readCsv(source, { required: rosterImportColumns, optional: rosterOptionalColumns }, problems)) {
     const checked = checkRosterRow(values, line);
     if (Array.isArray(checked)) problems.push(...checked);
     else rows.push(checked);
+    references.push({ line, unit: values.unit.trim(), designation: values.designation.trim() });
   }
-  // The rows that read well are checked against the roster too, so one answer names every bad row.
-  if (problems.length) throw new ImportRejected([...problems, ...(await rosterImportProblems(db, rows))].sort((a, b) => a.line - b.line));
+  // Every row is checked against the roster too, those that failed their own checks included, so one answer names every problem.
+  problems.push(...(await rosterImportProblems(db, references)));
+  if (problems.length) throw new ImportRejected(problems.sort((a, b) => a.line - b.line));
   return write(
     db,
     actor,

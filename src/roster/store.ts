@@ -513,13 +513,20 @@ export interface ImportSummary {
  */
 const unitIdsByName = async (db: Db) => new Map((await db.selectFrom('unit').select(['id', 'name']).execute()).map((u) => [u.name.toLowerCase(), u.id]));
 
-/** What well-formed roster rows ask that the stored roster cannot give: a unit that does not exist, a designation twice in the file. */
-export async function rosterImportProblems(db: Db, rows: readonly RosterImportRow[]): Promise<RowProblem[]> {
+/** What a roster row names that the import checks against the stored roster and the rest of the file. */
+export type RosterReference = Pick<RosterImportRow, 'line' | 'unit' | 'designation'>;
+
+/**
+ * What roster rows ask that the stored roster cannot give: a unit that does not exist, a
+ * designation twice in the file. An empty unit or designation is the row's own check's to report.
+ */
+export async function rosterImportProblems(db: Db, rows: readonly RosterReference[]): Promise<RowProblem[]> {
   const units = await unitIdsByName(db);
   const problems: RowProblem[] = [];
   const seen = new Map<string, number>();
   for (const row of rows) {
-    if (!units.has(row.unit.toLowerCase())) problems.push({ line: row.line, column: 'unit', reason: `unit '${row.unit}' does not exist` });
+    if (row.unit && !units.has(row.unit.toLowerCase())) problems.push({ line: row.line, column: 'unit', reason: `unit '${row.unit}' does not exist` });
+    if (!row.designation) continue;
     const key = designationKey(row.designation);
     const first = seen.get(key);
     if (first !== undefined) problems.push({ line: row.line, column: 'designation', reason: `${row.designation} is also on line ${first}` });

@@ -149,11 +149,12 @@ describeEachDatabase('API', (database) => {
       { line: 3, column: 'designation', reason: expect.stringMatching(/letters, digits and dashes/) },
       { line: 3, column: 'role', reason: expect.stringMatching(/unknown role 'recruit'/) },
       { line: 4, column: 'name', reason: 'is required' },
+      { line: 4, column: 'unit', reason: "unit 'Nowhere' does not exist" },
     ]);
     expect(await peopleCount(database().db)).toBe(before);
 
     // A row with a field too many is one more bad row: reading goes on and every other bad row is named too.
-    // So is a row whose unit does not exist, named beside the rows that failed their own checks.
+    // So is a row whose unit does not exist, named beside the rows that failed their own checks (above, beside the row's own problem).
     const ragged = await importCsv('designation,name,rank,unit,role\nJB-201,Ann Lee,Rct,3 Section,participant,extra\nJB-203,,Rct,3 Section,participant\nJB-204,Cy Poe,Rct,Nowhere,participant\n');
     expect(ragged.json().error.problems).toEqual([
       { line: 2, column: '*', reason: 'has 6 fields but the header has 5' },
