@@ -73,8 +73,8 @@ export function Facts({ items, className }: { items: readonly (readonly [string,
  * each under its column's name, for a log whose every column matters and would not fit side by side.
  */
 export function DataTable({ label, columns, rows, rowKey, stacked = false }: { label: string; columns: readonly string[]; rows: readonly (readonly ReactNode[])[]; rowKey?: (index: number) => string | number; stacked?: boolean }) {
-  // A table whose rows and cells are displayed as blocks loses its table semantics in browsers'
-  // accessibility trees; stated roles keep it a table for screen readers on a phone.
+  // A table whose rows and cells are displayed as blocks loses its table semantics in some browsers'
+  // accessibility trees (Safari's); stated roles keep it a table for screen readers on a phone.
   const role = (name: string) => (stacked ? name : undefined);
   return (
     <TableScroll label={label}>
