@@ -32,7 +32,8 @@ const repo = new URL('../', import.meta.url).pathname;
 const postgresUrl = args.includes('--postgres') ? (process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : undefined;
 const PG_SCHEMA = 'bench_web';
 
-async function postgresSchemaLoaded(url: string): Promise<boolean> {
+/** True when --reuse finds the demo already in the schema; otherwise the schema is made afresh, empty. */
+async function reusePostgresSchema(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -47,7 +48,7 @@ async function postgresSchemaLoaded(url: string): Promise<boolean> {
 }
 
 mkdirSync(outDir, { recursive: true });
-const reuse = postgresUrl ? await postgresSchemaLoaded(postgresUrl) : args.includes('--reuse') && existsSync(file);
+const reuse = postgresUrl ? await reusePostgresSchema(postgresUrl) : args.includes('--reuse') && existsSync(file);
 if (!reuse && !postgresUrl) for (const part of [file, `${file}-wal`, `${file}-shm`]) rmSync(part, { force: true });
 const database = postgresUrl ? openDatabase({ databaseUrl: postgresUrl, pgSchema: PG_SCHEMA }) : openDatabase({ sqliteFile: file });
 await migrateToLatest(database.db);

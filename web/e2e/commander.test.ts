@@ -108,6 +108,14 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
       }
       await page.goto('/');
       await page.locator('.plot svg').first().waitFor();
+      // Every label of every chart is drawn inside its chart: long unit names wrap rather than run off the left edge.
+      const outside = await page.locator('.plot svg').evaluateAll((svgs) =>
+        svgs.flatMap((svg) => {
+          const box = svg.getBoundingClientRect();
+          return [...svg.querySelectorAll('text')].filter((t) => t.getBoundingClientRect().left < box.left - 0.5).map((t) => t.textContent);
+        }),
+      );
+      expect(outside).toEqual([]);
       await check(`commander-home-${size}`);
       expectNoConsoleErrors();
     }
