@@ -1,0 +1,260 @@
+/**
+ * A trial's protocol: what is compared, how participants are allocated, when they are seen and
+ * how the primary outcome is analysed and judged. Locked before the first randomisation; its
+ * canonical JSON's SHA-256 identifies the version an allocation or an analysis followed.
+ *
+ * `protocolSchema` checks each field on its own and then the rules across fields; every issue
+ * carries the path of the field at fault, which the server's error handler turns into
+ * "path: message" (src/server/errors.ts).
+ */
+import { z } from 'zod';
+import { addDays } from '../shared/time.ts';
+import { covarianceStructures } from '../stats/mmrm-covariance.ts';
+import type { CovarianceStructure } from '../stats/mmrm-covariance.ts';
+import type { DecisionRule } from '../stats/verdict.ts';
+import { requireDate } from './dates.ts';
+import { canonicalJson, sha256Hex } from './digest.ts';
+
+const nameSchema = z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters');
+const wholeDays = z.number().int('must be a whole number of days');
+
+export const armSchema = z.strictObject({
+  label: nameSchema,
+  description: z.string().trim().max(2000),
+  /** Relative share of allocations: arms with ratios 2 and 1 receive two participants for every one. */
+  ratio: z.number().int('the allocation ratio must be a whole number').positive('the allocation ratio must be above 0'),
+});
+
+/**
+ * Permuted blocks: a block of multiplier m holds m x ratio allocations of each arm, so its size is
+ * m x (sum of the ratios). For two arms 1:1, multipliers [2, 3] give blocks of 4 and 6; each
+ * block's multiplier is drawn at random, with equal chances, from the list.
+ */
+const permutedBlocksSchema = z.strictObject({
+  method: z.literal('permuted-blocks'),
+  blockSizeMultipliers: z.array(z.number().int('a multiplier is a whole number').min(1, 'a multiplier is at least 1').max(10, 'a multiplier is at most 10')).min(1, 'list at least one block-size multiplier'),
+});
+
+/**
+ * Pocock-Simon minimisation with a biased coin (src/trial/randomisation.ts): the arm(s) that
+ * would leave the least weighted imbalance over the participant's factor levels get
+ * probability `probability` between them, the other arms share the rest.
+ */
+const minimisationSchema = z.strictObject({
+  method: z.literal('minimisation'),
+  probability: z.number().min(0.5, 'the biased coin probability is between 0.5 and 1').max(1, 'the biased coin probability is between 0.5 and 1'),
+  imbalance: z.enum(['range', 'variance']),
+  /** One weight per stratification factor. */
+  factorWeights: z.record(nameSchema, z.number().positive('a factor weight must be above 0')),
+});
+
+export const randomisationSchema = z.discriminatedUnion('method', [permutedBlocksSchema, minimisationSchema]);
+
+export const visitSchema = z.strictObject({
+  name: nameSchema,
+  /** Days after the day of randomisation (day 0); may be negative for a screening visit. */
+  day: wholeDays,
+  windowBefore: wholeDays.min(0, 'a window is 0 days or more'),
+  windowAfter: wholeDays.min(0, 'a window is 0 days or more'),
+  /** Measurement names assessed at this visit, e.g. "lean_mass_kg". */
+  assessments: z.array(nameSchema),
+});
+
+export const eligibilityCriterionSchema = z.strictObject({
+  id: nameSchema,
+  text: z.string().trim().min(1, 'must not be empty').max(2000),
+  kind: z.enum(['inclusion', 'exclusion']),
+});
+
+const outcomeFields = {
+  /** The measurement analysed; also the outcome column of the analysis data set. */
+  measurement: nameSchema,
+  /** The visit of the comparison (for an MMRM: the last visit analysed). */
+  visit: nameSchema,
+  /** The visit whose value of the measurement is the baseline covariate; none when absent. */
+  baselineVisit: nameSchema.optional(),
+  /** Additional covariates (columns of the analysis data set), e.g. stratification factors. */
+  covariates: z.array(nameSchema),
+};
+
+export const outcomeSchema = z.discriminatedUnion('analysis', [
+  z.strictObject({ ...outcomeFields, analysis: z.literal('ancova') }),
+  z.strictObject({
+    ...outcomeFields,
+    analysis: z.literal('mmrm'),
+    covariance: z.enum(covarianceStructures as [CovarianceStructure, ...CovarianceStructure[]], { error: `the covariance structure is one of ${covarianceStructures.join(', ')}` }),
+    method: z.enum(['reml', 'ml']),
+  }),
+]);
+
+/** The verdict function's input (src/stats/verdict.ts), fixed in advance. */
+export const decisionRuleSchema = z.strictObject({
+  outcome: nameSchema,
+  visit: nameSchema.optional(),
+  arm: nameSchema,
+  direction: z.enum(['higher', 'lower']),
+  margin: z.number().min(0, 'the margin is 0 or more'),
+  confidence: z.number().gt(0, 'the confidence level is between 0 and 1').lt(1, 'the confidence level is between 0 and 1'),
+  hypothesis: z.enum(['superiority', 'non-inferiority']),
+  labels: z
+    .strictObject({ outcome: z.string().optional(), visit: z.string().optional(), arm: z.string().optional(), control: z.string().optional(), unit: z.string().optional() })
+    .optional(),
+  digits: z.number().int().min(0).max(6).optional(),
+}) satisfies z.ZodType<DecisionRule>;
+
+/**
+ * The fixed columns of the analysis data set (src/trial/analysis-dataset.ts). An outcome's
+ * measurement and covariates are columns too, so they may not take these names.
+ */
+export const analysisColumns = { subject: 'participant', arm: 'arm', visit: 'visit', baseline: 'baseline' } as const;
+
+const protocolFields = z.strictObject({
+  code: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'a trial code is letters, digits, dashes and underscores, e.g. WHEY-01 (at most 40)'),
+  title: z.string().trim().min(1, 'must not be empty').max(300),
+  arms: z.array(armSchema).min(2, 'a trial compares at least two arms'),
+  /** The label of the arm every other arm is compared with. */
+  controlArm: nameSchema,
+  blinding: z.enum(['open', 'single', 'double']),
+  /** Participant characteristics allocation balances over, e.g. "unit", "sex". */
+  stratificationFactors: z.array(nameSchema),
+  randomisation: randomisationSchema,
+  visits: z.array(visitSchema).min(1, 'the schedule needs at least one visit'),
+  eligibility: z.array(eligibilityCriterionSchema),
+  outcomes: z.strictObject({ primary: outcomeSchema, secondary: z.array(outcomeSchema) }),
+  decisionRule: decisionRuleSchema,
+});
+
+export const protocolSchema = protocolFields.superRefine((protocol, context) => {
+  for (const issue of crossFieldProblems(protocol)) context.addIssue({ code: 'custom', ...issue });
+});
+
+export type Protocol = z.infer<typeof protocolSchema>;
+export type Arm = Protocol['arms'][number];
+export type Visit = Protocol['visits'][number];
+export type Outcome = Protocol['outcomes']['primary'];
+export type Randomisation = Protocol['randomisation'];
+
+/** Every problem of a protocol as "path: message"; empty when the protocol is valid. */
+export function protocolProblems(input: unknown): string[] {
+  const parsed = protocolSchema.safeParse(input);
+  return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+}
+
+/** The protocol's canonical JSON (keys sorted at every depth): the bytes its hash is taken of. */
+export const canonicalProtocol = (protocol: Protocol): string => canonicalJson(protocol);
+
+/** SHA-256 of the canonical JSON: equal protocols hash alike whatever their key order. */
+export const protocolSha256 = (protocol: Protocol): string => sha256Hex(canonicalProtocol(protocol));
+
+/** The days an assessment for `visit` may take place, from the day of randomisation. */
+export function visitWindow(visit: Visit, randomisedOn: string): { due: string; earliest: string; latest: string } {
+  const due = addDays(requireDate('randomisedOn', randomisedOn), visit.day);
+  return { due, earliest: addDays(due, -visit.windowBefore), latest: addDays(due, visit.windowAfter) };
+}
+
+/**
+ * The visits an outcome is analysed at, in schedule order: for an ANCOVA its visit alone; for an
+ * MMRM every visit after the baseline visit, up to and including its visit, that assesses the
+ * measurement.
+ */
+export function analysedVisits(protocol: Protocol, outcome: Outcome): string[] {
+  if (outcome.analysis === 'ancova') return [outcome.visit];
+  const last = protocol.visits.find((visit) => visit.name === outcome.visit);
+  const baseline = protocol.visits.find((visit) => visit.name === outcome.baselineVisit);
+  return protocol.visits
+    .filter((visit) => visit.assessments.includes(outcome.measurement))
+    .filter((visit) => (baseline === undefined || visit.day > baseline.day) && last !== undefined && visit.day <= last.day)
+    .map((visit) => visit.name);
+}
+
+interface Problem {
+  path: (string | number)[];
+  message: string;
+}
+
+type ProtocolFields = z.infer<typeof protocolFields>;
+
+function crossFieldProblems(protocol: ProtocolFields): Problem[] {
+  const problems: Problem[] = [];
+  const problem = (path: (string | number)[], message: string) => problems.push({ path, message });
+
+  duplicates(protocol.arms.map((arm) => arm.label)).forEach((index) => problem(['arms', index, 'label'], 'another arm has this label'));
+  const armLabels = new Set(protocol.arms.map((arm) => arm.label));
+  if (!armLabels.has(protocol.controlArm)) problem(['controlArm'], `no arm is labelled "${protocol.controlArm}" (arms: ${[...armLabels].join(', ')})`);
+
+  duplicates(protocol.stratificationFactors).forEach((index) => problem(['stratificationFactors', index], 'this factor is listed twice'));
+  const randomisation = protocol.randomisation;
+  if (randomisation.method === 'permuted-blocks') {
+    duplicates(randomisation.blockSizeMultipliers).forEach((index) => problem(['randomisation', 'blockSizeMultipliers', index], 'this multiplier is listed twice'));
+  } else {
+    if (protocol.stratificationFactors.length === 0) problem(['stratificationFactors'], 'minimisation needs at least one factor');
+    for (const factor of protocol.stratificationFactors) {
+      if (!(factor in randomisation.factorWeights)) problem(['randomisation', 'factorWeights', factor], `factor "${factor}" needs a weight`);
+    }
+    for (const factor of Object.keys(randomisation.factorWeights)) {
+      if (!protocol.stratificationFactors.includes(factor)) problem(['randomisation', 'factorWeights', factor], `"${factor}" is not a stratification factor`);
+    }
+  }
+
+  duplicates(protocol.visits.map((visit) => visit.name)).forEach((index) => problem(['visits', index, 'name'], 'another visit has this name'));
+  protocol.visits.forEach((visit, index) => {
+    const before = protocol.visits[index - 1];
+    if (before && visit.day <= before.day) problem(['visits', index, 'day'], `day ${visit.day} must come after the previous visit's day ${before.day}`);
+  });
+  duplicates(protocol.eligibility.map((criterion) => criterion.id)).forEach((index) => problem(['eligibility', index, 'id'], 'another criterion has this id'));
+
+  const outcomes: [(string | number)[], Outcome][] = [
+    [['outcomes', 'primary'], protocol.outcomes.primary],
+    ...protocol.outcomes.secondary.map((outcome, index): [(string | number)[], Outcome] => [['outcomes', 'secondary', index], outcome]),
+  ];
+  for (const [path, outcome] of outcomes) outcomeProblems(protocol, outcome).forEach((p) => problem([...path, ...p.path], p.message));
+  decisionRuleProblems(protocol).forEach((p) => problem(['decisionRule', ...p.path], p.message));
+  return problems;
+}
+
+function outcomeProblems(protocol: ProtocolFields, outcome: Outcome): Problem[] {
+  const problems: Problem[] = [];
+  const visit = protocol.visits.find((v) => v.name === outcome.visit);
+  if (!visit) problems.push({ path: ['visit'], message: `no visit "${outcome.visit}" in the schedule` });
+  else if (!visit.assessments.includes(outcome.measurement)) {
+    problems.push({ path: ['visit'], message: `visit "${outcome.visit}" does not assess ${outcome.measurement}` });
+  }
+  if (outcome.baselineVisit !== undefined) {
+    const baseline = protocol.visits.find((v) => v.name === outcome.baselineVisit);
+    if (!baseline) problems.push({ path: ['baselineVisit'], message: `no visit "${outcome.baselineVisit}" in the schedule` });
+    else if (!baseline.assessments.includes(outcome.measurement)) {
+      problems.push({ path: ['baselineVisit'], message: `visit "${outcome.baselineVisit}" does not assess ${outcome.measurement}` });
+    } else if (visit && baseline.day >= visit.day) {
+      problems.push({ path: ['baselineVisit'], message: `the baseline visit must come before visit "${outcome.visit}"` });
+    }
+  }
+  const reserved = new Set<string>(Object.values(analysisColumns));
+  if (reserved.has(outcome.measurement)) problems.push({ path: ['measurement'], message: `"${outcome.measurement}" is a fixed column of the analysis data set` });
+  outcome.covariates.forEach((covariate, index) => {
+    if (reserved.has(covariate) || covariate === outcome.measurement) {
+      problems.push({ path: ['covariates', index], message: `"${covariate}" is already a column of the analysis data set` });
+    }
+  });
+  duplicates(outcome.covariates).forEach((index) => problems.push({ path: ['covariates', index], message: 'this covariate is listed twice' }));
+  return problems;
+}
+
+function decisionRuleProblems(protocol: ProtocolFields): Problem[] {
+  const rule = protocol.decisionRule;
+  const primary = protocol.outcomes.primary;
+  const problems: Problem[] = [];
+  if (rule.outcome !== primary.measurement) problems.push({ path: ['outcome'], message: `the rule must judge the primary outcome, ${primary.measurement}` });
+  if (!protocol.arms.some((arm) => arm.label === rule.arm)) problems.push({ path: ['arm'], message: `no arm is labelled "${rule.arm}"` });
+  else if (rule.arm === protocol.controlArm) problems.push({ path: ['arm'], message: 'the rule compares an arm with the control arm, not the control arm with itself' });
+  if (primary.analysis === 'mmrm' && rule.visit !== primary.visit) {
+    problems.push({ path: ['visit'], message: `an MMRM is judged at the primary outcome's visit, "${primary.visit}"` });
+  }
+  if (primary.analysis === 'ancova' && rule.visit !== undefined) problems.push({ path: ['visit'], message: 'an ANCOVA has no visit to judge at' });
+  if (rule.hypothesis === 'non-inferiority' && rule.margin === 0) problems.push({ path: ['margin'], message: 'a non-inferiority rule needs a margin above 0' });
+  return problems;
+}
+
+/** Indices of the entries equal to an earlier one. */
+function duplicates<T>(values: readonly T[]): number[] {
+  return values.flatMap((value, index) => (values.indexOf(value) < index ? [index] : []));
+}
