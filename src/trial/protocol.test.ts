@@ -5,8 +5,8 @@ import type { Protocol } from './protocol.ts';
 import { makeProtocol } from './testing.ts';
 
 /** The test protocol as plain JSON with one change applied. */
-function variant(change: (json: Record<string, any>) => void): unknown {
-  const json = JSON.parse(JSON.stringify(makeProtocol()));
+function variant(change: (json: Protocol) => unknown): unknown {
+  const json = JSON.parse(JSON.stringify(makeProtocol())) as Protocol;
   change(json);
   return json;
 }
@@ -17,42 +17,45 @@ describe('protocol validation', () => {
   });
 
   it.each([
-    ['a ratio of 0', (p: any) => (p.arms[0].ratio = 0), 'arms.0.ratio: the allocation ratio must be above 0'],
-    ['a fractional ratio', (p: any) => (p.arms[1].ratio = 1.5), 'arms.1.ratio: the allocation ratio must be a whole number'],
-    ['one arm', (p: any) => p.arms.pop(), 'arms: a trial compares at least two arms'],
-    ['two arms with one label', (p: any) => (p.arms[1].label = 'whey'), 'arms.1.label: another arm has this label'],
-    ['a missing control arm', (p: any) => (p.controlArm = 'water'), 'controlArm: no arm is labelled "water" (arms: whey, placebo)'],
-    ['visit days out of order', (p: any) => (p.visits[2].day = 20), "visits.2.day: day 20 must come after the previous visit's day 28"],
-    ['a repeated visit day', (p: any) => (p.visits[1].day = 0), "visits.1.day: day 0 must come after the previous visit's day 0"],
-    ['a negative window', (p: any) => (p.visits[1].windowBefore = -1), 'visits.1.windowBefore: a window is 0 days or more'],
-    ['an outcome visit not in the schedule', (p: any) => (p.outcomes.primary.visit = 'week 13'), 'outcomes.primary.visit: no visit "week 13" in the schedule'],
+    ['a ratio of 0', (p: Protocol) => (p.arms[0].ratio = 0), 'arms.0.ratio: the allocation ratio must be above 0'],
+    ['a fractional ratio', (p: Protocol) => (p.arms[1].ratio = 1.5), 'arms.1.ratio: the allocation ratio must be a whole number'],
+    ['one arm', (p: Protocol) => p.arms.pop(), 'arms: a trial compares at least two arms'],
+    ['two arms with one label', (p: Protocol) => (p.arms[1].label = 'whey'), 'arms.1.label: another arm has this label'],
+    ['a missing control arm', (p: Protocol) => (p.controlArm = 'water'), 'controlArm: no arm is labelled "water" (arms: whey, placebo)'],
+    ['visit days out of order', (p: Protocol) => (p.visits[2].day = 20), "visits.2.day: day 20 must come after the previous visit's day 28"],
+    ['a repeated visit day', (p: Protocol) => (p.visits[1].day = 0), "visits.1.day: day 0 must come after the previous visit's day 0"],
+    ['a negative window', (p: Protocol) => (p.visits[1].windowBefore = -1), 'visits.1.windowBefore: a window is 0 days or more'],
+    ['an outcome visit not in the schedule', (p: Protocol) => (p.outcomes.primary.visit = 'week 13'), 'outcomes.primary.visit: no visit "week 13" in the schedule'],
     [
       'an outcome visit that does not assess the measurement',
-      (p: any) => (p.visits[3].assessments = ['grip_kg']),
+      (p: Protocol) => (p.visits[3].assessments = ['grip_kg']),
       'outcomes.primary.visit: visit "week 12" does not assess lean_mass_kg',
     ],
     [
       'a baseline visit after the outcome visit',
-      (p: any) => (p.outcomes.primary.visit = 'week 4') && (p.outcomes.primary.baselineVisit = 'week 8') && (p.decisionRule.visit = 'week 4'),
+      (p: Protocol) => {
+        Object.assign(p.outcomes.primary, { visit: 'week 4', baselineVisit: 'week 8' });
+        p.decisionRule.visit = 'week 4';
+      },
       'outcomes.primary.baselineVisit: the baseline visit must come before visit "week 4"',
     ],
-    ['a covariate named like a fixed column', (p: any) => (p.outcomes.primary.covariates = ['arm']), 'outcomes.primary.covariates.0: "arm" is already a column of the analysis data set'],
-    ['a secondary outcome at an unknown visit', (p: any) => p.outcomes.secondary.push({ ...p.outcomes.primary, visit: 'day 1' }), 'outcomes.secondary.0.visit: no visit "day 1" in the schedule'],
-    ['an unknown covariance structure', (p: any) => (p.outcomes.primary.covariance = 'un'), `outcomes.primary.covariance: the covariance structure is one of ${covarianceStructures.join(', ')}`],
-    ['a rule on another outcome', (p: any) => (p.decisionRule.outcome = 'grip_kg'), 'decisionRule.outcome: the rule must judge the primary outcome, lean_mass_kg'],
-    ['a rule comparing the control arm', (p: any) => (p.decisionRule.arm = 'placebo'), 'decisionRule.arm: the rule compares an arm with the control arm, not the control arm with itself'],
-    ['a rule at another visit', (p: any) => (p.decisionRule.visit = 'week 8'), `decisionRule.visit: an MMRM is judged at the primary outcome's visit, "week 12"`],
-    ['a confidence of 95', (p: any) => (p.decisionRule.confidence = 95), 'decisionRule.confidence: the confidence level is between 0 and 1'],
-    ['a non-inferiority rule without margin', (p: any) => (p.decisionRule.hypothesis = 'non-inferiority'), 'decisionRule.margin: a non-inferiority rule needs a margin above 0'],
-    ['a repeated criterion id', (p: any) => (p.eligibility[1].id = 'I1'), 'eligibility.1.id: another criterion has this id'],
-    ['a repeated block multiplier', (p: any) => (p.randomisation.blockSizeMultipliers = [2, 2]), 'randomisation.blockSizeMultipliers.1: this multiplier is listed twice'],
-    ['an unknown field', (p: any) => (p.arms[0].dose = '25 g'), 'arms.0: Unrecognized key: "dose"'],
+    ['a covariate named like a fixed column', (p: Protocol) => (p.outcomes.primary.covariates = ['arm']), 'outcomes.primary.covariates.0: "arm" is already a column of the analysis data set'],
+    ['a secondary outcome at an unknown visit', (p: Protocol) => p.outcomes.secondary.push({ ...p.outcomes.primary, visit: 'day 1' }), 'outcomes.secondary.0.visit: no visit "day 1" in the schedule'],
+    ['an unknown covariance structure', (p: Protocol) => Object.assign(p.outcomes.primary, { covariance: 'un' }), `outcomes.primary.covariance: the covariance structure is one of ${covarianceStructures.join(', ')}`],
+    ['a rule on another outcome', (p: Protocol) => (p.decisionRule.outcome = 'grip_kg'), 'decisionRule.outcome: the rule must judge the primary outcome, lean_mass_kg'],
+    ['a rule comparing the control arm', (p: Protocol) => (p.decisionRule.arm = 'placebo'), 'decisionRule.arm: the rule compares an arm with the control arm, not the control arm with itself'],
+    ['a rule at another visit', (p: Protocol) => (p.decisionRule.visit = 'week 8'), `decisionRule.visit: an MMRM is judged at the primary outcome's visit, "week 12"`],
+    ['a confidence of 95', (p: Protocol) => (p.decisionRule.confidence = 95), 'decisionRule.confidence: the confidence level is between 0 and 1'],
+    ['a non-inferiority rule without margin', (p: Protocol) => (p.decisionRule.hypothesis = 'non-inferiority'), 'decisionRule.margin: a non-inferiority rule needs a margin above 0'],
+    ['a repeated criterion id', (p: Protocol) => (p.eligibility[1].id = 'I1'), 'eligibility.1.id: another criterion has this id'],
+    ['a repeated block multiplier', (p: Protocol) => (p.randomisation = { method: 'permuted-blocks', blockSizeMultipliers: [2, 2] }), 'randomisation.blockSizeMultipliers.1: this multiplier is listed twice'],
+    ['an unknown field', (p: Protocol) => Object.assign(p.arms[0], { dose: '25 g' }), 'arms.0: Unrecognized key: "dose"'],
   ])('refuses %s, naming the field', (_, change, message) => {
     expect(protocolProblems(variant(change))).toContain(message);
   });
 
   it('refuses minimisation without a weight for every factor, or with a weight for no factor', () => {
-    const problems = protocolProblems(variant((p) => (p.randomisation = { method: 'minimisation', probability: 0.8, imbalance: 'range', factorWeights: { unit: 1, rank: 2 } })));
+    const problems = protocolProblems(variant((p: Protocol) => (p.randomisation = { method: 'minimisation', probability: 0.8, imbalance: 'range', factorWeights: { unit: 1, rank: 2 } })));
     expect(problems).toEqual([
       'randomisation.factorWeights.sex: factor "sex" needs a weight',
       'randomisation.factorWeights.rank: "rank" is not a stratification factor',
@@ -60,12 +63,12 @@ describe('protocol validation', () => {
   });
 
   it('refuses a biased coin below one half', () => {
-    const problems = protocolProblems(variant((p) => (p.randomisation = { method: 'minimisation', probability: 0.4, imbalance: 'range', factorWeights: { unit: 1, sex: 1 } })));
+    const problems = protocolProblems(variant((p: Protocol) => (p.randomisation = { method: 'minimisation', probability: 0.4, imbalance: 'range', factorWeights: { unit: 1, sex: 1 } })));
     expect(problems).toEqual(['randomisation.probability: the biased coin probability is between 0.5 and 1']);
   });
 
   it('an ANCOVA rule names no visit', () => {
-    const problems = protocolProblems(variant((p) => (p.outcomes.primary = { measurement: 'lean_mass_kg', visit: 'week 12', baselineVisit: 'baseline', covariates: [], analysis: 'ancova' })));
+    const problems = protocolProblems(variant((p: Protocol) => (p.outcomes.primary = { measurement: 'lean_mass_kg', visit: 'week 12', baselineVisit: 'baseline', covariates: [], analysis: 'ancova' })));
     expect(problems).toEqual(['decisionRule.visit: an ANCOVA has no visit to judge at']);
   });
 });
