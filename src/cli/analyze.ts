@@ -11,6 +11,8 @@ import { StatsError, badData } from '../stats/errors.ts';
 // The structure names only: mmrm.ts itself loads with the analysis, when the command runs.
 import { covarianceStructures } from '../stats/mmrm-covariance.ts';
 import type { CovarianceStructure } from '../stats/mmrm-covariance.ts';
+import { coefficientCovariances, degreesOfFreedomMethods } from '../stats/mmrm-inference-options.ts';
+import type { CoefficientCovariance, DegreesOfFreedomMethod } from '../stats/mmrm-inference-options.ts';
 import type { Table } from '../stats/table.ts';
 
 interface CommonFlags {
@@ -28,7 +30,10 @@ interface MmrmFlags extends CommonFlags {
   visit: string;
   visits?: string;
   covariance: CovarianceStructure;
+  coordinates?: string;
   method: 'reml' | 'ml';
+  ddfm: DegreesOfFreedomMethod;
+  vcov: CoefficientCovariance;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -41,7 +46,14 @@ export function registerAnalyze(program: Command): void {
     .requiredOption('--visit <column>', 'visit column')
     .option('--visits <list>', 'visit order, comma-separated (default: order of first appearance)')
     .addOption(new Option('--covariance <structure>', 'covariance structure over visits').choices(covarianceStructures).default('us'))
+    .option('--coordinates <column>', 'numeric time of each row, for --covariance sp_exp (visits at uneven times)')
     .addOption(new Option('--method <method>', 'estimation method').choices(['reml', 'ml']).default('reml'))
+    .addOption(new Option('--ddfm <method>', 'degrees of freedom').choices(degreesOfFreedomMethods).default('satterthwaite'))
+    .addOption(
+      new Option('--vcov <estimator>', 'covariance of the coefficients: the model\'s, or a sandwich estimator')
+        .choices(coefficientCovariances)
+        .default('model'),
+    )
     .option('--json', 'print one JSON object instead of tables')
     .exitOverride()
     .action((flags: MmrmFlags) =>
@@ -53,7 +65,10 @@ export function registerAnalyze(program: Command): void {
           visit: flags.visit,
           ...(flags.visits !== undefined ? { visits: list('--visits', flags.visits) } : {}),
           covariance: flags.covariance,
+          ...(flags.coordinates !== undefined ? { coordinates: flags.coordinates } : {}),
           method: flags.method,
+          ddfm: flags.ddfm,
+          vcov: flags.vcov,
         });
       }),
     );
@@ -125,6 +140,7 @@ const covarianceNames: Record<CovarianceStructure, string> = {
   toeph: 'heterogeneous Toeplitz',
   ad: 'ante-dependence',
   adh: 'heterogeneous ante-dependence',
+  sp_exp: 'spatial exponential',
 };
 
 export function formatResult(result: AnalysisResult): string {

@@ -12,7 +12,7 @@ import { contrastRow, lsmeanRow, typeIIIHypotheses, withInterval } from './emmea
 import type { IntervalEstimate } from './emmeans.ts';
 import { badData } from './errors.ts';
 import { fitMmrm } from './mmrm.ts';
-import type { CovarianceStructure } from './mmrm.ts';
+import type { CoefficientCovariance, CovarianceStructure, DegreesOfFreedomMethod } from './mmrm.ts';
 import { fitOls } from './ols.ts';
 import type { FTest, LinearEstimate } from './ols.ts';
 import type { Table, TableRow } from './table.ts';
@@ -32,6 +32,12 @@ export interface MmrmOptions extends AncovaOptions {
   visits?: readonly string[];
   covariance?: CovarianceStructure;
   method?: 'reml' | 'ml';
+  /** For `sp_exp`: the numeric column placing each row in time. */
+  coordinates?: string;
+  /** Default satterthwaite. */
+  ddfm?: DegreesOfFreedomMethod;
+  /** Default model. */
+  vcov?: CoefficientCovariance;
 }
 
 export type ContrastResult = { contrast: string } & IntervalEstimate;
@@ -74,8 +80,13 @@ export interface MmrmResult extends CommonResult {
   visits: string[];
   covariance_structure: CovarianceStructure;
   method: 'reml' | 'ml';
-  /** Visit x visit covariance, in visit order. */
+  ddfm: DegreesOfFreedomMethod;
+  vcov: CoefficientCovariance;
+  /** Visit x visit covariance, in visit order; for sp_exp, over `covariance_coordinates`. */
   covariance: number[][];
+  /** sp_exp only: the coordinates column, and its distinct values in increasing order. */
+  coordinates?: string;
+  covariance_coordinates?: number[];
   contrasts: ({ visit: string } & ContrastResult)[];
   lsmeans: ({ visit: string } & LsmeanResult)[];
 }
@@ -122,7 +133,13 @@ export function analyzeAncova(table: Table, options: AncovaOptions): AncovaResul
 export function analyzeMmrm(table: Table, options: MmrmOptions): MmrmResult {
   const covariance = options.covariance ?? 'us';
   const method = options.method ?? 'reml';
-  const columns = resolveColumns(table, options, { '--subject': options.subject, '--visit': options.visit });
+  if (covariance === 'sp_exp' && options.coordinates === undefined) throw badData('--coordinates: covariance sp_exp needs the column of each row\'s time');
+  if (covariance !== 'sp_exp' && options.coordinates !== undefined) throw badData(`--coordinates: only the spatial covariance sp_exp uses coordinates, not ${covariance}`);
+  const columns = resolveColumns(table, options, {
+    '--subject': options.subject,
+    '--visit': options.visit,
+    ...(options.coordinates !== undefined ? { '--coordinates': options.coordinates } : {}),
+  });
   const rows = analysedRows(table, columns);
   const visitColumn = columns.get('--visit') as number;
   const subjectColumn = columns.get('--subject') as number;
@@ -146,16 +163,21 @@ export function analyzeMmrm(table: Table, options: MmrmOptions): MmrmResult {
     ),
   );
 
+  const ddfm = options.ddfm ?? 'satterthwaite';
+  const vcov = options.vcov ?? 'model';
+  const positions = covariance === 'sp_exp' ? coordinatePositions(rows.list, subject, columns.get('--coordinates') as number, table, options) : null;
   const fit = fitMmrm({
     X: design.X,
     p: design.p,
     y: rows.outcome,
     subject,
-    visit: visit.codes,
-    nVisits: visits.length,
-    visitNames: visits,
+    ...(positions
+      ? { visit: positions.codes, nVisits: positions.values.length, visitNames: Array.from(positions.values, String), coordinates: positions.values }
+      : { visit: visit.codes, nVisits: visits.length, visitNames: visits }),
     covariance,
     method,
+    ddfm,
+    vcov,
   });
   return {
     kind: 'mmrm',
@@ -165,6 +187,9 @@ export function analyzeMmrm(table: Table, options: MmrmOptions): MmrmResult {
     visits,
     covariance_structure: covariance,
     method,
+    ddfm,
+    vcov,
+    ...(positions ? { coordinates: options.coordinates, covariance_coordinates: Array.from(positions.values) } : {}),
     n_subjects: fit.nSubjects,
     n_obs: design.n,
     rows_missing_covariate: rows.missingCovariate,
@@ -342,6 +367,38 @@ function checkOneRowPerVisit(
     }
     lineAt[cell] = row.line;
   });
+}
+
+/**
+ * sp_exp's covariance is over the distinct coordinates (increasing): each row's position among
+ * them, checked to be a number and not repeated within a subject.
+ */
+function coordinatePositions(
+  rows: readonly TableRow[],
+  subject: Int32Array,
+  column: number,
+  table: Table,
+  options: MmrmOptions,
+): { values: Float64Array; codes: Int32Array } {
+  const coordinate = rows.map((row) => {
+    const cell = row.cells[column];
+    const value = isMissing(cell) ? NaN : Number(cell);
+    if (!Number.isFinite(value)) throw badData(`--coordinates: line ${row.line} has "${cell}" in column "${table.header[column]}", not a number`);
+    return value;
+  });
+  const values = Float64Array.from(new Set(coordinate)).sort();
+  const codeOf = new Map(Array.from(values, (v, i) => [v, i]));
+  const codes = Int32Array.from(coordinate, (v) => codeOf.get(v) as number);
+  const seen = new Map<string, number>();
+  rows.forEach((row, r) => {
+    const key = `${subject[r]}:${codes[r]}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw badData(`--coordinates: subject "${row.cells[table.header.indexOf(options.subject)]}" has two rows at ${table.header[column]} ${coordinate[r]} (lines ${earlier} and ${row.line})`);
+    }
+    seen.set(key, row.line);
+  });
+  return { values, codes };
 }
 
 /** The model of either analysis; `visit` is null for ANCOVA. Term order follows R's formula. */

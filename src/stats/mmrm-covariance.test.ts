@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { covarianceModel, covarianceStructures } from './mmrm-covariance.ts';
+import { covarianceJacobian, covarianceModel, covarianceSecondDerivatives, covarianceStructures } from './mmrm-covariance.ts';
 import type { CovarianceStructure } from './mmrm-covariance.ts';
 
 const t = 4;
@@ -28,10 +28,37 @@ describe('covariance structures follow mmrm\'s definitions', () => {
     expect(sigma[2 * t + 2]).toBeCloseTo(Math.exp(0.4), 14);
   });
 
-  it('ar1h, csh: sd_i sd_j rho^|i-j| and sd_i sd_j rho', () => {
+  it('ar1h, csh: sd_i sd_j rho^|i-j| and sd_i sd_j rho (cs\'s rho = invlogit(theta) (1 + a) - a, a = 1 / (t - 1))', () => {
     const th = Float64Array.from([0, 0.1, 0.2, 0.3, 0.8]);
     expect(covarianceModel('ar1h', t).covariance(th)[3 * t + 0]).toBeCloseTo(Math.exp(0.3) * rho(0.8) ** 3, 14);
-    expect(covarianceModel('csh', t).covariance(th)[3 * t + 0]).toBeCloseTo(Math.exp(0.3) * rho(0.8), 14);
+    const csRho = (1 / (1 + Math.exp(-0.8))) * (4 / 3) - 1 / 3;
+    expect(covarianceModel('csh', t).covariance(th)[3 * t + 0]).toBeCloseTo(Math.exp(0.3) * csRho, 14);
+  });
+
+  it('sp_exp: exp(theta_0) rho^|c_a - c_b| at the visits\' coordinates, rho = invlogit(theta_1)', () => {
+    const coordinates = Float64Array.from([0, 1.5, 4]);
+    const sigma = covarianceModel('sp_exp', 3, coordinates).covariance(Float64Array.from([Math.log(2), 0.4]));
+    const rhoOf = 1 / (1 + Math.exp(-0.4));
+    expect(sigma[2 * 3 + 1]).toBeCloseTo(2 * rhoOf ** 2.5, 14);
+    expect(sigma[0]).toBeCloseTo(2, 14);
+  });
+
+  it('the Jacobian and second derivatives of Sigma match differences of Sigma', () => {
+    const model = covarianceModel('toeph', t);
+    const th = theta(model.nTheta);
+    const jacobian = covarianceJacobian(model, th);
+    const second = covarianceSecondDerivatives(model, th);
+    const h = 1e-5;
+    const shifted = (j: number, by: number) => {
+      const x = th.slice();
+      x[j] += by;
+      return model.covariance(x);
+    };
+    for (let j = 0; j < model.nTheta; j++) {
+      const [up, down, centre] = [shifted(j, h), shifted(j, -h), model.covariance(th)];
+      jacobian[j].forEach((v, e) => expect(v).toBeCloseTo((up[e] - down[e]) / (2 * h), 8));
+      second[j * model.nTheta + j].forEach((v, e) => expect(v).toBeCloseTo((up[e] - 2 * centre[e] + down[e]) / (h * h), 4));
+    }
   });
 
   it('refuses an unknown structure and a structure that needs more visits', () => {
@@ -42,8 +69,8 @@ describe('covariance structures follow mmrm\'s definitions', () => {
 
   it('has mmrm\'s number of parameters', () => {
     const counts = covarianceStructures.map((s) => covarianceModel(s, t).nTheta);
-    // us cs csh ar1 ar1h toep toeph ad adh
-    expect(counts).toEqual([10, 2, 5, 2, 5, 4, 7, 4, 7]);
+    // us cs csh ar1 ar1h toep toeph ad adh sp_exp
+    expect(counts).toEqual([10, 2, 5, 2, 5, 4, 7, 4, 7, 2]);
   });
 
   for (const structure of covarianceStructures) {

@@ -119,9 +119,10 @@ describe('MmrmLikelihood', () => {
   }
 
   it('returns null where the covariance is not positive definite', () => {
-    const model = covarianceModel('cs', 3);
+    const model = covarianceModel('toep', 3);
     const likelihood = new MmrmLikelihood(data, model, 'reml');
-    // rho = -0.9 < -1 / (3 - 1)
-    expect(likelihood.evaluate(Float64Array.from([0, -0.9 / Math.sqrt(1 - 0.81)]))).toBeNull();
+    // Correlations 0.9 at lag 1 and -0.9 at lag 2 cannot coexist.
+    const theta = 0.9 / Math.sqrt(1 - 0.81);
+    expect(likelihood.evaluate(Float64Array.from([0, theta, -theta]))).toBeNull();
   });
 });

@@ -180,16 +180,9 @@ export class MmrmLikelihood {
       else this.addSubjects(pattern.rows, pattern.nSubjects, w, tk, combined);
     }
 
-    const xtwx = new Float64Array(p * p);
+    const xtwx = this.designBlock(combined);
     const xtwy = new Float64Array(p);
-    for (let i = 0; i < p; i++) {
-      const start = this.packedRowStart[i] - i;
-      for (let j = i; j < p; j++) {
-        xtwx[i * p + j] = combined[start + j];
-        xtwx[j * p + i] = combined[start + j];
-      }
-      xtwy[i] = combined[start + p];
-    }
+    for (let i = 0; i < p; i++) xtwy[i] = combined[this.packedRowStart[i] - i + p];
     const ywy = combined[packedSize - 1];
     const xtwxFactor = cholesky(xtwx, p);
     if (xtwxFactor === null) return null;
@@ -225,6 +218,34 @@ export class MmrmLikelihood {
         }
       }
     }
+  }
+
+  /**
+   * sum over patterns of X_k' M_k X_k (p x p), M_k symmetric t_k x t_k per pattern (in the order of
+   * `patterns`): the building block of Kenward and Roger's P, Q and R.
+   */
+  weightedCrossProduct(perPattern: readonly Float64Array[]): Float64Array {
+    const combined = new Float64Array(this.packedSize);
+    this.patterns.forEach((pattern, k) => {
+      const tk = pattern.visits.length;
+      if (pattern.kind === 'pooled') addPooled(pattern, perPattern[k], tk, combined);
+      else this.addSubjects(pattern.rows, pattern.nSubjects, perPattern[k], tk, combined);
+    });
+    return this.designBlock(combined);
+  }
+
+  /** The p x p design block of packed (p+1) x (p+1) sums, in full. */
+  private designBlock(combined: Float64Array): Float64Array {
+    const { p } = this;
+    const out = new Float64Array(p * p);
+    for (let i = 0; i < p; i++) {
+      const start = this.packedRowStart[i] - i;
+      for (let j = i; j < p; j++) {
+        out[i * p + j] = combined[start + j];
+        out[j * p + i] = combined[start + j];
+      }
+    }
+    return out;
   }
 
   /** beta on the original outcome scale. */

@@ -1,32 +1,46 @@
 /**
- * Mixed model for repeated measures, reproducing R's mmrm (method = "Satterthwaite"):
- * y_i ~ N(X_i beta, Sigma_i), Sigma_i the rows and columns of the visit-by-visit covariance
- * Sigma(theta) for the visits subject i has; theta by REML or ML.
+ * Mixed model for repeated measures, reproducing R's mmrm: y_i ~ N(X_i beta, Sigma_i), Sigma_i the
+ * rows and columns of the visit-by-visit covariance Sigma(theta) for the visits subject i has;
+ * theta by REML or ML.
  *
  * Fitting: BFGS from data-driven starting values, then Newton steps to a verified minimum
  * (positive definite Hessian, negligible Newton decrement); fallbacks before giving up.
- * Inference: cov(beta) = (X'WX)^-1; Satterthwaite df = 2 v^2 / (g' A g) with v = l'cov(beta)l,
- * g = dv/dtheta (analytic) and A = inverse Hessian of -log L (mmrm's theta_vcov).
+ * Inference, as mmrm's `method` and `vcov`:
+ * - cov(beta): the model's (X'WX)^-1 ("model"), Kenward-Roger's adjustment of it (ddfm "kr",
+ *   "kr-linear"), or a sandwich estimator (vcov "empirical", "empirical-br", "empirical-jackknife");
+ * - df: Satterthwaite, 2 v^2 / (g' A g) with v = l'cov(beta)l, g = dv/dtheta (analytic) and
+ *   A = inverse Hessian of -log L (mmrm's theta_vcov), or Bell and McCaffrey's for a sandwich;
+ *   Kenward-Roger's; or the residual n - p.
  */
 import { fisherFUpper } from './distributions.ts';
 import { badData, notConverged } from './errors.ts';
 import { cholesky, inverseFromCholesky, quadraticForm, symmetricEigen } from './linalg.ts';
 import { covarianceModel } from './mmrm-covariance.ts';
 import type { CovarianceModel, CovarianceStructure } from './mmrm-covariance.ts';
+import { kenwardRoger } from './mmrm-kenward-roger.ts';
 import { MmrmLikelihood } from './mmrm-likelihood.ts';
 import type { Evaluation, MmrmData } from './mmrm-likelihood.ts';
 import { bfgs, newton } from './mmrm-optimise.ts';
 import type { Minimum, Objective } from './mmrm-optimise.ts';
+import { coefficientCovariances, degreesOfFreedomMethods } from './mmrm-inference-options.ts';
+import type { CoefficientCovariance, DegreesOfFreedomMethod } from './mmrm-inference-options.ts';
+import { sandwich } from './mmrm-sandwich.ts';
 
 export { covarianceStructures } from './mmrm-covariance.ts';
 export type { CovarianceStructure } from './mmrm-covariance.ts';
+export type { CoefficientCovariance, DegreesOfFreedomMethod } from './mmrm-inference-options.ts';
 
-/** The data and the model; X has full column rank (aliased columns removed), y no missing values. */
 export interface MmrmInput extends MmrmData {
   covariance: CovarianceStructure;
   method: 'reml' | 'ml';
   /** The visits' names, for messages; without them visits are named by their index. */
   visitNames?: readonly string[];
+  /** For `sp_exp`: the coordinate (time) of each visit index; equally spaced when omitted. */
+  coordinates?: Float64Array;
+  /** Default satterthwaite. */
+  ddfm?: DegreesOfFreedomMethod;
+  /** Default model. */
+  vcov?: CoefficientCovariance;
 }
 
 export interface MmrmFit {
@@ -42,9 +56,11 @@ export interface MmrmFit {
   /** Variance parameters in mmrm's parametrisation. */
   theta: Float64Array;
   nSubjects: number;
-  /** l'beta, its SE and Satterthwaite df (mmrm's method = "Satterthwaite"). */
+  /** Inverse Hessian of -log L at the optimum (mmrm's theta_vcov). */
+  thetaCovariance: Float64Array;
+  /** l'beta, its SE and df by the chosen ddfm and vcov (mmrm's df_1d). */
   estimate(l: ArrayLike<number>): { estimate: number; se: number; df: number };
-  /** F test of L beta = 0 (rows of L), Satterthwaite denominator df as mmrm's df_md. */
+  /** F test of L beta = 0 (rows of L), as mmrm's df_md. */
   fTest(L: ArrayLike<number>[]): { f: number; numDf: number; denDf: number; p: number };
 }
 
@@ -54,7 +70,13 @@ const MAX_NEWTON_ITERATIONS = 50;
 export function fitMmrm(input: MmrmInput): MmrmFit {
   const { X, p, y, subject, visit, nVisits, method } = input;
   if (input.method !== 'reml' && input.method !== 'ml') throw badData(`unknown method ${String(input.method)}`);
-  const model = covarianceModel(input.covariance, nVisits);
+  const ddfm = input.ddfm ?? 'satterthwaite';
+  const vcov = input.vcov ?? 'model';
+  if (!degreesOfFreedomMethods.includes(ddfm)) throw badData(`unknown ddfm ${String(ddfm)} (one of ${degreesOfFreedomMethods.join(', ')})`);
+  if (!coefficientCovariances.includes(vcov)) throw badData(`unknown vcov ${String(vcov)} (one of ${coefficientCovariances.join(', ')})`);
+  if (ddfm.startsWith('kr') && vcov !== 'model') throw badData(`ddfm ${ddfm} adjusts the model's covariance of beta: it cannot be combined with vcov ${vcov}`);
+  if (ddfm.startsWith('kr') && method !== 'reml') throw badData(`ddfm ${ddfm} needs REML (method reml)`);
+  const model = covarianceModel(input.covariance, nVisits, input.coordinates);
   if (y.length - p < model.nTheta + 1) {
     throw badData(
       `too few observations for covariance structure ${model.structure}: ${y.length} observations, ` +
@@ -77,7 +99,55 @@ export function fitMmrm(input: MmrmInput): MmrmFit {
   }
   // mmrm's theta_vcov is the inverse Hessian of -log L, i.e. twice that of our -2 log L.
   const thetaCovariance = inverseFromCholesky(hessianFactor, model.nTheta).map((v) => 2 * v);
-  return buildFit(likelihood, evaluation, minimum, thetaCovariance);
+  return buildFit(likelihood, evaluation, minimum, thetaCovariance, inferenceOf(input, ddfm, vcov, likelihood, evaluation, thetaCovariance));
+}
+
+/** cov(beta), the df of one linear function, and for Kenward-Roger the df and scale of an F test. */
+interface Inference {
+  covBeta: Float64Array;
+  varianceAndDf(l: ArrayLike<number>): { variance: number; df: number };
+  kenwardRogerF?: (rows: readonly ArrayLike<number>[]) => { df: number; lambda: number };
+}
+
+function inferenceOf(
+  data: MmrmData,
+  ddfm: DegreesOfFreedomMethod,
+  vcov: CoefficientCovariance,
+  likelihood: MmrmLikelihood,
+  evaluation: Evaluation,
+  thetaCovariance: Float64Array,
+): Inference {
+  const { p } = likelihood;
+  const nTheta = evaluation.theta.length;
+  const modelCovBeta = evaluation.covBeta;
+  const satterthwaite = (l: ArrayLike<number>) => {
+    const variance = quadraticForm(modelCovBeta, p, l, l);
+    const g = likelihood.contrastVarianceGradient(evaluation, l);
+    const denominator = quadraticForm(thetaCovariance, nTheta, g, g);
+    // A variance that does not depend on theta has no estimation error to account for.
+    return { variance, df: denominator > 0 ? (2 * variance * variance) / denominator : Infinity };
+  };
+  if (ddfm === 'kr' || ddfm === 'kr-linear') {
+    const kr = kenwardRoger(likelihood, evaluation, thetaCovariance, ddfm === 'kr-linear');
+    return {
+      covBeta: kr.covBeta,
+      // For one contrast Kenward-Roger's df are Satterthwaite's from the unadjusted covariance.
+      varianceAndDf: (l) => ({ variance: quadraticForm(kr.covBeta, p, l, l), df: kr.degreesOfFreedom([l]).df }),
+      kenwardRogerF: kr.degreesOfFreedom,
+    };
+  }
+  const residualDf = likelihood.nObservations - p;
+  if (vcov === 'model') {
+    return { covBeta: modelCovBeta, varianceAndDf: ddfm === 'residual' ? (l) => ({ variance: quadraticForm(modelCovBeta, p, l, l), df: residualDf }) : satterthwaite };
+  }
+  const empirical = sandwich(data, evaluation.sigma, likelihood.beta(evaluation), modelCovBeta, vcov);
+  return {
+    covBeta: empirical.covBeta,
+    varianceAndDf: (l) => ({
+      variance: quadraticForm(empirical.covBeta, p, l, l),
+      df: ddfm === 'residual' ? residualDf : empirical.degreesOfFreedom(l),
+    }),
+  };
 }
 
 /** Refuses designs whose covariance parameters cannot be estimated, with a reason. */
@@ -140,20 +210,11 @@ function buildFit(
   evaluation: Evaluation,
   minimum: Minimum,
   thetaCovariance: Float64Array,
+  inference: Inference,
 ): MmrmFit {
   const { p, nVisits: t } = likelihood;
-  const nTheta = evaluation.theta.length;
   const beta = likelihood.beta(evaluation);
-  const covBeta = evaluation.covBeta;
-
-  const varianceAndDf = (l: ArrayLike<number>) => {
-    const variance = quadraticForm(covBeta, p, l, l);
-    const g = likelihood.contrastVarianceGradient(evaluation, l);
-    const denominator = quadraticForm(thetaCovariance, nTheta, g, g);
-    // A variance that does not depend on theta has no estimation error to account for.
-    const df = denominator > 0 ? (2 * variance * variance) / denominator : Infinity;
-    return { variance, df };
-  };
+  const { covBeta, varianceAndDf, kenwardRogerF } = inference;
   const dotBeta = (l: ArrayLike<number>) => {
     let s = 0;
     for (let j = 0; j < p; j++) s += l[j] * beta[j];
@@ -171,6 +232,7 @@ function buildFit(
     covBeta,
     covariance: Array.from({ length: t }, (_, a) => Array.from(evaluation.sigma.subarray(a * t, (a + 1) * t))),
     theta: evaluation.theta,
+    thetaCovariance,
     nSubjects: likelihood.nSubjects,
     estimate(l) {
       checkLength(l);
@@ -180,17 +242,22 @@ function buildFit(
     fTest(rows) {
       if (rows.length === 0) throw badData('an F test needs at least one contrast row');
       rows.forEach(checkLength);
-      return satterthwaiteFTest(rows, p, covBeta, dotBeta, varianceAndDf);
+      const test = rotatedFTest(rows, p, covBeta, dotBeta, varianceAndDf);
+      if (kenwardRogerF === undefined) return test;
+      // mmrm's h_df_md_kr: the Wald F scaled by lambda, on Kenward-Roger's denominator df.
+      const { df, lambda } = kenwardRogerF(rows);
+      const f = lambda * test.f;
+      return { f, numDf: test.numDf, denDf: df, p: fisherFUpper(f, test.numDf, df) };
     },
   };
 }
 
 /**
  * mmrm's df_md_sat: rotate L beta = 0 onto the eigenvectors of L cov(beta) L', so that the F
- * statistic is the mean of independent squared t statistics; combine their Satterthwaite df as
+ * statistic is the mean of independent squared t statistics; combine their df as
  * 2E / (E - rank), E = sum nu / (nu - 2) (the mean when all are equal, 2 when any is <= 2).
  */
-function satterthwaiteFTest(
+function rotatedFTest(
   rows: ArrayLike<number>[],
   p: number,
   covBeta: Float64Array,

@@ -1,6 +1,6 @@
 /**
- * Accuracy against R (../shared/reference): every entry of reference.json through the library and
- * through the command. Tolerances are the issue's: MMRM estimates and CI bounds within 1e-4 SEs,
+ * Accuracy against R (../shared/reference): every entry of reference.json and reference-ddfm.json
+ * through the library and through the command. Tolerances are the issue's: MMRM estimates and CI bounds within 1e-4 SEs,
  * SEs 1e-4 relative, df 1e-3 relative, p 1e-4 absolute, -2 log-likelihood at most 1e-4 above R's,
  * covariance 1e-3 relative; ANCOVA everything within 1e-9 (relative to the value when above 1).
  */
@@ -36,7 +36,10 @@ interface ReferenceEntry {
   lsmeans: (ReferenceInterval & { arm: string })[];
 }
 
-const entries = JSON.parse(readFileSync(new URL('reference.json', referenceDirectory), 'utf8')) as ReferenceEntry[];
+const readEntries = (file: string) => JSON.parse(readFileSync(new URL(file, referenceDirectory), 'utf8')) as ReferenceEntry[];
+const entries = readEntries('reference.json');
+/** Kenward-Roger, sandwich and residual df, and the spatial covariance: the same checks. */
+const ddfmEntries = readEntries('reference-ddfm.json');
 
 function analyse(entry: ReferenceEntry): AnalysisResult {
   const table = readReferenceTable(entry.command.data);
@@ -93,7 +96,7 @@ function departures(entry: ReferenceEntry, result: AnalysisResult): string[] {
   return out;
 }
 
-describe.each(entries.map((entry) => [entry.name, entry] as const))('%s agrees with R', (_name, entry) => {
+describe.each([...entries, ...ddfmEntries].map((entry) => [entry.name, entry] as const))('%s agrees with R', (_name, entry) => {
   it('through the library', () => {
     expect(departures(entry, analyse(entry))).toEqual([]);
   });

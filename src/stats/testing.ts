@@ -23,6 +23,16 @@ export interface ReferenceCommand {
   visits?: string;
   covariance?: MmrmOptions['covariance'];
   method?: MmrmOptions['method'];
+  /** reference-ddfm.json: a df method, or an empirical covariance (with Satterthwaite's df). */
+  ddfm?: string;
+  coordinates?: string;
+}
+
+/** reference-ddfm.json's `ddfm` in the command's terms: `--ddfm` and `--vcov`. */
+function inferenceOf(ddfm: string | undefined): Pick<MmrmOptions, 'ddfm' | 'vcov'> {
+  if (ddfm === undefined) return {};
+  if (ddfm.startsWith('empirical')) return { ddfm: 'satterthwaite', vcov: ddfm as MmrmOptions['vcov'] };
+  return { ddfm: ddfm as MmrmOptions['ddfm'], vcov: 'model' };
 }
 
 export const readReferenceTable = (file: string): Table => parseTable(readFileSync(new URL(file, referenceDirectory), 'utf8'));
@@ -44,13 +54,16 @@ export function libraryOptions(command: ReferenceCommand): AncovaOptions | MmrmO
     ...(command.visits !== undefined ? { visits: command.visits.split(',') } : {}),
     ...(command.covariance !== undefined ? { covariance: command.covariance } : {}),
     ...(command.method !== undefined ? { method: command.method } : {}),
+    ...(command.coordinates !== undefined ? { coordinates: command.coordinates } : {}),
+    ...inferenceOf(command.ddfm),
   };
 }
 
 /** The command line for a reference command: every field becomes --field value. */
 export function commandArguments(command: ReferenceCommand, dataPath: string): string[] {
-  const { kind, data: _data, ...rest } = command;
-  return [kind, '--data', dataPath, ...Object.entries(rest).flatMap(([name, value]) => [`--${name}`, String(value)])];
+  const { kind, data: _data, ddfm, ...rest } = command;
+  const fields = { ...rest, ...inferenceOf(ddfm) };
+  return [kind, '--data', dataPath, ...Object.entries(fields).flatMap(([name, value]) => [`--${name}`, String(value)])];
 }
 
 /** Runs `muster analyze ...` from the sources in a child process; never rejects on a non-zero exit. */

@@ -9,7 +9,7 @@ import type { DecisionRule } from './verdict.ts';
 function mmrmResult(estimate: number, se: number, df: number): MmrmResult {
   return {
     kind: 'mmrm', outcome: 'lean_mass', arm: 'arm', control: 'placebo', visits: ['week12'],
-    covariance_structure: 'us', method: 'reml', n_subjects: 100, n_obs: 100, rows_missing_covariate: 0,
+    covariance_structure: 'us', method: 'reml', ddfm: 'satterthwaite', vcov: 'model', n_subjects: 100, n_obs: 100, rows_missing_covariate: 0,
     aliased: [], converged: true, iterations: 5, neg2_loglik: 1, covariance: [[1]], type3: [], lsmeans: [],
     contrasts: [{ visit: 'week12', contrast: 'protein - placebo', ...withInterval({ estimate, se, df }) }],
   };
