@@ -13,7 +13,7 @@ import { covarianceStructures } from '../stats/mmrm-covariance.ts';
 import type { CovarianceStructure } from '../stats/mmrm-covariance.ts';
 import type { DecisionRule } from '../stats/verdict.ts';
 import { requireDate } from './dates.ts';
-import { canonicalJson, sha256Hex } from './digest.ts';
+import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 
 const nameSchema = z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters');
 const wholeDays = z.number().int('must be a whole number of days');

@@ -17,7 +17,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { badRequest } from '../shared/errors.ts';
-import { sha256Hex } from './digest.ts';
+import { sha256Hex } from '../shared/canonical-json.ts';
 
 const SEED_BYTES = 32;
 const TWO_53 = 2 ** 53;

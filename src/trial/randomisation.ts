@@ -17,7 +17,7 @@
  * the cumulative probabilities in protocol order.
  */
 import { badRequest } from '../shared/errors.ts';
-import { canonicalJson } from './digest.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 import type { Protocol, Randomisation } from './protocol.ts';
 import { RandomStream } from './random-stream.ts';
 
