@@ -1,0 +1,60 @@
+/**
+ * Protocol deviations found in the record: an assessment outside its visit's window, and more
+ * missed doses than the trial tolerates. Deviations recorded by hand are stored, not detected.
+ */
+import { badRequest } from '../shared/errors.ts';
+import { daysBetween } from '../shared/time.ts';
+import type { Adherence } from './adherence.ts';
+import { requireDate } from './dates.ts';
+import { visitWindow } from './protocol.ts';
+import type { Protocol } from './protocol.ts';
+
+export interface AssessmentDate {
+  participant: string;
+  /** The day the participant was randomised (day 0 of the schedule). */
+  randomisedOn: string;
+  visit: string;
+  /** The day of the assessment. */
+  date: string;
+}
+
+export interface VisitWindowDeviation {
+  kind: 'visit-window';
+  participant: string;
+  visit: string;
+  date: string;
+  due: string;
+  earliest: string;
+  latest: string;
+  /** Days before the window opened (negative) or after it closed (positive). */
+  daysOutside: number;
+}
+
+export interface MissedDosesDeviation {
+  kind: 'missed-doses';
+  participant: string;
+  missed: number;
+  threshold: number;
+  expected: number;
+  taken: number;
+}
+
+/** The assessments outside their visit's window, in the order given. */
+export function visitWindowDeviations(protocol: Protocol, assessments: readonly AssessmentDate[]): VisitWindowDeviation[] {
+  return assessments.flatMap((assessment): VisitWindowDeviation[] => {
+    const visit = protocol.visits.find((v) => v.name === assessment.visit);
+    if (!visit) throw badRequest(`visit of ${assessment.participant}`, `no visit "${assessment.visit}" in the schedule of ${protocol.code}`);
+    const date = requireDate(`date of ${assessment.participant}`, assessment.date);
+    const window = visitWindow(visit, assessment.randomisedOn);
+    const daysOutside = date < window.earliest ? daysBetween(window.earliest, date) : date > window.latest ? daysBetween(window.latest, date) : 0;
+    return daysOutside === 0 ? [] : [{ kind: 'visit-window', participant: assessment.participant, visit: visit.name, date, ...window, daysOutside }];
+  });
+}
+
+/** Participants who missed more doses than `threshold`. */
+export function missedDoseDeviations(adherences: readonly Adherence[], threshold: number): MissedDosesDeviation[] {
+  if (!(Number.isInteger(threshold) && threshold >= 0)) throw badRequest('threshold', 'must be a whole number of doses, 0 or more');
+  return adherences
+    .filter((a) => a.missed > threshold)
+    .map((a) => ({ kind: 'missed-doses', participant: a.participant, missed: a.missed, threshold, expected: a.expected, taken: a.taken }));
+}
