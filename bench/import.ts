@@ -9,12 +9,13 @@ import { once } from 'node:events';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
-import { systemActor } from '../src/auth/model.ts';
-import { write } from '../src/audit/store.ts';
-import { createPerson, createUnit, unitsBelow } from '../src/roster/store.ts';
+import { systemActor } from '../src/shared/actor.ts';
+import { write } from '../src/store/write.ts';
+import { createPerson, createUnit } from '../src/roster/store.ts';
+import { unitsBelow } from '../src/access/units.ts';
 import { localDayBounds, addDays, localToInstant } from '../src/shared/time.ts';
 import { openDatabase } from '../src/store/db.ts';
-import { migrateToLatest } from '../src/store/migrate.ts';
+import { migrateAll } from '../src/capabilities.ts';
 import { dailyLoads, workloadRatios } from '../src/training/metrics.ts';
 import { personLoads } from '../src/training/load-ratio.ts';
 import { exerciseLookup, unitLoad } from '../src/training/store.ts';
@@ -82,7 +83,7 @@ async function writeCsv(file: string) {
 /** A roster of PARTICIPANTS in PLATOONS platoons, created through the store as the app would. */
 async function makeRoster(file: string) {
   const handle = openDatabase({ sqliteFile: file });
-  await migrateToLatest(handle.db);
+  await migrateAll(handle.db);
   await write(handle.db, systemActor('bench'), async (w) => {
     const company = await createUnit(w, { name: 'Bench Company', kind: 'company', parentId: null, timeZone: ZONE });
     const platoons = [];
@@ -142,7 +143,7 @@ function plainInsert(file: string): { seconds: number; cpuSeconds: number } {
 /** 10,000 participants in 40 platoons of 4 companies, five sessions a week for a year, each rated. */
 async function dashboardDatabase(file: string) {
   const handle = openDatabase({ sqliteFile: file });
-  await migrateToLatest(handle.db);
+  await migrateAll(handle.db);
   await handle.close();
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');

@@ -13,10 +13,10 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
 import { loadDemo } from '../src/demo/load.ts';
-import { DEMO_PASSWORD } from '../src/demo/roster.ts';
+import { DEMO_PASSWORD } from '../src/auth/demo.ts';
 import { buildApp } from '../src/server/app.ts';
 import { openDatabase } from '../src/store/db.ts';
-import { migrateToLatest } from '../src/store/migrate.ts';
+import { migrateAll } from '../src/capabilities.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -51,7 +51,7 @@ mkdirSync(outDir, { recursive: true });
 const reuse = postgresUrl ? await reusePostgresSchema(postgresUrl) : args.includes('--reuse') && existsSync(file);
 if (!reuse && !postgresUrl) for (const part of [file, `${file}-wal`, `${file}-shm`]) rmSync(part, { force: true });
 const database = postgresUrl ? openDatabase({ databaseUrl: postgresUrl, pgSchema: PG_SCHEMA }) : openDatabase({ sqliteFile: file });
-await migrateToLatest(database.db);
+await migrateAll(database.db);
 if (!reuse) {
   const started = performance.now();
   await loadDemo(database.db, { participants: PARTICIPANTS });

@@ -13,11 +13,11 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
-import { unitsBelow } from '../src/roster/store.ts';
-import { seededRandom } from '../src/demo/roster.ts';
+import { unitsBelow } from '../src/access/units.ts';
+import { seededRandom } from '../src/shared/random.ts';
 import { addDays, localDayBounds, localToInstant, weekStart } from '../src/shared/time.ts';
 import { openDatabase } from '../src/store/db.ts';
-import { migrateToLatest } from '../src/store/migrate.ts';
+import { migrateAll } from '../src/capabilities.ts';
 import { storedBaselinesOf, wellnessScore } from '../src/wellness/model.ts';
 import { attendanceByUnit, cohortLoadRatioFlags, weeklyLoadByUnit } from '../src/training/cohort.ts';
 import { refreshLoadRatios } from '../src/training/load-ratio.ts';
@@ -39,7 +39,7 @@ if (!reuse) {
   mkdirSync(outDir, { recursive: true });
 }
 const handle = openDatabase({ sqliteFile: file });
-await migrateToLatest(handle.db);
+await migrateAll(handle.db);
 
 const started = performance.now();
 if (!reuse) {

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { makeWorld, sessionFor, startTestApp, type Client, type Session } from '../server/testing.ts';
 import type { Db } from '../store/db.ts';
-import { describeEachDatabase } from '../store/testing.ts';
+import { describeEachDatabase } from '../server/test-databases.ts';
 import { simulatedTrialCsv } from './testing.ts';
 
 const data = simulatedTrialCsv();

@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { Actor } from '../auth/model.ts';
+import type { Actor } from '../shared/actor.ts';
 import { csvLine } from '../shared/csv.ts';
 import { StatsError } from '../stats/errors.ts';
 import { parseTable } from '../stats/table.ts';

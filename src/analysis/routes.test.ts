@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorld, startTestApp, type Client, type World } from '../server/testing.ts';
-import { openTestDatabase, type TestDatabase } from '../store/testing.ts';
+import { openTestDatabase, type TestDatabase } from '../server/test-databases.ts';
 import { simulatedTrialCsv } from './testing.ts';
 
 const mmrm = { model: 'mmrm', data: simulatedTrialCsv(), subject: 'subject', visit: 'visit', outcome: 'lean', arm: 'arm', control: 'placebo', baseline: 'lean_bl' };

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { write } from '../audit/store.ts';
-import { actorOf } from '../server/context.ts';
-import { CSV_BODY_LIMIT } from '../server/csv-body.ts';
+import { idParams } from '../shared/http-params.ts';
+import { write } from '../store/write.ts';
+import { actorOf } from '../shared/context.ts';
+import { CSV_BODY_LIMIT } from '../shared/csv-body.ts';
 import { AppError, badRequest } from '../shared/errors.ts';
 import { analyzeAncova, analyzeMmrm, type AnalysisResult } from '../stats/analysis.ts';
 import { StatsError } from '../stats/errors.ts';
@@ -114,7 +115,6 @@ const datasetBody = z.strictObject({
   description: z.string().trim().max(2000).default(''),
   data: z.string().min(1).describe('the long-format CSV text, header first'),
 });
-const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 
 /** Shown under the data set's name on the analysis screen and kept when it is saved: why visit 1 has no rows. */
 const physiqueDescription =

@@ -1,8 +1,9 @@
 import type { Selectable } from 'kysely';
-import { listAssessments, type AssessmentView } from '../assess/store.ts';
-import type { Actor } from '../auth/model.ts';
-import { recordAccess, recordUnitAccess, type Writer } from '../audit/store.ts';
-import { listPeople, listUnits, type PersonView } from '../roster/store.ts';
+import { listAssessments, type AssessmentView } from '../assess/index.ts';
+import type { Actor } from '../shared/actor.ts';
+import { recordAccess, recordUnitAccess } from '../access/index.ts';
+import { type Writer } from '../store/write.ts';
+import { listPeople, listUnits, type PersonView } from '../roster/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { keysetPages } from '../shared/export.ts';

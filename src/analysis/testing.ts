@@ -1,4 +1,4 @@
-import { seededRandom } from '../demo/roster.ts';
+import { seededRandom } from '../shared/random.ts';
 
 /**
  * A small two-arm trial in long format (subject, arm, visit, baseline, outcome), the same every

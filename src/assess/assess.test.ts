@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
-import { systemActor } from '../auth/model.ts';
-import { write } from '../audit/store.ts';
+import { systemActor } from '../shared/actor.ts';
+import { write } from '../store/write.ts';
 import { updatePerson } from '../roster/store.ts';
 import { makePerson, makeUnit } from '../roster/testing.ts';
 import { makeWorld, startTestApp, type Client, type World } from '../server/testing.ts';
 import type { Db } from '../store/db.ts';
-import { describeEachDatabase } from '../store/testing.ts';
+import { describeEachDatabase } from '../server/test-databases.ts';
 
 /** A Jackson-Pollock 3-site visit of a man born 2000-01-01 (age 26 on 2026-03-10). */
 const visit = {

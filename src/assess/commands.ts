@@ -1,11 +1,12 @@
-import { systemActor } from '../auth/model.ts';
-import type { DatabaseOptions } from '../cli/options.ts';
-import { exportFile, importFile } from '../cli/files.ts';
+import { systemActor } from '../shared/actor.ts';
+import type { DatabaseOptions, WithDatabase } from '../shared/cli-options.ts';
+import { exportFile, importFile } from '../shared/cli-files.ts';
 import { exportAssessments, runMeasurementsImport } from './import.ts';
 import { counted } from '../shared/text.ts';
 
-export const importMeasurementsFile = (file: string, options: DatabaseOptions) =>
+export const importMeasurementsFile = (withDatabase: WithDatabase, file: string, options: DatabaseOptions) =>
   importFile(
+    withDatabase,
     file,
     options,
     'measurements import',
@@ -13,5 +14,5 @@ export const importMeasurementsFile = (file: string, options: DatabaseOptions) =
     (s) => `${counted(s.created, 'visit')} created, ${s.updated} updated, ${s.unchanged} unchanged`,
   );
 
-export const exportMeasurementsFile = (options: DatabaseOptions & { format: string; output?: string }) =>
-  exportFile(options, (db, format) => exportAssessments(db, format, systemActor('cli export measurements')));
+export const exportMeasurementsFile = (withDatabase: WithDatabase, options: DatabaseOptions & { format: string; output?: string }) =>
+  exportFile(withDatabase, options, (db, format) => exportAssessments(db, format, systemActor('cli export measurements')));

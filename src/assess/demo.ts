@@ -1,5 +1,7 @@
-import type { Writer } from '../audit/store.ts';
-import { seededRandom } from '../demo/roster.ts';
+import type { DemoContext } from '../shared/capability.ts';
+import { readDemoRoster } from '../roster/index.ts';
+import type { Writer } from '../store/write.ts';
+import { seededRandom } from '../shared/random.ts';
 import { addDays, localDateOf, localToInstant } from '../shared/time.ts';
 import { skinfoldSites, type Site } from './model.ts';
 import { createAssessment } from './store.ts';
@@ -12,7 +14,9 @@ const VISIT_DAYS = [0, 41, 83];
  * falls a little and arm girths grow over the twelve weeks. Two trials per site, a third when
  * the first two disagree beyond the tolerance, as an assessor would. Deterministic.
  */
-export async function loadDemoAssessments(w: Writer, participantIds: readonly number[], assessorId: number, timeZone: string): Promise<number> {
+export async function loadDemoAssessments(w: Writer, demo: DemoContext): Promise<number> {
+  const { participantIds, assessorId } = await readDemoRoster(w.db);
+  const timeZone = demo.zone;
   const random = seededRandom(4242);
   const people = await w.db.selectFrom('person').select(['id', 'sex']).where('id', 'in', participantIds).execute();
   const first = addDays(localDateOf(w.now, timeZone), -83);

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { getPerson } from '../roster/store.ts';
 import { makeWorld, startTestApp, type Client, type Session } from '../server/testing.ts';
 import type { Db } from '../store/db.ts';
-import { describeEachDatabase } from '../store/testing.ts';
+import { describeEachDatabase } from '../server/test-databases.ts';
 
 const header = 'designation,date,time,method,device,fasted,assessor,site,trial_1,trial_2,trial_3';
 const counts = async (db: Db) => ({

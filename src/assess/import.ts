@@ -1,9 +1,11 @@
 import type { Readable } from 'node:stream';
-import type { Actor } from '../auth/model.ts';
-import { recordAccess, write, type Writer } from '../audit/store.ts';
-import { designationKey } from '../roster/model.ts';
-import { ImportRejected } from '../roster/import.ts';
-import { timeZonesOf, type ImportSummary } from '../roster/store.ts';
+import type { Actor } from '../shared/actor.ts';
+import { recordAccess } from '../access/index.ts';
+import { write, type Writer } from '../store/write.ts';
+import { designationKey } from '../roster/index.ts';
+import { ImportRejected } from '../shared/import-result.ts';
+import { timeZonesOf } from '../roster/index.ts';
+import { type ImportSummary } from '../shared/import-result.ts';
 import { importInBatches } from '../shared/batch-import.ts';
 import type { Clock } from '../shared/clock.ts';
 import { csvLine, readCsv, type CsvRecord, type RowProblem } from '../shared/csv.ts';

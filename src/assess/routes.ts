@@ -1,12 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Actor, Role } from '../auth/model.ts';
-import { personScope, requirePersonInScope } from '../auth/policy.ts';
-import { recordAccess, write } from '../audit/store.ts';
-import { isoDateSchema } from '../roster/model.ts';
-import { getPerson, timeZonesOf, type PersonView } from '../roster/store.ts';
-import { actorOf } from '../server/context.ts';
-import { acceptCsvBodies, answerImport, CSV_BODY_LIMIT, sendExport } from '../server/csv-body.ts';
+import { idParams } from '../shared/http-params.ts';
+import type { Actor, Role } from '../shared/actor.ts';
+import { personScope, requirePersonInScope } from '../access/index.ts';
+import { recordAccess } from '../access/index.ts';
+import { write } from '../store/write.ts';
+import { isoDateSchema } from '../roster/index.ts';
+import { getPerson, timeZonesOf, type PersonView } from '../roster/index.ts';
+import { actorOf } from '../shared/context.ts';
+import { acceptCsvBodies, answerImport, CSV_BODY_LIMIT, sendExport } from '../shared/csv-body.ts';
 import { notFound } from '../shared/errors.ts';
 import { exportFormats } from '../shared/export.ts';
 import { localToInstant } from '../shared/time.ts';
@@ -31,7 +33,6 @@ export async function requirePhysiqueAccess(db: Db, actor: Actor, person: Person
   if (!(await trainersMaySee(db, person.id))) throw refused;
 }
 
-const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 const derived = z.object({ value: z.number().nullable(), equation: z.string(), missing: z.string().nullable() });
 const assessmentView = z.object({
   id: z.number(),

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
-import type { Writer } from '../audit/store.ts';
-import { getPerson, timeZonesOf } from '../roster/store.ts';
+import type { Writer } from '../store/write.ts';
+import { getPerson, timeZonesOf } from '../roster/index.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
 import { instantToLocal, localDateOf } from '../shared/time.ts';
 import { isUniqueViolation, type Db } from '../store/db.ts';

@@ -1,12 +1,14 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { systemActor } from '../auth/model.ts';
+import { systemActor } from '../shared/actor.ts';
 import { getUnit, movePerson } from '../roster/store.ts';
 import { makeWorld, sessionFor, startTestApp, type Session } from '../server/testing.ts';
 import type { Db } from '../store/db.ts';
-import { describeEachDatabase, type TestDatabase } from '../store/testing.ts';
-import { canonicalJson, eventHash, GENESIS_HASH } from './model.ts';
-import { verifyAudit, write } from './store.ts';
+import { describeEachDatabase, type TestDatabase } from '../server/test-databases.ts';
+import { eventHash, GENESIS_HASH } from './model.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
+import { verifyAudit } from './store.ts';
+import { write } from '../store/write.ts';
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth and drops undefined', () => {

@@ -44,15 +44,7 @@ export interface AuditTables {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** What a write records: the entity it touched and its state before and after. */
-export interface AuditInput {
-  action: string;
-  entity: string;
-  entityId: string | number;
-  before?: unknown;
-  after?: unknown;
-  reason?: string | null;
-}
+import { canonicalJson } from '../shared/canonical-json.ts';
 
 export interface ChainedEvent {
   seq: number;
@@ -65,16 +57,6 @@ export interface ChainedEvent {
   before: string | null;
   after: string | null;
   reason: string | null;
-}
-
-/** JSON with object keys sorted at every depth, so equal values always hash alike. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 /** hash = SHA-256(previous hash + canonical JSON of the event). */

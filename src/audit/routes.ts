@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditValuesFor } from '../auth/policy.ts';
+import { auditValuesFor } from '../access/index.ts';
 import { listAuditEvents, verifyAudit } from './store.ts';
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {

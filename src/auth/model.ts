@@ -1,28 +1,5 @@
 import type { Generated } from 'kysely';
 
-export const roles = ['admin', 'investigator', 'trainer', 'assessor', 'monitor', 'statistician', 'participant'] as const;
-export type Role = (typeof roles)[number];
-
-export function isRole(value: string): value is Role {
-  return (roles as readonly string[]).includes(value);
-}
-
-/** Who is acting: a signed-in account, or the system (CLI, migrations, demo loader). */
-export interface Actor {
-  accountId: number | null;
-  personId: number | null;
-  /** What the audit trail shows: the username, or e.g. "system:cli". */
-  label: string;
-  roles: readonly Role[];
-}
-
-export const systemActor = (what: string): Actor => ({
-  accountId: null,
-  personId: null,
-  label: `system:${what}`,
-  roles: ['admin'],
-});
-
 export interface AuthTables {
   account: {
     id: Generated<number>;

@@ -1,12 +1,15 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listAccessLog, write } from '../audit/store.ts';
-import { createPerson, getPerson, listPeople } from '../roster/store.ts';
-import { personFields } from '../roster/model.ts';
-import { actorOf } from '../server/context.ts';
-import { SESSION_COOKIE } from '../server/guard.ts';
-import { SESSION_HOURS, roles, type Actor } from './model.ts';
+import { idParams } from '../shared/http-params.ts';
+import { listAccessLog } from '../access/index.ts';
+import { write } from '../store/write.ts';
+import { createPerson, getPerson, listPeople } from '../roster/index.ts';
+import { personFields } from '../roster/index.ts';
+import { actorOf } from '../shared/context.ts';
+import { SESSION_COOKIE } from './session-cookie.ts';
+import { SESSION_HOURS } from './model.ts';
+import { roles, type Actor } from '../shared/actor.ts';
 import {
   accountHolders,
   checkLogin,
@@ -31,6 +34,8 @@ export const meSchema = z.object({
   unit: z.object({ id: z.number(), name: z.string() }).nullable(),
   roles: z.array(z.enum(roles)),
   csrfToken: z.string().nullable(),
+  /** The datapad's menu for these roles: the server decides, the datapad draws it. */
+  screens: z.array(z.object({ path: z.string(), label: z.string() })),
 });
 
 const credentials = z.strictObject({ username: z.string().min(1).max(100), password: z.string().min(1).max(1000) });
@@ -62,6 +67,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       unit: person.unit,
       roles: [...actor.roles],
       csrfToken,
+      screens: app.muster.screens.filter((s) => s.roles.some((r) => actor.roles.includes(r))).map(({ path, label }) => ({ path, label })),
     };
   }
 
@@ -140,12 +146,27 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/auth/tokens/:id',
-    { schema: { tags: ['auth'], summary: 'Revoke an API token', params: z.strictObject({ id: z.coerce.number().int().positive() }), response: { 204: z.null() } } },
+    { schema: { tags: ['auth'], summary: 'Revoke an API token', params: idParams, response: { 204: z.null() } } },
     async (request, reply) => {
       const actor = actorOf(request);
       await write(db, actor, (w) => revokeApiToken(w, actor.accountId!, request.params.id), clock);
       return reply.status(204).send(null);
     },
+  );
+
+  app.post(
+    '/people/:id/account',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Give a person a login',
+        params: idParams,
+        body: z.strictObject({ username: z.string().trim().min(1).max(100), password: z.string().max(1000) }),
+        response: { 201: z.object({ id: z.number(), username: z.string() }) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await write(db, actorOf(request), (w) => createAccount(w, { ...request.body, personId: request.params.id }), clock)),
   );
 
   app.post(

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import type { Writer } from '../audit/store.ts';
+import type { Writer } from '../store/write.ts';
 import { AppError, badRequest, conflict, notFound } from '../shared/errors.ts';
 import type { Db } from '../store/db.ts';
-import { lockoutAfterFailure, SESSION_HOURS, type Actor, type Role } from './model.ts';
+import { lockoutAfterFailure, SESSION_HOURS } from './model.ts';
+import { type Actor, type Role } from '../shared/actor.ts';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const randomToken = () => randomBytes(32).toString('base64url');

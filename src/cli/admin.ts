@@ -1,19 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
-import { systemActor } from '../auth/model.ts';
-import { createAccount } from '../auth/store.ts';
-import { verifyAudit, write } from '../audit/store.ts';
+import { systemActor } from '../shared/actor.ts';
+import { createAccount } from '../auth/index.ts';
+import { verifyAudit } from '../audit/index.ts';
+import { write } from '../store/write.ts';
 import { isDatabaseEmpty, loadDemo } from '../demo/load.ts';
-import { DEMO_PASSWORD } from '../demo/roster.ts';
-import { runRosterImport } from '../roster/import.ts';
-import { findPersonByDesignation } from '../roster/store.ts';
+import { DEMO_PASSWORD } from '../auth/index.ts';
+import { runRosterImport } from '../roster/index.ts';
+import { findPersonByDesignation } from '../roster/index.ts';
 import { AppError } from '../shared/errors.ts';
-import { migrateToLatest } from '../store/migrate.ts';
+import { migrateAll } from '../capabilities.ts';
 import { openConfiguredDatabase } from './database.ts';
-import type { DatabaseOptions } from './options.ts';
+import type { DatabaseOptions, WithDatabase } from '../shared/cli-options.ts';
 
 /** Runs a command against the configured database, closing it afterwards; AppErrors become exit 2. */
-export async function withDatabase(options: DatabaseOptions, run: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>) => Promise<void>) {
+async function withDatabaseHandle(options: DatabaseOptions, run: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>) => Promise<void>) {
   const database = await openConfiguredDatabase(options);
   try {
     await run(database);
@@ -26,9 +27,12 @@ export async function withDatabase(options: DatabaseOptions, run: (db: Awaited<R
   }
 }
 
+/** What each capability's commands receive (src/shared/cli-options.ts CliContext). */
+export const withDatabase: WithDatabase = (options, run) => withDatabaseHandle(options, ({ db }) => run(db));
+
 export async function migrate(options: DatabaseOptions) {
-  await withDatabase(options, async ({ db, dialect, location }) => {
-    const applied = await migrateToLatest(db);
+  await withDatabaseHandle(options, async ({ db, dialect, location }) => {
+    const applied = await migrateAll(db);
     console.log(`${dialect} ${location}: schema up to date${applied.length ? ` (applied ${applied.join(', ')})` : ''}`);
   });
 }
@@ -41,7 +45,7 @@ function readPassword(): string {
 }
 
 export async function addUser(options: DatabaseOptions & { designation: string; username: string }) {
-  await withDatabase(options, async ({ db }) => {
+  await withDatabaseHandle(options, async ({ db }) => {
     const person = await findPersonByDesignation(db, options.designation);
     if (!person) throw new AppError('not_found', `--designation: nobody on the roster is ${options.designation}`);
     const account = await write(db, systemActor('cli user add'), (w) => createAccount(w, { username: options.username, password: readPassword(), personId: person.id }));
@@ -50,14 +54,14 @@ export async function addUser(options: DatabaseOptions & { designation: string; 
 }
 
 export async function importRosterFile(file: string, options: DatabaseOptions) {
-  await withDatabase(options, async ({ db }) => {
+  await withDatabaseHandle(options, async ({ db }) => {
     const summary = await runRosterImport(db, systemActor('cli roster import'), createReadStream(file));
     console.log(`${file}: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged`);
   });
 }
 
 export async function verifyAuditTrail(options: DatabaseOptions) {
-  await withDatabase(options, async ({ db }) => {
+  await withDatabaseHandle(options, async ({ db }) => {
     const result = await verifyAudit(db);
     if (result.ok) {
       console.log(`audit trail intact: ${result.verified} events verified`);
@@ -75,7 +79,7 @@ export async function demo(options: DatabaseOptions & { participants: string }) 
     process.exitCode = 2;
     return;
   }
-  await withDatabase(options, async ({ db }) => {
+  await withDatabaseHandle(options, async ({ db }) => {
     if (!(await isDatabaseEmpty(db))) throw new AppError('conflict', 'the database already holds people: the demo loads only into an empty database');
     const result = await loadDemo(db, { participants });
     console.log(`loaded the DEMO cohort: ${result.participants} participants. Logins (password ${DEMO_PASSWORD}): ${result.logins.map((l) => l.username).join(', ')}`);

@@ -13,6 +13,7 @@ import { covarianceStructures } from '../stats/mmrm-covariance.ts';
 import type { CovarianceStructure } from '../stats/mmrm-covariance.ts';
 import { coefficientCovariances, degreesOfFreedomMethods } from '../stats/mmrm-inference-options.ts';
 import type { CoefficientCovariance, DegreesOfFreedomMethod } from '../stats/mmrm-inference-options.ts';
+import type { ImputationStrategy, RbmiMethod, RbmiResult } from '../stats/rbmi.ts';
 import type { Table } from '../stats/table.ts';
 
 interface CommonFlags {
@@ -35,6 +36,26 @@ interface MmrmFlags extends CommonFlags {
   ddfm: DegreesOfFreedomMethod;
   vcov: CoefficientCovariance;
 }
+
+interface RbmiFlags extends CommonFlags {
+  subject: string;
+  visit: string;
+  visits?: string;
+  covariance: CovarianceStructure;
+  ice: string;
+  strategy: ImputationStrategy;
+  reference?: string;
+  method: RbmiMethod;
+  samples?: string;
+  seed?: string;
+  delta?: string;
+  deltaArm?: string;
+  tippingPoint?: boolean;
+}
+
+// The names only, as for the structures: rbmi.ts loads when the command runs.
+const strategyNames: readonly ImputationStrategy[] = ['MAR', 'JR', 'CR', 'CIR', 'LMCF'];
+const rbmiMethodNames: readonly RbmiMethod[] = ['jackknife', 'bootstrap'];
 
 export function registerAnalyze(program: Command): void {
   const analyze = program.command('analyze').description('Analyse a trial CSV as R would (mmrm, emmeans, lm)');
@@ -73,6 +94,51 @@ export function registerAnalyze(program: Command): void {
       }),
     );
 
+  withCommonOptions(
+    analyze
+      .command('rbmi')
+      .description('Reference-based imputation (rbmi): conditional means from an MMRM, an ANCOVA per visit, jackknife or bootstrap SE'),
+  )
+    .requiredOption('--subject <column>', 'subject identifier column')
+    .requiredOption('--visit <column>', 'visit column')
+    .option('--visits <list>', 'visit order, comma-separated (default: order of first appearance)')
+    .requiredOption('--ice <file>', 'CSV of intercurrent events: the subject and visit columns (first visit affected), optional strategy')
+    .addOption(new Option('--strategy <strategy>', 'strategy after an event').choices(strategyNames).makeOptionMandatory())
+    .option('--reference <arm>', 'reference arm of JR, CR and CIR (default: the control)')
+    .addOption(new Option('--covariance <structure>', 'covariance of the imputation model').choices(covarianceStructures.filter((s) => s !== 'sp_exp')).default('us'))
+    .addOption(new Option('--method <method>', 'standard errors: jackknife, or a seeded bootstrap').choices(rbmiMethodNames).default('jackknife'))
+    .option('--samples <n>', 'bootstrap resamples (default 500)')
+    .option('--seed <n>', 'bootstrap seed (default 1)')
+    .option('--delta <number>', 'added to the values imputed at and after an event in --delta-arm (default 0)')
+    .option('--delta-arm <arm>', 'the arm whose imputed values move (default: the arm other than the control)')
+    .option('--tipping-point', 'find the smallest delta that overturns the verdict at the last visit')
+    .option('--json', 'print one JSON object instead of tables')
+    .exitOverride()
+    .action((flags: RbmiFlags) =>
+      run(flags, async (table) => {
+        const [{ analyzeRbmi }, { parseTable }] = await Promise.all([import('../stats/rbmi.ts'), import('../stats/table.ts')]);
+        return analyzeRbmi(
+          table,
+          {
+            ...commonOptions(flags),
+            subject: flags.subject,
+            visit: flags.visit,
+            ...(flags.visits !== undefined ? { visits: list('--visits', flags.visits) } : {}),
+            covariance: flags.covariance,
+            ice: parseTable(readFile('--ice', flags.ice)),
+            strategy: flags.strategy,
+            ...(flags.reference !== undefined ? { reference: flags.reference } : {}),
+            method: flags.method,
+            ...(flags.samples !== undefined ? { samples: number('--samples', flags.samples) } : {}),
+            ...(flags.seed !== undefined ? { seed: number('--seed', flags.seed) } : {}),
+            ...(flags.delta !== undefined ? { delta: number('--delta', flags.delta) } : {}),
+            ...(flags.deltaArm !== undefined ? { deltaArm: flags.deltaArm } : {}),
+            tippingPoint: flags.tippingPoint === true,
+          },
+        );
+      }),
+    );
+
   withCommonOptions(analyze.command('ancova').description('ANCOVA: outcome ~ arm [+ baseline] [+ covariates], as lm with emmeans'))
     .option('--json', 'print one JSON object instead of tables')
     .exitOverride()
@@ -104,18 +170,28 @@ function commonOptions(flags: CommonFlags) {
   };
 }
 
+/** A file's text; an unreadable file is bad usage of its option. */
+function readFile(option: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw badData(`${option}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** A number given on the command line. */
+function number(option: string, value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed)) throw badData(`${option}: "${value}" is not a number`);
+  return parsed;
+}
+
 /** Reads the file, runs the analysis and prints it; StatsErrors become exit 2 (bad data) or 3 (no convergence). */
-async function run(flags: CommonFlags, analyse: (table: Table) => Promise<AnalysisResult>): Promise<void> {
+async function run(flags: CommonFlags, analyse: (table: Table) => Promise<AnalysisResult | RbmiResult>): Promise<void> {
   try {
     const { parseTable } = await import('../stats/table.ts');
-    let text: string;
-    try {
-      text = readFileSync(flags.data, 'utf8');
-    } catch (error) {
-      throw badData(`--data: cannot read ${flags.data}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    const result = await analyse(parseTable(text));
-    process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : formatResult(result));
+    const result = await analyse(parseTable(readFile('--data', flags.data)));
+    process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : result.kind === 'rbmi' ? formatRbmi(result) : formatResult(result));
   } catch (error) {
     if (!(error instanceof StatsError)) throw error;
     process.stderr.write(`muster analyze: ${error.message}\n`);
@@ -181,6 +257,41 @@ export function formatResult(result: AnalysisResult): string {
   );
   if (isMmrm) {
     lines.push('', 'Covariance over visits', ...table(['', ...result.visits], result.covariance.map((row, i) => [result.visits[i], ...row.map((v) => fixed(v))])));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatRbmi(result: RbmiResult): string {
+  const strategies = Object.entries(result.strategies).map(([strategy, count]) => `${strategy} ${count}`).join(', ');
+  const method = result.method === 'condmean-jackknife' ? 'jackknife SE' : `bootstrap SE (${result.samples} resamples, seed ${result.seed})`;
+  const lines = [
+    `Reference-based imputation of ${result.outcome}: conditional means, ${method}, ${covarianceNames[result.covariance_structure]} (${result.covariance_structure}) imputation model`,
+    `${result.n_subjects} subjects, ${result.n_events} intercurrent events (${strategies || 'none'}), ${result.n_imputed} values imputed; reference arm ${result.reference}` +
+      (result.delta_arm !== null ? `; delta ${result.delta} on ${result.delta_arm}'s imputed values` : ''),
+    '',
+    `Each arm minus ${result.control} (95% CI, normal, two-sided p)`,
+    ...table(
+      ['visit', 'contrast', 'estimate', 'SE', 'lower', 'upper', 'p'],
+      result.contrasts.map((c) => [c.visit, c.contrast, fixed(c.estimate), fixed(c.se), fixed(c.lower), fixed(c.upper), pValue(c.p)]),
+    ),
+    '',
+    'LS means (95% CI)',
+    ...table(
+      ['visit', 'arm', 'estimate', 'SE', 'lower', 'upper'],
+      result.lsmeans.map((m) => [m.visit, m.arm, fixed(m.estimate), fixed(m.se), fixed(m.lower), fixed(m.upper)]),
+    ),
+  ];
+  const tipping = result.tipping_point;
+  if (tipping) {
+    lines.push(
+      '',
+      `Tipping point: ${tipping.contrast} at ${tipping.visit} is ${tipping.significant ? '' : 'not '}significant at the 5% level; ` +
+        (tipping.delta === null ? 'no delta changes that.' : `a delta of ${fixed(tipping.delta)} changes that.`),
+      ...table(
+        ['delta', 'estimate', 'SE', 'lower', 'upper', 'p'],
+        tipping.scan.map((row) => [fixed(row.delta), fixed(row.estimate), fixed(row.se), fixed(row.lower), fixed(row.upper), pValue(row.p)]),
+      ),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/db.ts';
-import { dialects } from '../store/testing.ts';
+import { dialects } from '../server/test-databases.ts';
 import { sql } from 'kysely';
 import { cliDatabase, runMuster, startMuster } from './testing.ts';
 

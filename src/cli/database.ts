@@ -1,12 +1,12 @@
 import { openDatabase, type DatabaseHandle } from '../store/db.ts';
-import { migrateToLatest } from '../store/migrate.ts';
-import { DEFAULT_SQLITE_FILE, type DatabaseOptions } from './options.ts';
+import { migrateAll } from '../capabilities.ts';
+import { DEFAULT_SQLITE_FILE, type DatabaseOptions } from '../shared/cli-options.ts';
 
 
 /** DATABASE_URL selects PostgreSQL; otherwise SQLite at --db, $MUSTER_DB or ./data/muster.db. Migrates before use. */
 export async function openConfiguredDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const handle = openDatabase({ databaseUrl, sqliteFile: options.db ?? process.env.MUSTER_DB ?? DEFAULT_SQLITE_FILE });
-  await migrateToLatest(handle.db);
+  await migrateAll(handle.db);
   return handle;
 }

@@ -1,11 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerAnalyze } from './analyze.ts';
-import { registerTrainingCommands } from '../training/cli.ts';
-import { registerMeasurementsCommands } from '../assess/cli.ts';
-import { registerWellnessCommands } from '../wellness/cli.ts';
 import { version } from '../server/version.ts';
-import { withDatabaseOption, type DatabaseOptions } from './options.ts';
+import { withDatabaseOption, type DatabaseOptions } from '../shared/cli-options.ts';
+import type { ServeOptions } from './serve.ts';
 
 // Subcommands import their modules when they run, so `muster analyze` starts without loading the server.
 const program = new Command('muster')
@@ -64,17 +62,16 @@ withDatabaseOption(
 
 registerAnalyze(program);
 
-// Capabilities add their `muster import <kind>` and `muster export <kind>` subcommands here.
-export const importCommand = program.command('import').description('Import data from CSV files: every bad row is reported, and nothing is written unless all rows are good');
-export const exportCommand = program.command('export').description('Export data as CSV or JSON, with everything that was stored');
-registerTrainingCommands(importCommand, exportCommand);
-registerMeasurementsCommands(importCommand, exportCommand);
-registerWellnessCommands(importCommand, exportCommand);
-
-export interface ServeOptions extends DatabaseOptions {
-  port?: string;
-  host?: string;
+// Each capability declares its own subcommands. `muster analyze` is the statistics engine alone:
+// it skips loading the capabilities (and the database drivers), a third of a second of start-up.
+if (process.argv[2] !== 'analyze') {
+  const importCommand = program.command('import').description('Import data from CSV files: every bad row is reported, and nothing is written unless all rows are good');
+  const exportCommand = program.command('export').description('Export data as CSV or JSON, with everything that was stored');
+  const { capabilities } = await import('../capabilities.ts');
+  const { withDatabase } = await import('./admin.ts');
+  for (const capability of capabilities) capability.cli?.({ program, importCommand, exportCommand, withDatabase });
 }
+
 
 program.exitOverride();
 try {

@@ -1,11 +1,16 @@
-import { systemActor } from '../auth/model.ts';
-import { createSetupLink, hasAdmin } from '../auth/store.ts';
-import { write } from '../audit/store.ts';
+import { systemActor } from '../shared/actor.ts';
+import { createSetupLink, hasAdmin } from '../auth/index.ts';
+import { write } from '../store/write.ts';
 import { isDatabaseEmpty, loadDemo } from '../demo/load.ts';
-import { DEMO_PASSWORD } from '../demo/roster.ts';
+import { DEMO_PASSWORD } from '../auth/index.ts';
 import { buildApp } from '../server/app.ts';
 import { openConfiguredDatabase } from './database.ts';
-import type { ServeOptions } from './main.ts';
+import type { DatabaseOptions } from '../shared/cli-options.ts';
+
+export interface ServeOptions extends DatabaseOptions {
+  port?: string;
+  host?: string;
+}
 
 export async function serve(options: ServeOptions & { demo: boolean }): Promise<void> {
   const port = Number(options.port ?? process.env.PORT ?? 8080);

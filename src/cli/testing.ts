@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { DialectName } from '../store/db.ts';
-import { TEST_DATABASE_URL } from '../store/testing.ts';
+import { TEST_DATABASE_URL } from '../server/test-databases.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const entry = ['--import', 'tsx', join(root, 'src/cli/main.ts')];

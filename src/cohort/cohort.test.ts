@@ -1,13 +1,14 @@
 import { expect, it } from 'vitest';
-import { systemActor } from '../auth/model.ts';
-import { write, type Writer } from '../audit/store.ts';
+import { systemActor } from '../shared/actor.ts';
+import { write, type Writer } from '../store/write.ts';
 import { createDrill, recentDrillBests, recordAttempt } from '../drills/store.ts';
-import { getUnit, movePerson, unitsBelow } from '../roster/store.ts';
+import { getUnit, movePerson } from '../roster/store.ts';
+import { unitsBelow } from '../access/units.ts';
 import { makePerson, makeUnit } from '../roster/testing.ts';
 import { makeWorld, startTestApp } from '../server/testing.ts';
 import { addDays } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
-import { describeEachDatabase, type TestDatabase } from '../store/testing.ts';
+import { describeEachDatabase, type TestDatabase } from '../server/test-databases.ts';
 import { addSet, createSession, exerciseLookup, setAttendance, updateSession } from '../training/store.ts';
 import { reportOn } from '../wellness/testing.ts';
 import { cohortLoadRatioFlags } from '../training/cohort.ts';

@@ -1,24 +1,25 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Actor } from '../auth/model.ts';
-import { recordUnitAccess } from '../audit/store.ts';
-import { recentDrillBests } from '../drills/store.ts';
-import { isoDateSchema, personStatuses, type PersonStatus } from '../roster/model.ts';
-import { listPeople, listUnits, statusCountsByUnit, unitsBelow } from '../roster/store.ts';
-import { actorOf } from '../server/context.ts';
+import { idParams } from '../shared/http-params.ts';
+import type { Actor } from '../shared/actor.ts';
+import { recordUnitAccess } from '../access/index.ts';
+import { recentDrillBests } from '../drills/index.ts';
+import { isoDateSchema, personStatuses, type PersonStatus } from '../roster/index.ts';
+import { listPeople, listUnits, statusCountsByUnit } from '../roster/index.ts';
+import { unitsBelow } from '../access/index.ts';
+import { actorOf } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
 import { addDays, localDateOf, localDayBounds, weekStart } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
-import { attendanceByUnit, cohortLoadRatioFlags, recentLiftBests, weeklyLoadByUnit } from '../training/cohort.ts';
-import { requireUnitInScope } from '../training/scope.ts';
-import { reportView, rangeFlag } from '../wellness/routes.ts';
-import { wellnessByUnit } from '../wellness/store.ts';
+import { attendanceByUnit, cohortLoadRatioFlags, recentLiftBests, weeklyLoadByUnit } from '../training/index.ts';
+import { requireUnitInScope } from '../roster/index.ts';
+import { reportView, rangeFlag } from '../wellness/index.ts';
+import { wellnessByUnit } from '../wellness/index.ts';
 import { rollUp } from './model.ts';
 
 /** Attendance is the share of the last four weeks' attendance records that say present. */
 export const ATTENDANCE_DAYS = 28;
 
-const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 const dateQuery = z.strictObject({ date: isoDateSchema.optional().describe("the unit's local day; default today") });
 const personRef = z.object({ id: z.number(), designation: z.string(), name: z.string(), rank: z.string() });
 const unitRef = z.object({ id: z.number(), name: z.string(), timeZone: z.string() });

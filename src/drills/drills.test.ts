@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createAccount, createSession } from '../auth/store.ts';
-import { systemActor } from '../auth/model.ts';
-import { write } from '../audit/store.ts';
+import { systemActor } from '../shared/actor.ts';
+import { write } from '../store/write.ts';
 import { makePerson } from '../roster/testing.ts';
 import { makeWorld, startTestApp, type Client, type Session } from '../server/testing.ts';
-import { describeEachDatabase, type TestDatabase } from '../store/testing.ts';
+import { describeEachDatabase, type TestDatabase } from '../server/test-databases.ts';
 import { exerciseId } from '../training/testing.ts';
 import { bestPerSide, formatDuration, parseDuration, passes } from './model.ts';
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { columnTypes, withId } from '../store/migrate.ts';
-import { nameKey } from '../training/model.ts';
+import { nameKey } from '../training/index.ts';
 import type { DrillTables } from './model.ts';
 
 const seedDrills: [name: string, standardS: number, description: string][] = [

@@ -1,15 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { unitScope } from '../auth/policy.ts';
-import { recordAccess, write } from '../audit/store.ts';
-import { isoDateSchema } from '../roster/model.ts';
-import { getPerson, getUnit, unitsBelow } from '../roster/store.ts';
-import { actorOf } from '../server/context.ts';
+import { idParams, pathId } from '../shared/http-params.ts';
+import { unitScope } from '../access/index.ts';
+import { recordAccess } from '../access/index.ts';
+import { write } from '../store/write.ts';
+import { isoDateSchema } from '../roster/index.ts';
+import { getPerson, getUnit } from '../roster/index.ts';
+import { unitsBelow } from '../access/index.ts';
+import { actorOf } from '../shared/context.ts';
 import { badRequest, notFound } from '../shared/errors.ts';
 import { localToInstant } from '../shared/time.ts';
-import { loadAmountSchema, loadUnits, notesSchema } from '../training/model.ts';
-import { personInScope, zoneOf } from '../training/scope.ts';
-import { preferredLoadUnit } from '../training/store.ts';
+import { loadAmountSchema, loadUnits, notesSchema } from '../training/index.ts';
+import { personInScope, zoneOf } from '../roster/index.ts';
+import { preferredLoadUnit } from '../training/index.ts';
 import { durationInput, sides, strengthKinds } from './model.ts';
 import {
   createDrill,
@@ -25,7 +28,6 @@ import {
   setLeaderboardOptOut,
 } from './store.ts';
 
-const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 const timeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time is HH:MM (24-hour)');
 const localInstantView = z.object({ at: z.string(), date: z.string(), time: z.string(), offset: z.string() });
 const personRef = z.object({ id: z.number(), designation: z.string(), name: z.string(), rank: z.string() });
@@ -104,7 +106,7 @@ export const drillRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['drills'],
         summary: 'Best times at a drill in a unit and the units below; participants who opted out appear without their name',
-        params: z.strictObject({ id: z.coerce.number().int().positive(), drillId: z.coerce.number().int().positive() }),
+        params: z.strictObject({ id: pathId, drillId: pathId }),
         response: {
           200: z.object({
             drill: drillView,

@@ -1,10 +1,10 @@
 import type { ExpressionBuilder } from 'kysely';
-import type { Writer } from '../audit/store.ts';
+import type { Writer } from '../store/write.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
 import { isUniqueViolation, type Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
-import { localInstant, type LocalInstant, type LoadView } from '../training/store.ts';
-import { fromKilograms, nameKey, toKilograms, type LoadUnit } from '../training/model.ts';
+import { localInstant, type LocalInstant, type LoadView } from '../training/index.ts';
+import { fromKilograms, nameKey, toKilograms, type LoadUnit } from '../training/index.ts';
 import { bestPerSide, formatDuration, passes, type Side, type StrengthKind } from './model.ts';
 
 // ---- drills ----

@@ -1,22 +1,13 @@
 import type { Readable } from 'node:stream';
-import type { Actor } from '../auth/model.ts';
-import { write } from '../audit/store.ts';
-import { AppError } from '../shared/errors.ts';
-import { formatProblem, readCsv, type RowProblem } from '../shared/csv.ts';
+import type { Actor } from '../shared/actor.ts';
+import { write } from '../store/write.ts';
+import { ImportRejected } from '../shared/import-result.ts';
+import { readCsv, type RowProblem } from '../shared/csv.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Db } from '../store/db.ts';
 import { checkRosterRow, rosterImportColumns, rosterOptionalColumns, type RosterImportRow } from './model.ts';
-import { importRoster, rosterImportProblems, type ImportSummary, type RosterReference } from './store.ts';
-
-/** Refuses an import: every problem with line, column and reason; nothing was written. */
-export class ImportRejected extends AppError {
-  constructor(readonly problems: RowProblem[]) {
-    super('bad_request', `${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing imported:\n${problems.map(formatProblem).join('\n')}`, {
-      field: 'file',
-      details: problems,
-    });
-  }
-}
+import { importRoster, rosterImportProblems, type RosterReference } from './store.ts';
+import { type ImportSummary } from '../shared/import-result.ts';
 
 /** Checks every row of a roster CSV, then applies all of them in one transaction, or none. */
 export async function runRosterImport(db: Db, actor: Actor, source: string | Buffer | Readable, clock?: Clock): Promise<ImportSummary> {

@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 import { z } from 'zod';
-import { isRole, roles, type Role } from '../auth/model.ts';
+import { isRole, roles, type Role } from '../shared/actor.ts';
 import type { RowProblem } from '../shared/csv.ts';
 
 export const personStatuses = ['active', 'injured', 'withdrawn', 'discharged'] as const;

@@ -1,9 +1,10 @@
 import { expect, it } from 'vitest';
-import { systemActor } from '../auth/model.ts';
-import { write } from '../audit/store.ts';
-import { describeEachDatabase } from '../store/testing.ts';
+import { systemActor } from '../shared/actor.ts';
+import { write } from '../store/write.ts';
+import { describeEachDatabase } from '../server/test-databases.ts';
 import { checkRosterRow, parseRoles } from './model.ts';
-import { chainOfCommand, getPerson, getUnit, movePerson, setUnitStaff, unitHistory, unitsBelow, updatePerson } from './store.ts';
+import { chainOfCommand, getPerson, getUnit, movePerson, setUnitStaff, unitHistory, updatePerson } from './store.ts';
+import { unitsBelow } from '../access/units.ts';
 import { makePerson, makeUnit } from './testing.ts';
 
 it('parses roles and checks roster rows', () => {

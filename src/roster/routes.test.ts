@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { makeWorld, startTestApp } from '../server/testing.ts';
-import { describeEachDatabase } from '../store/testing.ts';
+import { describeEachDatabase } from '../server/test-databases.ts';
 import { makePerson, makeUnit } from './testing.ts';
 
 describeEachDatabase('GET /api/people: pages and search', (database) => {

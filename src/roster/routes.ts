@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { roles, type Actor } from '../auth/model.ts';
-import { personScope, requirePersonInScope, unitScope } from '../auth/policy.ts';
-import { createAccount } from '../auth/store.ts';
-import { recordAccess, write } from '../audit/store.ts';
-import { actorOf } from '../server/context.ts';
-import { acceptCsvBodies, answerImport, CSV_BODY_LIMIT } from '../server/csv-body.ts';
+import { idParams } from '../shared/http-params.ts';
+import { roles, type Actor } from '../shared/actor.ts';
+import { personScope, requirePersonInScope, unitScope } from '../access/index.ts';
+import { recordAccess } from '../access/index.ts';
+import { write } from '../store/write.ts';
+import { actorOf } from '../shared/context.ts';
+import { acceptCsvBodies, answerImport, CSV_BODY_LIMIT } from '../shared/csv-body.ts';
 import { personFields, personStatuses, timeZoneSchema } from './model.ts';
 import { runRosterImport } from './import.ts';
 import {
@@ -24,7 +25,6 @@ import {
   type PersonView,
 } from './store.ts';
 
-const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 const personRef = z.object({ id: z.number(), designation: z.string(), name: z.string(), rank: z.string() });
 const unitView = z.object({
   id: z.number(),
@@ -216,21 +216,6 @@ export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
       const { unitId, effectiveFrom, reason } = request.body;
       return write(db, actorOf(request), (w) => movePerson(w, request.params.id, unitId, effectiveFrom ? new Date(effectiveFrom) : w.now, reason), clock);
     },
-  );
-
-  app.post(
-    '/people/:id/account',
-    {
-      schema: {
-        tags: ['roster'],
-        summary: 'Give a person a login',
-        params: idParams,
-        body: z.strictObject({ username: z.string().trim().min(1).max(100), password: z.string().max(1000) }),
-        response: { 201: z.object({ id: z.number(), username: z.string() }) },
-      },
-    },
-    async (request, reply) =>
-      reply.status(201).send(await write(db, actorOf(request), (w) => createAccount(w, { ...request.body, personId: request.params.id }), clock)),
   );
 
   app.register(async (csvScope) => {

@@ -1,6 +1,7 @@
+import type { ImportSummary } from '../shared/import-result.ts';
 import { sql } from 'kysely';
-import type { Role } from '../auth/model.ts';
-import type { Writer } from '../audit/store.ts';
+import type { Role } from '../shared/actor.ts';
+import type { Writer } from '../store/write.ts';
 import type { RowProblem } from '../shared/csv.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
 import { isUniqueViolation, type Db } from '../store/db.ts';
@@ -166,31 +167,7 @@ export async function findUnitByName(db: Db, name: string) {
   return db.selectFrom('unit').select(['id', 'name', 'time_zone']).where('name', '=', name).executeTakeFirst();
 }
 
-/** The given units and every unit below them, in one recursive query. */
-export async function unitsBelow(db: Db, unitIds: readonly number[]): Promise<number[]> {
-  if (unitIds.length === 0) return [];
-  const rows = await db
-    .withRecursive('tree(id)', (qb) =>
-      qb
-        .selectFrom('unit')
-        .select('id')
-        .where('id', 'in', unitIds)
-        .union((qb2) => qb2.selectFrom('unit').innerJoin('tree', 'tree.id', 'unit.parent_id').select('unit.id')),
-    )
-    .selectFrom('tree')
-    .select('id')
-    .execute();
-  return rows.map((r) => r.id);
-}
 
-/** Units a trainer trains, with the units below them. */
-export async function unitsTrainedBy(db: Db, personId: number): Promise<number[]> {
-  const direct = await db.selectFrom('unit_trainer').select('unit_id').where('person_id', '=', personId).execute();
-  return unitsBelow(
-    db,
-    direct.map((r) => r.unit_id),
-  );
-}
 
 // ---- people ----
 
@@ -276,19 +253,6 @@ export async function unitHistory(db: Db, personId: number) {
     .execute();
 }
 
-/**
- * Each unit a person belonged to and when (`to` null while they still do), with the units above
- * it: a view of any of them covered the person then. For the access log of unit-wide reads.
- */
-export async function membershipsWithUnitsAbove(db: Db, personId: number): Promise<{ unitIds: number[]; from: string; to: string | null }[]> {
-  const [memberships, tree] = await Promise.all([unitHistory(db, personId), db.selectFrom('unit').select(['id', 'parent_id']).execute()]);
-  const parentOf = new Map(tree.map((u) => [u.id, u.parent_id]));
-  return memberships.map((m) => {
-    const unitIds: number[] = [];
-    for (let unit: number | null | undefined = m.unitId; unit != null; unit = parentOf.get(unit)) unitIds.push(unit);
-    return { unitIds, from: m.from, to: m.to };
-  });
-}
 
 export interface PeopleFilter {
   unitIds?: readonly number[];
@@ -500,11 +464,6 @@ export async function chainOfCommand(db: Db, personId: number): Promise<ChainLin
 
 // ---- import ----
 
-export interface ImportSummary {
-  created: number;
-  updated: number;
-  unchanged: number;
-}
 
 /**
  * Applies checked roster rows: new designations are created, changed ones updated, identical

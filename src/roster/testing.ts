@@ -1,6 +1,6 @@
-import type { Role } from '../auth/model.ts';
-import { systemActor } from '../auth/model.ts';
-import { write } from '../audit/store.ts';
+import type { Role } from '../shared/actor.ts';
+import { systemActor } from '../shared/actor.ts';
+import { write } from '../store/write.ts';
 import type { Db } from '../store/db.ts';
 import { createPerson, createUnit, type PersonView, type UnitView } from './store.ts';
 

@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
-import { systemActor } from '../auth/model.ts';
+import { systemActor } from '../shared/actor.ts';
 import { createAccount } from '../auth/store.ts';
-import { write } from '../audit/store.ts';
+import { write } from '../store/write.ts';
 import { makePerson, makeUnit } from '../roster/testing.ts';
 import type { Db } from '../store/db.ts';
-import { describeEachDatabase } from '../store/testing.ts';
+import { describeEachDatabase } from './test-databases.ts';
 import { makeWorld, startTestApp } from './testing.ts';
 
 const peopleCount = async (db: Db) => Number((await db.selectFrom('person').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);

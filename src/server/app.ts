@@ -5,21 +5,15 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { LoggerOptions } from 'pino';
-import { analysisRoutes } from '../analysis/routes.ts';
-import { assessRoutes } from '../assess/routes.ts';
-import { auditRoutes } from '../audit/routes.ts';
-import { authRoutes } from '../auth/routes.ts';
-import { cohortRoutes } from '../cohort/routes.ts';
-import { drillRoutes } from '../drills/routes.ts';
-import { rosterRoutes } from '../roster/routes.ts';
-import { trainingRoutes } from '../training/routes.ts';
-import { wellnessRoutes } from '../wellness/routes.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { DatabaseHandle } from '../store/db.ts';
-import type { AppContext } from './context.ts';
-import { installErrorHandler } from './errors.ts';
+import type { AppContext } from '../shared/context.ts';
+import { answerClientError, answerFrameworkError, installErrorHandler, MAX_PARAM_LENGTH } from './errors.ts';
 import { installGuard } from './guard.ts';
 import { healthRoutes } from './health.ts';
+import { capabilities } from '../capabilities.ts';
+import { roles } from '../shared/actor.ts';
+import type { Capability, ScreenEntry } from '../shared/capability.ts';
 import { version } from './version.ts';
 import { defaultWebRoot, hasWebBuild, serveWeb } from './web.ts';
 
@@ -35,8 +29,12 @@ export interface AppOptions {
 /** The largest JSON body a route accepts unless it says otherwise (imports allow more). */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-/** Every capability's routes, under /api. A new capability adds its plugin here. */
-const capabilities = [healthRoutes, authRoutes, rosterRoutes, auditRoutes, analysisRoutes, trainingRoutes, drillRoutes, assessRoutes, wellnessRoutes, cohortRoutes];
+
+/** The datapad's home is everyone's; each capability adds its own screens. */
+export const datapadScreens: readonly ScreenEntry[] = [
+  { path: '/', label: 'Home', roles, needs: 'GET /api/me' },
+  ...capabilities.flatMap((c: Capability) => c.screens ?? []),
+];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -45,6 +43,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
     ajv: undefined,
+    // Refusals before a route runs answer in our error shape too (src/server/errors.ts).
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   const context: AppContext = {
     db: options.database.db,
@@ -52,6 +54,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clock: options.clock ?? systemClock,
     version,
     secureCookies: options.secureCookies ?? false,
+    screens: datapadScreens,
   };
   app.decorate('muster', context);
   app.setValidatorCompiler(validatorCompiler);
@@ -74,7 +77,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('apiRoutes', installGuard(app));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  for (const capability of capabilities) await app.register(capability, { prefix: '/api' });
+  await app.register(healthRoutes, { prefix: '/api' });
+  for (const capability of capabilities) if (capability.routes) await app.register(capability.routes, { prefix: '/api' });
   const webRoot = options.webRoot === undefined ? defaultWebRoot : options.webRoot;
   if (webRoot !== null && hasWebBuild(webRoot)) await serveWeb(app, webRoot);
   return app;

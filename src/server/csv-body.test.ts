@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { makeUnit } from '../roster/testing.ts';
-import { describeEachDatabase } from '../store/testing.ts';
-import type { ImportProgressEvent } from './csv-body.ts';
+import { describeEachDatabase } from './test-databases.ts';
+import type { ImportProgressEvent } from '../shared/csv-body.ts';
 import { makeWorld, startTestApp } from './testing.ts';
 
 const ndjson = { 'content-type': 'text/csv', accept: 'application/x-ndjson' };

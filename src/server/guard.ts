@@ -1,9 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { checkRule, ruleFor } from '../auth/policy.ts';
-import { authenticateApiToken, authenticateSession, type Authenticated } from '../auth/store.ts';
+import { checkRule, ruleFor } from '../access/index.ts';
+import { capabilityPolicy } from '../capabilities.ts';
+import { publicRoute, type RouteRule } from '../shared/capability.ts';
+import { authenticateApiToken, authenticateSession, SESSION_COOKIE, type Authenticated } from '../auth/index.ts';
 import { AppError } from '../shared/errors.ts';
 
-export const SESSION_COOKIE = 'muster_session';
+
+/** Who may call each route: every capability's rules, and the server's own. */
+export const routePolicy: Readonly<Record<string, RouteRule>> = {
+  'GET /api/health': publicRoute,
+  'GET /api/openapi.json': publicRoute,
+  ...capabilityPolicy,
+};
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 async function authenticate(app: FastifyInstance, request: FastifyRequest): Promise<Authenticated | undefined> {
@@ -32,9 +40,9 @@ export function installGuard(app: FastifyInstance): string[] {
   app.addHook('onReady', async () => {
     const uncovered = apiRoutes.filter((r) => {
       const [method, url] = r.split(' ');
-      return !ruleFor(method, url);
+      return !ruleFor(routePolicy, method, url);
     });
-    if (uncovered.length) throw new Error(`routes without a policy entry in src/auth/policy.ts: ${uncovered.join(', ')}`);
+    if (uncovered.length) throw new Error(`routes without a policy entry in their capability's manifest (src/<capability>/index.ts): ${uncovered.join(', ')}`);
   });
   app.decorateRequest('actor', undefined);
   app.decorateRequest('csrfToken', null);
@@ -45,7 +53,7 @@ export function installGuard(app: FastifyInstance): string[] {
     const auth = await authenticate(app, request);
     request.actor = auth?.actor;
     request.csrfToken = auth?.csrfToken ?? null;
-    checkRule(ruleFor(method, url), auth?.actor);
+    checkRule(ruleFor(routePolicy, method, url), auth?.actor);
     if (auth?.csrfToken && !SAFE_METHODS.has(method) && request.headers['x-csrf-token'] !== auth.csrfToken) {
       throw new AppError('forbidden', 'missing or wrong x-csrf-token header (cross-site request protection)');
     }

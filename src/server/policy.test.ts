@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
-import { roles } from '../auth/model.ts';
-import { routePolicy, ruleFor } from '../auth/policy.ts';
+import { roles } from '../shared/actor.ts';
+import { ruleFor } from '../access/index.ts';
+import { routePolicy } from './guard.ts';
 import type { Db } from '../store/db.ts';
-import { describeEachDatabase } from '../store/testing.ts';
+import { describeEachDatabase } from './test-databases.ts';
 import { makeWorld, sessionFor, startTestApp } from './testing.ts';
 
 const auditLength = async (db: Db) => (await db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow()).seq;
@@ -17,7 +18,7 @@ describeEachDatabase('every route with every role', (database) => {
     const checked: string[] = [];
     for (const route of routes) {
       const [method, url] = route.split(' ');
-      const rule = ruleFor(method, url);
+      const rule = ruleFor(routePolicy, method, url);
       expect(rule, `${route} has no policy entry`).toBeDefined();
       if (!rule) continue;
       const path = url.replace(/:id\b/g, String(world.ownParticipantId)).replace(/:[a-zA-Z]+/g, '1').replace(/\*$/, 'index.html');

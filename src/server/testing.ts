@@ -1,12 +1,12 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { roles, type Role } from '../auth/model.ts';
+import { roles, type Role } from '../shared/actor.ts';
 import { createAccount, createSession } from '../auth/store.ts';
-import { write } from '../audit/store.ts';
+import { write } from '../store/write.ts';
 import { makePerson, makeUnit } from '../roster/testing.ts';
 import { setUnitStaff } from '../roster/store.ts';
 import type { Clock } from '../shared/clock.ts';
-import type { TestDatabase } from '../store/testing.ts';
-import { systemActor } from '../auth/model.ts';
+import type { TestDatabase } from './test-databases.ts';
+import { systemActor } from '../shared/actor.ts';
 import { buildApp } from './app.ts';
 
 export interface Session {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestDatabase, type TestDatabase } from '../store/testing.ts';
+import { openTestDatabase, type TestDatabase } from './test-databases.ts';
 import { buildApp } from './app.ts';
 
 describe('serving the datapad', () => {

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 /**
  * The one domain error type. Routes and stores throw it; one Fastify error handler
  * (src/server/errors.ts) turns it into `{"error":{code,message,field?}}`.
@@ -10,7 +11,11 @@ export type ErrorCode =
   | 'conflict'
   | 'locked'
   | 'payload_too_large'
+  | 'uri_too_long'
+  | 'unsupported_media_type'
   | 'rate_limited'
+  | 'headers_too_large'
+  | 'request_timeout'
   | 'internal';
 
 export const statusOf: Record<ErrorCode, number> = {
@@ -21,7 +26,11 @@ export const statusOf: Record<ErrorCode, number> = {
   conflict: 409,
   locked: 423,
   payload_too_large: 413,
+  uri_too_long: 414,
+  unsupported_media_type: 415,
   rate_limited: 429,
+  headers_too_large: 431,
+  request_timeout: 408,
   internal: 500,
 };
 
@@ -49,3 +58,17 @@ export const notFound = (what: string) => new AppError('not_found', `${what} not
 export const conflict = (message: string, field?: string) => new AppError('conflict', message, { field });
 export const forbidden = (message = 'your role does not allow this') => new AppError('forbidden', message);
 export const unauthenticated = (message = 'sign in first') => new AppError('unauthenticated', message);
+
+export interface ErrorBody {
+  error: { code: string; message: string; field?: string; requestId?: string; problems?: unknown };
+}
+
+/** The body of an AppError's answer (a refused import's `problems` included). */
+export function appErrorBody(error: AppError): ErrorBody['error'] {
+  return { code: error.code, message: error.message, ...(error.field && { field: error.field }), ...(error.details !== undefined && { problems: error.details }) };
+}
+
+/** The body of a 500: only the request id, which is also in the log and the x-request-id header. */
+export function internalErrorBody(request: FastifyRequest): ErrorBody['error'] {
+  return { code: 'internal', message: 'something went wrong on our side; quote the request id when reporting it', requestId: String(request.id) };
+}

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
-import { allMigrations } from './migrations.ts';
+import { allMigrations } from '../capabilities.ts';
 import { migrateToLatest } from './migrate.ts';
-import { describeEachDatabase } from './testing.ts';
+import { describeEachDatabase } from '../server/test-databases.ts';
 
 it('names migrations with a unique four-digit sequence number, in order', () => {
   const names = Object.keys(allMigrations);
@@ -13,6 +13,6 @@ describeEachDatabase('migrations', (database) => {
   it('are applied once and a second run changes nothing', async () => {
     const applied = await database().db.selectFrom('kysely_migration' as never).select('name' as never).execute();
     expect(applied.length).toBe(Object.keys(allMigrations).length);
-    expect(await migrateToLatest(database().db)).toEqual([]);
+    expect(await migrateToLatest(database().db, allMigrations)).toEqual([]);
   });
 });

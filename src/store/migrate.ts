@@ -1,25 +1,25 @@
 import { Migrator, sql, type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { dialectOf } from './db.ts';
-import { allMigrations } from './migrations.ts';
 
 /**
  * Forward-only, versioned migrations. Each capability owns its tables and keeps its
- * migrations in src/<capability>/migrations.ts; src/store/migrations.ts lists them in order.
+ * migrations in src/<capability>/migrations.ts; its manifest hands them to src/capabilities.ts.
  */
 class RegistryProvider implements MigrationProvider {
+  constructor(private readonly migrations: Record<string, Migration>) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return allMigrations;
+    return this.migrations;
   }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the typed schema exists
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<any>, migrations: Record<string, Migration>): Promise<string[]> {
   // Kysely looks for its own tables in every schema unless told which: name the current one, or a
   // database whose other schemas hold migrated copies (tests run side by side) skips creating them.
   const schema = dialectOf(db) === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0].schema : undefined;
   // Each capability numbers its migrations in its own range (docs/architecture.md), so a new one
   // may sort before one a database already has: it is still applied, in name order among the pending.
-  const migrator = new Migrator({ db, provider: new RegistryProvider(), allowUnorderedMigrations: true, ...(schema && { migrationTableSchema: schema }) });
+  const migrator = new Migrator({ db, provider: new RegistryProvider(migrations), allowUnorderedMigrations: true, ...(schema && { migrationTableSchema: schema }) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

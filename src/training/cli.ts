@@ -1,8 +1,7 @@
-import type { Command } from 'commander';
-import { withDatabaseOption } from '../cli/options.ts';
+import { withDatabaseOption, type CliContext } from '../shared/cli-options.ts';
 
 /** `muster import training` and `muster export training`; the work is imported only when they run. */
-export function registerTrainingCommands(importCommand: Command, exportCommand: Command): void {
+export function registerTrainingCommands({ importCommand, exportCommand, withDatabase }: CliContext): void {
   withDatabaseOption(
     importCommand
       .command('training')
@@ -10,7 +9,7 @@ export function registerTrainingCommands(importCommand: Command, exportCommand: 
       .argument('<file>', 'CSV file')
       .option('--designation <designation>', "whose Strong export this is (Strong's file names nobody)")
       .option('--load-unit <unit>', "the unit of a Strong export's Weight column: kg or lb", 'kg'),
-  ).action(async (file: string, options) => (await import('./commands.ts')).importTrainingFile(file, options));
+  ).action(async (file: string, options) => (await import('./commands.ts')).importTrainingFile(withDatabase, file, options));
 
   withDatabaseOption(
     exportCommand
@@ -18,5 +17,5 @@ export function registerTrainingCommands(importCommand: Command, exportCommand: 
       .description('Export every set, one row per set, with everything stored')
       .option('--format <format>', 'csv or json', 'csv')
       .option('--output <file>', 'write here instead of standard output'),
-  ).action(async (options) => (await import('./commands.ts')).exportTrainingFile(options));
+  ).action(async (options) => (await import('./commands.ts')).exportTrainingFile(withDatabase, options));
 }

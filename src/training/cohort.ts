@@ -2,9 +2,9 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import { dayNumber, localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
-import type { RangeFlag } from '../wellness/model.ts';
+import type { RangeFlag } from '../stats/own-range.ts';
 import { FLAG_DAYS_AHEAD, flagCodes, loadRatioFlagFrom, loadRatioFlagOn, stateColumns, toState } from './load-ratio.ts';
-import { unitsAbove } from './store.ts';
+import { unitsAbove } from '../access/index.ts';
 
 /**
  * Cohort-wide training queries for the dashboards: each reads a whole unit (and the units below)

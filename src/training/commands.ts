@@ -1,6 +1,6 @@
-import { systemActor } from '../auth/model.ts';
-import type { DatabaseOptions } from '../cli/options.ts';
-import { exportFile, importFile } from '../cli/files.ts';
+import { systemActor } from '../shared/actor.ts';
+import type { DatabaseOptions, WithDatabase } from '../shared/cli-options.ts';
+import { exportFile, importFile } from '../shared/cli-files.ts';
 import { badRequest } from '../shared/errors.ts';
 import { exportTraining } from './export.ts';
 import { runTrainingImport } from './import.ts';
@@ -9,8 +9,9 @@ import { counted } from '../shared/text.ts';
 
 const systemScope = { kind: 'all', selfId: null } as const;
 
-export async function importTrainingFile(file: string, options: DatabaseOptions & { designation?: string; loadUnit: string }) {
+export async function importTrainingFile(withDatabase: WithDatabase, file: string, options: DatabaseOptions & { designation?: string; loadUnit: string }) {
   await importFile(
+    withDatabase,
     file,
     options,
     'training import',
@@ -22,5 +23,5 @@ export async function importTrainingFile(file: string, options: DatabaseOptions 
   );
 }
 
-export const exportTrainingFile = (options: DatabaseOptions & { format: string; output?: string }) =>
-  exportFile(options, (db, format) => exportTraining(db, format, systemActor('cli export training'), systemScope));
+export const exportTrainingFile = (withDatabase: WithDatabase, options: DatabaseOptions & { format: string; output?: string }) =>
+  exportFile(withDatabase, options, (db, format) => exportTraining(db, format, systemActor('cli export training'), systemScope));

@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
-import { systemActor } from '../auth/model.ts';
-import { write } from '../audit/store.ts';
-import { loadDemoRoster } from '../demo/roster.ts';
-import { describeEachDatabase } from '../store/testing.ts';
+import { systemActor } from '../shared/actor.ts';
+import { write } from '../store/write.ts';
+import { loadDemoRoster } from '../roster/demo.ts';
+import { describeEachDatabase } from '../server/test-databases.ts';
 import { loadDemoTraining } from './demo.ts';
 import { cohortLoadRatioFlags } from './cohort.ts';
 import { loadRatioStates, personLoads } from './load-ratio.ts';
@@ -18,7 +18,7 @@ describeEachDatabase('training demo', (database) => {
       systemActor('demo'),
       async (w) => {
         const roster = await loadDemoRoster(w, 6);
-        return { roster, training: await loadDemoTraining(w, roster, 'Europe/London') };
+        return { roster, training: await loadDemoTraining(w, { participants: 6, zone: 'Europe/London', logins: [] }) };
       },
       clock,
     );

@@ -1,5 +1,7 @@
-import type { Writer } from '../audit/store.ts';
-import { seededRandom, type DemoRoster } from '../demo/roster.ts';
+import type { DemoContext } from '../shared/capability.ts';
+import { readDemoRoster } from '../roster/index.ts';
+import type { Writer } from '../store/write.ts';
+import { seededRandom } from '../shared/random.ts';
 import { addDays, localDateOf, localToInstant, weekStart } from '../shared/time.ts';
 import { refreshLoadRatios } from './load-ratio.ts';
 import { exerciseLookup, setColumns } from './store.ts';
@@ -37,7 +39,9 @@ const round = (kg: number, step: number) => Math.round(kg / step) * step;
  * first and last weeks; a few participants overreached in the last days (`overreaching`).
  * Deterministic: the same cohort always gets the same numbers.
  */
-export async function loadDemoTraining(w: Writer, roster: DemoRoster, timeZone: string): Promise<{ sessions: number; sets: number }> {
+export async function loadDemoTraining(w: Writer, demo: DemoContext): Promise<{ sessions: number; sets: number }> {
+  const roster = await readDemoRoster(w.db);
+  const timeZone = demo.zone;
   const random = seededRandom(4);
   const db = w.db;
   const at = w.now.toISOString();

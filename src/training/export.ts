@@ -1,6 +1,6 @@
-import type { Actor } from '../auth/model.ts';
-import type { PersonScope } from '../auth/policy.ts';
-import { recordAccess } from '../audit/store.ts';
+import type { Actor } from '../shared/actor.ts';
+import type { PersonScope } from '../access/index.ts';
+import { recordAccess } from '../access/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { csvLine } from '../shared/csv.ts';
 import { instantToLocal } from '../shared/time.ts';

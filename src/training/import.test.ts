@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { expect, it } from 'vitest';
-import { systemActor } from '../auth/model.ts';
+import { systemActor } from '../shared/actor.ts';
 import { makePerson, makeUnit } from '../roster/testing.ts';
 import { makeWorld, startTestApp, type Client, type Session } from '../server/testing.ts';
 import type { Db } from '../store/db.ts';
-import { describeEachDatabase } from '../store/testing.ts';
+import { describeEachDatabase } from '../server/test-databases.ts';
 import { FirstLines, parseStrongDuration, runTrainingImport, setKeyHash } from './import.ts';
 
 const header = 'designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes';

@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import type { Actor } from '../auth/model.ts';
-import type { PersonScope } from '../auth/policy.ts';
-import { write, type Writer } from '../audit/store.ts';
-import { designationKey } from '../roster/model.ts';
-import { ImportRejected } from '../roster/import.ts';
+import type { Actor } from '../shared/actor.ts';
+import type { PersonScope } from '../access/index.ts';
+import { write, type Writer } from '../store/write.ts';
+import { designationKey } from '../roster/index.ts';
+import { ImportRejected } from '../shared/import-result.ts';
 import { importInBatches } from '../shared/batch-import.ts';
 import type { Clock } from '../shared/clock.ts';
 import { readCsv, type CsvRecord, type RowProblem } from '../shared/csv.ts';

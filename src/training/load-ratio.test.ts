@@ -1,12 +1,12 @@
 import { expect, it } from 'vitest';
-import { systemActor } from '../auth/model.ts';
-import { write, type Writer } from '../audit/store.ts';
+import { systemActor } from '../shared/actor.ts';
+import { write, type Writer } from '../store/write.ts';
 import { makePerson, makeUnit } from '../roster/testing.ts';
 import { addDays, localToInstant } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
-import { allMigrations } from '../store/migrations.ts';
-import { describeEachDatabase } from '../store/testing.ts';
-import { ACWR_SD_FLOOR, baselineOf, ownRangeFlag } from '../wellness/model.ts';
+import { allMigrations } from '../capabilities.ts';
+import { describeEachDatabase } from '../server/test-databases.ts';
+import { ACWR_SD_FLOOR, baselineOf, ownRangeFlag } from '../stats/own-range.ts';
 import { cohortLoadRatioFlags } from './cohort.ts';
 import { acwrFlag, loadRatioStates, personLoads } from './load-ratio.ts';
 import { dailyLoads, loadRatioState, workloadRatios } from './metrics.ts';

@@ -1,7 +1,7 @@
 import { endianness } from 'node:os';
 import { addDays, dayNumber, localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
-import { ACWR_SD_FLOOR, BASELINE_DAYS, baselineOf, ownRangeFlag, type RangeFlag } from '../wellness/model.ts';
+import { ACWR_SD_FLOOR, BASELINE_DAYS, baselineOf, ownRangeFlag, type RangeFlag } from '../stats/own-range.ts';
 import { continueLoadRatioState, dailyLoads, loadRatioState, ratiosThrough, sessionLoad, type DayLoad, type LoadRatioState } from './metrics.ts';
 import type { TrainingTables } from './model.ts';
 

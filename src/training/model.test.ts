@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../demo/roster.ts';
+import { seededRandom } from '../shared/random.ts';
 import { addDays } from '../shared/time.ts';
 import { continueLoadRatioState, dailyLoads, loadRatioState, ratiosThrough, RATIO_HISTORY_DAYS, sessionLoad, weeklySummaries, workloadRatios, type DayLoad } from './metrics.ts';
 import { brzycki, epley, fromKilograms, toKilograms } from './model.ts';

@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
-import { systemActor } from '../auth/model.ts';
-import { write } from '../audit/store.ts';
+import { systemActor } from '../shared/actor.ts';
+import { write } from '../store/write.ts';
 import { makePerson, makeUnit } from '../roster/testing.ts';
 import { setUnitStaff } from '../roster/store.ts';
 import { makeWorld, startTestApp } from '../server/testing.ts';
 import type { Db } from '../store/db.ts';
-import { describeEachDatabase } from '../store/testing.ts';
+import { describeEachDatabase } from '../server/test-databases.ts';
 import { exerciseLookup } from './store.ts';
 import { exerciseId, heldSession, rate } from './testing.ts';
 

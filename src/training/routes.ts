@@ -1,17 +1,20 @@
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Actor } from '../auth/model.ts';
-import { personScope, unitScope } from '../auth/policy.ts';
-import { recordAccess, recordUnitAccess, write } from '../audit/store.ts';
-import { getPerson, unitsBelow } from '../roster/store.ts';
-import { isoDateSchema } from '../roster/model.ts';
-import { actorOf } from '../server/context.ts';
-import { acceptCsvBodies, answerImport, CSV_BODY_LIMIT, sendExport } from '../server/csv-body.ts';
+import { idParams, pathId } from '../shared/http-params.ts';
+import type { Actor } from '../shared/actor.ts';
+import { personScope, unitScope } from '../access/index.ts';
+import { recordAccess, recordUnitAccess } from '../access/index.ts';
+import { write } from '../store/write.ts';
+import { getPerson } from '../roster/index.ts';
+import { unitsBelow } from '../access/index.ts';
+import { isoDateSchema } from '../roster/index.ts';
+import { actorOf } from '../shared/context.ts';
+import { acceptCsvBodies, answerImport, CSV_BODY_LIMIT, sendExport } from '../shared/csv-body.ts';
 import { badRequest, notFound } from '../shared/errors.ts';
 import { addDays, localDateOf, localDayBounds, localToInstant, weekStart } from '../shared/time.ts';
 import { exportTraining, trainingExportFormats } from './export.ts';
 import { runTrainingImport, trainingFileFormats } from './import.ts';
-import * as scoped from './scope.ts';
+import * as scoped from '../roster/index.ts';
 import { personLoads } from './load-ratio.ts';
 import { dailyLoads, weeklySummaries, workloadRatios } from './metrics.ts';
 import {
@@ -30,33 +33,9 @@ import {
   setNumberSchema,
   type AttendanceStatus,
 } from './model.ts';
-import {
-  addSet,
-  attendanceOf,
-  addExerciseAliases,
-  createExercise,
-  createSession,
-  deleteSet,
-  getSession,
-  getSet,
-  getSetRow,
-  listAttendance,
-  listExercises,
-  listSessions,
-  listSets,
-  personalBests,
-  preferredLoadUnit,
-  replaceSet,
-  setAttendance,
-  setPreferredLoadUnit,
-  unitLoad,
-  unitsAbove,
-  updateSession,
-  type SessionView,
-  type SetInput,
-} from './store.ts';
+import { addSet, attendanceOf, addExerciseAliases, createExercise, createSession, deleteSet, getSession, getSet, getSetRow, listAttendance, listExercises, listSessions, listSets, personalBests, preferredLoadUnit, replaceSet, setAttendance, setPreferredLoadUnit, unitLoad, updateSession, type SessionView, type SetInput } from './store.ts';
+import { unitsAbove } from '../access/index.ts';
 
-const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 const timeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time is HH:MM (24-hour)');
 const minutesSchema = z.number().int().min(0).max(24 * 60);
 const rangeQuery = z.strictObject({ from: isoDateSchema.optional(), to: isoDateSchema.optional() });
@@ -155,7 +134,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['training'],
         summary: 'Add other names an import may use for an exercise',
-        params: z.strictObject({ id: z.coerce.number().int().positive() }),
+        params: idParams,
         body: z.strictObject({ aliases: z.array(z.string().trim().min(1).max(100)).min(1).max(20) }),
         response: { 200: exerciseView },
       },
@@ -286,7 +265,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['training'],
         summary: "Record whether a participant attended, and their session RPE (CR-10) and minutes",
-        params: z.strictObject({ id: z.coerce.number().int().positive(), personId: z.coerce.number().int().positive() }),
+        params: z.strictObject({ id: pathId, personId: pathId }),
         body: z.strictObject({
           status: z.enum(attendanceStatuses),
           rpe: z.number().min(0, 'session RPE is 0 to 10').max(10, 'session RPE is 0 to 10').multipleOf(0.5).nullable().default(null),

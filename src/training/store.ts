@@ -1,6 +1,7 @@
+import { unitsAbove } from '../access/index.ts';
 import type { Selectable } from 'kysely';
-import type { Writer } from '../audit/store.ts';
-import { participantsOf } from '../roster/store.ts';
+import type { Writer } from '../store/write.ts';
+import { participantsOf } from '../roster/index.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
 import { instantToLocal, localDateOf } from '../shared/time.ts';
 import { isUniqueViolation, type Db } from '../store/db.ts';
@@ -592,21 +593,6 @@ export async function personalBests(db: Db, personId: number, unit: LoadUnit): P
 
 // ---- load ----
 
-/** The given units and every unit above them: a platoon's people also train in their company's sessions. */
-export async function unitsAbove(db: Db, unitIds: readonly number[]): Promise<number[]> {
-  const rows = await db
-    .withRecursive('up(id)', (qb) =>
-      qb
-        .selectFrom('unit')
-        .select('id')
-        .where('id', 'in', unitIds)
-        .union((qb2) => qb2.selectFrom('unit').innerJoin('up', 'up.id', 'unit.id').select((eb) => eb.ref('unit.parent_id').$notNull().as('id')).where('unit.parent_id', 'is not', null)),
-    )
-    .selectFrom('up')
-    .select('id')
-    .execute();
-  return rows.map((r) => r.id);
-}
 
 /**
  * The dashboard's query: each participant now in one of `unitIds` (a unit and those below) with

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliDatabase, runMuster } from '../cli/testing.ts';
-import { dialects } from '../store/testing.ts';
+import { dialects } from '../server/test-databases.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'muster-wellness-'));
 const file = (name: string, text: string) => {

@@ -1,11 +1,12 @@
-import { systemActor } from '../auth/model.ts';
-import type { DatabaseOptions } from '../cli/options.ts';
-import { exportFile, importFile } from '../cli/files.ts';
+import { systemActor } from '../shared/actor.ts';
+import type { DatabaseOptions, WithDatabase } from '../shared/cli-options.ts';
+import { exportFile, importFile } from '../shared/cli-files.ts';
 import { exportWellness, runWellnessImport } from './import.ts';
 import { counted } from '../shared/text.ts';
 
-export const importWellnessFile = (file: string, options: DatabaseOptions) =>
+export const importWellnessFile = (withDatabase: WithDatabase, file: string, options: DatabaseOptions) =>
   importFile(
+    withDatabase,
     file,
     options,
     'wellness import',
@@ -13,5 +14,5 @@ export const importWellnessFile = (file: string, options: DatabaseOptions) =>
     (s) => `${counted(s.created, 'report')} created, ${s.updated} updated, ${s.unchanged} unchanged`,
   );
 
-export const exportWellnessFile = (options: DatabaseOptions & { format: string; output?: string }) =>
-  exportFile(options, (db, format) => exportWellness(db, format, systemActor('cli export wellness')));
+export const exportWellnessFile = (withDatabase: WithDatabase, options: DatabaseOptions & { format: string; output?: string }) =>
+  exportFile(withDatabase, options, (db, format) => exportWellness(db, format, systemActor('cli export wellness')));

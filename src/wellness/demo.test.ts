@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { listAssessments } from '../assess/store.ts';
 import { loadDemo } from '../demo/load.ts';
-import { describeEachDatabase } from '../store/testing.ts';
+import { describeEachDatabase } from '../server/test-databases.ts';
 import { storedBaselinesOf, wellnessScore } from './model.ts';
 
 describeEachDatabase('demo physique and wellness', (database) => {

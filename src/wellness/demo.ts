@@ -1,5 +1,7 @@
-import type { Writer } from '../audit/store.ts';
-import { seededRandom } from '../demo/roster.ts';
+import type { DemoContext } from '../shared/capability.ts';
+import { readDemoRoster } from '../roster/index.ts';
+import type { Writer } from '../store/write.ts';
+import { seededRandom } from '../shared/random.ts';
 import { addDays, localDateOf } from '../shared/time.ts';
 import { ITEM_MAX, ITEM_MIN, storedBaselinesOf, wellnessScore } from './model.ts';
 
@@ -11,7 +13,9 @@ const DEMO_DAYS = 84;
  * soreness; about one day in ten is missed, a quarter have not reported yet today and about
  * one in eight had a bad night, so the dashboard has flags and gaps to show. Deterministic apart from the date it ends on.
  */
-export async function loadDemoWellness(w: Writer, participantIds: readonly number[], timeZone: string): Promise<number> {
+export async function loadDemoWellness(w: Writer, demo: DemoContext): Promise<number> {
+  const { participantIds } = await readDemoRoster(w.db);
+  const timeZone = demo.zone;
   const random = seededRandom(2026);
   const today = localDateOf(w.now, timeZone);
   const first = addDays(today, -(DEMO_DAYS - 1));

@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
-import { systemActor } from '../auth/model.ts';
+import { systemActor } from '../shared/actor.ts';
 import { getPerson } from '../roster/store.ts';
 import { makeWorld, startTestApp, type Client, type Session } from '../server/testing.ts';
 import type { Db } from '../store/db.ts';
-import { describeEachDatabase } from '../store/testing.ts';
+import { describeEachDatabase } from '../server/test-databases.ts';
 import { runWellnessImport } from './import.ts';
 
 const header = 'designation,date,sleep_quality,fatigue,stress,soreness,hours_slept';

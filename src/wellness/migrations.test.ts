@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { makePerson } from '../roster/testing.ts';
 import { addDays } from '../shared/time.ts';
-import { describeEachDatabase } from '../store/testing.ts';
+import { describeEachDatabase } from '../server/test-databases.ts';
 import { backfillBaselines, backfillFlags } from './migrations.ts';
 import { reportOn } from './testing.ts';
 

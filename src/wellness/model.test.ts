@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { baselineOf, baselinesOf, checkWellnessRow, itemScore, ownRangeFlag, wellnessFlag, wellnessScore } from './model.ts';
+import { baselinesOf, checkWellnessRow, itemScore, wellnessFlag, wellnessScore } from './model.ts';
+import { baselineOf, ownRangeFlag } from '../stats/own-range.ts';
 
 describe('wellness score', () => {
   it('turns every item so 7 is the good end before adding', () => {

@@ -1,20 +1,23 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { personScope, requirePersonInScope, unitScope } from '../auth/policy.ts';
-import { recordAccess, recordUnitAccess, write } from '../audit/store.ts';
-import { isoDateSchema } from '../roster/model.ts';
-import { getPerson, getUnit, unitsBelow } from '../roster/store.ts';
-import { actorOf } from '../server/context.ts';
-import { acceptCsvBodies, answerImport, CSV_BODY_LIMIT, sendExport } from '../server/csv-body.ts';
+import { idParams } from '../shared/http-params.ts';
+import { personScope, requirePersonInScope, unitScope } from '../access/index.ts';
+import { recordAccess, recordUnitAccess } from '../access/index.ts';
+import { write } from '../store/write.ts';
+import { isoDateSchema } from '../roster/index.ts';
+import { getPerson, getUnit } from '../roster/index.ts';
+import { unitsBelow } from '../access/index.ts';
+import { actorOf } from '../shared/context.ts';
+import { acceptCsvBodies, answerImport, CSV_BODY_LIMIT, sendExport } from '../shared/csv-body.ts';
 import { badRequest, notFound } from '../shared/errors.ts';
 import { exportFormats } from '../shared/export.ts';
 import { addDays, localDateOf } from '../shared/time.ts';
 import { exportWellness, runWellnessImport } from './import.ts';
-import { BASELINE_DAYS, hoursSleptMax, ITEM_MAX, ITEM_MIN } from './model.ts';
-import { acwrFlag } from '../training/load-ratio.ts';
+import { hoursSleptMax, ITEM_MAX, ITEM_MIN } from './model.ts';
+import { BASELINE_DAYS } from '../stats/own-range.ts';
+import { acwrFlag } from '../training/index.ts';
 import { cohortWellness, listReports, notReportedOn, reportCountsByUnit, saveReport, todayFor, type CohortEntry } from './store.ts';
 
-const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 const item = z.number().int().min(ITEM_MIN).max(ITEM_MAX);
 const reportBody = z.strictObject({
   sleepQuality: item.describe('1 very poor … 7 excellent'),

@@ -1,10 +1,11 @@
 import type { Selectable } from 'kysely';
-import type { Writer } from '../audit/store.ts';
-import { participantsOf, timeZonesOf } from '../roster/store.ts';
+import type { Writer } from '../store/write.ts';
+import { participantsOf, timeZonesOf } from '../roster/index.ts';
 import { addDays, localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
-import { BASELINE_DAYS, storedBaselinesOf, wellnessFlag, wellnessScore, type RangeFlag, type WellnessItems } from './model.ts';
+import { storedBaselinesOf, wellnessFlag, wellnessScore, type WellnessItems } from './model.ts';
+import { BASELINE_DAYS, type RangeFlag } from '../stats/own-range.ts';
 
 export interface WellnessInput {
   sleepQuality: number;

@@ -1,5 +1,5 @@
-import { systemActor } from '../auth/model.ts';
-import { write } from '../audit/store.ts';
+import { systemActor } from '../shared/actor.ts';
+import { write } from '../store/write.ts';
 import type { Db } from '../store/db.ts';
 import { saveReport, type WellnessInput } from './store.ts';
 

@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
-import { systemActor } from '../auth/model.ts';
-import { write } from '../audit/store.ts';
+import { systemActor } from '../shared/actor.ts';
+import { write } from '../store/write.ts';
 import { makePerson, makeUnit } from '../roster/testing.ts';
 import { makeWorld, sessionFor, startTestApp } from '../server/testing.ts';
 import { addDays } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
-import { describeEachDatabase } from '../store/testing.ts';
+import { describeEachDatabase } from '../server/test-databases.ts';
 import { createSession, setAttendance, updateSession } from '../training/store.ts';
 import { baselinesOf, storedBaselinesOf, wellnessScore } from './model.ts';
 import { wellnessByUnit } from './store.ts';

@@ -12,14 +12,14 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { systemActor } from '../../src/auth/model.ts';
+import { systemActor } from '../../src/shared/actor.ts';
 import { createSetupLink } from '../../src/auth/store.ts';
-import { write } from '../../src/audit/store.ts';
+import { write } from '../../src/store/write.ts';
 import { loadDemo } from '../../src/demo/load.ts';
-import { DEMO_PASSWORD } from '../../src/demo/roster.ts';
+import { DEMO_PASSWORD } from '../../src/auth/demo.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/store/db.ts';
-import { migrateToLatest } from '../../src/store/migrate.ts';
+import { migrateAll } from '../../src/capabilities.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 /**
@@ -103,7 +103,7 @@ async function ensureDemoTemplate(): Promise<void> {
   await makeOnce(`${demoTemplate}.lock`, stale, async () => {
     const building = `${demoTemplate}.${process.pid}`;
     const database = openDatabase({ sqliteFile: building });
-    await migrateToLatest(database.db);
+    await migrateAll(database.db);
     await loadDemo(database.db);
     await database.close();
     renameSync(building, demoTemplate);
@@ -133,7 +133,7 @@ export async function startWorld(options: { empty?: boolean } = {}): Promise<Wor
   }
   const database = openDatabase({ sqliteFile: join(dir, 'muster.db') });
   if (options.empty) {
-    await migrateToLatest(database.db);
+    await migrateAll(database.db);
     setupToken = await write(database.db, systemActor('serve'), (w) => createSetupLink(w));
   }
   const app: FastifyInstance = await buildApp({ database, webRoot });

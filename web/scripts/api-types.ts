@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../../src/server/app.ts';
 import { openDatabase } from '../../src/store/db.ts';
-import { migrateToLatest } from '../../src/store/migrate.ts';
+import { migrateAll } from '../../src/capabilities.ts';
 
 export interface JsonSchema {
   type?: string | string[];
@@ -136,7 +136,7 @@ export function pathsModule(document: OpenApiDocument): string {
 async function serverDocument(): Promise<OpenApiDocument> {
   const database = openDatabase({ sqliteFile: ':memory:' });
   try {
-    await migrateToLatest(database.db);
+    await migrateAll(database.db);
     const app = await buildApp({ database, webRoot: null });
     await app.ready();
     const document = app.swagger() as unknown as OpenApiDocument;

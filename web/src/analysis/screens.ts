@@ -1,4 +1,4 @@
 import type { Screen } from '../app/screens.ts';
 import { AnalysisPage } from './AnalysisPage.tsx';
 
-export const analysisScreens: Screen[] = [{ path: '/analysis', component: AnalysisPage, nav: { label: 'Analysis', roles: ['statistician', 'investigator'] } }];
+export const analysisScreens: Screen[] = [{ path: '/analysis', component: AnalysisPage }];

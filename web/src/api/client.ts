@@ -2,8 +2,8 @@
  * The datapad's only way to the API: typed by the generated ApiPaths (the server's own schemas),
  * sends the session's CSRF token on unsafe methods, and turns error bodies into ApiError.
  */
-import type { ImportProgressEvent } from '../../../src/server/csv-body.ts';
-import type { ErrorBody } from '../../../src/server/errors.ts';
+import type { ImportProgressEvent } from '../../../src/shared/csv-body.ts';
+import type { ErrorBody } from '../../../src/shared/errors.ts';
 import type { ApiPaths } from './paths.gen.ts';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';

@@ -18,7 +18,7 @@ import type { Screen } from './screens.ts';
 import { SessionProvider, useSession, type Me } from './session.tsx';
 import { Page } from './ui.tsx';
 
-/** Every capability's screens, in menu order. A new capability adds its list here. */
+/** Every capability's screens; the menu's order and entries come from the server. */
 const screens: Screen[] = [...homeScreens, ...cohortScreens, ...rosterScreens, ...meScreens, ...wellnessScreens, ...trainingScreens, ...drillScreens, ...assessScreens, ...importScreens, ...auditScreens, ...analysisScreens];
 
 export function App() {
@@ -49,7 +49,6 @@ function Shell({ me }: { me: Me }) {
   const [menuOpen, setMenuOpen] = useState(false);
   // Sets logged offline are sent whenever the connection is back, whichever screen is open.
   useEffect(() => startOutbox(), []);
-  const nav = screens.filter((screen) => screen.nav && screen.nav.roles.some((role) => me.roles.includes(role)));
   const found = screens.map((screen) => ({ screen, params: matchPath(screen.path, pathname) })).find((m) => m.params !== null);
   const Current = found?.screen.component;
 
@@ -67,10 +66,10 @@ function Shell({ me }: { me: Me }) {
         </button>
         <nav id="main-nav" aria-label="Main" className={menuOpen ? 'open' : undefined}>
           <ul>
-            {nav.map((screen) => (
+            {me.screens.map((screen) => (
               <li key={screen.path}>
                 <Link to={screen.path} aria-current={screen.path === pathname ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
-                  {screen.nav!.label}
+                  {screen.label}
                 </Link>
               </li>
             ))}

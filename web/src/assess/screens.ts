@@ -3,6 +3,6 @@ import { AssessmentPage } from './AssessmentPage.tsx';
 import { MyMeasurementsPage } from './MyMeasurementsPage.tsx';
 
 export const assessScreens: Screen[] = [
-  { path: '/me/measurements', component: MyMeasurementsPage, nav: { label: 'My measurements', roles: ['participant'] } },
+  { path: '/me/measurements', component: MyMeasurementsPage },
   { path: '/people/:id/assess', component: AssessmentPage },
 ];

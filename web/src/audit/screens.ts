@@ -1,4 +1,4 @@
 import type { Screen } from '../app/screens.ts';
 import { AuditPage } from './AuditPage.tsx';
 
-export const auditScreens: Screen[] = [{ path: '/audit', component: AuditPage, nav: { label: 'Audit', roles: ['admin'] } }];
+export const auditScreens: Screen[] = [{ path: '/audit', component: AuditPage }];

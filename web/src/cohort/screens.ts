@@ -1,4 +1,4 @@
 import type { Screen } from '../app/screens.ts';
 import { CohortPage } from './CohortPage.tsx';
 
-export const cohortScreens: Screen[] = [{ path: '/cohort', component: CohortPage, nav: { label: 'Cohort', roles: ['investigator', 'monitor'] } }];
+export const cohortScreens: Screen[] = [{ path: '/cohort', component: CohortPage }];

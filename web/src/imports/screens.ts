@@ -5,7 +5,7 @@ import { WellnessImportPage } from './WellnessImportPage.tsx';
 
 /** CSV imports of training, wellness and measurements, for the roles src/auth/policy.ts lets import them (the roster's is in roster/). */
 export const importScreens: Screen[] = [
-  { path: '/training/import', component: TrainingImportPage, nav: { label: 'Import training', roles: ['admin', 'trainer'] } },
-  { path: '/wellness/import', component: WellnessImportPage, nav: { label: 'Import wellness', roles: ['investigator'] } },
-  { path: '/assessments/import', component: MeasurementsImportPage, nav: { label: 'Import measurements', roles: ['assessor'] } },
+  { path: '/training/import', component: TrainingImportPage },
+  { path: '/wellness/import', component: WellnessImportPage },
+  { path: '/assessments/import', component: MeasurementsImportPage },
 ];

@@ -5,12 +5,11 @@ import { PersonPage } from './PersonPage.tsx';
 import { UnitPage } from './UnitPage.tsx';
 import { UnitsPage } from './UnitsPage.tsx';
 
-const rosterStaff = ['admin', 'investigator', 'trainer', 'assessor', 'monitor', 'statistician'] as const;
 
 export const rosterScreens: Screen[] = [
-  { path: '/units', component: UnitsPage, nav: { label: 'Units', roles: rosterStaff } },
+  { path: '/units', component: UnitsPage },
   { path: '/units/:id', component: UnitPage },
-  { path: '/people', component: PeoplePage, nav: { label: 'People', roles: rosterStaff } },
+  { path: '/people', component: PeoplePage },
   { path: '/people/:id', component: PersonPage },
-  { path: '/roster/import', component: ImportPage, nav: { label: 'Import roster', roles: ['admin'] } },
+  { path: '/roster/import', component: ImportPage },
 ];

@@ -6,9 +6,9 @@ import { SessionPage } from './SessionPage.tsx';
 import { SessionsPage } from './SessionsPage.tsx';
 
 export const trainingScreens: Screen[] = [
-  { path: '/training/sessions', component: SessionsPage, nav: { label: 'Plan sessions', roles: ['trainer'] } },
+  { path: '/training/sessions', component: SessionsPage },
   { path: '/training/sessions/:id', component: SessionPage },
-  { path: '/training/log', component: SessionLogPage, nav: { label: 'Log a session', roles: ['trainer'] } },
-  { path: '/training/exercises', component: ExercisesPage, nav: { label: 'Exercises', roles: ['trainer', 'admin'] } },
-  { path: '/me/training', component: MyTrainingPage, nav: { label: 'My training', roles: ['participant'] } },
+  { path: '/training/log', component: SessionLogPage },
+  { path: '/training/exercises', component: ExercisesPage },
+  { path: '/me/training', component: MyTrainingPage },
 ];

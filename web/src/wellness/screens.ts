@@ -1,4 +1,4 @@
 import type { Screen } from '../app/screens.ts';
 import { MyWellnessPage } from './MyWellnessPage.tsx';
 
-export const wellnessScreens: Screen[] = [{ path: '/me/wellness', component: MyWellnessPage, nav: { label: 'My wellness', roles: ['participant'] } }];
+export const wellnessScreens: Screen[] = [{ path: '/me/wellness', component: MyWellnessPage }];

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ExportFormat } from '../shared/export.ts';
-import { AppError } from '../shared/errors.ts';
-import { countingRows, type ImportCounts } from '../shared/import-progress.ts';
+import type { ExportFormat } from './export.ts';
+import { AppError } from './errors.ts';
+import { countingRows, type ImportCounts } from './import-progress.ts';
 import { appErrorBody, internalErrorBody, type ErrorBody } from './errors.ts';
 
 /** The largest CSV file an import route accepts. */

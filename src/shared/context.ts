@@ -1,5 +1,6 @@
-import type { Actor } from '../auth/model.ts';
-import type { Clock } from '../shared/clock.ts';
+import type { Actor } from './actor.ts';
+import type { ScreenEntry } from './capability.ts';
+import type { Clock } from './clock.ts';
 import type { Db, DialectName } from '../store/db.ts';
 
 /** What every route reaches through `app.muster`. */
@@ -10,6 +11,8 @@ export interface AppContext {
   version: string;
   /** Send cookies with the Secure flag (set when served over HTTPS). */
   secureCookies: boolean;
+  /** The datapad's menu: every capability's screens, in the list's order. */
+  screens: readonly ScreenEntry[];
 }
 
 declare module 'fastify' {

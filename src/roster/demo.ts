@@ -1,18 +1,11 @@
-import type { Role } from '../auth/model.ts';
-import { createAccount } from '../auth/store.ts';
-import type { Writer } from '../audit/store.ts';
-import { createPerson, createUnit, setUnitStaff } from '../roster/store.ts';
-
-export const DEMO_PASSWORD = 'demo-password';
+import type { Role } from '../shared/actor.ts';
+import type { Db } from '../store/db.ts';
+import { seededRandom } from '../shared/random.ts';
+import type { Writer } from '../store/write.ts';
+import { createPerson, createUnit, setUnitStaff } from './store.ts';
 
 const firstNames = ['James', 'Olivia', 'Liam', 'Amelia', 'Noah', 'Isla', 'Oliver', 'Ava', 'Jack', 'Mia', 'Harry', 'Ivy', 'George', 'Freya', 'Leo', 'Lily', 'Oscar', 'Grace', 'Charlie', 'Ella', 'Thomas', 'Emily', 'Arthur', 'Sophie', 'Henry', 'Chloe', 'Alfie', 'Poppy', 'Theo', 'Evie'];
 const lastNames = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel', 'Robinson', 'Wright', 'Thompson', 'Evans', 'Walker', 'White', 'Roberts', 'Green', 'Hall', 'Wood', 'Jackson', 'Clarke', 'Khan', 'Lewis', 'Hughes', 'Edwards', 'Murphy', 'Baker', 'Bell', 'Cooper', 'Ward'];
-
-export interface DemoLogin {
-  username: string;
-  role: string;
-  who: string;
-}
 
 export interface DemoRoster {
   companyId: number;
@@ -20,19 +13,6 @@ export interface DemoRoster {
   participantIds: number[];
   trainerIds: number[];
   assessorId: number;
-  logins: DemoLogin[];
-}
-
-/** mulberry32: deterministic pseudo-random numbers, so every demo cohort and benchmark data set is the same. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -41,34 +21,29 @@ export function seededRandom(seed: number): () => number {
  * says "(demo)" so nobody mistakes it for real data.
  */
 export async function loadDemoRoster(w: Writer, participants = 60): Promise<DemoRoster> {
-  const logins: DemoLogin[] = [];
   const company = await createUnit(w, { name: 'A Company (demo)', kind: 'company', parentId: null, timeZone: 'Europe/London' });
   const platoons = [
     await createUnit(w, { name: '1 Platoon (demo)', kind: 'platoon', parentId: company.id, timeZone: 'Europe/London' }),
     await createUnit(w, { name: '2 Platoon (demo)', kind: 'platoon', parentId: company.id, timeZone: 'Europe/London' }),
   ];
 
-  async function staff(designation: string, name: string, rank: string, roles: Role[], username: string, unitId: number | null) {
-    const person = await createPerson(w, { designation, name, rank, status: 'active', dateOfBirth: null, sex: null, unitId, roles });
-    await createAccount(w, { username, password: DEMO_PASSWORD, personId: person.id });
-    logins.push({ username, role: roles.join(', '), who: `${rank} ${name}`.trim() });
-    return person;
-  }
+  const staff = (designation: string, name: string, rank: string, roles: Role[], unitId: number | null) =>
+    createPerson(w, { designation, name, rank, status: 'active', dateOfBirth: null, sex: null, unitId, roles });
 
-  await staff('ADM-001', 'Alex Admin', '', ['admin'], 'admin', null);
-  const oc = await staff('OC-001', 'Catherine Hale', 'Maj', ['investigator'], 'commander', company.id);
+  await staff('ADM-001', 'Alex Admin', '', ['admin'], null);
+  const oc = await staff('OC-001', 'Catherine Hale', 'Maj', ['investigator'], company.id);
   const platoonCommanders = [
-    await staff('PC-001', 'Daniel Reid', 'Lt', ['investigator'], 'lt.reid', platoons[0].id),
-    await staff('PC-002', 'Priya Nair', 'Lt', ['investigator'], 'lt.nair', platoons[1].id),
+    await staff('PC-001', 'Daniel Reid', 'Lt', ['investigator'], platoons[0].id),
+    await staff('PC-002', 'Priya Nair', 'Lt', ['investigator'], platoons[1].id),
   ];
-  const pti = await staff('PTI-001', 'Sam Carter', 'Sgt', ['trainer'], 'trainer', company.id);
+  const pti = await staff('PTI-001', 'Sam Carter', 'Sgt', ['trainer'], company.id);
   const trainers = [
-    await staff('PTI-002', 'Megan Doyle', 'Cpl', ['trainer'], 'trainer1', platoons[0].id),
-    await staff('PTI-003', 'Ryan Okafor', 'Cpl', ['trainer'], 'trainer2', platoons[1].id),
+    await staff('PTI-002', 'Megan Doyle', 'Cpl', ['trainer'], platoons[0].id),
+    await staff('PTI-003', 'Ryan Okafor', 'Cpl', ['trainer'], platoons[1].id),
   ];
-  const assessor = await staff('ASR-001', 'Helen Moss', 'Dr', ['assessor'], 'assessor', null);
-  await staff('MON-001', 'Victor Lang', '', ['monitor'], 'monitor', null);
-  await staff('STA-001', 'Nadia Rahman', 'Dr', ['statistician'], 'statistician', null);
+  const assessor = await staff('ASR-001', 'Helen Moss', 'Dr', ['assessor'], null);
+  await staff('MON-001', 'Victor Lang', '', ['monitor'], null);
+  await staff('STA-001', 'Nadia Rahman', 'Dr', ['statistician'], null);
 
   await setUnitStaff(w, company.id, { commanderId: oc.id, trainerIds: [pti.id] });
   for (const [i, platoon] of platoons.entries()) await setUnitStaff(w, platoon.id, { commanderId: platoonCommanders[i].id, trainerIds: [trainers[i].id] });
@@ -93,11 +68,23 @@ export async function loadDemoRoster(w: Writer, participants = 60): Promise<Demo
       roles: ['participant'],
     });
     participantIds.push(person.id);
-    if (i === 1) {
-      await createAccount(w, { username: 'jb-001', password: DEMO_PASSWORD, personId: person.id });
-      logins.push({ username: 'jb-001', role: 'participant', who: `Rct ${person.name} (JB-001)` });
-    }
   }
   await w.record({ action: 'demo.load', entity: 'demo', entityId: 'roster', after: { units: 3, participants } });
-  return { companyId: company.id, platoonIds: platoons.map((p) => p.id), participantIds, trainerIds: [pti.id, ...trainers.map((t) => t.id)], assessorId: assessor.id, logins };
+  return { companyId: company.id, platoonIds: platoons.map((p) => p.id), participantIds, trainerIds: [pti.id, ...trainers.map((t) => t.id)], assessorId: assessor.id };
+}
+
+/** The demo roster as loadDemoRoster left it, read back by the demo steps that follow it. */
+export async function readDemoRoster(db: Db): Promise<DemoRoster> {
+  const units = await db.selectFrom('unit').select(['id', 'parent_id', 'name']).orderBy('id').execute();
+  const company = units.find((u) => u.name === 'A Company (demo)');
+  if (!company) throw new Error('the demo roster is not loaded');
+  const people = await db.selectFrom('person').innerJoin('person_role', 'person_role.person_id', 'person.id').select(['person.id', 'person.designation', 'person_role.role']).orderBy('person.id').execute();
+  const withRole = (role: string) => people.filter((p) => p.role === role).map((p) => p.id);
+  return {
+    companyId: company.id,
+    platoonIds: units.filter((u) => u.parent_id === company.id).map((u) => u.id),
+    participantIds: withRole('participant'),
+    trainerIds: withRole('trainer'),
+    assessorId: people.find((p) => p.designation === 'ASR-001')!.id,
+  };
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, beforeEach, describe } from 'vitest';
-import { openDatabase, type DatabaseHandle, type DialectName } from './db.ts';
-import { migrateToLatest } from './migrate.ts';
+import { openDatabase, type DatabaseHandle, type DialectName } from '../store/db.ts';
+import { migrateAll } from '../capabilities.ts';
 
 export const dialects: readonly DialectName[] = ['sqlite', 'postgres'];
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -16,7 +16,7 @@ export interface TestDatabase extends DatabaseHandle {
 export async function openTestDatabase(dialect: DialectName, options: { sqliteFile?: string } = {}): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const handle = openDatabase({ sqliteFile: options.sqliteFile ?? ':memory:' });
-    await migrateToLatest(handle.db);
+    await migrateAll(handle.db);
     return { ...handle, name: options.sqliteFile ?? ':memory:' };
   }
   const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -25,7 +25,7 @@ export async function openTestDatabase(dialect: DialectName, options: { sqliteFi
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const handle = openDatabase({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema });
-  await migrateToLatest(handle.db);
+  await migrateAll(handle.db);
   return {
     ...handle,
     name: schema,

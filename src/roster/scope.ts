@@ -1,6 +1,6 @@
-import type { Actor } from '../auth/model.ts';
-import { personScope, requirePersonInScope, unitScope } from '../auth/policy.ts';
-import { getPerson, getUnit, timeZonesOf, type PersonView, type UnitView } from '../roster/store.ts';
+import type { Actor } from '../shared/actor.ts';
+import { personScope, requirePersonInScope, unitScope } from '../access/index.ts';
+import { getPerson, getUnit, timeZonesOf, type PersonView, type UnitView } from './store.ts';
 import { notFound } from '../shared/errors.ts';
 import type { Db } from '../store/db.ts';
 

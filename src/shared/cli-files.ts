@@ -2,10 +2,10 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { Presets, SingleBar } from 'cli-progress';
-import { badRequest } from '../shared/errors.ts';
-import { exportFormats, type ExportFormat } from '../shared/export.ts';
-import { withDatabase } from './admin.ts';
-import type { DatabaseOptions } from './options.ts';
+import { badRequest } from './errors.ts';
+import { exportFormats, type ExportFormat } from './export.ts';
+import type { DatabaseOptions, WithDatabase } from './cli-options.ts';
+import type { Db } from '../store/db.ts';
 
 /** Reads a file for an import, with a progress bar by bytes read when standard error is a terminal. */
 export function readWithProgress(file: string, label: string): { stream: Readable; done(): void } {
@@ -28,11 +28,9 @@ export async function writeChunks(chunks: AsyncIterable<string>, output?: string
   }
 }
 
-type Database = Parameters<Parameters<typeof withDatabase>[1]>[0];
-
 /** `muster import <kind> FILE`: streams the file (with a progress bar on a terminal) into `run`, then prints its summary. */
-export async function importFile<S>(file: string, options: DatabaseOptions, label: string, run: (db: Database['db'], input: Readable) => Promise<S>, summary: (s: S) => string) {
-  await withDatabase(options, async ({ db }) => {
+export async function importFile<S>(withDatabase: WithDatabase, file: string, options: DatabaseOptions, label: string, run: (db: Db, input: Readable) => Promise<S>, summary: (s: S) => string) {
+  await withDatabase(options, async (db) => {
     const input = readWithProgress(file, label);
     try {
       const result = await run(db, input.stream);
@@ -45,8 +43,8 @@ export async function importFile<S>(file: string, options: DatabaseOptions, labe
 }
 
 /** `muster export <kind> --format csv|json [--output FILE]`. */
-export async function exportFile(options: DatabaseOptions & { format: string; output?: string }, chunks: (db: Database['db'], format: ExportFormat) => AsyncIterable<string>) {
-  await withDatabase(options, async ({ db }) => {
+export async function exportFile(withDatabase: WithDatabase, options: DatabaseOptions & { format: string; output?: string }, chunks: (db: Db, format: ExportFormat) => AsyncIterable<string>) {
+  await withDatabase(options, async (db) => {
     const format = exportFormats.find((f) => f === options.format);
     if (!format) throw badRequest('--format', `'${options.format}' is not ${exportFormats.join(' or ')}`);
     await writeChunks(chunks(db, format), options.output);

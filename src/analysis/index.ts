@@ -1,0 +1,24 @@
+import { defineCapability, only } from '../shared/capability.ts';
+import { migrations } from './migrations.ts';
+import type { AnalysisTables } from './model.ts';
+import { analysisRoutes } from './routes.ts';
+
+export const analysis = defineCapability<AnalysisTables>({
+  name: 'analysis',
+  migrations,
+  routes: analysisRoutes,
+  policy: {
+    // Analyses are the statisticians' work and the investigators' decision. Either may store data
+    // sets; archiving one is for whoever saved it or an investigator (src/analysis/model.ts mayArchive).
+    'POST /api/analysis': only('statistician', 'investigator'),
+    'GET /api/analysis/datasets': only('statistician', 'investigator'),
+    'POST /api/analysis/datasets': only('statistician', 'investigator'),
+    'GET /api/analysis/datasets/:id': only('statistician', 'investigator'),
+    'DELETE /api/analysis/datasets/:id': only('statistician', 'investigator'),
+    // Physique data: of the analysing roles only investigators read it (docs/assessments.md).
+    'GET /api/analysis/derived/physique-by-visit': only('investigator'),
+  },
+  screens: [
+    { path: '/analysis', label: 'Analysis', roles: ['statistician', 'investigator'], needs: 'POST /api/analysis' },
+  ],
+});

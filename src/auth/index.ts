@@ -1,0 +1,33 @@
+import { defineCapability, publicRoute, signedIn, only } from '../shared/capability.ts';
+import { migrations } from './migrations.ts';
+import type { AuthTables } from './model.ts';
+import { authRoutes } from './routes.ts';
+import { loadDemoLogins } from './demo.ts';
+
+export const auth = defineCapability<AuthTables>({
+  name: 'auth',
+  migrations,
+  routes: authRoutes,
+  policy: {
+    'POST /api/auth/login': publicRoute,
+    'POST /api/setup': publicRoute,
+    'POST /api/auth/logout': signedIn,
+    'GET /api/me': signedIn,
+    'GET /api/me/access-log': signedIn,
+    'GET /api/auth/tokens': signedIn,
+    'POST /api/auth/tokens': signedIn,
+    'DELETE /api/auth/tokens/:id': signedIn,
+    'POST /api/people/:id/account': only('admin'),
+
+  },
+  screens: [
+    { path: '/me', label: 'My record', roles: ['participant'], needs: 'GET /api/me' },
+    { path: '/me/access-log', label: 'Who viewed my data', roles: ['participant'], needs: 'GET /api/me/access-log' },
+  ],
+  demo: loadDemoLogins,
+});
+
+// What other capabilities and the server use.
+export { DEMO_PASSWORD } from './demo.ts';
+export { authenticateApiToken, authenticateSession, createAccount, createSetupLink, hasAdmin, type Authenticated } from './store.ts';
+export { SESSION_COOKIE } from './session-cookie.ts';
