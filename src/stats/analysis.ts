@@ -209,7 +209,7 @@ export function analyzeMmrm(table: Table, options: MmrmOptions): MmrmResult {
 }
 
 /** The option → column index map; every column named by an option must exist, once. */
-function resolveColumns(table: Table, options: AncovaOptions, extra: Record<string, string>): Map<string, number> {
+export function resolveColumns(table: Table, options: AncovaOptions, extra: Record<string, string>): Map<string, number> {
   const named: [string, string][] = [
     ...Object.entries(extra),
     ['--outcome', options.outcome],
@@ -230,8 +230,8 @@ function resolveColumns(table: Table, options: AncovaOptions, extra: Record<stri
   return columns;
 }
 
-interface AnalysedRows {
-  list: TableRow[];
+export interface AnalysedRows {
+  list: readonly TableRow[];
   /** The outcome of each analysed row. */
   outcome: Float64Array;
   /** The baseline and the covariates, by option, with their values on the analysed rows. */
@@ -239,7 +239,7 @@ interface AnalysedRows {
   missingCovariate: number;
 }
 
-const isMissing = (cell: string) => cell.length === 0 || (cell.charCodeAt(0) <= 32 && cell.trim() === '');
+export const isMissing = (cell: string) => cell.length === 0 || (cell.charCodeAt(0) <= 32 && cell.trim() === '');
 
 /** A column's numbers (NaN where empty); the first rows whose value is not a number, and how many there are. */
 function numbersOf(table: Table, column: number): { values: Float64Array; firstNotNumbers: TableRow[]; notNumbers: number } {
@@ -255,10 +255,11 @@ function numbersOf(table: Table, column: number): { values: Float64Array; firstN
 }
 
 /**
- * Rows with an outcome, and complete covariates. Rows without an outcome are left out; rows
- * with an outcome but a missing baseline or covariate are left out and counted.
+ * Rows with an outcome, and complete covariates. Rows without an outcome are left out (unless
+ * `withoutOutcome`: then their outcome is NaN); rows with a missing baseline or covariate are left
+ * out and counted.
  */
-function analysedRows(table: Table, columns: Map<string, number>): AnalysedRows {
+export function analysedRows(table: Table, columns: Map<string, number>, withoutOutcome = false): AnalysedRows {
   const ragged = table.rows.find((row) => row.cells.length !== table.header.length);
   if (ragged) throw badData(`line ${ragged.line}: ${ragged.cells.length} fields, the header has ${table.header.length}`);
   const requireNumbers = (option: string, column: number) => {
@@ -284,28 +285,43 @@ function analysedRows(table: Table, columns: Map<string, number>): AnalysedRows 
   const kept: number[] = [];
   let missingCovariate = 0;
   table.rows.forEach((row, r) => {
-    if (Number.isNaN(outcome[r])) return;
+    if (Number.isNaN(outcome[r]) && !withoutOutcome) return;
     for (const [option, column] of structural) {
-      if (isMissing(row.cells[column])) throw badData(`${option}: line ${row.line} has an outcome but no ${table.header[column]}`);
+      if (isMissing(row.cells[column])) throw badData(`${option}: line ${row.line} has ${withoutOutcome ? 'no' : 'an outcome but no'} ${table.header[column]}`);
     }
     if (covariateColumns.some((c) => isMissing(row.cells[c.column]))) missingCovariate++;
     else kept.push(r);
   });
   if (kept.length === 0) throw badData('--outcome: no row has both an outcome and complete covariates');
-  return {
-    list: kept.map((r) => table.rows[r]),
-    outcome: Float64Array.from(kept, (r) => outcome[r]),
+  const everyRow: AnalysedRows = {
+    list: table.rows,
+    outcome,
     covariates: covariateColumns.map(({ option, column, numbers }) => ({
       option,
       name: table.header[column],
-      values: numbers ? Float64Array.from(kept, (r) => numbers[r]) : kept.map((r) => table.rows[r].cells[column].trim()),
+      values: numbers ?? table.rows.map((row) => row.cells[column].trim()),
     })),
     missingCovariate,
+  };
+  return selectRows(everyRow, kept);
+}
+
+/** The rows at the given indices (repetitions allowed). */
+export function selectRows(rows: AnalysedRows, indices: readonly number[]): AnalysedRows {
+  return {
+    list: indices.map((r) => rows.list[r]),
+    outcome: Float64Array.from(indices, (r) => rows.outcome[r]),
+    covariates: rows.covariates.map(({ option, name, values }) => ({
+      option,
+      name,
+      values: values instanceof Float64Array ? Float64Array.from(indices, (r) => values[r]) : indices.map((r) => values[r]),
+    })),
+    missingCovariate: rows.missingCovariate,
   };
 }
 
 /** The arm factor, control first then the other arms by code point; every arm must have data. */
-function armVariable(table: Table, rows: AnalysedRows, columns: Map<string, number>, options: AncovaOptions): FactorVariable {
+export function armVariable(table: Table, rows: AnalysedRows, columns: Map<string, number>, options: AncovaOptions): FactorVariable {
   const column = columns.get('--arm') as number;
   const inFile = new Set(table.rows.map((row) => row.cells[column]).filter((cell) => !isMissing(cell)));
   if (!inFile.has(options.control)) {
@@ -320,7 +336,7 @@ function armVariable(table: Table, rows: AnalysedRows, columns: Map<string, numb
 }
 
 /** Visit levels: --visits, else the order of first appearance; each needs analysable data. */
-function visitLevels(table: Table, rows: AnalysedRows, column: number, options: MmrmOptions): string[] {
+export function visitLevels(table: Table, rows: AnalysedRows, column: number, options: Pick<MmrmOptions, 'visits'>): string[] {
   let visits: string[];
   if (options.visits) {
     visits = [...options.visits];
@@ -339,7 +355,7 @@ function visitLevels(table: Table, rows: AnalysedRows, column: number, options: 
 }
 
 /** Subjects numbered 0.. in order of first appearance. */
-function subjectIndices(rows: readonly TableRow[], column: number): Int32Array {
+export function subjectIndices(rows: readonly TableRow[], column: number): Int32Array {
   const index = new Map<string, number>();
   return Int32Array.from(rows, (row) => {
     const id = row.cells[column];
@@ -402,7 +418,7 @@ function coordinatePositions(
 }
 
 /** The model of either analysis; `visit` is null for ANCOVA. Term order follows R's formula. */
-function modelSpec(rows: AnalysedRows, arm: Variable, visit: Variable | null, options: AncovaOptions): ModelSpec {
+export function modelSpec(rows: AnalysedRows, arm: Variable, visit: Variable | null, options: AncovaOptions): ModelSpec {
   const covariates = rows.covariates.map(({ name, values }): Variable =>
     values instanceof Float64Array ? { kind: 'numeric', name, values } : factorVariable(name, values),
   );

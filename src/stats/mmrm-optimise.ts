@@ -58,19 +58,33 @@ function lineSearch(f: Objective, from: Iterate, direction: Float64Array) {
   return null;
 }
 
-/** BFGS on the inverse Hessian approximation; stops when progress stalls or the gradient vanishes. */
-export function bfgs(f: Objective, x0: Float64Array, maxIterations = 400): Iterate | null {
+/**
+ * BFGS on the inverse Hessian approximation; stops when progress stalls or the gradient vanishes.
+ * `converged` says whether it stopped at a point its model (or a vanishing gradient) calls the
+ * minimum. An initial inverse Hessian (e.g. that of a fit to nearly the same data) replaces the
+ * first steepest-descent steps.
+ */
+export function bfgs(
+  f: Objective,
+  x0: Float64Array,
+  maxIterations = 400,
+  initialInverseHessian: Float64Array | null = null,
+): (Iterate & { converged: boolean }) | null {
   const start = f(x0);
   if (start === null || !Number.isFinite(start.value)) return null;
   const n = x0.length;
   let current: Iterate = { x: x0, value: start.value, gradient: start.gradient(), iterations: 0 };
-  let inverseHessian: Float64Array | null = null;
+  let inverseHessian: Float64Array | null = initialInverseHessian === null ? null : initialInverseHessian.slice();
   let stalled = 0;
+  let converged = false;
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     const g = current.gradient;
     let gradientNorm = 0;
     for (const gi of g) gradientNorm = Math.max(gradientNorm, Math.abs(gi));
-    if (gradientNorm < 1e-7) break;
+    if (gradientNorm < 1e-7 || (inverseHessian !== null && quadraticForm(inverseHessian, n, g, g) < BFGS_DECREMENT_TOLERANCE)) {
+      converged = true;
+      break;
+    }
     let direction = inverseHessian === null ? null : multiplyVector(inverseHessian, n, n, g).map((v) => -v);
     if (direction === null || dot(direction, g) >= 0) {
       // First step, or a reset: steepest descent, scaled to move theta by at most 0.5.
@@ -106,10 +120,13 @@ export function bfgs(f: Objective, x0: Float64Array, maxIterations = 400): Itera
     current = next;
     // Done when the quasi-Newton model predicts a negligible further decrease (Newton checks it
     // with the true Hessian), or when rounding leaves no measurable progress.
-    if (inverseHessian !== null && quadraticForm(inverseHessian, n, current.gradient, current.gradient) < BFGS_DECREMENT_TOLERANCE) break;
+    if (inverseHessian !== null && quadraticForm(inverseHessian, n, current.gradient, current.gradient) < BFGS_DECREMENT_TOLERANCE) {
+      converged = true;
+      break;
+    }
     if (stalled >= 3) break;
   }
-  return current;
+  return { ...current, converged };
 }
 
 /** H <- (I - rho s y') H (I - rho y s') + rho s s', rho = 1 / s'y. */

@@ -68,29 +68,14 @@ const MAX_BFGS_ITERATIONS = 400;
 const MAX_NEWTON_ITERATIONS = 50;
 
 export function fitMmrm(input: MmrmInput): MmrmFit {
-  const { X, p, y, subject, visit, nVisits, method } = input;
-  if (input.method !== 'reml' && input.method !== 'ml') throw badData(`unknown method ${String(input.method)}`);
+  const { method } = input;
   const ddfm = input.ddfm ?? 'satterthwaite';
   const vcov = input.vcov ?? 'model';
   if (!degreesOfFreedomMethods.includes(ddfm)) throw badData(`unknown ddfm ${String(ddfm)} (one of ${degreesOfFreedomMethods.join(', ')})`);
   if (!coefficientCovariances.includes(vcov)) throw badData(`unknown vcov ${String(vcov)} (one of ${coefficientCovariances.join(', ')})`);
   if (ddfm.startsWith('kr') && vcov !== 'model') throw badData(`ddfm ${ddfm} adjusts the model's covariance of beta: it cannot be combined with vcov ${vcov}`);
   if (ddfm.startsWith('kr') && method !== 'reml') throw badData(`ddfm ${ddfm} needs REML (method reml)`);
-  const model = covarianceModel(input.covariance, nVisits, input.coordinates);
-  if (y.length - p < model.nTheta + 1) {
-    throw badData(
-      `too few observations for covariance structure ${model.structure}: ${y.length} observations, ` +
-        `${p} fixed effects and ${model.nTheta} covariance parameters`,
-    );
-  }
-  const likelihood = new MmrmLikelihood({ X, p, y, subject, visit, nVisits }, model, method);
-  checkEstimable(likelihood, model, input.visitNames);
-
-  const objective: Objective = (theta) => {
-    const evaluation = likelihood.evaluate(theta);
-    if (evaluation === null) return null;
-    return { value: evaluation.value, gradient: () => likelihood.gradient(evaluation) };
-  };
+  const { likelihood, model, objective } = prepare(input);
   const minimum = minimise(objective, startingValues(likelihood, model));
   const evaluation = likelihood.evaluate(minimum.x);
   const hessianFactor = cholesky(minimum.hessian, model.nTheta);
@@ -148,6 +133,44 @@ function inferenceOf(
       df: ddfm === 'residual' ? residualDf : empirical.degreesOfFreedom(l),
     }),
   };
+}
+
+/** The likelihood of the input and the objective the optimisers minimise; refuses what cannot be estimated. */
+function prepare(input: MmrmInput): { likelihood: MmrmLikelihood; model: CovarianceModel; objective: Objective } {
+  const { X, p, y, subject, visit, nVisits, method } = input;
+  if (method !== 'reml' && method !== 'ml') throw badData(`unknown method ${String(method)}`);
+  const model = covarianceModel(input.covariance, nVisits, input.coordinates);
+  if (y.length - p < model.nTheta + 1) {
+    throw badData(
+      `too few observations for covariance structure ${model.structure}: ${y.length} observations, ` +
+        `${p} fixed effects and ${model.nTheta} covariance parameters`,
+    );
+  }
+  const likelihood = new MmrmLikelihood({ X, p, y, subject, visit, nVisits }, model, method);
+  checkEstimable(likelihood, model, input.visitNames);
+  const objective: Objective = (theta) => {
+    const evaluation = likelihood.evaluate(theta);
+    if (evaluation === null) return null;
+    return { value: evaluation.value, gradient: () => likelihood.gradient(evaluation) };
+  };
+  return { likelihood, model, objective };
+}
+
+/**
+ * beta and Sigma (nVisits x nVisits) of a fit to data much like an earlier fit's (a participant
+ * left out, a resample), without inference: quasi-Newton from the earlier optimum with its inverse
+ * Hessian as the first approximation, which typically converges in a handful of gradients; the
+ * full fit's attempts if that fails.
+ */
+export function refitMmrm(input: MmrmInput, earlier: Pick<MmrmFit, 'theta' | 'thetaCovariance'>): { beta: Float64Array; sigma: Float64Array } {
+  const { likelihood, model, objective } = prepare(input);
+  // thetaCovariance is the inverse Hessian of -log L; the objective is -2 log L.
+  const inverseHessian = earlier.thetaCovariance.map((v) => v / 2);
+  const near = bfgs(objective, earlier.theta, MAX_BFGS_ITERATIONS, inverseHessian);
+  const x = near !== null && near.converged ? near.x : minimise(objective, startingValues(likelihood, model)).x;
+  const evaluation = likelihood.evaluate(x);
+  if (evaluation === null) throw notConverged('the MMRM optimum was lost on re-evaluation');
+  return { beta: likelihood.beta(evaluation), sigma: evaluation.sigma };
 }
 
 /** Refuses designs whose covariance parameters cannot be estimated, with a reason. */

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyzeAncova, analyzeMmrm } from './analysis.ts';
 import type { AnalysisResult, AncovaOptions, MmrmOptions } from './analysis.ts';
+import { analyzeRbmi } from './rbmi.ts';
+import type { ImputationStrategy, RbmiResult } from './rbmi.ts';
 import { commandArguments, libraryOptions, readReferenceTable, referenceDirectory, runAnalyze } from './testing.ts';
 import type { ReferenceCommand } from './testing.ts';
 
@@ -16,7 +18,7 @@ interface ReferenceInterval {
   visit?: string;
   estimate: number;
   se: number;
-  df: number;
+  df: number | null;
   lower: number;
   upper: number;
   p?: number;
@@ -47,6 +49,22 @@ function analyse(entry: ReferenceEntry): AnalysisResult {
   return entry.command.kind === 'ancova' ? analyzeAncova(table, options as AncovaOptions) : analyzeMmrm(table, options as MmrmOptions);
 }
 
+/** Departures of one estimate with its interval (the MMRM tolerances, or 1e-9 when `exact`), appended to `out`. */
+function intervalDepartures(out: string[], what: string, ours: Partial<ReferenceInterval> | undefined, theirs: ReferenceInterval, exact: boolean): void {
+  const near = (field: string, o: number | null | undefined, r: number, tolerance: number, scale: number) => {
+    if (o === undefined || o === null || !(Math.abs(o - r) <= tolerance * scale)) out.push(`${what} ${field}: ${o} vs R ${r}`);
+  };
+  const tolerance = (mmrm: number) => (exact ? 1e-9 : mmrm);
+  const scaleOf = (mmrm: number, value: number) => (exact ? Math.max(1, Math.abs(value)) : mmrm);
+  for (const field of ['estimate', 'lower', 'upper'] as const) near(field, ours?.[field], theirs[field], tolerance(1e-4), scaleOf(theirs.se, theirs[field]));
+  near('se', ours?.se, theirs.se, tolerance(1e-4), scaleOf(theirs.se, theirs.se));
+  // rbmi's normal intervals have no df (null in both).
+  if (theirs.df === null) {
+    if (ours?.df !== null) out.push(`${what} df: ${ours?.df} vs R null`);
+  } else near('df', ours?.df, theirs.df, tolerance(1e-3), scaleOf(theirs.df, theirs.df));
+  if (theirs.p !== undefined) near('p', ours?.p, theirs.p, tolerance(1e-4), exact ? Math.max(1, Math.abs(theirs.p)) : 1);
+}
+
 /** Every departure from R beyond the tolerances, as readable lines (empty when all agree). */
 function departures(entry: ReferenceEntry, result: AnalysisResult): string[] {
   const out: string[] = [];
@@ -55,20 +73,7 @@ function departures(entry: ReferenceEntry, result: AnalysisResult): string[] {
     if (ours === undefined || !(Math.abs(ours - theirs) <= tolerance * scale)) out.push(`${what}: ${ours} vs R ${theirs}`);
   };
   const exactly = (what: string, ours: number | undefined, theirs: number) => near(what, ours, theirs, 1e-9, Math.max(1, Math.abs(theirs)));
-  const compare = (what: string, ours: Partial<ReferenceInterval> | undefined, theirs: ReferenceInterval) => {
-    for (const field of ['estimate', 'lower', 'upper'] as const) {
-      if (exact) exactly(`${what} ${field}`, ours?.[field], theirs[field]);
-      else near(`${what} ${field}`, ours?.[field], theirs[field], 1e-4, theirs.se);
-    }
-    if (exact) exactly(`${what} se`, ours?.se, theirs.se);
-    else near(`${what} se`, ours?.se, theirs.se, 1e-4, theirs.se);
-    if (exact) exactly(`${what} df`, ours?.df, theirs.df);
-    else near(`${what} df`, ours?.df, theirs.df, 1e-3, theirs.df);
-    if (theirs.p !== undefined) {
-      if (exact) exactly(`${what} p`, ours?.p, theirs.p);
-      else near(`${what} p`, ours?.p, theirs.p, 1e-4, 1);
-    }
-  };
+  const compare = (what: string, ours: Partial<ReferenceInterval> | undefined, theirs: ReferenceInterval) => intervalDepartures(out, what, ours, theirs, exact);
   const visitOf = (row: object) => ('visit' in row ? row.visit : undefined);
   for (const theirs of entry.contrasts) {
     const ours = (result.contrasts as (ReferenceInterval & { contrast: string })[]).find((c) => c.contrast === theirs.contrast && visitOf(c) === theirs.visit);
@@ -109,6 +114,52 @@ describe.each([...entries, ...ddfmEntries].map((entry) => [entry.name, entry] as
     const result = JSON.parse(run.stdout) as AnalysisResult;
     expect(result.converged).toBe(true);
     expect(departures(entry, result)).toEqual([]);
+  });
+});
+
+/** reference-rbmi.json: rbmi's conditional mean imputation with jackknife SE, one entry per strategy. */
+interface RbmiReferenceEntry {
+  name: string;
+  strategy: ImputationStrategy;
+  data: string;
+  ice: string;
+  contrasts: (ReferenceInterval & { contrast: string })[];
+  lsmeans: (ReferenceInterval & { arm: string })[];
+}
+
+const rbmiEntries = JSON.parse(readFileSync(new URL('reference-rbmi.json', referenceDirectory), 'utf8')) as RbmiReferenceEntry[];
+/** The vignette's columns; PLACEBO is both the control and the reference arm. */
+const rbmiColumns = { subject: 'PATIENT', visit: 'VISIT', outcome: 'CHANGE', arm: 'THERAPY', control: 'PLACEBO', baseline: 'BASVAL' };
+
+function rbmiDepartures(entry: RbmiReferenceEntry, result: RbmiResult): string[] {
+  const out: string[] = [];
+  for (const theirs of entry.contrasts) {
+    const ours = result.contrasts.find((c) => c.contrast === theirs.contrast && c.visit === theirs.visit);
+    intervalDepartures(out, `contrast ${theirs.contrast} ${theirs.visit}`, ours, theirs, false);
+  }
+  for (const theirs of entry.lsmeans) {
+    const ours = result.lsmeans.find((m) => m.arm === theirs.arm && m.visit === theirs.visit);
+    intervalDepartures(out, `lsmean ${theirs.arm} ${theirs.visit}`, ours, theirs, false);
+  }
+  if (result.contrasts.length !== entry.contrasts.length) out.push(`${result.contrasts.length} contrasts, rbmi has ${entry.contrasts.length}`);
+  if (result.lsmeans.length !== entry.lsmeans.length) out.push(`${result.lsmeans.length} LS means, rbmi has ${entry.lsmeans.length}`);
+  if (result.method !== 'condmean-jackknife' || result.strategy !== entry.strategy) out.push(`method ${result.method}, strategy ${result.strategy}`);
+  return out;
+}
+
+describe.each(rbmiEntries.map((entry) => [entry.name, entry] as const))('%s agrees with rbmi', (_name, entry) => {
+  it('through the library', async () => {
+    const result = await analyzeRbmi(readReferenceTable(entry.data), { ...rbmiColumns, ice: readReferenceTable(entry.ice), strategy: entry.strategy });
+    expect(rbmiDepartures(entry, result)).toEqual([]);
+  });
+
+  it('through the command (--json)', async () => {
+    const path = (file: string) => fileURLToPath(new URL(file, referenceDirectory));
+    const columns = Object.entries(rbmiColumns).flatMap(([name, value]) => [`--${name}`, value]);
+    const run = await runAnalyze(['rbmi', '--data', path(entry.data), '--ice', path(entry.ice), '--strategy', entry.strategy, ...columns, '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(rbmiDepartures(entry, JSON.parse(run.stdout) as RbmiResult)).toEqual([]);
   });
 });
 
