@@ -10,6 +10,13 @@ import { registerAnalyze } from './analyze.ts';
 
 const anorexia = fileURLToPath(new URL('anorexia.csv', referenceDirectory));
 const bodyweight = fileURLToPath(new URL('bodyweight.csv', referenceDirectory));
+const antidepressant = fileURLToPath(new URL('antidepressant.csv', referenceDirectory));
+const antidepressantIce = fileURLToPath(new URL('antidepressant-ice.csv', referenceDirectory));
+const rbmiArgs = [
+  'rbmi', '--data', antidepressant, '--ice', antidepressantIce, '--subject', 'PATIENT', '--visit', 'VISIT', '--outcome', 'CHANGE',
+  '--arm', 'THERAPY', '--control', 'PLACEBO', '--baseline', 'BASVAL',
+];
+const bodyweightMmrm = ['mmrm', '--data', bodyweight, '--subject', 'Rat', '--visit', 'day', '--outcome', 'chg', '--arm', 'Diet', '--control', 'diet1', '--baseline', 'base'];
 const ancovaArgs = ['ancova', '--data', anorexia, '--outcome', 'Postwt', '--arm', 'Treat', '--control', 'Cont', '--baseline', 'Prewt'];
 
 function csvFile(text: string): string {
@@ -63,6 +70,38 @@ describe('muster analyze (child process)', () => {
     const run = await runAnalyze(['mmrm', '--data', bodyweight, '--subject', 'Rat', '--visit', 'day', '--outcome', 'chg', '--arm', 'Diet', '--control', 'diet1', '--covariance', 'un']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("option '--covariance <structure>' argument 'un' is invalid");
+  });
+
+  it('names the df method and the covariance of the estimates in the JSON; refuses Kenward-Roger with a sandwich or ML', async () => {
+    const run = await runAnalyze([...bodyweightMmrm, '--ddfm', 'kr', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ddfm: 'kr', vcov: 'model' });
+    const sandwich = await runAnalyze([...bodyweightMmrm, '--ddfm', 'kr', '--vcov', 'empirical']);
+    expect([sandwich.code, sandwich.stderr]).toEqual([2, 'muster analyze: ddfm kr adjusts the model\'s covariance of beta: it cannot be combined with vcov empirical\n']);
+    const ml = await runAnalyze([...bodyweightMmrm, '--ddfm', 'kr-linear', '--method', 'ml']);
+    expect([ml.code, ml.stderr]).toEqual([2, 'muster analyze: ddfm kr-linear needs REML (method reml)\n']);
+  });
+
+  it('sp_exp needs --coordinates, and --coordinates needs sp_exp', async () => {
+    const without = await runAnalyze([...bodyweightMmrm, '--covariance', 'sp_exp']);
+    expect([without.code, without.stderr]).toEqual([2, 'muster analyze: --coordinates: covariance sp_exp needs the column of each row\'s time\n']);
+    const stray = await runAnalyze([...bodyweightMmrm, '--coordinates', 'base']);
+    expect([stray.code, stray.stderr]).toEqual([2, 'muster analyze: --coordinates: only the spatial covariance sp_exp uses coordinates, not us\n']);
+  });
+
+  it('rbmi prints its tables and the tipping point; bad numbers and strategies exit 2 naming the option', async () => {
+    const run = await runAnalyze([...rbmiArgs, '--strategy', 'JR', '--tipping-point']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Reference-based imputation of CHANGE: conditional means, jackknife SE');
+    expect(run.stdout).toMatch(/7\s+DRUG - PLACEBO\s+-2\.1256\s+0\.8581/);
+    expect(run.stdout).toMatch(/Tipping point: DRUG - PLACEBO at 7 is significant at the 5% level; a delta of 1\.66\d\d changes that\./);
+    const delta = await runAnalyze([...rbmiArgs, '--strategy', 'JR', '--delta', 'two']);
+    expect([delta.code, delta.stderr]).toEqual([2, 'muster analyze: --delta: "two" is not a number\n']);
+    const strategy = await runAnalyze([...rbmiArgs, '--strategy', 'J2R']);
+    expect(strategy.code).toBe(2);
+    expect(strategy.stderr).toContain("option '--strategy <strategy>' argument 'J2R' is invalid");
+    const ice = await runAnalyze([...rbmiArgs.map((arg) => (arg === antidepressantIce ? '/nonexistent.csv' : arg)), '--strategy', 'CR']);
+    expect([ice.code, ice.stderr]).toEqual([2, 'muster analyze: --ice: cannot read /nonexistent.csv: ENOENT\n']);
   });
 
   it('exits 2 for a missing required option', async () => {
