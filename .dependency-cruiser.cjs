@@ -5,7 +5,7 @@
  * above it (server, cli, demo, capabilities.ts); no import cycle anywhere.
  * Tests and test helpers compose the whole app, so only cycles are checked for them.
  */
-const capabilities = '(access|roster|auth|audit|training|wellness|drills|assess|analysis|cohort|trial|schedule)';
+const capabilities = '(access|roster|auth|audit|inbox|training|wellness|drills|assess|analysis|cohort|trial|schedule)';
 const tests = '(\\.test\\.ts$|/testing\\.ts$|/test-databases\\.ts$)';
 const kernel = '^src/(store|shared)/';
 

@@ -13,3 +13,4 @@ export const rosterReaders = only(...rosterStaff);
 export { auditValuesFor, checkRule, personScope, requirePersonInScope, ruleFor, unitScope, type PersonScope } from './policy.ts';
 export { membershipsWithUnitsAbove, unitsAbove, unitsBelow, unitsTrainedBy } from './units.ts';
 export { listAccessLog, recordAccess, recordUnitAccess, type AccessEntry } from './log.ts';
+export { seesArms, type Blinding } from './blinding.ts';

@@ -3,13 +3,14 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { expect, it } from 'vitest';
 import { capabilities } from '../capabilities.ts';
 import type { Capability } from '../shared/capability.ts';
+import type { AppContext } from '../shared/context.ts';
 import { datapadScreens } from './app.ts';
 import { routePolicy } from './guard.ts';
 import { describeEachDatabase } from './test-databases.ts';
 import { startTestApp } from './testing.ts';
 
 /** The routes a capability's plugin registers, as "METHOD /api/url". */
-async function routesOf(capability: Capability, context: object): Promise<string[]> {
+async function routesOf(capability: Capability, context: AppContext): Promise<string[]> {
   const app = Fastify();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
