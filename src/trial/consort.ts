@@ -160,7 +160,7 @@ interface Box {
 
 /** The CONSORT flow diagram: enrolment, allocation, follow-up and analysis, one column per arm (one for pooled counts). */
 export function consortSvg(counts: ConsortCounts | PooledConsortCounts): string {
-  const columns = 'arms' in counts ? counts.arms.map((arm) => ({ title: `Allocated to ${arm.arm}`, flow: arm as ArmFlow })) : [{ title: 'Allocated (arms pooled while blinded)', flow: counts.pooled }];
+  const columns = 'arms' in counts ? counts.arms.map((arm) => ({ title: `Allocated to ${arm.arm}`, flow: arm })) : [{ title: 'Allocated (arms pooled while blinded)', flow: counts.pooled }];
   const contentLeft = MARGIN + STAGE_WIDTH + GAP / 2;
   const contentWidth = columns.length * BOX_WIDTH + (columns.length - 1) * GAP;
   const centre = contentLeft + Math.max(contentWidth, BOX_WIDTH) / 2;

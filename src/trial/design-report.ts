@@ -57,7 +57,7 @@ export function designReport(protocol: Protocol, options: DesignReportOptions): 
     const enrolments = simulatedCohort(protocol, options, run);
     const runSeed = deriveSeed(options.seed, `design-report run ${run}`);
     const allocator = createAllocator(protocol, runSeed);
-    protocolTally.run(enrolments, (enrolment) => allocator.allocate(enrolment).arm);
+    protocolTally.run(enrolments, (enrolment) => allocator.arm(enrolment));
     simpleTally.run(enrolments, simpleRandomisation(protocol, runSeed));
   }
   return {

@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { createCipheriv } from 'node:crypto';
 import { RandomStream, deriveSeed, generateSeed, seedCommitment, uniformDraw } from './random-stream.ts';
 import { chiSquareP, testSeed } from './testing.ts';
 
 describe('random stream', () => {
-  // Oracle: printf 'minimisation\0\0\0\0\0\0\0\0\5' | openssl dgst -sha256 -mac HMAC -macopt hexkey:aaaa...(64)
-  // = fd63641fe9567407..., whose first 8 bytes >> 11 = 8915306348882638, / 2^53 below.
-  it('is HMAC-SHA256(seed, name || 0x00 || index as 8 bytes) as documented', () => {
-    expect(uniformDraw(testSeed, 'minimisation', 5)).toBe(8915306348882638 / 2 ** 53);
-    expect(uniformDraw(testSeed, 'minimisation', 5)).toBe(0.9897978380116343);
+  // Oracle: the keystream of `openssl enc -chacha20 -K aaaa...(64) -iv 00000000 + 9a359954e4917898c2ea0224` on zeros,
+  // the nonce being the first 12 bytes of sha256("minimisation"): bytes 40 to 47 are 983a3096296b51d6, >> 11 = 5356022101519722.
+  it('is the ChaCha20 keystream of the seed, nonce from the name, 8 bytes a draw, as documented', () => {
+    expect(uniformDraw(testSeed, 'minimisation', 5)).toBe(5356022101519722 / 2 ** 53);
+    expect(new RandomStream(testSeed, 'minimisation', 3).integer(2 ** 53)).toBe(Math.floor(uniformDraw(testSeed, 'minimisation', 3) * 2 ** 53));
+  });
+
+  it("reads RFC 8439's ChaCha20: Node's cipher gives the block function test vector of section 2.3.2", () => {
+    const key = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
+    const counterOneAndNonce = Buffer.from('01000000000000090000004a00000000', 'hex');
+    expect(createCipheriv('chacha20', key, counterOneAndNonce).update(Buffer.alloc(16)).toString('hex')).toBe('10f1e7e4d13b5915500fdd1fa32071c4');
   });
 
   it('commits to the seed by SHA-256 of its 32 bytes (oracle: Python hashlib)', () => {
@@ -33,6 +40,10 @@ describe('random stream', () => {
     expect(new RandomStream(testSeed, 'stratum B').uniform().value).not.toBe(values[0].value);
     expect(new RandomStream(deriveSeed(testSeed, 'run 1'), 'stratum A').uniform().value).not.toBe(values[0].value);
     expect(new RandomStream(testSeed, 'stratum A', 2).uniform()).toEqual(values[2]);
+    // Across the keystream's 4 KiB chunks (512 draws) and from any start.
+    const long = new RandomStream(testSeed, 'stratum A');
+    const many = Array.from({ length: 1100 }, () => long.uniform().value);
+    for (const index of [511, 512, 513, 1024, 1099]) expect(uniformDraw(testSeed, 'stratum A', index)).toBe(many[index]);
   });
 
   it('gives uniform values in [0, 1): chi-square over ten bins', () => {

@@ -6,21 +6,29 @@
  * Definition (changing it would make every past trial fail verification):
  * - the seed is 32 bytes, written as 64 hex digits; its commitment, published before the first
  *   enrolment, is SHA-256 of those 32 bytes (not of the hex text);
- * - draw i (i = 0, 1, ...) of the stream named S is
- *     block = HMAC-SHA256(key = seed bytes, message = UTF-8(S) || 0x00 || i as 8-byte big-endian)
- *     value = (first 8 bytes of block as a big-endian unsigned integer >> 11) / 2^53
- *   a uniform number in [0, 1) with 53 random bits (all a double holds);
+ * - the stream named S is the ChaCha20 keystream (RFC 8439: key = the seed, 96-bit nonce = the
+ *   first 12 bytes of SHA-256(UTF-8(S)), block counter from 0);
+ * - draw i (i = 0, 1, ...) is keystream bytes 8i to 8i + 7 read as a big-endian unsigned
+ *   integer, shifted right by 11 and divided by 2^53: uniform in [0, 1) with 53 random bits;
  * - an integer in [0, n) takes the 53-bit integer of the next draw while it is at or above the
  *   largest multiple of n not over 2^53 (rejection, so every integer is exactly as likely), and
  *   answers it modulo n. Each rejected draw uses up its index.
  * Separate names give independent streams from one seed (one per stratum, for example).
+ * A keystream rather than a hash per draw: replaying 10,000 enrolments costs about 1 ms of draws
+ * instead of 50 ms of HMACs, and every allocation replays the enrolments before it.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import type { Cipher } from 'node:crypto';
 import { badRequest } from '../shared/errors.ts';
 import { sha256Hex } from '../shared/canonical-json.ts';
 
 const SEED_BYTES = 32;
 const TWO_53 = 2 ** 53;
+const DRAW_BYTES = 8;
+const CHACHA_BLOCK_BYTES = 64;
+/** Keystream made at a time: 512 draws. */
+const CHUNK_BYTES = 4096;
+const ZEROS = Buffer.alloc(CHUNK_BYTES);
 
 /** A fresh seed from the operating system's cryptographic generator, as 64 hex digits. */
 export const generateSeed = (): string => randomBytes(SEED_BYTES).toString('hex');
@@ -36,17 +44,8 @@ function seedKey(seed: string): Buffer {
   return Buffer.from(seed, 'hex');
 }
 
-/** The 53-bit integer of draw `index` of stream `name`. */
-function draw53(key: Buffer, name: string, index: number): number {
-  const message = Buffer.alloc(Buffer.byteLength(name, 'utf8') + 9);
-  const end = message.write(name, 0, 'utf8');
-  message.writeUInt8(0, end);
-  message.writeBigUInt64BE(BigInt(index), end + 1);
-  return Number(createHmac('sha256', key).update(message).digest().readBigUInt64BE(0) >> 11n);
-}
-
 /** Draw `index` of stream `name` from `seed`, uniform in [0, 1). */
-export const uniformDraw = (seed: string, name: string, index: number): number => draw53(seedKey(seed), name, index) / TWO_53;
+export const uniformDraw = (seed: string, name: string, index: number): number => new RandomStream(seed, name, index).uniform().value;
 
 /** One draw as a decision record keeps it: the index in its stream and the value. */
 export interface Draw {
@@ -56,7 +55,9 @@ export interface Draw {
 
 /** Reads a stream in order from a starting index; `position` is the index of the next draw. */
 export class RandomStream {
-  private readonly key: Buffer;
+  private readonly cipher: Cipher;
+  private keystream: Buffer;
+  private offset: number;
   private next: number;
 
   constructor(
@@ -64,7 +65,14 @@ export class RandomStream {
     readonly name: string,
     start = 0,
   ) {
-    this.key = seedKey(seed);
+    if (!Number.isInteger(start) || start < 0) throw new RangeError(`random stream: start ${start} is not a whole number >= 0`);
+    const block = Math.floor((start * DRAW_BYTES) / CHACHA_BLOCK_BYTES);
+    const iv = Buffer.alloc(16);
+    iv.writeUInt32LE(block, 0);
+    createHash('sha256').update(name, 'utf8').digest().copy(iv, 4, 0, 12);
+    this.cipher = createCipheriv('chacha20', seedKey(seed), iv);
+    this.keystream = this.cipher.update(ZEROS);
+    this.offset = start * DRAW_BYTES - block * CHACHA_BLOCK_BYTES;
     this.next = start;
   }
 
@@ -73,8 +81,8 @@ export class RandomStream {
   }
 
   uniform(): Draw {
-    const index = this.next++;
-    return { index, value: draw53(this.key, this.name, index) / TWO_53 };
+    const index = this.next;
+    return { index, value: this.draw53() / TWO_53 };
   }
 
   /** An integer in [0, n), every one equally likely (rejection sampling, as documented above). */
@@ -82,8 +90,20 @@ export class RandomStream {
     if (!Number.isInteger(n) || n < 1 || n > TWO_53) throw new RangeError(`integer draw: n = ${n} is not a whole number from 1 to 2^53`);
     const limit = TWO_53 - (TWO_53 % n);
     for (;;) {
-      const value = draw53(this.key, this.name, this.next++);
+      const value = this.draw53();
       if (value < limit) return value % n;
     }
+  }
+
+  private draw53(): number {
+    // Draws are 8-byte aligned and chunks a multiple of 8 bytes, so a draw never straddles two chunks.
+    if (this.offset === this.keystream.length) {
+      this.keystream = this.cipher.update(ZEROS);
+      this.offset = 0;
+    }
+    const value = Number(this.keystream.readBigUInt64BE(this.offset) >> 11n);
+    this.offset += DRAW_BYTES;
+    this.next += 1;
+    return value;
   }
 }

@@ -179,9 +179,10 @@ describe.each([
   const recorded = enrolments.map((e, i) => ({ ...e, arm: allocations[i].arm }));
 
   it('allocates the next participant as a pure function of the enrolments before', () => {
-    const next = nextAllocation(protocol, testSeed, enrolments.slice(0, 40), enrolments[40]);
-    expect(next).toEqual(allocations[40]);
-    expect(nextAllocation(protocol, testSeed, enrolments.slice(0, 40), enrolments[40])).toEqual(next);
+    for (const n of [0, 1, 17, 40, 59]) expect(nextAllocation(protocol, testSeed, enrolments.slice(0, n), enrolments[n])).toEqual(allocations[n]);
+    expect(() => nextAllocation(protocol, testSeed, enrolments.slice(0, 40), enrolments[3])).toThrow('participant: JB-004 is already allocated');
+    const malformed = [{ participant: 'JB-900', strata: { unit: 'A' } }, ...enrolments.slice(0, 5)];
+    expect(() => nextAllocation(protocol, testSeed, malformed, enrolments[5])).toThrow('strata of JB-900: no level of factor "sex"');
   });
 
   it('replays to the same allocations', () => {

@@ -72,9 +72,20 @@ export type VerifyResult =
 
 /** The next allocation after `prior` (in order of enrolment). */
 export function nextAllocation(protocol: Protocol, seed: string, prior: readonly Enrolment[], next: Enrolment): Allocation {
+  if (prior.some((enrolment) => enrolment.participant === next.participant)) throw alreadyAllocated(next.participant);
+  // A stratum's blocks depend on the seed and the stratum alone: enrolments in other strata need no replay.
+  let replayed = prior;
+  if (protocol.randomisation.method === 'permuted-blocks') {
+    checkStrata(protocol, next);
+    const stratum = stratumKey(protocol, next.strata);
+    replayed = prior.filter((enrolment) => {
+      checkStrata(protocol, enrolment);
+      return stratumKey(protocol, enrolment.strata) === stratum;
+    });
+  }
   const allocator = createAllocator(protocol, seed);
-  for (const enrolment of prior) allocator.allocate(enrolment);
-  return allocator.allocate(next);
+  for (const enrolment of replayed) allocator.arm(enrolment);
+  return { ...allocator.allocate(next), sequence: prior.length };
 }
 
 /** Every allocation, re-derived from the seed and the order of enrolment. */
@@ -87,7 +98,7 @@ export function replay(protocol: Protocol, seed: string, enrolments: readonly En
 export function verify(protocol: Protocol, seed: string, recorded: readonly RecordedAllocation[]): VerifyResult {
   const allocator = createAllocator(protocol, seed);
   for (const [index, entry] of recorded.entries()) {
-    const expected = allocator.allocate(entry).arm;
+    const expected = allocator.arm(entry);
     if (expected !== entry.arm) return { ok: false, index, participant: entry.participant, expected, recorded: entry.arm };
   }
   return { ok: true, count: recorded.length };
@@ -95,6 +106,8 @@ export function verify(protocol: Protocol, seed: string, recorded: readonly Reco
 
 export interface Allocator {
   allocate(enrolment: Enrolment): Allocation;
+  /** Allocates as `allocate` does, without building the record: replaying the enrolments before the next one needs only their arms. */
+  arm(enrolment: Enrolment): string;
 }
 
 /**
@@ -105,14 +118,25 @@ export interface Allocator {
 export function createAllocator(protocol: Protocol, seed: string): Allocator {
   const seen = new Set<string>();
   const randomisation = protocol.randomisation;
-  const allocate = randomisation.method === 'permuted-blocks' ? blockAllocator(protocol, randomisation, seed) : minimisationAllocator(protocol, randomisation, seed);
+  const decide = randomisation.method === 'permuted-blocks' ? blockAllocator(protocol, randomisation, seed) : minimisationAllocator(protocol, randomisation, seed);
+  const decideOnce = (enrolment: Enrolment) => {
+    if (seen.has(enrolment.participant)) throw alreadyAllocated(enrolment.participant);
+    checkStrata(protocol, enrolment);
+    return decide(enrolment);
+  };
   return {
     allocate(enrolment) {
-      if (seen.has(enrolment.participant)) throw badRequest('participant', `${enrolment.participant} is already allocated`);
-      checkStrata(protocol, enrolment);
-      const allocation = allocate(enrolment, seen.size);
+      const decision = decideOnce(enrolment);
+      const allocation = { participant: enrolment.participant, arm: decision.arm, sequence: seen.size, record: decision.describe() };
+      decision.commit();
       seen.add(enrolment.participant);
       return allocation;
+    },
+    arm(enrolment) {
+      const decision = decideOnce(enrolment);
+      decision.commit();
+      seen.add(enrolment.participant);
+      return decision.arm;
     },
   };
 }
@@ -137,6 +161,8 @@ export function imbalance(counts: readonly number[], ratios: readonly number[], 
 
 const greatestCommonDivisor = (a: number, b: number): number => (b === 0 ? a : greatestCommonDivisor(b, a % b));
 
+const alreadyAllocated = (participant: string) => badRequest('participant', `${participant} is already allocated`);
+
 function checkStrata(protocol: Protocol, enrolment: Enrolment): void {
   const field = `strata of ${enrolment.participant}`;
   for (const factor of protocol.stratificationFactors) {
@@ -149,13 +175,14 @@ function checkStrata(protocol: Protocol, enrolment: Enrolment): void {
 
 type PermutedBlocks = Extract<Randomisation, { method: 'permuted-blocks' }>;
 type Minimisation = Extract<Randomisation, { method: 'minimisation' }>;
-type AllocateStep = (enrolment: Enrolment, sequence: number) => Allocation;
+/** The arm for an enrolment; `describe` reads the state before `commit` records the allocation in it. */
+type Decide = (enrolment: Enrolment) => { arm: string; describe: () => BlockRecord | MinimisationRecord; commit: () => void };
 
-function blockAllocator(protocol: Protocol, randomisation: PermutedBlocks, seed: string): AllocateStep {
+function blockAllocator(protocol: Protocol, randomisation: PermutedBlocks, seed: string): Decide {
   const multipliers = randomisation.blockSizeMultipliers;
   const strata = new Map<string, { stream: RandomStream; queue: string[]; block: number; blockSize: number; firstDrawIndex: number; drawCount: number }>();
 
-  return (enrolment, sequence) => {
+  return (enrolment) => {
     const stratum = stratumKey(protocol, enrolment.strata);
     let state = strata.get(stratum);
     if (!state) strata.set(stratum, (state = { stream: new RandomStream(seed, `permuted-blocks ${stratum}`), queue: [], block: 0, blockSize: 0, firstDrawIndex: 0, drawCount: 0 }));
@@ -169,21 +196,20 @@ function blockAllocator(protocol: Protocol, randomisation: PermutedBlocks, seed:
       }
       Object.assign(state, { queue: block, block: state.block + 1, blockSize: block.length, firstDrawIndex, drawCount: state.stream.position - firstDrawIndex });
     }
-    const arm = state.queue.shift() as string;
+    const block = state;
     return {
-      participant: enrolment.participant,
-      arm,
-      sequence,
-      record: {
+      arm: block.queue[0],
+      describe: () => ({
         method: 'permuted-blocks',
         stratum,
-        block: state.block,
-        blockSize: state.blockSize,
-        positionInBlock: state.blockSize - state.queue.length,
-        stream: state.stream.name,
-        firstDrawIndex: state.firstDrawIndex,
-        drawCount: state.drawCount,
-      },
+        block: block.block,
+        blockSize: block.blockSize,
+        positionInBlock: block.blockSize - block.queue.length + 1,
+        stream: block.stream.name,
+        firstDrawIndex: block.firstDrawIndex,
+        drawCount: block.drawCount,
+      }),
+      commit: () => block.queue.shift(),
     };
   };
 }
@@ -191,14 +217,14 @@ function blockAllocator(protocol: Protocol, randomisation: PermutedBlocks, seed:
 /** Scores within this relative distance of the least count as tied, so rounding never breaks a tie. */
 const TIE_TOLERANCE = 1e-9;
 
-function minimisationAllocator(protocol: Protocol, randomisation: Minimisation, seed: string): AllocateStep {
+function minimisationAllocator(protocol: Protocol, randomisation: Minimisation, seed: string): Decide {
   const arms = protocol.arms.map((arm) => arm.label);
   const ratios = protocol.arms.map((arm) => arm.ratio);
   const stream = new RandomStream(seed, 'minimisation');
   // counts.get(factor).get(level)[k]: participants of that level allocated to arm k so far.
   const counts = new Map(protocol.stratificationFactors.map((factor) => [factor, new Map<string, number[]>()]));
 
-  return (enrolment, sequence) => {
+  return (enrolment) => {
     const levels = protocol.stratificationFactors.map((factor) => {
       const byLevel = counts.get(factor) as Map<string, number[]>;
       const level = enrolment.strata[factor];
@@ -210,17 +236,19 @@ function minimisationAllocator(protocol: Protocol, randomisation: Minimisation, 
     const probabilities = biasedCoin(scores, randomisation.probability);
     const { index: drawIndex, value: draw } = stream.uniform();
     const chosen = pickByProbability(probabilities, draw);
-    const record: MinimisationRecord = {
-      method: 'minimisation',
-      totalsBefore: levels.map(({ factor, level, weight, counts: c }) => ({ factor, level, weight, counts: byArm(arms, c) })),
-      scores: byArm(arms, scores),
-      probabilities: byArm(arms, probabilities),
-      stream: stream.name,
-      drawIndex,
-      draw,
+    return {
+      arm: arms[chosen],
+      describe: () => ({
+        method: 'minimisation',
+        totalsBefore: levels.map(({ factor, level, weight, counts: c }) => ({ factor, level, weight, counts: byArm(arms, c) })),
+        scores: byArm(arms, scores),
+        probabilities: byArm(arms, probabilities),
+        stream: stream.name,
+        drawIndex,
+        draw,
+      }),
+      commit: () => levels.forEach((level) => (level.counts[chosen] += 1)),
     };
-    for (const level of levels) level.counts[chosen] += 1;
-    return { participant: enrolment.participant, arm: arms[chosen], sequence, record };
   };
 }
 
@@ -231,18 +259,21 @@ export function minimisationScores(levels: readonly { weight: number; counts: re
   );
 }
 
-/** Indices of the arms with the least score (ties within TIE_TOLERANCE). */
+/** Indices of the arms with the least score (ties within TIE_TOLERANCE). Loops, not spreads: every allocation replays every one before it. */
 export function preferredArms(scores: readonly number[]): number[] {
-  const least = Math.min(...scores);
+  let least = Infinity;
+  for (const score of scores) if (score < least) least = score;
   const tolerance = TIE_TOLERANCE * Math.max(1, Math.abs(least));
-  return scores.flatMap((score, k) => (score - least <= tolerance ? [k] : []));
+  const preferred: number[] = [];
+  for (let k = 0; k < scores.length; k++) if (scores[k] - least <= tolerance) preferred.push(k);
+  return preferred;
 }
 
 function biasedCoin(scores: readonly number[], probability: number): number[] {
-  const preferred = new Set(preferredArms(scores));
-  if (preferred.size === scores.length) return scores.map(() => 1 / scores.length);
-  const others = scores.length - preferred.size;
-  return scores.map((_, k) => (preferred.has(k) ? probability / preferred.size : (1 - probability) / others));
+  const preferred = preferredArms(scores);
+  if (preferred.length === scores.length) return scores.map(() => 1 / scores.length);
+  const others = scores.length - preferred.length;
+  return scores.map((_, k) => (preferred.includes(k) ? probability / preferred.length : (1 - probability) / others));
 }
 
 /** The first arm whose cumulative probability exceeds the draw; rounding at the top falls to the last arm with any chance. */
