@@ -18,7 +18,7 @@ import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 const nameSchema = z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters');
 const wholeDays = z.number().int('must be a whole number of days');
 
-export const armSchema = z.strictObject({
+const armSchema = z.strictObject({
   label: nameSchema,
   description: z.string().trim().max(2000),
   /** Relative share of allocations: arms with ratios 2 and 1 receive two participants for every one. */
@@ -48,9 +48,9 @@ const minimisationSchema = z.strictObject({
   factorWeights: z.record(nameSchema, z.number().positive('a factor weight must be above 0')),
 });
 
-export const randomisationSchema = z.discriminatedUnion('method', [permutedBlocksSchema, minimisationSchema]);
+const randomisationSchema = z.discriminatedUnion('method', [permutedBlocksSchema, minimisationSchema]);
 
-export const visitSchema = z.strictObject({
+const visitSchema = z.strictObject({
   name: nameSchema,
   /** Days after the day of randomisation (day 0); may be negative for a screening visit. */
   day: wholeDays,
@@ -60,7 +60,7 @@ export const visitSchema = z.strictObject({
   assessments: z.array(nameSchema),
 });
 
-export const eligibilityCriterionSchema = z.strictObject({
+const eligibilityCriterionSchema = z.strictObject({
   id: nameSchema,
   text: z.string().trim().min(1, 'must not be empty').max(2000),
   kind: z.enum(['inclusion', 'exclusion']),
@@ -77,7 +77,7 @@ const outcomeFields = {
   covariates: z.array(nameSchema),
 };
 
-export const outcomeSchema = z.discriminatedUnion('analysis', [
+const outcomeSchema = z.discriminatedUnion('analysis', [
   z.strictObject({ ...outcomeFields, analysis: z.literal('ancova') }),
   z.strictObject({
     ...outcomeFields,
@@ -88,7 +88,7 @@ export const outcomeSchema = z.discriminatedUnion('analysis', [
 ]);
 
 /** The verdict function's input (src/stats/verdict.ts), fixed in advance. */
-export const decisionRuleSchema = z.strictObject({
+const decisionRuleSchema = z.strictObject({
   outcome: nameSchema,
   visit: nameSchema.optional(),
   arm: nameSchema,
@@ -129,7 +129,6 @@ export const protocolSchema = protocolFields.superRefine((protocol, context) => 
 });
 
 export type Protocol = z.infer<typeof protocolSchema>;
-export type Arm = Protocol['arms'][number];
 export type Visit = Protocol['visits'][number];
 export type Outcome = Protocol['outcomes']['primary'];
 export type Randomisation = Protocol['randomisation'];

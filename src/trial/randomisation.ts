@@ -196,20 +196,20 @@ function blockAllocator(protocol: Protocol, randomisation: PermutedBlocks, seed:
       }
       Object.assign(state, { queue: block, block: state.block + 1, blockSize: block.length, firstDrawIndex, drawCount: state.stream.position - firstDrawIndex });
     }
-    const block = state;
+    const current = state;
     return {
-      arm: block.queue[0],
+      arm: current.queue[0],
       describe: () => ({
         method: 'permuted-blocks',
         stratum,
-        block: block.block,
-        blockSize: block.blockSize,
-        positionInBlock: block.blockSize - block.queue.length + 1,
-        stream: block.stream.name,
-        firstDrawIndex: block.firstDrawIndex,
-        drawCount: block.drawCount,
+        block: current.block,
+        blockSize: current.blockSize,
+        positionInBlock: current.blockSize - current.queue.length + 1,
+        stream: current.stream.name,
+        firstDrawIndex: current.firstDrawIndex,
+        drawCount: current.drawCount,
       }),
-      commit: () => block.queue.shift(),
+      commit: () => current.queue.shift(),
     };
   };
 }
