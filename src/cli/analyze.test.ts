@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { notConverged } from '../stats/errors.ts';
-import { referenceDirectory, runAnalyze } from '../stats/testing.ts';
+import { referenceDirectory, runAnalyze, spawnAnalyze } from '../stats/testing.ts';
 import { registerAnalyze } from './analyze.ts';
 
 const anorexia = fileURLToPath(new URL('anorexia.csv', referenceDirectory));
@@ -25,9 +25,10 @@ function csvFile(text: string): string {
   return path;
 }
 
-describe('muster analyze (child process)', () => {
+// runAnalyze runs the command in this process; spawnAnalyze in a child process, for the exit status and output of a real one.
+describe('muster analyze', () => {
   it('prints readable tables without --json', async () => {
-    const run = await runAnalyze(ancovaArgs);
+    const run = await spawnAnalyze(ancovaArgs);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('ANCOVA of Postwt');
     expect(run.stdout).toMatch(/CBT - Cont\s+4\.0971\s+1\.8935\s+68\.0\s+0\.3187\s+7\.8755\s+0\.0340/);
@@ -43,7 +44,7 @@ describe('muster analyze (child process)', () => {
   });
 
   it('exits 2 naming the option when the data do not fit', async () => {
-    const run = await runAnalyze([...ancovaArgs.slice(0, -4), '--control', 'Placebo', '--json']);
+    const run = await spawnAnalyze([...ancovaArgs.slice(0, -4), '--control', 'Placebo', '--json']);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe('muster analyze: --control: arm "Placebo" does not occur in column "Treat" (arms: CBT, Cont, FT)\n');

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/db.ts';
 import { dialects } from '../server/test-databases.ts';
 import { sql } from 'kysely';
-import { cliDatabase, runMuster, startMuster } from './testing.ts';
+import { verify as argonVerify } from '@node-rs/argon2';
+import { cliDatabase, muster, spawnMuster, spawnMusterClosingPipe, startMuster } from './testing.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'muster-csv-'));
 const csvFile = (name: string, text: string) => {
@@ -28,21 +29,21 @@ describe.each(dialects)('muster command [%s]', (dialect) => {
 
   it('imports a roster file all or nothing, and audit verify catches tampering', async () => {
     const { env } = await database();
-    const demo = runMuster(['demo', '--participants', '6'], { env });
+    const demo = await muster(['demo', '--participants', '6'], { env });
     expect(demo.stderr).toBe('');
     expect(demo.stdout).toMatch(/loaded the DEMO cohort: 6 participants/);
 
     const bad = csvFile('bad.csv', 'designation,name,rank,unit,role\nJB-101,Ann Lee,Rct,1 Platoon (demo),participant\nJB-102,Bob Ray,Rct,Nowhere,participant\nJB-103,,Rct,1 Platoon (demo),chef\n');
-    const refused = runMuster(['roster', 'import', bad], { env });
+    const refused = await muster(['roster', 'import', bad], { env });
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('line 4, column name: is required');
     expect(refused.stderr).toContain("line 4, column role: unknown role 'chef'");
 
     const good = csvFile('good.csv', 'designation,name,rank,unit,role\nJB-101,Ann Lee,Rct,1 Platoon (demo),participant\nJB-102,Bob Ray,Rct,2 Platoon (demo),participant\n');
-    expect(runMuster(['roster', 'import', good], { env }).stdout).toMatch(/2 created, 0 updated, 0 unchanged/);
-    expect(runMuster(['roster', 'import', good], { env }).stdout).toMatch(/0 created, 0 updated, 2 unchanged/);
+    expect((await muster(['roster', 'import', good], { env })).stdout).toMatch(/2 created, 0 updated, 0 unchanged/);
+    expect((await muster(['roster', 'import', good], { env })).stdout).toMatch(/0 created, 0 updated, 2 unchanged/);
 
-    const verified = runMuster(['audit', 'verify'], { env });
+    const verified = await muster(['audit', 'verify'], { env });
     expect(verified.status).toBe(0);
     const count = Number(verified.stdout.match(/(\d+) events verified/)?.[1]);
     expect(count).toBeGreaterThan(20);
@@ -58,9 +59,31 @@ describe.each(dialects)('muster command [%s]', (dialect) => {
       });
     }
     await handle.close();
-    const broken = runMuster(['audit', 'verify'], { env });
+    // The process's own exit status, not just process.exitCode in this one.
+    const broken = spawnMuster(['audit', 'verify'], { env });
     expect(broken.status).toBe(1);
     expect(broken.stderr).toMatch(/BROKEN after 4 good events: event #5 was changed/);
+  });
+
+  it('as a process: reads the password from standard input, and stops when the reader closes the pipe', async () => {
+    const { env } = await database();
+    expect((await muster(['demo', '--participants', '2'], { env })).status).toBe(0);
+    const person = csvFile('person.csv', 'designation,name,rank,unit,role\nJB-201,Cat Roe,Rct,1 Platoon (demo),participant\n');
+    expect((await muster(['roster', 'import', person], { env })).status).toBe(0);
+
+    const added = spawnMuster(['user', 'add', '--designation', 'JB-201', '--username', 'cat'], { env: { ...env, MUSTER_PASSWORD: '' }, input: 'a password from stdin\nnot this line\n' });
+    expect([added.status, added.stderr, added.stdout]).toEqual([0, '', 'account cat created for JB-201 (participant)\n']);
+    const handle = openDatabase(dialect === 'sqlite' ? { sqliteFile: env.MUSTER_DB } : { databaseUrl: env.DATABASE_URL });
+    const { password_hash } = await handle.db.selectFrom('account').select('password_hash').where('username', '=', 'cat').executeTakeFirstOrThrow();
+    await handle.close();
+    expect(await argonVerify(password_hash!, 'a password from stdin')).toBe(true);
+
+    // `muster export training | head -c 100`: the export is bigger than a pipe holds, so the command writes into a closed pipe.
+    const piped = await spawnMusterClosingPipe(['export', 'training', '--format', 'csv'], env);
+    expect(piped.head).toMatch(/^[a-z_]+,[a-z_,]+\n/);
+    expect(piped.signal).toBeNull();
+    expect(piped.stderr).toMatch(/^(muster: write EPIPE\n)?$/);
+    expect(piped.status).toBe(piped.stderr ? 1 : 0);
   });
 
   it('serve offers a one-time set-up link, never demo data, and keeps every acknowledged write through SIGKILL', async () => {
@@ -103,7 +126,7 @@ describe.each(dialects)('muster command [%s]', (dialect) => {
       const units = (await (await fetch(`${base}/api/units`, { headers: { cookie: login.headers.get('set-cookie')!.split(';')[0] } })).json()) as { units: { name: string }[] };
       const stored = new Set(units.units.map((u) => u.name));
       expect(acknowledged.filter((name) => !stored.has(name))).toEqual([]);
-      expect(runMuster(['audit', 'verify'], { env }).status).toBe(0);
+      expect((await muster(['audit', 'verify'], { env })).status).toBe(0);
     } finally {
       second.child.kill('SIGTERM');
     }

@@ -66,8 +66,15 @@ export function commandArguments(command: ReferenceCommand, dataPath: string): s
   return [kind, '--data', dataPath, ...Object.entries(fields).flatMap(([name, value]) => [`--${name}`, String(value)])];
 }
 
-/** Runs `muster analyze ...` from the sources in a child process; never rejects on a non-zero exit. */
+/** Runs `muster analyze ...` in this process (src/cli/testing.ts muster()): the command's parsing, output and exit code without a Node start-up. */
 export async function runAnalyze(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { muster } = await import('../cli/testing.ts');
+  const { status, stdout, stderr } = await muster(['analyze', ...args]);
+  return { code: status, stdout, stderr };
+}
+
+/** Runs `muster analyze ...` from the sources in a child process; never rejects on a non-zero exit. */
+export async function spawnAnalyze(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const main = new URL('../cli/main.ts', import.meta.url).pathname;
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', main, 'analyze', ...args], {

@@ -1,0 +1,103 @@
+import { Command, CommanderError } from 'commander';
+import { registerAnalyze } from './analyze.ts';
+import { version } from '../server/version.ts';
+import { withDatabaseOption, type DatabaseOptions } from '../shared/cli-options.ts';
+import type { ServeOptions } from './serve.ts';
+
+/**
+ * Runs `muster <argv...>` (the arguments after the script) and resolves to its exit code: 0 success,
+ * 1 failure, 2 bad usage or bad data, 3 a model that did not converge. The commands write to
+ * standard output and error and set `process.exitCode`; it is read and then restored, so the tests
+ * can run the command in their own process (src/cli/testing.ts). Each call builds a new program.
+ */
+export async function runMuster(argv: readonly string[]): Promise<number> {
+  const previous = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    const program = await buildProgram(argv[0] === 'analyze');
+    try {
+      await program.parseAsync([...argv], { from: 'user' });
+    } catch (error) {
+      if (error instanceof CommanderError) {
+        process.exitCode = error.exitCode === 0 ? 0 : 2;
+      } else {
+        console.error(`muster: ${(error as Error).message}`);
+        process.exitCode = 1;
+      }
+    }
+    return Number(process.exitCode ?? 0);
+  } finally {
+    process.exitCode = previous;
+  }
+}
+
+// Subcommands import their modules when they run, so `muster analyze` starts without loading the server.
+async function buildProgram(analyzeOnly: boolean): Promise<Command> {
+  const program = new Command('muster')
+    .description('Muster: roster, training, trial and analysis for a training cohort')
+    .version(version)
+    .showHelpAfterError()
+    .exitOverride();
+
+  withDatabaseOption(
+    program
+      .command('serve')
+      .description('Serve the API (and the datapad) on a database; never loads demo data')
+      .option('--port <port>', 'port to listen on (default: $PORT or 8080)')
+      .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)'),
+  ).action(async (options: ServeOptions) => (await import('./serve.ts')).serve({ ...options, demo: false }));
+
+  withDatabaseOption(
+    program
+      .command('start')
+      .description('Like serve, but a new database first gets the demo cohort (what `npm start` runs)')
+      .option('--port <port>', 'port to listen on (default: $PORT or 8080)')
+      .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)'),
+  ).action(async (options: ServeOptions) => (await import('./serve.ts')).serve({ ...options, demo: true }));
+
+  withDatabaseOption(program.command('migrate').description('Apply pending database migrations')).action(async (options: DatabaseOptions) =>
+    (await import('./admin.ts')).migrate(options),
+  );
+
+  const user = program.command('user').description('Accounts');
+  withDatabaseOption(
+    user
+      .command('add')
+      .description('Give a person on the roster a login; the password comes from $MUSTER_PASSWORD or standard input')
+      .requiredOption('--designation <designation>', 'the person, e.g. JB-007')
+      .requiredOption('--username <username>', 'the login name'),
+  ).action(async (options: DatabaseOptions & { designation: string; username: string }) => (await import('./admin.ts')).addUser(options));
+
+  const roster = program.command('roster').description('The roster');
+  withDatabaseOption(
+    roster
+      .command('import')
+      .description('Import people from a CSV: designation,name,rank,unit,role[,status,date_of_birth,sex]; all rows or none')
+      .argument('<file>', 'CSV file'),
+  ).action(async (file: string, options: DatabaseOptions) => (await import('./admin.ts')).importRosterFile(file, options));
+
+  const audit = program.command('audit').description('The audit trail');
+  withDatabaseOption(audit.command('verify').description('Check the hash chain; exits 1 and names the first bad event if it was tampered with')).action(
+    async (options: DatabaseOptions) => (await import('./admin.ts')).verifyAuditTrail(options),
+  );
+
+  withDatabaseOption(
+    program
+      .command('demo')
+      .description('Load the demo cohort into an empty database')
+      .option('--participants <n>', 'number of participants', '60'),
+  ).action(async (options: DatabaseOptions & { participants: string }) => (await import('./admin.ts')).demo(options));
+
+  registerAnalyze(program);
+
+  // Each capability declares its own subcommands. `muster analyze` is the statistics engine alone:
+  // it skips loading the capabilities (and the database drivers), a third of a second of start-up.
+  if (!analyzeOnly) {
+    const importCommand = program.command('import').description('Import data from CSV files: every bad row is reported, and nothing is written unless all rows are good');
+    const exportCommand = program.command('export').description('Export data as CSV or JSON, with everything that was stored');
+    const { capabilities } = await import('../capabilities.ts');
+    const { withDatabase } = await import('./admin.ts');
+    for (const capability of capabilities) capability.cli?.({ program, importCommand, exportCommand, withDatabase });
+  }
+  return program;
+}
