@@ -1,12 +1,12 @@
-// `npm run bench -- mmrm [--runs N] [--no-r] [--r-timeout SECONDS]`: times the whole process
+// `npm run bench -- mmrm [--runs N] [--no-r] [--r-timeout SECONDS] [--no-build]`: times the whole process
 // `muster analyze mmrm --covariance us` on simulated trials (1,000 x 6, 3,000 x 6, 10,000 x 10
 // subjects x visits), with peak memory, and, where R and nlme are installed, nlme::gls with the same
 // model on the same file (given up after --r-timeout seconds, default 300: gls is slow).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import { seededRandom } from '../src/demo/roster.ts';
+import { build, measure, median } from './measure-process.ts';
+import { seededRandom } from '../src/shared/random.ts';
 
 interface Scenario {
   subjects: number;
@@ -24,7 +24,6 @@ const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
 const withR = !args.includes('--no-r');
 const rTimeoutSeconds = args.includes('--r-timeout') ? Number(args[args.indexOf('--r-timeout') + 1]) : 300;
 const outDir = new URL('./out/', import.meta.url);
-const root = new URL('../', import.meta.url);
 
 
 /**
@@ -66,47 +65,6 @@ function simulateTrial({ subjects, visits }: Scenario, seed: number): string {
   return lines.join('\n') + '\n';
 }
 
-interface Measurement {
-  seconds: number;
-  /** User + system CPU seconds of the child (GNU time): steadier than wall time on a busy machine. */
-  cpuSeconds: number | null;
-  peakMegabytes: number | null;
-  stdout: string;
-}
-
-const hasTimeV = existsSync('/usr/bin/time');
-
-/**
- * Runs a command as a child process; peak resident memory from GNU time -v where available.
- * With a time limit the command runs under timeout(1), which kills it (not only its parent)
- * when the limit passes; null then.
- */
-function measure(command: string, commandArgs: string[], timeoutSeconds?: number): Measurement | null {
-  const limited: [string, string[]] = timeoutSeconds
-    ? ['timeout', ['-s', 'KILL', String(timeoutSeconds), command, ...commandArgs]]
-    : [command, commandArgs];
-  const [file, fileArgs] = hasTimeV ? ['/usr/bin/time', ['-v', limited[0], ...limited[1]]] : limited;
-  const started = performance.now();
-  const result = spawnSync(file, fileArgs, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
-  const seconds = (performance.now() - started) / 1000;
-  // timeout(1) exits with 137 when it had to kill (128 + SIGKILL).
-  if (timeoutSeconds && result.status === 137) return null;
-  if (result.status !== 0) {
-    throw new Error(`${command} ${commandArgs.join(' ')} exited with ${result.status}:\n${result.stderr}`);
-  }
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
-  const user = /User time \(seconds\): ([\d.]+)/.exec(result.stderr);
-  const system = /System time \(seconds\): ([\d.]+)/.exec(result.stderr);
-  return {
-    seconds,
-    cpuSeconds: user && system ? Number(user[1]) + Number(system[1]) : null,
-    peakMegabytes: rss ? Number(rss[1]) / 1024 : null,
-    stdout: result.stdout,
-  };
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
 function hasRWithNlme(): boolean {
   const probe = spawnSync('Rscript', ['-e', 'library(nlme)'], { encoding: 'utf8' });
   return probe.status === 0;
@@ -130,9 +88,7 @@ cat(sprintf("%.6f %.6f\\n", proc.time()[["elapsed"]] - started, -2 * as.numeric(
 
 function main(): void {
   mkdirSync(outDir, { recursive: true });
-  console.log('building (npm run build) ...');
-  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  build(args);
   const rAvailable = withR && hasRWithNlme();
   const glsFile = new URL('gls.R', outDir);
   if (rAvailable) writeFileSync(glsFile, glsScript);

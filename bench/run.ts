@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 
 const [name, ...rest] = process.argv.slice(2);
 const available = readdirSync(new URL('.', import.meta.url))
-  .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && f !== 'measure-process.ts')
   .map((f) => f.replace(/\.ts$/, ''));
 if (!name || !existsSync(new URL(`./${name}.ts`, import.meta.url))) {
   console.error(`usage: npm run bench -- <${available.join('|')}> [options]`);

@@ -118,6 +118,29 @@ describe('MmrmLikelihood', () => {
     }
   }
 
+  for (const pooling of ['always', 'never'] as const) {
+    it(`withoutSubject equals the likelihood built without that subject (${pooling} pooled)`, () => {
+      const model = covarianceModel('us', 3);
+      const theta = thetaFor(model.nTheta);
+      const keep = Array.from(data.subject.keys()).filter((r) => data.subject[r] !== 7);
+      const without: MmrmData = {
+        X: Float64Array.from(keep.flatMap((r) => Array.from(data.X.subarray(r * data.p, (r + 1) * data.p)))),
+        p: data.p,
+        y: Float64Array.from(keep, (r) => data.y[r]),
+        subject: Int32Array.from(keep, (r) => data.subject[r]),
+        visit: Int32Array.from(keep, (r) => data.visit[r]),
+        nVisits: 3,
+      };
+      const built = new MmrmLikelihood(without, model, 'reml', pooling);
+      const taken = new MmrmLikelihood(data, model, 'reml', pooling).withoutSubject(7);
+      expect(taken.nSubjects).toBe(built.nSubjects);
+      const [a, b] = [taken.evaluate(theta), built.evaluate(theta)];
+      expect(a?.value).toBeCloseTo(b?.value as number, 8);
+      taken.gradient(a!).forEach((g, j) => expect(g).toBeCloseTo(built.gradient(b!)[j], 7));
+      taken.beta(a!).forEach((beta, j) => expect(beta).toBeCloseTo(built.beta(b!)[j], 8));
+    });
+  }
+
   it('returns null where the covariance is not positive definite', () => {
     const model = covarianceModel('toep', 3);
     const likelihood = new MmrmLikelihood(data, model, 'reml');

@@ -49,6 +49,8 @@ export type Pattern = {
   /** Visits observed, increasing. */
   visits: Int32Array;
   nSubjects: number;
+  /** The subjects' indices (as in MmrmData.subject), in the order of `rows`. */
+  subjects: Int32Array;
 } & (
   | {
       kind: 'pooled';
@@ -100,6 +102,9 @@ export class MmrmLikelihood {
   private readonly olsBeta: Float64Array;
   private readonly packedSize: number;
   private readonly packedRowStart: Int32Array;
+  /** The rows of [X y] (y centred) and each subject's row at each visit (-1: none): to take a subject out. */
+  private readonly augmentedRows: SparseRows;
+  private readonly rowAt: Int32Array;
 
   constructor(
     data: MmrmData,
@@ -150,8 +155,70 @@ export class MmrmLikelihood {
     this.packedSize = (q * (q + 1)) / 2;
     this.packedRowStart = new Int32Array(q);
     for (let r = 0; r < q; r++) this.packedRowStart[r] = r * q - (r * (r - 1)) / 2;
-    this.patterns = this.accumulatePatterns(withOutcome(rows, residual, p), rowAt, subjectSlots, pooling);
+    this.augmentedRows = withOutcome(rows, residual, p);
+    this.rowAt = rowAt;
+    this.patterns = this.accumulatePatterns(this.augmentedRows, rowAt, subjectSlots, pooling);
     this.nSubjects = this.patterns.reduce((sum, pattern) => sum + pattern.nSubjects, 0);
+  }
+
+  /**
+   * The likelihood of the same data without one subject (a jackknife replicate): only that
+   * subject's pattern changes, by its own pair products, so nothing else is recomputed. The
+   * outcome stays centred on the full data's OLS fit, which leaves the likelihood unchanged.
+   */
+  withoutSubject(subject: number): MmrmLikelihood {
+    const k = this.patterns.findIndex((pattern) => pattern.subjects.includes(subject));
+    if (k < 0) return this;
+    const pattern = this.patterns[k];
+    const { visits } = pattern;
+    const t = this.nVisits;
+    const tk = visits.length;
+    const position = pattern.subjects.indexOf(subject);
+    const subjects = pattern.subjects.filter((_, i) => i !== position);
+    const patterns = this.patterns.slice();
+    if (subjects.length === 0) patterns.splice(k, 1);
+    else if (pattern.kind === 'subjects') {
+      const block = tk * (this.p + 1);
+      const rows = new Float64Array(subjects.length * block);
+      rows.set(pattern.rows.subarray(0, position * block));
+      rows.set(pattern.rows.subarray((position + 1) * block), position * block);
+      patterns[k] = { ...pattern, nSubjects: subjects.length, subjects, rows };
+    } else {
+      patterns[k] = { ...pattern, nSubjects: subjects.length, subjects, ...this.subtractSubject(pattern, subject) };
+    }
+    const pairCounts = this.pairCounts.slice();
+    for (const a of visits) for (const b of visits) pairCounts[a * t + b]--;
+    const reduced = Object.create(MmrmLikelihood.prototype) as MmrmLikelihood;
+    return Object.assign(reduced, this, { patterns, pairCounts, nSubjects: this.nSubjects - 1, nObservations: this.nObservations - tk });
+  }
+
+  /** A pooled pattern's statistics less one subject's z_a z_b' + z_b z_a', sparse again. */
+  private subtractSubject(pattern: PooledPattern, subject: number) {
+    const { packedSize, packedRowStart } = this;
+    const { start, index, value } = this.augmentedRows;
+    const { visits, pairStart, entryIndex, entryValue } = pattern;
+    const tk = visits.length;
+    const pairs = (tk * (tk + 1)) / 2;
+    const dense = new Float64Array(pairs * packedSize);
+    for (let pair = 0; pair < pairs; pair++) {
+      for (let e = pairStart[pair]; e < pairStart[pair + 1]; e++) dense[pair * packedSize + entryIndex[e]] = entryValue[e];
+    }
+    let pair = 0;
+    for (let a = 0; a < tk; a++) {
+      const ra = this.rowAt[subject * this.nVisits + visits[a]];
+      for (let b = a; b < tk; b++, pair++) {
+        const rb = this.rowAt[subject * this.nVisits + visits[b]];
+        for (let ea = start[ra]; ea < start[ra + 1]; ea++) {
+          for (let eb = start[rb]; eb < start[rb + 1]; eb++) {
+            const [i, j] = [index[ea], index[eb]];
+            const low = Math.min(i, j);
+            // The diagonal of Z_ab = S_ab + S_ab' holds each product twice.
+            dense[pair * packedSize + packedRowStart[low] + Math.max(i, j) - low] -= (i === j ? 2 : 1) * value[ea] * value[eb];
+          }
+        }
+      }
+    }
+    return sparsePairs(dense, pairs, packedSize);
   }
 
   /** The objective and the pieces derived from it, or null when Sigma(theta) is not positive definite. */
@@ -389,7 +456,7 @@ export class MmrmLikelihood {
             for (let e = start[r]; e < start[r + 1]; e++) dense[base + index[e]] = value[e];
           }
         });
-        patterns.push({ kind: 'subjects', visits: Int32Array.from(visits), nSubjects: subjects.length, rows: dense });
+        patterns.push({ kind: 'subjects', visits: Int32Array.from(visits), nSubjects: subjects.length, subjects: Int32Array.from(subjects), rows: dense });
         continue;
       }
       // S_ab = sum_i z_ia z_ib' in full (q x q per pair: a branch-free inner loop), then folded
@@ -416,7 +483,13 @@ export class MmrmLikelihood {
           for (let c = r; c < q; c++) stats[to + packedRowStart[r] + c - r] = products[from + r * q + c] + products[from + c * q + r];
         }
       }
-      patterns.push({ kind: 'pooled', visits: Int32Array.from(visits), nSubjects: subjects.length, ...sparsePairs(stats, pairs, packedSize) });
+      patterns.push({
+        kind: 'pooled',
+        visits: Int32Array.from(visits),
+        nSubjects: subjects.length,
+        subjects: Int32Array.from(subjects),
+        ...sparsePairs(stats, pairs, packedSize),
+      });
     }
     return patterns;
   }

@@ -148,12 +148,12 @@ function prepare(input: MmrmInput): { likelihood: MmrmLikelihood; model: Covaria
   }
   const likelihood = new MmrmLikelihood({ X, p, y, subject, visit, nVisits }, model, method);
   checkEstimable(likelihood, model, input.visitNames);
-  const objective: Objective = (theta) => {
-    const evaluation = likelihood.evaluate(theta);
-    if (evaluation === null) return null;
-    return { value: evaluation.value, gradient: () => likelihood.gradient(evaluation) };
-  };
-  return { likelihood, model, objective };
+  return { likelihood, model, objective: objectiveOf(likelihood) };
+}
+
+/** The likelihood of an MMRM (checked as a fit checks it), for `refitMmrm`. */
+export function mmrmLikelihood(input: MmrmInput): MmrmLikelihood {
+  return prepare(input).likelihood;
 }
 
 /**
@@ -162,16 +162,23 @@ function prepare(input: MmrmInput): { likelihood: MmrmLikelihood; model: Covaria
  * Hessian as the first approximation, which typically converges in a handful of gradients; the
  * full fit's attempts if that fails.
  */
-export function refitMmrm(input: MmrmInput, earlier: Pick<MmrmFit, 'theta' | 'thetaCovariance'>): { beta: Float64Array; sigma: Float64Array } {
-  const { likelihood, model, objective } = prepare(input);
+export function refitMmrm(likelihood: MmrmLikelihood, earlier: Pick<MmrmFit, 'theta' | 'thetaCovariance'>): { beta: Float64Array; sigma: Float64Array } {
+  checkEstimable(likelihood, likelihood.model);
+  const objective = objectiveOf(likelihood);
   // thetaCovariance is the inverse Hessian of -log L; the objective is -2 log L.
   const inverseHessian = earlier.thetaCovariance.map((v) => v / 2);
   const near = bfgs(objective, earlier.theta, MAX_BFGS_ITERATIONS, inverseHessian);
-  const x = near !== null && near.converged ? near.x : minimise(objective, startingValues(likelihood, model)).x;
+  const x = near !== null && near.converged ? near.x : minimise(objective, startingValues(likelihood, likelihood.model)).x;
   const evaluation = likelihood.evaluate(x);
   if (evaluation === null) throw notConverged('the MMRM optimum was lost on re-evaluation');
   return { beta: likelihood.beta(evaluation), sigma: evaluation.sigma };
 }
+
+const objectiveOf = (likelihood: MmrmLikelihood): Objective => (theta) => {
+  const evaluation = likelihood.evaluate(theta);
+  if (evaluation === null) return null;
+  return { value: evaluation.value, gradient: () => likelihood.gradient(evaluation) };
+};
 
 /** Refuses designs whose covariance parameters cannot be estimated, with a reason. */
 function checkEstimable(likelihood: MmrmLikelihood, model: CovarianceModel, visitNames?: readonly string[]): void {

@@ -32,9 +32,11 @@ import type { AncovaOptions } from './analysis.ts';
 import { standardNormalQuantile, standardNormalUpper } from './distributions.ts';
 import { badData } from './errors.ts';
 import { cholesky, solveWithCholesky } from './linalg.ts';
-import { fitMmrm, refitMmrm } from './mmrm.ts';
+import { fitMmrm, mmrmLikelihood, refitMmrm } from './mmrm.ts';
+import type { MmrmLikelihood } from './mmrm-likelihood.ts';
 import type { CovarianceStructure } from './mmrm.ts';
 import type { Table } from './table.ts';
+import { seededRandom } from '../shared/random.ts';
 
 export type ImputationStrategy = 'MAR' | 'JR' | 'CR' | 'CIR' | 'LMCF';
 export const imputationStrategies: readonly ImputationStrategy[] = ['MAR', 'JR', 'CR', 'CIR', 'LMCF'];
@@ -77,6 +79,8 @@ export interface RbmiProblem {
   outcome: Float64Array;
   /** 1 where the outcome enters the imputation model. */
   inFit: Uint8Array;
+  /** Per patient, the index of their pattern of outcomes in the model (shared by the conditional means). */
+  fitPattern: Int32Array;
   /** Design rows of the imputation model per patient x visit: own arm, and the reference arm. */
   ownRows: Float64Array;
   referenceRows: Float64Array;
@@ -206,6 +210,13 @@ export function prepareRbmi(table: Table, options: RbmiOptions): { problem: Rbmi
     return !Number.isNaN(every.outcome[r]) && !afterNonMarEvent ? 1 : 0;
   });
 
+  const patternIndex = new Map<string, number>();
+  const fitPattern = Int32Array.from({ length: n }, (_, i) => {
+    const key = inFit.subarray(i * t, (i + 1) * t).join('');
+    if (!patternIndex.has(key)) patternIndex.set(key, patternIndex.size);
+    return patternIndex.get(key) as number;
+  });
+
   // The imputation model's design, and its rows for every patient and visit under either arm.
   const fitRows = selectRows(every, rowAt.filter((_, cell) => inFit[cell] === 1));
   const armVariableOfFit = factorVariable(options.arm, fitRows.list.map((row) => row.cells[armColumn]), { levels: armLevels });
@@ -277,6 +288,7 @@ export function prepareRbmi(table: Table, options: RbmiOptions): { problem: Rbmi
       covariance,
       outcome,
       inFit,
+      fitPattern,
       ownRows,
       referenceRows,
       eventVisit,
@@ -386,32 +398,51 @@ function fitData(problem: Pick<RbmiProblem, 'nVisits' | 'p' | 'outcome' | 'inFit
  * ANCOVAs. Returns each quantity (per visit: the contrasts, then the LS means) followed by its
  * change per unit of delta.
  */
-export function rbmiReplicate(problem: RbmiProblem, patients: Int32Array): Float64Array {
-  const { nVisits: t, p, covariance } = problem;
-  const { beta, sigma } = refitMmrm({ ...fitData(problem, patients), nVisits: t, covariance, method: 'reml' }, problem);
+export function rbmiReplicate(problem: RbmiProblem, plan: ReplicatePlan): Float64Array {
+  const { nVisits: t, p } = problem;
+  const { patients, leftOut } = plan;
+  // A participant left out only changes their pattern's statistics in the full likelihood.
+  const likelihood = leftOut === undefined ? likelihoodOf(problem, patients) : fullLikelihood(problem).withoutSubject(leftOut);
+  const { beta, sigma } = refitMmrm(likelihood, problem);
   const imputed = new Float64Array(patients.length * t);
   const shift = new Float64Array(patients.length * t);
   const conditional = new ConditionalMeans(sigma, t);
   const own = new Float64Array(t);
   const reference = new Float64Array(t);
-  patients.forEach((i, k) => {
+  const mean = new Float64Array(t);
+  for (let k = 0; k < patients.length; k++) {
+    const i = patients[k];
     for (let v = 0; v < t; v++) {
       const cell = i * t + v;
       own[v] = dot(problem.ownRows, cell * p, beta, p);
       reference[v] = dot(problem.referenceRows, cell * p, beta, p);
       shift[k * t + v] = problem.shifted[cell];
     }
-    const mean = strategyMean(imputationStrategies[problem.strategy[i]], own, reference, problem.eventVisit[i]);
-    conditional.impute(problem.outcome.subarray(i * t, (i + 1) * t), problem.inFit.subarray(i * t, (i + 1) * t), mean, imputed.subarray(k * t, (k + 1) * t));
-  });
+    strategyMean(imputationStrategies[problem.strategy[i]], own, reference, problem.eventVisit[i], mean);
+    conditional.impute(problem, i, mean, imputed, k * t);
+  }
   const quantities = t * (2 * problem.nArms - 1);
   const out = new Float64Array(2 * quantities);
   for (let v = 0; v < t; v++) {
     const offset = v * (2 * problem.nArms - 1);
-    ancova(problem, v, patients, imputed, out, offset);
-    ancova(problem, v, patients, shift, out, quantities + offset);
+    ancova(problem, v, patients, [imputed, shift], out, [offset, quantities + offset]);
   }
   return out;
+}
+
+/** The listed patients (each a subject of its own, repetitions too) in the imputation model. */
+const likelihoodOf = (problem: RbmiProblem, patients: Int32Array) =>
+  mmrmLikelihood({ ...fitData(problem, patients), nVisits: problem.nVisits, covariance: problem.covariance, method: 'reml' });
+
+/** Every patient's likelihood, built once per problem and thread: the jackknife takes one subject out of it. */
+const fullLikelihoods = new WeakMap<RbmiProblem, MmrmLikelihood>();
+function fullLikelihood(problem: RbmiProblem): MmrmLikelihood {
+  let likelihood = fullLikelihoods.get(problem);
+  if (likelihood === undefined) {
+    likelihood = likelihoodOf(problem, Int32Array.from({ length: problem.nPatients }, (_, i) => i));
+    fullLikelihoods.set(problem, likelihood);
+  }
+  return likelihood;
 }
 
 const dot = (rows: Float64Array, start: number, beta: Float64Array, p: number) => {
@@ -420,19 +451,18 @@ const dot = (rows: Float64Array, start: number, beta: Float64Array, p: number) =
   return s;
 };
 
-/** The mean trajectory of rbmi's strategy_* for a participant whose event is at `event` (t: none). */
-function strategyMean(strategy: ImputationStrategy, own: Float64Array, reference: Float64Array, event: number): Float64Array {
+/** The mean trajectory of rbmi's strategy_* for a participant whose event is at `event` (t: none), into `mean`. */
+function strategyMean(strategy: ImputationStrategy, own: Float64Array, reference: Float64Array, event: number, mean: Float64Array): void {
   const t = own.length;
-  if (strategy === 'MAR' || event >= t) return own;
-  if (strategy === 'CR' || (event === 0 && (strategy === 'JR' || strategy === 'CIR'))) return reference;
-  const mean = own.slice();
+  const fromReference = strategy === 'CR' || (event === 0 && (strategy === 'JR' || strategy === 'CIR'));
+  mean.set(fromReference && event < t ? reference : own);
+  if (strategy === 'MAR' || fromReference) return;
   const last = event - 1;
   for (let v = event; v < t; v++) {
     if (strategy === 'JR') mean[v] = reference[v];
     else if (strategy === 'CIR') mean[v] = own[last] + reference[v] - reference[last];
     else mean[v] = own[last];
   }
-  return mean;
 }
 
 /**
@@ -440,25 +470,27 @@ function strategyMean(strategy: ImputationStrategy, own: Float64Array, reference
  * visits are observed, so it is computed once per pattern.
  */
 class ConditionalMeans {
-  private readonly byPattern = new Map<string, { observed: number[]; missing: number[]; regression: Float64Array }>();
+  private readonly byPattern = new Map<number, { observed: number[]; missing: number[]; regression: Float64Array }>();
   constructor(
     private readonly sigma: Float64Array,
     private readonly t: number,
   ) {}
 
-  impute(outcome: Float64Array, inFit: Uint8Array, mean: Float64Array, out: Float64Array): void {
+  /** Patient i's outcomes, observed or imputed, into out[at .. at + t). */
+  impute(problem: RbmiProblem, i: number, mean: Float64Array, out: Float64Array, at: number): void {
     const { t } = this;
-    let key = '';
-    for (let v = 0; v < t; v++) key += inFit[v];
+    const key = problem.fitPattern[i];
     let pattern = this.byPattern.get(key);
-    if (pattern === undefined) this.byPattern.set(key, (pattern = this.regressionOf(inFit)));
+    if (pattern === undefined) this.byPattern.set(key, (pattern = this.regressionOf(problem.inFit.subarray(i * t, (i + 1) * t))));
     const { observed, missing, regression } = pattern;
-    for (const v of observed) out[v] = outcome[v];
-    missing.forEach((m, a) => {
+    const outcome = problem.outcome;
+    for (const v of observed) out[at + v] = outcome[i * t + v];
+    for (let a = 0; a < missing.length; a++) {
+      const m = missing[a];
       let value = mean[m];
-      observed.forEach((o, b) => (value += regression[a * observed.length + b] * (outcome[o] - mean[o])));
-      out[m] = value;
-    });
+      for (let b = 0; b < observed.length; b++) value += regression[a * observed.length + b] * (outcome[i * t + observed[b]] - mean[observed[b]]);
+      out[at + m] = value;
+    }
   }
 
   private regressionOf(inFit: Uint8Array) {
@@ -483,62 +515,63 @@ class ConditionalMeans {
 }
 
 /**
- * The ANCOVA at visit v on the listed patients' values: writes the contrasts (arm coefficients)
- * and the LS means (the mean design row with the arm set, times the coefficients) at `offset`.
+ * The ANCOVA at visit v on the listed patients, for each set of values (one factorisation):
+ * writes the contrasts (arm coefficients) and the LS means (the mean design row with the arm
+ * set, times the coefficients) at the set's offset.
  */
-function ancova(problem: RbmiProblem, v: number, patients: Int32Array, values: Float64Array, out: Float64Array, offset: number): void {
+function ancova(problem: RbmiProblem, v: number, patients: Int32Array, valueSets: Float64Array[], out: Float64Array, offsets: number[]): void {
   const { nVisits: t, nArms } = problem;
   const p = problem.analysisP[v];
   const rows = problem.analysisRows[v];
   const arms = problem.armColumns[v];
   const xtx = new Float64Array(p * p);
-  const xty = new Float64Array(p);
+  const xty = valueSets.map(() => new Float64Array(p));
   const meanRow = new Float64Array(p);
-  patients.forEach((i, k) => {
-    const y = values[k * t + v];
+  for (let k = 0; k < patients.length; k++) {
+    const i = patients[k];
     for (let a = 0; a < p; a++) {
       const xa = rows[i * p + a];
       if (xa === 0) continue;
-      xty[a] += xa * y;
-      meanRow[a] += xa / patients.length;
+      for (let set = 0; set < valueSets.length; set++) xty[set][a] += xa * valueSets[set][k * t + v];
+      meanRow[a] += xa;
       for (let b = 0; b < p; b++) xtx[a * p + b] += xa * rows[i * p + b];
     }
-  });
+  }
+  for (let a = 0; a < p; a++) meanRow[a] /= patients.length;
   const factor = cholesky(xtx, p);
   if (factor === null) throw badData(`the analysis at visit ${v + 1} has a singular design in a replicate (a resample or leave-one-out without an arm?)`);
-  const coefficients = solveWithCholesky(factor, p, xty);
-  for (let a = 1; a < nArms; a++) out[offset + a - 1] = coefficients[arms[a]];
-  for (let a = 0; a < nArms; a++) {
-    let value = 0;
-    for (let j = 0; j < p; j++) {
-      const armColumn = arms.indexOf(j);
-      value += (armColumn < 0 ? meanRow[j] : armColumn === a ? 1 : 0) * coefficients[j];
+  valueSets.forEach((_, set) => {
+    const coefficients = solveWithCholesky(factor, p, xty[set]);
+    const offset = offsets[set];
+    for (let a = 1; a < nArms; a++) out[offset + a - 1] = coefficients[arms[a]];
+    for (let a = 0; a < nArms; a++) {
+      let value = 0;
+      for (let j = 0; j < p; j++) {
+        const armColumn = arms.indexOf(j);
+        value += (armColumn < 0 ? meanRow[j] : armColumn === a ? 1 : 0) * coefficients[j];
+      }
+      out[offset + nArms - 1 + a] = value;
     }
-    out[offset + nArms - 1 + a] = value;
-  }
+  });
 }
 
-/** The replicates' patient lists: leave one out, or a bootstrap stratified by arm. */
-export function replicatePlans(problem: RbmiProblem, method: RbmiMethod, samples: number, seed: number): Int32Array[] {
+/** A replicate's patients (repetitions allowed); `leftOut` names the one a jackknife replicate omits. */
+export interface ReplicatePlan {
+  patients: Int32Array;
+  leftOut?: number;
+}
+
+/** The replicates: leave one out, or a bootstrap stratified by arm. */
+export function replicatePlans(problem: RbmiProblem, method: RbmiMethod, samples: number, seed: number): ReplicatePlan[] {
   const n = problem.nPatients;
   if (method === 'jackknife') {
-    return Array.from({ length: n }, (_, k) => Int32Array.from({ length: n - 1 }, (_, j) => (j < k ? j : j + 1)));
+    return Array.from({ length: n }, (_, k) => ({ patients: Int32Array.from({ length: n - 1 }, (_, j) => (j < k ? j : j + 1)), leftOut: k }));
   }
   const random = seededRandom(seed);
   const byArm = Array.from({ length: problem.nArms }, (_, a) => Array.from(problem.patientArm.keys()).filter((i) => problem.patientArm[i] === a));
-  return Array.from({ length: samples }, () => Int32Array.from(byArm.flatMap((members) => members.map(() => members[Math.floor(random() * members.length)]))));
-}
-
-/** A small seeded generator (mulberry32): the bootstrap must be reproducible from --seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
+  return Array.from({ length: samples }, () => ({
+    patients: Int32Array.from(byArm.flatMap((members) => members.map(() => members[Math.floor(random() * members.length)]))),
+  }));
 }
 
 /** The result object from the full-data replicate and the jackknife or bootstrap replicates. */
@@ -647,7 +680,7 @@ function tippingPoint(
 }
 
 /** Runs replicates (patient lists) and returns their results in order: in this thread, or spread over workers. */
-export type ReplicateRunner = (problem: RbmiProblem, plans: Int32Array[]) => Promise<Float64Array[]>;
+export type ReplicateRunner = (problem: RbmiProblem, plans: ReplicatePlan[]) => Promise<Float64Array[]>;
 
 export const runInThisThread: ReplicateRunner = (problem, plans) => Promise.resolve(plans.map((plan) => rbmiReplicate(problem, plan)));
 
@@ -659,7 +692,7 @@ export async function analyzeRbmi(table: Table, options: RbmiOptions, run: Repli
   if (method === 'bootstrap' && !(Number.isInteger(samples) && samples >= 2)) throw badData(`--samples: ${samples} is not a whole number of at least 2`);
   const { problem, labels } = prepareRbmi(table, options);
   const everyone = Int32Array.from({ length: problem.nPatients }, (_, i) => i);
-  const full = rbmiReplicate(problem, everyone);
+  const full = rbmiReplicate(problem, { patients: everyone });
   const replicates = await run(problem, replicatePlans(problem, method, samples, options.seed ?? 1));
   return summariseRbmi(problem, labels, options, full, replicates);
 }
