@@ -29,5 +29,5 @@ export const auth = defineCapability<AuthTables>({
 
 // What other capabilities and the server use.
 export { DEMO_PASSWORD } from './demo.ts';
-export { authenticateApiToken, authenticateSession, createAccount, createSetupLink, hasAdmin, type Authenticated } from './store.ts';
+export { authenticateApiToken, authenticateSession, confirmPassword, createAccount, createSetupLink, hasAdmin, type Authenticated } from './store.ts';
 export { SESSION_COOKIE } from './session-cookie.ts';

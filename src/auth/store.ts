@@ -83,6 +83,16 @@ export async function checkLogin(w: Writer, username: string, password: string):
   return { ok: true, actor };
 }
 
+/**
+ * Re-authentication before a sensitive act (e.g. a trial's emergency code-break): the signed-in
+ * account's own password, checked and counted towards the lockout exactly as a sign-in.
+ */
+export async function confirmPassword(w: Writer, accountId: number, password: string): Promise<LoginResult> {
+  const account = await w.db.selectFrom('account').select('username').where('id', '=', accountId).executeTakeFirst();
+  if (!account) return { ok: false, error: new AppError('unauthenticated', 'wrong username or password') };
+  return checkLogin(w, account.username, password);
+}
+
 export async function createSession(w: Writer, accountId: number) {
   const token = randomToken();
   const csrfToken = randomToken();

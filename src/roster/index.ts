@@ -15,7 +15,7 @@ export const roster = defineCapability<RosterTables>({
     'POST /api/units': only('admin'),
     'PUT /api/units/:id/staff': only('admin'),
     'GET /api/people': rosterReaders,
-    // Anyone signed in, narrowed by personScope: a participant reaches only their own record.
+    // Anyone signed in, narrowed by the access rules (src/access): a participant reaches only their own record.
     'GET /api/people/:id': signedIn,
     'GET /api/people/:id/chain': signedIn,
     'GET /api/people/:id/units': rosterReaders,
@@ -37,6 +37,6 @@ export const roster = defineCapability<RosterTables>({
 // What other capabilities and the server use.
 export { runRosterImport } from './import.ts';
 export { designationKey, isoDateSchema, personFields, personStatuses, type PersonStatus } from './model.ts';
-export { personInScope, requireUnitInScope, unitInScope, zoneOf } from './scope.ts';
+export { zoneOf } from './zone.ts';
 export { readDemoRoster, type DemoRoster } from './demo.ts';
-export { createPerson, findPersonByDesignation, getPerson, getUnit, listPeople, listUnits, participantsOf, statusCountsByUnit, timeZonesOf, type PersonView } from './store.ts';
+export { chainOfCommand, createPerson, findPersonByDesignation, getPerson, getUnit, listPeople, listUnits, participantsOf, statusCountsByUnit, timeZonesOf, type PersonView } from './store.ts';
