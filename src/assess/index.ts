@@ -30,4 +30,4 @@ export const assess = defineCapability<AssessTables>({
 });
 
 // What other capabilities and the server use.
-export { listAssessments, type AssessmentView } from './store.ts';
+export { createAssessment, isMeasurementName, listAssessments, measurementNames, measurementsOf, type AssessmentView, type MeasurementName } from './store.ts';

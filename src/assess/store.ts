@@ -197,12 +197,15 @@ export async function listAssessments(db: Db, filter: AssessmentFilter): Promise
       rows.map((r) => r.id),
     )
     .execute();
+  const sitesOf = new Map<number, typeof siteRows>();
+  for (const site of siteRows) {
+    const sites = sitesOf.get(site.assessment_id);
+    if (sites) sites.push(site);
+    else sitesOf.set(site.assessment_id, [site]);
+  }
   const zones = await timeZonesOf(db, [...new Set(rows.map((r) => r.person_id))]);
   return rows.map((row) => {
-    const write = toWrite(
-      row,
-      siteRows.filter((s) => s.assessment_id === row.id),
-    );
+    const write = toWrite(row, sitesOf.get(row.id) ?? []);
     const zone = zones.get(row.person_id)!;
     const local = instantToLocal(row.assessed_at, zone);
     const age = row.date_of_birth === null ? null : ageOn(row.date_of_birth, localDateOf(row.assessed_at, zone));
@@ -226,6 +229,21 @@ export async function listAssessments(db: Db, filter: AssessmentFilter): Promise
       updatedAt: row.updated_at,
     };
   });
+}
+
+/** The measurements of a visit by the names data sets give them (a column of the analysis data sets, a trial outcome). */
+export const measurementNames = ['body_mass_kg', 'bmi', 'body_fat_percent', 'lean_mass_kg'] as const;
+export type MeasurementName = (typeof measurementNames)[number];
+export const isMeasurementName = (name: string): name is MeasurementName => (measurementNames as readonly string[]).includes(name);
+
+/** A visit's named measurements; null where the visit lacks what a value needs (e.g. lean mass without a body-fat method). */
+export function measurementsOf(view: AssessmentView): Record<MeasurementName, number | null> {
+  return {
+    body_mass_kg: view.sites.find((s) => s.site === 'body_mass')?.value ?? null,
+    bmi: view.derived.bmi.value,
+    body_fat_percent: view.derived.bodyFatPercent?.value ?? null,
+    lean_mass_kg: view.derived.leanMass?.value ?? null,
+  };
 }
 
 export async function getAssessment(db: Db, id: number): Promise<AssessmentView> {
