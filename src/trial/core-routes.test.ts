@@ -1,5 +1,4 @@
 import { expect, it } from 'vitest';
-import type { LightMyRequestResponse } from 'fastify';
 import { setPassword } from '../auth/store.ts';
 import { makePerson } from '../roster/testing.ts';
 import { setUnitStaff } from '../roster/store.ts';
@@ -19,7 +18,7 @@ interface Setup {
   world: World;
   as: (role: Role) => Session;
   /** POST/PUT/GET as a role, answering status and JSON. */
-  call: (role: Role, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => Promise<{ status: number; body: ReturnType<LightMyRequestResponse['json']> }>;
+  call: (role: Role, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => Promise<{ status: number; body: ReturnType<typeof JSON.parse> }>;
 }
 
 async function setUp(database: TestDatabase): Promise<Setup> {
