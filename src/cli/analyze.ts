@@ -116,7 +116,11 @@ export function registerAnalyze(program: Command): void {
     .exitOverride()
     .action((flags: RbmiFlags) =>
       run(flags, async (table) => {
-        const [{ analyzeRbmi }, { parseTable }] = await Promise.all([import('../stats/rbmi.ts'), import('../stats/table.ts')]);
+        const [{ analyzeRbmi }, { runOnEveryCore }, { parseTable }] = await Promise.all([
+          import('../stats/rbmi.ts'),
+          import('../stats/rbmi-workers.ts'),
+          import('../stats/table.ts'),
+        ]);
         return analyzeRbmi(
           table,
           {
@@ -135,6 +139,7 @@ export function registerAnalyze(program: Command): void {
             ...(flags.deltaArm !== undefined ? { deltaArm: flags.deltaArm } : {}),
             tippingPoint: flags.tippingPoint === true,
           },
+          runOnEveryCore,
         );
       }),
     );
