@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missedDoseDeviations, visitWindowDeviations } from './deviations.ts';
+import { assignVisits, lowAdherenceDeviations, missedDoseDeviations, visitWindowDeviations } from './deviations.ts';
 import { makeProtocol } from './testing.ts';
 
 const protocol = makeProtocol();
@@ -34,5 +34,34 @@ describe('missed dose deviations', () => {
     ];
     expect(missedDoseDeviations(adherences, 3)).toEqual([{ kind: 'missed-doses', participant: 'b', missed: 4, threshold: 3, expected: 20, taken: 16 }]);
     expect(() => missedDoseDeviations(adherences, -1)).toThrow('threshold: must be a whole number of doses, 0 or more');
+  });
+});
+
+describe('low adherence deviations', () => {
+  const at = (participant: string, expected: number, taken: number) => ({ participant, expected, taken, missed: expected - taken, adherence: taken / expected });
+
+  it('finds adherence below 80% once 14 doses were expected, not at 80% nor earlier', () => {
+    expect(lowAdherenceDeviations([at('early', 13, 0), at('at-80', 20, 16), at('below', 20, 15), at('fourteen', 14, 11)])).toEqual([
+      { kind: 'missed-doses', participant: 'below', missed: 5, threshold: 4, expected: 20, taken: 15 },
+      { kind: 'missed-doses', participant: 'fourteen', missed: 3, threshold: 2, expected: 14, taken: 11 },
+    ]);
+  });
+});
+
+describe('which visit an assessment was for', () => {
+  // Randomised 1 March: visits due 1 March, 29 March, 26 April and 24 May.
+  it('takes the nearest visit, and of several days for one visit the nearest to its due day', () => {
+    expect(assignVisits(protocol, '2026-03-01', ['2026-03-27', '2026-02-26', '2026-03-03', '2026-05-30', '2026-03-30'])).toEqual([
+      { visit: 'baseline', date: '2026-03-03' },
+      { visit: 'week 4', date: '2026-03-30' },
+      { visit: 'week 12', date: '2026-05-30' },
+    ]);
+  });
+
+  it('takes the earlier visit and the earlier day on a tie', () => {
+    expect(assignVisits(protocol, '2026-03-01', ['2026-03-15', '2026-03-27', '2026-03-31'])).toEqual([
+      { visit: 'baseline', date: '2026-03-15' },
+      { visit: 'week 4', date: '2026-03-27' },
+    ]);
   });
 });

@@ -3,7 +3,7 @@
  * missed doses than the trial tolerates. Deviations recorded by hand are stored, not detected.
  */
 import { badRequest } from '../shared/errors.ts';
-import { daysBetween } from '../shared/time.ts';
+import { addDays, daysBetween } from '../shared/time.ts';
 import type { Adherence } from './adherence.ts';
 import { requireDate } from './dates.ts';
 import { visitWindow } from './protocol.ts';
@@ -57,4 +57,39 @@ export function missedDoseDeviations(adherences: readonly Adherence[], threshold
   return adherences
     .filter((a) => a.missed > threshold)
     .map((a) => ({ kind: 'missed-doses', participant: a.participant, missed: a.missed, threshold, expected: a.expected, taken: a.taken }));
+}
+
+/**
+ * The adherence below which missed doses are a deviation, once enough doses were expected for a
+ * share to mean something. The protocol schema has no such field, so the trial-wide rule is here:
+ * below 80% after the first 14 days (one dose a day) is the usual bar of supplement trials.
+ */
+export const MINIMUM_ADHERENCE_PERCENT = 80;
+export const ADHERENCE_JUDGED_AFTER_DOSES = 14;
+
+/** Participants below MINIMUM_ADHERENCE_PERCENT once ADHERENCE_JUDGED_AFTER_DOSES doses were expected. */
+export function lowAdherenceDeviations(adherences: readonly Adherence[]): MissedDosesDeviation[] {
+  return adherences
+    .filter((a) => a.expected >= ADHERENCE_JUDGED_AFTER_DOSES)
+    .flatMap((a) => missedDoseDeviations([a], Math.floor((a.expected * (100 - MINIMUM_ADHERENCE_PERCENT)) / 100)));
+}
+
+/**
+ * Which visit each assessment day was for, since an assessment does not name its visit: the visit
+ * whose due day is nearest (the earlier visit on a tie), and of several days for one visit the one
+ * nearest its due day (the earlier on a tie). Visits without an assessment are left out.
+ */
+export function assignVisits(protocol: Protocol, randomisedOn: string, dates: readonly string[]): { visit: string; date: string }[] {
+  const dues = protocol.visits.map((visit) => ({ visit: visit.name, due: addDays(requireDate('randomisedOn', randomisedOn), visit.day) }));
+  const distance = (date: string, due: string) => Math.abs(daysBetween(due, date));
+  const chosen = new Map<string, string>();
+  for (const date of [...dates].sort()) {
+    const nearest = dues.reduce((best, candidate) => (distance(date, candidate.due) < distance(date, best.due) ? candidate : best));
+    const current = chosen.get(nearest.visit);
+    if (current === undefined || distance(date, nearest.due) < distance(current, nearest.due)) chosen.set(nearest.visit, date);
+  }
+  return dues.flatMap(({ visit }) => {
+    const date = chosen.get(visit);
+    return date === undefined ? [] : [{ visit, date }];
+  });
 }
