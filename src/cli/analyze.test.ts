@@ -38,7 +38,7 @@ describe('muster analyze', () => {
   it('prints MMRM tables with the visit and the covariance', async () => {
     const run = await runAnalyze(['mmrm', '--data', bodyweight, '--subject', 'Rat', '--visit', 'day', '--outcome', 'chg', '--arm', 'Diet', '--control', 'diet1', '--baseline', 'base']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('MMRM of chg: REML, unstructured (us) covariance over 3 visits');
+    expect(run.stdout).toContain('MMRM of chg: REML, unstructured (us) covariance over 3 visits; satterthwaite df, the model\'s covariance of the estimates');
     expect(run.stdout).toMatch(/day64\s+diet3 - diet1/);
     expect(run.stdout).toMatch(/Covariance over visits\n\s+day22\s+day43\s+day64/);
   });

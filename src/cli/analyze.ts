@@ -61,7 +61,7 @@ export function registerAnalyze(program: Command): void {
   const analyze = program.command('analyze').description('Analyse a trial CSV as R would (mmrm, emmeans, lm)');
 
   withCommonOptions(
-    analyze.command('mmrm').description('MMRM: outcome ~ visit + arm + arm:visit [+ baseline + baseline:visit] [+ covariates], Satterthwaite df'),
+    analyze.command('mmrm').description('MMRM: outcome ~ visit + arm + arm:visit [+ baseline + baseline:visit] [+ covariates], as R\'s mmrm'),
   )
     .requiredOption('--subject <column>', 'subject identifier column')
     .requiredOption('--visit <column>', 'visit column')
@@ -229,7 +229,8 @@ export function formatResult(result: AnalysisResult): string {
   const isMmrm = result.kind === 'mmrm';
   lines.push(
     isMmrm
-      ? `MMRM of ${result.outcome}: ${result.method.toUpperCase()}, ${covarianceNames[result.covariance_structure]} (${result.covariance_structure}) covariance over ${result.visits.length} visits`
+      ? `MMRM of ${result.outcome}: ${result.method.toUpperCase()}, ${covarianceNames[result.covariance_structure]} (${result.covariance_structure}) covariance over ${result.visits.length} visits; ` +
+          `${result.ddfm} df, ${result.vcov === 'model' ? 'the model\'s' : result.vcov} covariance of the estimates`
       : `ANCOVA of ${result.outcome}`,
     `${result.n_subjects} subjects, ${result.n_obs} observations; ${result.rows_missing_covariate} rows with an outcome left out for a missing covariate`,
   );
