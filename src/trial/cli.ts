@@ -23,4 +23,13 @@ export function registerTrialCommands({ program, withDatabase }: CliContext): vo
       .option('--json', 'one JSON object: command, analysis, verdict, protocol_version, protocol_sha256, dataset_sha256')
       .option('--export <file>', 'write the analysis data set (long-format CSV) here, for `muster analyze` or R'),
   ).action(async (code: string, options) => (await import('./analysis-commands.ts')).analyseTrialCommand(withDatabase, code, options));
+
+  withDatabaseOption(
+    trial
+      .command('consort')
+      .description('CONSORT 2010 flow counts from the record (randomised = the sum of allocated). Per arm only when the trial is open or unblinded; pooled otherwise, as for any blinded reader')
+      .argument('<code>', 'the trial, e.g. WHEY-01')
+      .option('--json', 'one JSON object: assessed, excluded, randomised, and arms (per arm) or pooled')
+      .option('--svg <file>', 'write the flow diagram (SVG) to this file'),
+  ).action(async (code: string, options) => (await import('./conduct-commands.ts')).consortCommand(withDatabase, code, options));
 }
