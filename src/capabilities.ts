@@ -7,6 +7,7 @@ import { cohort } from './cohort/index.ts';
 import { drills } from './drills/index.ts';
 import { inbox } from './inbox/index.ts';
 import { roster } from './roster/index.ts';
+import { schedule } from './schedule/index.ts';
 import { training } from './training/index.ts';
 import { trial } from './trial/index.ts';
 import { wellness } from './wellness/index.ts';
@@ -20,7 +21,7 @@ import type { Db } from './store/db.ts';
  * Order matters twice: demo steps run in it (people before their logins, training and so on
  * after both) and the datapad's menu follows it.
  */
-export const capabilities = [roster, auth, inbox, cohort, wellness, training, drills, assess, trial, audit, analysis] as const;
+export const capabilities = [roster, auth, inbox, cohort, wellness, training, drills, assess, trial, schedule, audit, analysis] as const;
 
 type TablesOf<C> = C extends Capability<infer Tables> ? Tables : never;
 type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
