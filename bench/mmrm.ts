@@ -18,7 +18,7 @@ const scenarios: Scenario[] = [
   { subjects: 3000, visits: 6 },
   { subjects: 10000, visits: 10 },
 ];
-const GOAL_SECONDS = 0.7; // for 3,000 x 6, issue 3
+const GOAL_SECONDS = 0.35; // for 3,000 x 6: issue 3 asked for 0.7 s, issue 16 for 0.35 s
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
 const withR = !args.includes('--no-r');
