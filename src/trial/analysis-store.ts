@@ -7,7 +7,9 @@
  */
 import type { Selectable } from 'kysely';
 import { isMeasurementName, listAssessments, measurementsOf } from '../assess/index.ts';
-import { AppError, badRequest } from '../shared/errors.ts';
+import { seesArms } from '../access/index.ts';
+import type { Actor } from '../shared/actor.ts';
+import { AppError, badRequest, forbidden } from '../shared/errors.ts';
 import { analyzeAncova, analyzeMmrm, type AnalysisResult } from '../stats/analysis.ts';
 import { StatsError } from '../stats/errors.ts';
 import { parseTable } from '../stats/table.ts';
@@ -17,7 +19,7 @@ import type { Database } from '../store/schema.ts';
 import type { Writer } from '../store/write.ts';
 import { buildAnalysisDataset, datasetCsv, type AnalysisDataset, type AnalysisSpec, type OutcomeRow } from './analysis-dataset.ts';
 import { analysisColumns, visitWindow, type Outcome, type Visit } from './protocol.ts';
-import type { TrialView } from './trials.ts';
+import { trialByCode, type TrialView } from './trials.ts';
 import { enrolments, type Enrolment } from './conduct-store.ts';
 
 /** Participants per query: well under every database's limit on bound parameters. */
@@ -292,4 +294,28 @@ export function presentAnalysis(row: Omit<AnalysisRow, 'trial_id'> & { trial_id?
 export async function listTrialAnalyses(db: Db, trial: TrialView, seesArms: boolean): Promise<TrialAnalysisView[]> {
   const rows = await db.selectFrom('trial_analysis').selectAll().where('trial_id', '=', trial.id).orderBy('id', 'desc').execute();
   return rows.map((row) => presentAnalysis(row, seesArms));
+}
+
+/** The trials whose analysis data set, arms included, this reader may take to the analysis screen (src/analysis). */
+export async function analysableTrials(db: Db, actor: Actor): Promise<{ code: string; title: string }[]> {
+  const rows = await db.selectFrom('trial').select('code').where('status', '!=', 'draft').orderBy('id', 'desc').execute();
+  const trials = await Promise.all(rows.map((row) => trialByCode(db, row.code)));
+  return trials.filter((trial) => seesArms(actor, trial)).map((trial) => ({ code: trial.code, title: trial.title }));
+}
+
+/**
+ * A trial's primary analysis data set for the analysis screen: its arm column is the randomised
+ * arm, the one column a verdict may compare. Refused to a blinded reader.
+ */
+export async function trialDatasetFor(db: Db, actor: Actor, code: string): Promise<{ name: string; description: string; csv: string; personIds: number[]; randomisedArm: string }> {
+  const trial = await trialByCode(db, code);
+  if (!seesArms(actor, trial)) throw forbidden(`${trial.code} is blinded: its data set by arm is for the statistician until unblinding`);
+  const { csv, personIds } = await trialDataset(db, trial);
+  return {
+    name: `${trial.code} primary analysis data set`,
+    description: `${trial.title}: one row per randomised participant and visit, as protocol version ${trial.version} says; the arm column is the randomised arm.`,
+    csv,
+    personIds,
+    randomisedArm: analysisColumns.arm,
+  };
 }
