@@ -17,7 +17,7 @@ describe('POST /api/analysis', () => {
   });
   afterEach(() => database.close());
 
-  it('fits an MMRM and judges the rule, as the command does', async () => {
+  it('fits an MMRM and describes the rule\'s comparison: an uploaded arm column is not a randomised arm, so no verdict', async () => {
     const rule = { visit: 'week12', arm: 'protein', direction: 'higher', hypothesis: 'superiority', unit: 'kg' };
     const response = await client.request({ method: 'POST', url: '/api/analysis', payload: { ...mmrm, rule }, as: world.sessions.statistician });
     expect(response.statusCode, response.body).toBe(200);
@@ -30,8 +30,8 @@ describe('POST /api/analysis', () => {
       'protein - placebo @ week8',
       'protein - placebo @ week12',
     ]);
-    expect(verdict.met).toBe(true);
-    expect(verdict.sentence).toMatch(/^Protein beats placebo on lean at week12 by \d+\.\d\d kg \(95% CI/);
+    expect(verdict).toBeNull();
+    expect(response.json().description).toMatch(/^protein vs placebo on lean at week12: difference \d+\.\d\d kg \(95% CI .*not a randomised arm/);
   });
 
   it('fits an ANCOVA without a rule', async () => {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { analysisRoutes } from './analysis-routes.ts';
 import { conductRoutes } from './conduct-routes.ts';
 import { coreRoutes } from './core-routes.ts';
 
@@ -6,4 +7,5 @@ import { coreRoutes } from './core-routes.ts';
 export const trialRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(coreRoutes);
   await app.register(conductRoutes);
+  await app.register(analysisRoutes);
 };
