@@ -82,8 +82,9 @@ describe.each(dialects)('muster command [%s]', (dialect) => {
     const piped = await spawnMusterClosingPipe(['export', 'training', '--format', 'csv'], env);
     expect(piped.head).toMatch(/^[a-z_]+,[a-z_,]+\n/);
     expect(piped.signal).toBeNull();
-    expect(piped.stderr).toMatch(/^(muster: write EPIPE\n)?$/);
-    expect(piped.status).toBe(piped.stderr ? 1 : 0);
+    // A reader that stops early ends the export quietly, as Unix tools do (issue 15).
+    expect(piped.stderr).toBe('');
+    expect(piped.status).toBe(0);
   });
 
   it('serve offers a one-time set-up link, never demo data, and keeps every acknowledged write through SIGKILL', async () => {

@@ -18,10 +18,23 @@ export function readWithProgress(file: string, label: string): { stream: Readabl
   return { stream, done: () => bar.stop() };
 }
 
-/** Writes chunks to a file or standard output, waiting when the stream is full, so memory stays bounded. */
+/**
+ * Writes chunks to a file or standard output, waiting when the stream is full, so memory stays
+ * bounded. A reader that stops early (`muster export ... | head`) closes the pipe: the export then
+ * ends quietly, as Unix tools do, instead of failing with EPIPE.
+ */
 export async function writeChunks(chunks: AsyncIterable<string>, output?: string): Promise<void> {
   const out = output ? createWriteStream(output) : process.stdout;
-  for await (const chunk of chunks) if (!out.write(chunk)) await once(out, 'drain');
+  let readerGone = false;
+  const closed = new Promise<void>((resolve, reject) =>
+    out.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? resolve() : reject(error))),
+  ).then(() => {
+    readerGone = true;
+  });
+  for await (const chunk of chunks) {
+    if (readerGone) return;
+    if (!out.write(chunk)) await Promise.race([once(out, 'drain'), closed]);
+  }
   if (output) {
     out.end();
     await once(out, 'finish');
