@@ -54,6 +54,12 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Where notifications (summons, reminders) go by e-mail when SMTP is configured (docs/schedule.md): the person's, login or not.
+  '0005_roster_email': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('person').addColumn('email', 'text').execute();
+    },
+  },
 };
 
 const statusCheck = sql`status in ('active', 'injured', 'withdrawn', 'discharged')`;

@@ -28,6 +28,8 @@ export interface RosterTables {
     status: PersonStatus;
     date_of_birth: string | null;
     sex: 'female' | 'male' | null;
+    /** Where notifications go by e-mail (docs/schedule.md); null: the in-app inbox only. */
+    email: string | null;
     created_at: string;
     updated_at: string;
   };

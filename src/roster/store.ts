@@ -228,6 +228,15 @@ export async function updatePerson(w: Writer, id: number, patch: PersonPatch): P
   return after;
 }
 
+/** Sets or clears the address a person's notifications go to by e-mail; audited with the old and new address. */
+export async function setEmail(w: Writer, personId: number, email: string | null): Promise<void> {
+  const before = await w.db.selectFrom('person').select('email').where('id', '=', personId).executeTakeFirst();
+  if (!before) throw notFound(`person ${personId}`);
+  if (before.email === email) return;
+  await w.db.updateTable('person').set({ email, updated_at: w.now.toISOString() }).where('id', '=', personId).execute();
+  await w.record({ action: 'person.email', entity: 'person', entityId: personId, before: { email: before.email }, after: { email } });
+}
+
 /** Moves a person to another unit from `effectiveFrom`, closing the current membership: history is kept. */
 export async function movePerson(w: Writer, personId: number, unitId: number, effectiveFrom: Date, reason?: string): Promise<PersonView> {
   const before = await getPerson(w.db, personId);
