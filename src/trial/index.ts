@@ -53,3 +53,6 @@ export const trial = defineCapability<TrialTables>({
   demo: (w, demo) => loadDemoTrial(w, demo),
   cli: registerTrialCommands,
 });
+
+// What the schedule uses: a randomised participant's visits become appointments; one held outside its window is a deviation.
+export { recordVisitHeldOutsideWindow, visitScheduleOf, type VisitDue } from './visit-appointments.ts';
