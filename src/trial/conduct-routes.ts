@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { inScope, personScope, requirePersonVisible, seesArms } from '../access/index.ts';
 import { isoDateSchema } from '../roster/index.ts';
+import { localDateOf } from '../shared/time.ts';
 import type { Actor } from '../shared/actor.ts';
 import { systemActor } from '../shared/actor.ts';
 import { actorOf } from '../shared/context.ts';
@@ -13,6 +14,7 @@ import { pooledAdherence } from './adherence.ts';
 import {
   adherenceOf,
   adverseEvents,
+  assessmentDays,
   consortFor,
   detectDeviations,
   dispense,
@@ -29,6 +31,7 @@ import {
   withdraw,
 } from './conduct-store.ts';
 import { consortSvg } from './consort.ts';
+import { assignVisits } from './deviations.ts';
 import { visitWindow } from './protocol.ts';
 import { trialByCode, type TrialView } from './trials.ts';
 
@@ -444,6 +447,72 @@ export const conductRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const trial = await trialByCode(db, request.params.code);
       return reply.type('image/svg+xml').send(consortSvg(await consortFor(db, trial, seesArms(actorOf(request), trial))));
+    },
+  );
+
+  app.get(
+    '/trials/:code/visits',
+    {
+      config: { reads: reads.people('trial visit schedule') },
+      schema: {
+        tags: ['trial'],
+        summary:
+          "Which assessments are due at which visit: each randomised participant you may see who has not left the trial, with every visit's due day, window (in the participant's local days) and assessments, and whether it was assessed, is open today, is still to come or was missed",
+        params: codeParams,
+        response: {
+          200: z.object({
+            participants: z.array(
+              z.object({
+                person: personRef,
+                kitCode: z.string(),
+                randomisedOn: z.string(),
+                today: z.string().describe("today in the participant's unit's zone"),
+                visits: z.array(
+                  z.object({
+                    name: z.string(),
+                    due: z.string(),
+                    earliest: z.string(),
+                    latest: z.string(),
+                    assessments: z.array(z.string()),
+                    assessedOn: z.string().nullable().describe('the assessment day that counts for this visit (the nearest its due day)'),
+                    status: z.enum(['assessed', 'open', 'upcoming', 'missed']),
+                  }),
+                ),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const trial = await trialByCode(db, request.params.code);
+      const visible = await visibleEnrolments(actor, trial);
+      const left = new Set((await db.selectFrom('trial_withdrawal').select('person_id').where('trial_id', '=', trial.id).execute()).map((r) => r.person_id));
+      const people = (await enrolments(db, trial, [...visible])).filter((e) => !left.has(e.personId));
+      const days = await assessmentDays(db, people);
+      answeredAbout(
+        request,
+        people.map((p) => p.personId),
+      );
+      return {
+        participants: people.map((p) => {
+          const today = localDateOf(clock(), p.timeZone);
+          const assessed = new Map(assignVisits(trial.protocol, p.randomisedOn, days.get(p.personId) ?? []).map((a) => [a.visit, a.date]));
+          return {
+            person: { id: p.personId, designation: p.designation },
+            kitCode: p.kitCode,
+            randomisedOn: p.randomisedOn,
+            today,
+            visits: trial.protocol.visits.map((visit) => {
+              const window = visitWindow(visit, p.randomisedOn);
+              const assessedOn = assessed.get(visit.name) ?? null;
+              const status = assessedOn ? 'assessed' : today > window.latest ? 'missed' : today < window.earliest ? 'upcoming' : 'open';
+              return { name: visit.name, ...window, assessments: visit.assessments, assessedOn, status } as const;
+            }),
+          };
+        }),
+      };
     },
   );
 

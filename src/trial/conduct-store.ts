@@ -409,7 +409,7 @@ export async function detectDeviations(w: Writer, trial: TrialView): Promise<num
 }
 
 /** The local days each participant was assessed on. */
-async function assessmentDays(db: Db, people: readonly Enrolment[]): Promise<Map<number, string[]>> {
+export async function assessmentDays(db: Db, people: readonly Enrolment[]): Promise<Map<number, string[]>> {
   const assessments = await listAssessments(db, { personIds: people.map((p) => p.personId) });
   const days = new Map<number, string[]>();
   for (const a of assessments) days.set(a.person.id, [...(days.get(a.person.id) ?? []), a.local.date]);

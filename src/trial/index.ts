@@ -48,8 +48,27 @@ export const trial = defineCapability<TrialTables>({
     'GET /api/trials/:code/consort': only('investigator', 'assessor', 'monitor', 'statistician'),
     'GET /api/trials/:code/consort.svg': only('investigator', 'assessor', 'monitor', 'statistician'),
     'GET /api/me/trials': only('participant'),
+    // What an assessor needs at the bench: the visits due, with their windows and assessments, of those they see (kit codes, no arm).
+    'GET /api/trials/:code/visits': only('assessor', 'investigator', 'monitor'),
   },
-  screens: [],
+  // The menu's entries; those under /trials/:code/ are the tasks a trial's page lists (not in the menu, which has no trial to name).
+  screens: [
+    { path: '/trials', label: 'Trials', roles: rosterStaff, needs: 'GET /api/trials' },
+    { path: '/trials/new', label: 'New trial', roles: ['investigator'], needs: 'POST /api/trials' },
+    { path: '/me/trials', label: 'My trials', roles: ['participant'], needs: 'GET /api/me/trials' },
+    { path: '/trials/:code/manage', label: 'Protocol and consent', roles: ['investigator'], needs: 'PUT /api/trials/:code/protocol' },
+    { path: '/trials/:code/enrol', label: 'Enrol', roles: ['investigator'], needs: 'POST /api/trials/:code/participants/:id/randomise' },
+    { path: '/trials/:code/consort', label: 'CONSORT', roles: ['investigator', 'assessor', 'monitor', 'statistician'], needs: 'GET /api/trials/:code/consort' },
+    { path: '/trials/:code/allocations', label: 'Allocations', roles: ['statistician', 'investigator', 'monitor'], needs: 'GET /api/trials/:code/allocations' },
+    { path: '/trials/:code/visits', label: 'Visits due', roles: ['assessor', 'investigator', 'monitor'], needs: 'GET /api/trials/:code/visits' },
+    { path: '/trials/:code/doses', label: 'Supervised doses', roles: ['trainer'], needs: 'POST /api/trials/:code/doses' },
+    { path: '/trials/:code/adverse-events', label: 'Adverse events', roles: ['investigator', 'assessor', 'trainer', 'monitor', 'statistician'], needs: 'GET /api/trials/:code/adverse-events' },
+    { path: '/trials/:code/adverse-events/new', label: 'Report an adverse event', roles: ['investigator', 'assessor', 'trainer'], needs: 'POST /api/trials/:code/adverse-events' },
+    { path: '/trials/:code/deviations', label: 'Deviations', roles: ['investigator', 'assessor', 'monitor', 'statistician'], needs: 'GET /api/trials/:code/deviations' },
+    { path: '/trials/:code/deviations/new', label: 'Record a deviation', roles: ['investigator', 'assessor'], needs: 'POST /api/trials/:code/deviations' },
+    { path: '/trials/:code/analysis', label: 'Analysis', roles: ['statistician', 'investigator', 'monitor'], needs: 'GET /api/trials/:code/analyses' },
+    { path: '/trials/:code/analysis/run', label: "Run the protocol's analysis", roles: ['statistician'], needs: 'POST /api/trials/:code/analyses' },
+  ],
   demo: (w, demo) => loadDemoTrial(w, demo),
   cli: registerTrialCommands,
 });
