@@ -17,7 +17,14 @@ export function ruleFor(policy: Readonly<Record<string, RouteRule>>, method: str
 export function checkRule(rule: RouteRule | undefined, actor: Actor | undefined): void {
   if (!rule) throw forbidden('no policy covers this route');
   if (rule.kind === 'public') return;
+  if (rule.kind === 'kiosk') {
+    if (!actor) throw new AppError('unauthenticated', "send the kiosk's token: Authorization: Bearer <kiosk token>");
+    if (!actor.kiosk) throw forbidden('only a kiosk may call this route');
+    return;
+  }
   if (!actor) throw new AppError('unauthenticated', 'sign in first');
+  // Defence in depth: the guard looks kiosk tokens up on kiosk routes only, so this never admits one.
+  if (actor.kiosk) throw forbidden('a kiosk may call only the kiosk routes');
   if (rule.kind === 'roles' && !actor.roles.some((r) => rule.roles.includes(r))) throw forbidden();
 }
 

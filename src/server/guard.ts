@@ -4,6 +4,7 @@ import { capabilityPolicy } from '../capabilities.ts';
 import { publicRoute, type RouteRule } from '../shared/capability.ts';
 import { authenticateApiToken, authenticateSession, SESSION_COOKIE, type Authenticated } from '../auth/index.ts';
 import { AppError } from '../shared/errors.ts';
+import { authenticateKiosk } from '../schedule/index.ts';
 
 
 /** Who may call each route: every capability's rules, and the server's own. */
@@ -14,10 +15,16 @@ export const routePolicy: Readonly<Record<string, RouteRule>> = {
 };
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-async function authenticate(app: FastifyInstance, request: FastifyRequest): Promise<Authenticated | undefined> {
+async function authenticate(app: FastifyInstance, request: FastifyRequest, rule: RouteRule | undefined): Promise<Authenticated | undefined> {
   const now = app.muster.clock();
   const header = request.headers.authorization;
   if (header?.startsWith('Bearer ')) {
+    // A kiosk's token is looked up on kiosk routes only, and only a kiosk's token there: neither opens the other's routes.
+    if (rule?.kind === 'kiosk') {
+      const kiosk = await authenticateKiosk(app.muster.db, header.slice(7).trim());
+      if (!kiosk) throw new AppError('unauthenticated', 'the kiosk token is not valid or the kiosk was revoked');
+      return { actor: kiosk, csrfToken: null };
+    }
     const found = await authenticateApiToken(app.muster.db, header.slice(7).trim(), now);
     if (!found) throw new AppError('unauthenticated', 'the API token is not valid, expired or revoked');
     return found;
@@ -50,10 +57,11 @@ export function installGuard(app: FastifyInstance): string[] {
     const url = request.routeOptions.url;
     if (!url || !url.startsWith('/api/')) return;
     const method = request.method === 'HEAD' ? 'GET' : request.method;
-    const auth = await authenticate(app, request);
+    const rule = ruleFor(routePolicy, method, url);
+    const auth = await authenticate(app, request, rule);
     request.actor = auth?.actor;
     request.csrfToken = auth?.csrfToken ?? null;
-    checkRule(ruleFor(routePolicy, method, url), auth?.actor);
+    checkRule(rule, auth?.actor);
     if (auth?.csrfToken && !SAFE_METHODS.has(method) && request.headers['x-csrf-token'] !== auth.csrfToken) {
       throw new AppError('forbidden', 'missing or wrong x-csrf-token header (cross-site request protection)');
     }

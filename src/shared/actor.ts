@@ -13,6 +13,11 @@ export interface Actor {
   /** What the audit trail shows: the username, or e.g. "system:cli". */
   label: string;
   roles: readonly Role[];
+  /**
+   * Set for a kiosk, a device account bound to one location (src/schedule): it holds no role and
+   * passes only routes whose rule is `kioskOnly` (src/access/policy.ts).
+   */
+  kiosk?: { id: number; locationId: number };
 }
 
 export const systemActor = (what: string): Actor => ({

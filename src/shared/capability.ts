@@ -4,12 +4,17 @@ import type { Role } from './actor.ts';
 import type { CliContext } from './cli-options.ts';
 import type { Writer } from '../store/write.ts';
 
-/** Who may call a route: anyone, anyone signed in, or the listed roles. Default deny: a route without a rule is refused. */
-export type RouteRule = { kind: 'public' } | { kind: 'signed-in' } | { kind: 'roles'; roles: readonly Role[] };
+/**
+ * Who may call a route: anyone, anyone signed in, the listed roles, or only a kiosk (a device
+ * account at a door, src/schedule: its token is looked up on such routes alone, and no person's
+ * session or API token passes them). Default deny: a route without a rule is refused.
+ */
+export type RouteRule = { kind: 'public' } | { kind: 'signed-in' } | { kind: 'roles'; roles: readonly Role[] } | { kind: 'kiosk' };
 
 export const publicRoute: RouteRule = { kind: 'public' };
 export const signedIn: RouteRule = { kind: 'signed-in' };
 export const only = (...roles: Role[]): RouteRule => ({ kind: 'roles', roles });
+export const kioskOnly: RouteRule = { kind: 'kiosk' };
 
 /** A menu entry of the datapad: the server says which roles see it (`GET /api/me`), the datapad draws it. */
 export interface ScreenEntry {
