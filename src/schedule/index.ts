@@ -1,6 +1,7 @@
 import { rosterStaff } from '../access/index.ts';
 import { defineCapability, kioskOnly, only } from '../shared/capability.ts';
 import { migrations } from './migrations.ts';
+import { registerKioskCommands } from './kiosk-cli.ts';
 import { scheduleRoutes } from './routes.ts';
 import type { ScheduleTables } from './tables.ts';
 
@@ -8,6 +9,7 @@ export const schedule = defineCapability<ScheduleTables>({
   name: 'schedule',
   migrations,
   routes: scheduleRoutes,
+  cli: registerKioskCommands,
   policy: {
     // The kiosk at the door: only a kiosk's token passes (src/access/policy.ts), and it passes nothing else.
     'POST /api/kiosk/check-ins': kioskOnly,
