@@ -17,6 +17,8 @@ import { unitsBelow } from '../src/access/units.ts';
 import { seededRandom } from '../src/shared/random.ts';
 import { addDays, localDayBounds, localToInstant, weekStart } from '../src/shared/time.ts';
 import { openDatabase } from '../src/store/db.ts';
+import { write } from '../src/store/write.ts';
+import { systemActor } from '../src/shared/actor.ts';
 import { migrateAll } from '../src/capabilities.ts';
 import { storedBaselinesOf, wellnessScore } from '../src/wellness/model.ts';
 import { attendanceByUnit, cohortLoadRatioFlags, weeklyLoadByUnit } from '../src/training/cohort.ts';
@@ -47,7 +49,7 @@ if (!reuse) {
   // The attendance went in through plain statements; the stored load-ratio states are built from it as the migration builds them.
   const people = await handle.db.selectFrom('person').select('id').execute();
   const t0 = performance.now();
-  await refreshLoadRatios(handle.db, people.map((p) => p.id), '0001-01-01');
+  await write(handle.db, systemActor('bench'), (w) => refreshLoadRatios(w, people.map((p) => p.id), '0001-01-01'));
   console.log(`load-ratio states of ${people.length.toLocaleString()} participants built from their whole history in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
@@ -142,6 +144,6 @@ console.log(`    ${[...ratios.byUnit.values()].reduce((sum, u) => sum + u.rated,
 const platoon = await handle.db.selectFrom('person_unit').select('person_id').where('unit_id', '=', unitIds[unitIds.length - 1]).execute();
 const platoonIds = platoon.map((p) => p.person_id);
 console.log(`writes: refreshing the load-ratio states of one platoon (${platoonIds.length.toLocaleString()} participants), in the writer's transaction:`);
-await time("after today's session (walks on from the stored state)", () => handle.db.transaction().execute((tx) => refreshLoadRatios(tx, platoonIds, TODAY)));
-await time('after a change 30 days back (rebuilds from the whole history)', () => handle.db.transaction().execute((tx) => refreshLoadRatios(tx, platoonIds, addDays(TODAY, -30))));
+await time("after today's session (walks on from the stored state)", () => write(handle.db, systemActor('bench'), (w) => refreshLoadRatios(w, platoonIds, TODAY)));
+await time('after a change 30 days back (rebuilds from the whole history)', () => write(handle.db, systemActor('bench'), (w) => refreshLoadRatios(w, platoonIds, addDays(TODAY, -30))));
 await handle.close();

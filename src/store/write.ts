@@ -1,5 +1,5 @@
-import type { Transaction } from 'kysely';
-import type { Actor } from '../shared/actor.ts';
+import type { Kysely, Transaction } from 'kysely';
+import { systemActor, type Actor } from '../shared/actor.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Db } from './db.ts';
 import type { Database } from './schema.ts';
@@ -47,4 +47,18 @@ export async function write<T>(db: Db, actor: Actor, fn: (w: Writer) => Promise<
     const now = clock();
     return fn({ db: tx, actor, now, record: (event) => append(tx, actor, now, event) });
   });
+}
+
+/**
+ * The writer of a migration that rebuilds derived state (a stored baseline, a load-ratio state):
+ * the migration's own transaction, acting as the system. Derived state is never audited, so it
+ * records nothing; a migration that changed recorded data would have to audit it, and cannot here.
+ */
+export function migrationWriter(db: Kysely<unknown>, migration: string): Writer {
+  return {
+    db: db as unknown as Transaction<Database>,
+    actor: systemActor(`migration ${migration}`),
+    now: new Date(),
+    record: () => Promise.reject(new Error(`migration ${migration} may rebuild derived state only, which is not audited`)),
+  };
 }

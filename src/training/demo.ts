@@ -4,7 +4,7 @@ import type { Writer } from '../store/write.ts';
 import { seededRandom } from '../shared/random.ts';
 import { addDays, localDateOf, localToInstant, weekStart } from '../shared/time.ts';
 import { refreshLoadRatios } from './load-ratio.ts';
-import { exerciseLookup, setColumns } from './store.ts';
+import { exerciseLookup, setColumns, writeSessions, writeSets, type SessionColumns } from './store.ts';
 import type { LoadUnit } from './model.ts';
 
 /** A week of a platoon's programme: day offset from Monday, local start, minutes, and what is done. */
@@ -59,37 +59,44 @@ export async function loadDemoTraining(w: Writer, demo: DemoContext): Promise<{ 
   }));
   const overreachFrom = new Date(w.now.getTime() - OVERREACH_DAYS * 86_400_000).toISOString();
   const sets: ReturnType<typeof setColumns>[] = [];
-  let sessions = 0;
 
+  // The sessions first, in one batch on the sessions' write path; then, in the same order, who came and what they did.
+  const planned: SessionColumns[] = [];
   for (let week = 1; week <= 12; week++) {
     const monday = addDays(firstMonday, (week - 1) * 7);
     const hard = hardWeeks.has(week);
     for (const [p, platoonId] of roster.platoonIds.entries()) {
       for (const item of programme) {
-        const date = addDays(monday, item.day);
-        const start = localToInstant(date, item.time, timeZone);
+        const start = localToInstant(addDays(monday, item.day), item.time, timeZone);
         const held = start < at;
         const minutes = item.minutes + (hard ? 15 : 0);
-        const { id: sessionId } = await db
-          .insertInto('training_session')
-          .values({
-            unit_id: platoonId,
-            title: item.title,
-            planned_start: start,
-            planned_minutes: minutes,
-            actual_start: held ? start : null,
-            actual_minutes: held ? minutes : null,
-            starts_at: start,
-            status: held ? 'held' : 'planned',
-            trainer_person_id: roster.trainerIds[1 + (p % (roster.trainerIds.length - 1))],
-            notes: hard ? 'Hard week' : '',
-            created_at: at,
-            updated_at: at,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        sessions += 1;
-        if (!held) continue;
+        planned.push({
+          unit_id: platoonId,
+          title: item.title,
+          planned_start: start,
+          planned_minutes: minutes,
+          actual_start: held ? start : null,
+          actual_minutes: held ? minutes : null,
+          starts_at: start,
+          status: held ? 'held' : 'planned',
+          trainer_person_id: roster.trainerIds[1 + (p % (roster.trainerIds.length - 1))],
+          notes: hard ? 'Hard week' : '',
+        });
+      }
+    }
+  }
+  const sessionIds = await writeSessions(w, planned, 'demo');
+  const sessions = sessionIds.length;
+  let next = 0;
+
+  for (let week = 1; week <= 12; week++) {
+    const hard = hardWeeks.has(week);
+    for (const platoonId of roster.platoonIds) {
+      for (const item of programme) {
+        const sessionId = sessionIds[next];
+        const { starts_at: start, status, planned_minutes } = planned[next++];
+        const minutes = planned_minutes!;
+        if (status !== 'held') continue;
         const attendance = [];
         for (const person of people.filter((x) => x.platoonId === platoonId)) {
           const roll = random();
@@ -137,8 +144,8 @@ export async function loadDemoTraining(w: Writer, demo: DemoContext): Promise<{ 
     }
   }
   // Attendance went in directly, in bulk: the load-ratio states are built once from it.
-  await refreshLoadRatios(db, people.map((p) => p.id), firstMonday);
-  for (let i = 0; i < sets.length; i += BATCH) await db.insertInto('training_set').values(sets.slice(i, i + BATCH).map((s) => ({ ...s, created_at: at, updated_at: at }))).execute();
+  await refreshLoadRatios(w, people.map((p) => p.id), firstMonday);
+  await writeSets(w, sets, { source: 'demo', selfReported: false, duplicates: 'refuse' });
 
   await loadDemoDrillsAndTests(w, people, firstMonday, today, timeZone, random);
   await w.record({ action: 'demo.load', entity: 'demo', entityId: 'training', after: { weeks: 12, sessions, sets: sets.length } });

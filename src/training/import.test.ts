@@ -5,7 +5,9 @@ import { makePerson, makeUnit } from '../roster/testing.ts';
 import { makeWorld, startTestApp, type Client, type Session } from '../server/testing.ts';
 import type { Db } from '../store/db.ts';
 import { describeEachDatabase } from '../server/test-databases.ts';
+import { write } from '../store/write.ts';
 import { FirstLines, parseStrongDuration, runTrainingImport, setKeyHash } from './import.ts';
+import { addSet, exerciseLookup } from './store.ts';
 
 const header = 'designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes';
 const setCount = async (db: Db) => Number((await db.selectFrom('training_set').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
@@ -36,6 +38,33 @@ describeEachDatabase('training import and export', (database) => {
     const lb = sets.find((s: { actual: { load: { enteredUnit: string } | null } }) => s.actual.load?.enteredUnit === 'lb');
     expect(lb.actual.load.kg).toBe(102.05828325);
     expect(lb.notes).toBe('heavy, but clean');
+  });
+
+  it('writes a set from the form and the same set from an import as identical rows with the same audit shape', async () => {
+    const world = await makeWorld(database());
+    const { db } = database();
+    const designation = (await db.selectFrom('person').select('designation').where('id', '=', world.ownParticipantId).executeTakeFirstOrThrow()).designation;
+    const imported = await runTrainingImport(db, systemActor('test'), [header, `${designation},2026-07-10,09:00,Back Squat,1,5,100,kg,8,,,"clean"`].join('\n'), { scope: { kind: 'all', selfId: null } });
+    expect(imported.added).toBe(1);
+    const fromImport = await db.selectFrom('training_set').selectAll().executeTakeFirstOrThrow();
+    const exerciseId = (await exerciseLookup(db)).get('back squat')!;
+    const noValues = { reps: null, load: null, rpe: null, rir: null, durationS: null, distanceM: null };
+    const formId = await write(db, systemActor('form'), (w) =>
+      addSet(w, { sessionId: fromImport.session_id, personId: world.otherParticipantId, exerciseId, setNumber: 1, loadUnit: 'kg', target: noValues, actual: { ...noValues, reps: 5, load: 100, rpe: 8 }, notes: 'clean' }, false),
+    );
+    const fromForm = await db.selectFrom('training_set').selectAll().where('id', '=', formId).executeTakeFirstOrThrow();
+    const rowOf = ({ id: _i, person_id: _p, created_at: _c, updated_at: _u, ...rest }: typeof fromForm) => rest;
+    expect(rowOf(fromForm)).toEqual(rowOf(fromImport));
+    const attendance = await db.selectFrom('session_attendance').select(['person_id', 'status', 'rpe', 'minutes']).where('session_id', '=', fromImport.session_id).orderBy('person_id').execute();
+    expect(attendance.map(({ person_id: _p, ...a }) => a)).toEqual([
+      { status: 'present', rpe: null, minutes: null },
+      { status: 'present', rpe: null, minutes: null },
+    ]);
+    const events = await db.selectFrom('audit_event').select(['action', 'entity', 'entity_id', 'before_json', 'after_json']).where('action', '=', 'training.set.create').orderBy('seq').execute();
+    expect(events.map((e) => ({ ...e, after_json: JSON.parse(e.after_json!) }))).toEqual([
+      { action: 'training.set.create', entity: 'training_set', entity_id: String(fromImport.id), before_json: null, after_json: { source: 'import', ids: [fromImport.id], self_reported: false } },
+      { action: 'training.set.create', entity: 'training_set', entity_id: String(formId), before_json: null, after_json: { source: 'form', ids: [formId], self_reported: false } },
+    ]);
   });
 
   it('reports every bad row with line, column and reason, and writes nothing', async () => {

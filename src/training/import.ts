@@ -1,6 +1,4 @@
 import { Readable } from 'node:stream';
-import type SQLite from 'better-sqlite3';
-import { sql } from 'kysely';
 import type { Actor } from '../shared/actor.ts';
 import type { PersonScope } from '../access/index.ts';
 import { write, type Writer } from '../store/write.ts';
@@ -11,9 +9,9 @@ import type { Clock } from '../shared/clock.ts';
 import { readCsv, type CsvRecord, type RowProblem } from '../shared/csv.ts';
 import { AppError } from '../shared/errors.ts';
 import { localToInstant } from '../shared/time.ts';
-import { sqliteConnectionOf, type Db } from '../store/db.ts';
+import type { Db } from '../store/db.ts';
 import { distanceSchema, durationSchema, loadAmountSchema, nameKey, notesSchema, repsSchema, rpeSchema, setNumberSchema, type LoadUnit } from './model.ts';
-import { exerciseLookup, setColumns, type SetValues } from './store.ts';
+import { exerciseLookup, setColumns, writeSessions, writeSets, type SetValues } from './store.ts';
 
 export const trainingFileFormats = ['muster', 'strong'] as const;
 export type TrainingFileFormat = (typeof trainingFileFormats)[number];
@@ -379,142 +377,68 @@ async function loadPeople(db: Db): Promise<Map<string, Person>> {
   return new Map(rows.map((r) => [r.designation_key, { id: r.id, unitId: r.unit_id, zone: r.time_zone }]));
 }
 
-const setInsertColumns: [name: string, pgType: string][] = [
-  ['session_id', 'integer'],
-  ['person_id', 'integer'],
-  ['exercise_id', 'integer'],
-  ['set_number', 'integer'],
-  ['reps', 'integer'],
-  ['load_kg', 'double precision'],
-  ['load_unit', 'text'],
-  ['rpe', 'double precision'],
-  ['duration_s', 'double precision'],
-  ['distance_m', 'double precision'],
-  ['notes', 'text'],
-  ['created_at', 'timestamptz'],
-  ['updated_at', 'timestamptz'],
-];
-
-/** A set's values in setInsertColumns' order. */
-type SetInsertRow = unknown[];
-
-/** How a batch reaches the tables; an insert leaves a row already stored as it is. */
-interface BatchInserts {
-  /** Inserts sets; returns how many were added. */
-  sets(rows: SetInsertRow[]): Promise<number>;
-  /** Marks people present at sessions. */
-  attendance(pairs: { sessionId: number; personId: number }[]): Promise<void>;
-}
-
-const setConflict = 'on conflict (person_id, session_id, exercise_id, set_number) do nothing';
-
-/**
- * On SQLite, two statements prepared once and run row by row on the connection that holds the
- * import's transaction: nothing is built, parsed or encoded per batch, so the import runs at close
- * to the rate of a plain prepared INSERT (docs/training.md, "Importing sets").
- */
-function sqliteInserts(connection: SQLite.Database): BatchInserts {
-  const names = setInsertColumns.map(([name]) => name);
-  const insertSet = connection.prepare(`insert into training_set (${names.join(', ')}) values (${names.map(() => '?').join(', ')}) ${setConflict}`);
-  const insertPresent = connection.prepare("insert into session_attendance (session_id, person_id, status, rpe, minutes) values (?, ?, 'present', null, null) on conflict do nothing");
-  return {
-    async sets(rows) {
-      let added = 0;
-      // Spread: better-sqlite3 binds separate arguments about a tenth faster than one array.
-      for (const row of rows) added += insertSet.run(...row).changes;
-      return added;
-    },
-    async attendance(pairs) {
-      for (const { sessionId, personId } of pairs) insertPresent.run(sessionId, personId);
-    },
-  };
-}
-
-/**
- * On PostgreSQL, a batch of sets as one INSERT whose only parameter is a JSON array of rows: the
- * statement is short and the same for every batch, so the server does not re-parse a thousand
- * placeholders, and a batch costs one round trip.
- */
-function postgresInserts(db: Db): BatchInserts {
-  const names = setInsertColumns.map(([name]) => name).join(', ');
-  const values = setInsertColumns.map(([, type], i) => `(r->>${i})::${type}`).join(', ');
-  return {
-    async sets(rows) {
-      const json = JSON.stringify(rows);
-      const result = await sql`insert into training_set (${sql.raw(names)}) select ${sql.raw(values)} from json_array_elements(${json}::json) as r ${sql.raw(setConflict)}`.execute(db);
-      return Number(result.numAffectedRows ?? 0);
-    },
-    async attendance(pairs) {
-      if (pairs.length === 0) return;
-      await db
-        .insertInto('session_attendance')
-        .values(pairs.map((p) => ({ session_id: p.sessionId, person_id: p.personId, status: 'present' as const, rpe: null, minutes: null })))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    },
-  };
-}
-
+/** Writes checked rows a batch at a time through the sessions' and sets' write paths. */
 class BatchWriter {
   /** Session ids by unit, then start. */
   private readonly sessions = new Map<number, Map<string, number>>();
-  private readonly inserts: BatchInserts;
-  private readonly at: string;
   added = 0;
   sessionsCreated = 0;
 
-  constructor(private readonly w: Writer) {
-    const connection = sqliteConnectionOf(w.db);
-    this.inserts = connection ? sqliteInserts(connection) : postgresInserts(w.db);
-    this.at = w.now.toISOString();
+  constructor(private readonly w: Writer) {}
+
+  private remember(unitId: number, startsAt: string, id: number) {
+    let ofUnit = this.sessions.get(unitId);
+    if (!ofUnit) this.sessions.set(unitId, (ofUnit = new Map()));
+    ofUnit.set(startsAt, id);
   }
 
-  /** The unit's session starting at that instant: found, or created as held. */
-  private async session(row: CheckedRow): Promise<number> {
-    const db = this.w.db;
-    const existing = await db.selectFrom('training_session').select('id').where('unit_id', '=', row.unitId).where('starts_at', '=', row.startsAt).executeTakeFirst();
-    let id = existing?.id;
-    if (id === undefined) {
-      ({ id } = await db
-        .insertInto('training_session')
-        .values({
-          unit_id: row.unitId,
-          title: row.title,
-          planned_start: row.startsAt,
-          planned_minutes: row.sessionMinutes,
-          actual_start: row.startsAt,
-          actual_minutes: row.sessionMinutes,
-          starts_at: row.startsAt,
-          status: 'held',
-          trainer_person_id: null,
-          notes: row.sessionNotes,
-          created_at: this.at,
-          updated_at: this.at,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow());
-      this.sessionsCreated += 1;
+  /** The batch's sessions not seen before: found, or created as held (the first row of each gives its title). */
+  private async findOrCreateSessions(rows: CheckedRow[]) {
+    const missing = new Map<string, CheckedRow>();
+    for (const row of rows) {
+      const key = `${row.unitId}|${row.startsAt}`;
+      if (this.sessions.get(row.unitId)?.get(row.startsAt) === undefined && !missing.has(key)) missing.set(key, row);
     }
-    let ofUnit = this.sessions.get(row.unitId);
-    if (!ofUnit) this.sessions.set(row.unitId, (ofUnit = new Map()));
-    ofUnit.set(row.startsAt, id);
-    return id;
+    if (missing.size === 0) return;
+    const wanted = [...missing.values()];
+    const found = await this.w.db
+      .selectFrom('training_session')
+      .select(['id', 'unit_id', 'starts_at'])
+      .where('unit_id', 'in', [...new Set(wanted.map((r) => r.unitId))])
+      .where('starts_at', 'in', [...new Set(wanted.map((r) => r.startsAt))])
+      .execute();
+    for (const f of found) {
+      if (missing.delete(`${f.unit_id}|${f.starts_at}`)) this.remember(f.unit_id, f.starts_at, f.id);
+    }
+    const create = [...missing.values()];
+    const ids = await writeSessions(
+      this.w,
+      create.map((row) => ({
+        unit_id: row.unitId,
+        title: row.title,
+        planned_start: row.startsAt,
+        planned_minutes: row.sessionMinutes,
+        actual_start: row.startsAt,
+        actual_minutes: row.sessionMinutes,
+        starts_at: row.startsAt,
+        status: 'held' as const,
+        trainer_person_id: null,
+        notes: row.sessionNotes,
+      })),
+      'import',
+    );
+    create.forEach((row, i) => this.remember(row.unitId, row.startsAt, ids[i]));
+    this.sessionsCreated += ids.length;
   }
 
   async write(rows: CheckedRow[]) {
-    const { at } = this;
-    const sets: SetInsertRow[] = [];
-    const attendance: { sessionId: number; personId: number }[] = [];
-    for (const row of rows) {
-      const sessionId = this.sessions.get(row.unitId)?.get(row.startsAt) ?? (await this.session(row));
-      // A person's sets of a session are usually consecutive rows; the insert skips the rest.
-      const last = attendance[attendance.length - 1];
-      if (last?.sessionId !== sessionId || last.personId !== row.personId) attendance.push({ sessionId, personId: row.personId });
-      const c = row.columns;
-      sets.push([sessionId, c.person_id, c.exercise_id, c.set_number, c.reps, c.load_kg, c.load_unit, c.rpe, c.duration_s, c.distance_m, c.notes, at, at]);
-    }
-    await this.inserts.attendance(attendance);
-    this.added += await this.inserts.sets(sets);
+    await this.findOrCreateSessions(rows);
+    const sets = rows.map((row) => {
+      // The columns were made for this row alone while checking: they take their session here.
+      row.columns.session_id = this.sessions.get(row.unitId)!.get(row.startsAt)!;
+      return row.columns;
+    });
+    this.added += (await writeSets(this.w, sets, { source: 'import', selfReported: false, duplicates: 'keep' })).length;
   }
 }
 

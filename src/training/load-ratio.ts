@@ -1,6 +1,7 @@
 import { endianness } from 'node:os';
 import { addDays, dayNumber, localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
+import type { Writer } from '../store/write.ts';
 import { ACWR_SD_FLOOR, BASELINE_DAYS, baselineOf, ownRangeFlag, type RangeFlag } from '../stats/own-range.ts';
 import { continueLoadRatioState, dailyLoads, loadRatioState, ratiosThrough, sessionLoad, type DayLoad, type LoadRatioState } from './metrics.ts';
 import type { TrainingTables } from './model.ts';
@@ -117,7 +118,8 @@ export async function loadRatioStates(db: Db, personIds: readonly number[]): Pro
  * date order); an earlier change, or the loss of the last day's load, rebuilds the person's state
  * from all their loads.
  */
-export async function refreshLoadRatios(db: Db, personIds: readonly number[], from: string): Promise<void> {
+export async function refreshLoadRatios(w: Writer, personIds: readonly number[], from: string): Promise<void> {
+  const db = w.db;
   for (const chunk of inChunks([...new Set(personIds)])) {
     const stored = await loadRatioStates(db, chunk);
     const next = new Map<number, LoadRatioState | null>();

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Db } from '../store/db.ts';
 import { columnTypes, withId } from '../store/migrate.ts';
+import { migrationWriter } from '../store/write.ts';
 import { refreshLoadRatios } from './load-ratio.ts';
 import { nameKey, type ExerciseCategory, type TrainingTables } from './model.ts';
 
@@ -148,9 +148,9 @@ export const migrations: Record<string, Migration> = {
         .addColumn('last_day', 'integer', (c) => c.notNull())
         .addColumn('flags_ahead', 'text', (c) => c.notNull())
         .execute();
-      const typed = db as unknown as Db;
-      const people = await typed.selectFrom('session_attendance').select('person_id').distinct().execute();
-      await refreshLoadRatios(typed, people.map((p) => p.person_id), '0001-01-01');
+      const w = migrationWriter(db, '0014_training_load_ratio_state');
+      const people = await w.db.selectFrom('session_attendance').select('person_id').distinct().execute();
+      await refreshLoadRatios(w, people.map((p) => p.person_id), '0001-01-01');
     },
   },
   '0016_training_attendance_status': {

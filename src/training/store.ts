@@ -1,10 +1,11 @@
 import { unitsAbove } from '../access/index.ts';
-import type { Selectable } from 'kysely';
+import type SQLite from 'better-sqlite3';
+import { sql, type Selectable } from 'kysely';
 import type { Writer } from '../store/write.ts';
 import { participantsOf } from '../roster/index.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
 import { instantToLocal, localDateOf } from '../shared/time.ts';
-import { isUniqueViolation, type Db } from '../store/db.ts';
+import { isUniqueViolation, sqliteConnectionOf, type Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
 import { refreshLoadRatios } from './load-ratio.ts';
 import { sessionLoad } from './metrics.ts';
@@ -160,20 +161,42 @@ async function requireTrainer(db: Db, personId: number) {
   if (!row) throw badRequest('trainerId', `person ${personId} does not exist or is not a trainer`);
 }
 
-export async function createSession(w: Writer, input: SessionInput): Promise<SessionView> {
-  if (input.trainerId !== null) await requireTrainer(w.db, input.trainerId);
+/** A session's stored columns, as every write path gives them. */
+export type SessionColumns = Omit<Selectable<Database['training_session']>, 'id' | 'created_at' | 'updated_at'>;
+
+/**
+ * The one write path of sessions, from a form (a batch of one), an import or the demo: inserts
+ * them and records one `training.session.create` event naming their ids. A unit has one session
+ * at a start (a unique constraint): a second is refused with a conflict. Returns the ids in the batch's order.
+ */
+export async function writeSessions(w: Writer, sessions: readonly SessionColumns[], source: RowSource): Promise<number[]> {
+  if (sessions.length === 0) return [];
   const at = w.now.toISOString();
-  const id = await insertSession(w, input, at);
-  const view = await getSession(w.db, id);
-  await w.record({ action: 'training.session.create', entity: 'training_session', entityId: id, after: view });
-  return view;
+  const ids: number[] = [];
+  try {
+    for (let i = 0; i < sessions.length; i += 500) {
+      const rows = await w.db
+        .insertInto('training_session')
+        .values(sessions.slice(i, i + 500).map((s) => ({ ...s, created_at: at, updated_at: at })))
+        .returning('id')
+        .execute();
+      ids.push(...rows.map((r) => r.id));
+    }
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict(sessions.length === 1 ? `the unit already has a session starting at ${sessions[0].starts_at}` : 'a unit already has a session at one of these starts', 'plannedStart');
+    throw e;
+  }
+  await w.record({ action: 'training.session.create', entity: 'training_session', entityId: ids[0], after: { source, ids } });
+  return ids;
 }
 
-async function insertSession(w: Writer, input: SessionInput, at: string): Promise<number> {
-  try {
-    const { id } = await w.db
-      .insertInto('training_session')
-      .values({
+/** Plans a session from a form: a batch of one on the sessions' write path. */
+export async function createSession(w: Writer, input: SessionInput): Promise<SessionView> {
+  if (input.trainerId !== null) await requireTrainer(w.db, input.trainerId);
+  const [id] = await writeSessions(
+    w,
+    [
+      {
         unit_id: input.unitId,
         title: input.title,
         planned_start: input.plannedStart,
@@ -184,16 +207,11 @@ async function insertSession(w: Writer, input: SessionInput, at: string): Promis
         status: 'planned',
         trainer_person_id: input.trainerId,
         notes: input.notes,
-        created_at: at,
-        updated_at: at,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return id;
-  } catch (e) {
-    if (isUniqueViolation(e)) throw conflict(`the unit already has a session starting at ${input.plannedStart}`, 'plannedStart');
-    throw e;
-  }
+      },
+    ],
+    'form',
+  );
+  return getSession(w.db, id);
 }
 
 export async function updateSession(w: Writer, id: number, patch: SessionPatch): Promise<SessionView> {
@@ -227,7 +245,7 @@ export async function updateSession(w: Writer, id: number, patch: SessionPatch):
     throw e;
   }
   const after = await getSession(w.db, id);
-  await refreshAttendeeLoads(w.db, before, after);
+  await refreshAttendeeLoads(w, before, after);
   await w.record({ action: 'training.session.update', entity: 'training_session', entityId: id, before, after });
   return after;
 }
@@ -236,13 +254,13 @@ export async function updateSession(w: Writer, id: number, patch: SessionPatch):
 const sessionDay = (s: SessionView) => (s.actual ?? s.planned).date;
 
 /** A session's status, day and minutes make its attendees' loads: their load-ratio states follow a change of any. */
-async function refreshAttendeeLoads(db: Db, before: SessionView, after: SessionView): Promise<void> {
+async function refreshAttendeeLoads(w: Writer, before: SessionView, after: SessionView): Promise<void> {
   const counted = before.status === 'held' || after.status === 'held';
   const changed = before.status !== after.status || sessionDay(before) !== sessionDay(after) || before.actual?.minutes !== after.actual?.minutes;
   if (!counted || !changed) return;
-  const rated = await db.selectFrom('session_attendance').select('person_id').where('session_id', '=', after.id).where('status', '=', 'present').where('rpe', 'is not', null).execute();
+  const rated = await w.db.selectFrom('session_attendance').select('person_id').where('session_id', '=', after.id).where('status', '=', 'present').where('rpe', 'is not', null).execute();
   const from = sessionDay(before) < sessionDay(after) ? sessionDay(before) : sessionDay(after);
-  await refreshLoadRatios(db, rated.map((r) => r.person_id), from);
+  await refreshLoadRatios(w, rated.map((r) => r.person_id), from);
 }
 
 const sessionColumns = [
@@ -347,7 +365,7 @@ export async function setAttendance(w: Writer, sessionId: number, personId: numb
   const carriesLoad = (a: { status: AttendanceStatus; rpe: number | null } | undefined) => a?.status === 'present' && a.rpe !== null;
   if (carriesLoad(before) || carriesLoad(input)) {
     const session = await getSession(w.db, sessionId);
-    if (session.status === 'held') await refreshLoadRatios(w.db, [personId], sessionDay(session));
+    if (session.status === 'held') await refreshLoadRatios(w, [personId], sessionDay(session));
   }
   await w.record({ action: 'training.attendance', entity: 'training_session', entityId: sessionId, before: before && { personId, ...before }, after: { personId, ...input } });
 }
@@ -375,7 +393,7 @@ export interface SetInput {
 }
 
 export type SetRow = Selectable<Database['training_set']>;
-type SetColumns = Omit<SetRow, 'id' | 'created_at' | 'updated_at' | 'self_reported'>;
+export type SetColumns = Omit<SetRow, 'id' | 'created_at' | 'updated_at' | 'self_reported'>;
 
 function loadKg(amount: number | null, unit: LoadUnit, field: string): number | null {
   if (amount === null) return null;
@@ -422,29 +440,118 @@ async function requireExercise(db: Db, id: number) {
   if (!row) throw badRequest('exerciseId', `exercise ${id} is not in the catalogue`);
 }
 
-/** Marks someone present at a session when a set of theirs is recorded and nothing says otherwise. */
-async function ensurePresent(w: Writer, sessionId: number, personId: number) {
-  await w.db.insertInto('session_attendance').values({ session_id: sessionId, person_id: personId, status: 'present', rpe: null, minutes: null }).onConflict((oc) => oc.doNothing()).execute();
+/** Who wrote a batch of rows: the audit event of every write path says so (docs/architecture.md, "Writes"). */
+export type RowSource = 'form' | 'import' | 'demo';
+
+/** A set's stored columns in the order of `setInsertColumns`, for the prepared and JSON inserts. */
+const setInsertColumns: [name: keyof SetColumns | 'self_reported' | 'created_at' | 'updated_at', pgType: string][] = [
+  ['session_id', 'integer'],
+  ['person_id', 'integer'],
+  ['exercise_id', 'integer'],
+  ['set_number', 'integer'],
+  ['target_reps', 'integer'],
+  ['target_load_kg', 'double precision'],
+  ['target_rpe', 'double precision'],
+  ['target_rir', 'integer'],
+  ['target_duration_s', 'double precision'],
+  ['target_distance_m', 'double precision'],
+  ['reps', 'integer'],
+  ['load_kg', 'double precision'],
+  ['load_unit', 'text'],
+  ['rpe', 'double precision'],
+  ['rir', 'integer'],
+  ['duration_s', 'double precision'],
+  ['distance_m', 'double precision'],
+  ['notes', 'text'],
+  ['self_reported', 'integer'],
+  ['created_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'],
+];
+const setInsertNames = setInsertColumns.map(([name]) => name).join(', ');
+const setConflict = 'on conflict (person_id, session_id, exercise_id, set_number) do nothing';
+
+/** The SQLite statements of the set write path, prepared once per connection. */
+const preparedSets = new WeakMap<SQLite.Database, { keep: SQLite.Statement; refuse: SQLite.Statement; present: SQLite.Statement }>();
+function setStatements(connection: SQLite.Database) {
+  let statements = preparedSets.get(connection);
+  if (!statements) {
+    const insert = `insert into training_set (${setInsertNames}) values (${setInsertColumns.map(() => '?').join(', ')})`;
+    statements = {
+      keep: connection.prepare(`${insert} ${setConflict}`),
+      refuse: connection.prepare(insert),
+      present: connection.prepare("insert into session_attendance (session_id, person_id, status, rpe, minutes) values (?, ?, 'present', null, null) on conflict do nothing"),
+    };
+    preparedSets.set(connection, statements);
+  }
+  return statements;
 }
 
-/** Adds a set; `selfReported` when the participant logs it themselves (kept as logged when staff later change the values). */
-export async function addSet(w: Writer, input: SetInput, selfReported: boolean): Promise<number> {
-  await requireExercise(w.db, input.exerciseId);
-  const columns = setColumns(input);
+export interface WriteSetsOptions {
+  source: RowSource;
+  /** Logged by the participant themselves (kept as logged when staff later change the values). */
+  selfReported: boolean;
+  /** A set already stored (same person, session, exercise, set number): refused with a conflict, or kept as stored and skipped (imports). */
+  duplicates: 'refuse' | 'keep';
+}
+
+/**
+ * The one write path of sets, from a form (a batch of one), an import or the demo: marks each
+ * person present at the session unless their attendance says otherwise, inserts the sets, and
+ * records one `training.set.create` event naming the new sets' ids. On SQLite through statements
+ * prepared once on the transaction's connection, on PostgreSQL as one INSERT of a JSON array, so
+ * an import of a million sets runs close to a plain prepared INSERT (docs/training.md, "Importing sets").
+ * Returns the ids of the sets added, in the batch's order (a kept duplicate adds none).
+ */
+export async function writeSets(w: Writer, sets: readonly SetColumns[], options: WriteSetsOptions): Promise<number[]> {
+  if (sets.length === 0) return [];
   const at = w.now.toISOString();
-  await ensurePresent(w, input.sessionId, input.personId);
-  let id: number;
+  const selfReported = options.selfReported ? 1 : 0;
+  // A person's sets of a session are usually consecutive: each pair is marked present once.
+  const present: [number, number][] = [];
+  for (const s of sets) {
+    const last = present[present.length - 1];
+    if (last?.[0] !== s.session_id || last[1] !== s.person_id) present.push([s.session_id, s.person_id]);
+  }
+  const values = (s: SetColumns) => [s.session_id, s.person_id, s.exercise_id, s.set_number, s.target_reps, s.target_load_kg, s.target_rpe, s.target_rir, s.target_duration_s, s.target_distance_m, s.reps, s.load_kg, s.load_unit, s.rpe, s.rir, s.duration_s, s.distance_m, s.notes, selfReported, at, at];
+  const ids: number[] = [];
   try {
-    ({ id } = await w.db
-      .insertInto('training_set')
-      .values({ ...columns, self_reported: selfReported ? 1 : 0, created_at: at, updated_at: at })
-      .returning('id')
-      .executeTakeFirstOrThrow());
+    const connection = sqliteConnectionOf(w.db);
+    if (connection) {
+      const statements = setStatements(connection);
+      for (const [sessionId, personId] of present) statements.present.run(sessionId, personId);
+      const insert = options.duplicates === 'keep' ? statements.keep : statements.refuse;
+      for (const s of sets) {
+        // Spread: better-sqlite3 binds separate arguments about a tenth faster than one array.
+        const result = insert.run(...values(s));
+        if (result.changes > 0) ids.push(Number(result.lastInsertRowid));
+      }
+    } else {
+      await w.db
+        .insertInto('session_attendance')
+        .values(present.map(([session_id, person_id]) => ({ session_id, person_id, status: 'present' as const, rpe: null, minutes: null })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      // One short statement whose only parameter is the JSON array of rows: the same text for every batch, one round trip.
+      const json = JSON.stringify(sets.map(values));
+      const select = setInsertColumns.map(([, type], i) => `(r->>${i})::${type}`).join(', ');
+      const result = await sql<{ id: number }>`insert into training_set (${sql.raw(setInsertNames)}) select ${sql.raw(select)} from json_array_elements(${json}::json) with ordinality as e(r, n) order by n ${sql.raw(options.duplicates === 'keep' ? setConflict : '')} returning id`.execute(w.db);
+      ids.push(...result.rows.map((r) => r.id));
+    }
   } catch (e) {
-    if (isUniqueViolation(e)) throw conflict(`set ${input.setNumber} of exercise ${input.exerciseId} is already recorded for person ${input.personId} in session ${input.sessionId}; change it instead`, 'setNumber');
+    if (isUniqueViolation(e)) {
+      const s = sets.length === 1 ? sets[0] : undefined;
+      throw conflict(s ? `set ${s.set_number} of exercise ${s.exercise_id} is already recorded for person ${s.person_id} in session ${s.session_id}; change it instead` : 'a set in the batch is already recorded; change it instead', 'setNumber');
+    }
     throw e;
   }
-  await w.record({ action: 'training.set.create', entity: 'training_set', entityId: id, after: { ...columns, self_reported: selfReported } });
+  if (ids.length > 0) await w.record({ action: 'training.set.create', entity: 'training_set', entityId: ids[0], after: { source: options.source, ids, self_reported: options.selfReported } });
+  return ids;
+}
+
+/** Adds a set from a form: a batch of one on the sets' write path. `selfReported` when the participant logs it themselves. */
+export async function addSet(w: Writer, input: SetInput, selfReported: boolean): Promise<number> {
+  await requireExercise(w.db, input.exerciseId);
+  const [id] = await writeSets(w, [setColumns(input)], { source: 'form', selfReported, duplicates: 'refuse' });
   return id;
 }
 

@@ -3,7 +3,8 @@ import { readDemoRoster } from '../roster/index.ts';
 import type { Writer } from '../store/write.ts';
 import { seededRandom } from '../shared/random.ts';
 import { addDays, localDateOf } from '../shared/time.ts';
-import { ITEM_MAX, ITEM_MIN, storedBaselinesOf, wellnessScore } from './model.ts';
+import { ITEM_MAX, ITEM_MIN } from './model.ts';
+import { writeReports, type ReportWrite } from './store.ts';
 
 const DEMO_DAYS = 84;
 
@@ -20,10 +21,8 @@ export async function loadDemoWellness(w: Writer, demo: DemoContext): Promise<nu
   const today = localDateOf(w.now, timeZone);
   const first = addDays(today, -(DEMO_DAYS - 1));
   const clamp = (x: number) => Math.min(ITEM_MAX, Math.max(ITEM_MIN, Math.round(x)));
-  const at = w.now.toISOString();
-  const rows = [];
+  const rows: ReportWrite[] = [];
   for (const personId of participantIds) {
-    const series = [];
     const usual = { sleep: 4.5 + random() * 1.5, fatigue: 2.5 + random() * 1.5, stress: 2 + random() * 1.5, soreness: 2.5 + random() * 1.5, hours: 6.5 + random() };
     for (let day = 0; day < DEMO_DAYS; day++) {
       const isToday = day === DEMO_DAYS - 1;
@@ -32,23 +31,21 @@ export async function loadDemoWellness(w: Writer, demo: DemoContext): Promise<nu
       const strain = hardWeek ? 1 + random() : 0;
       const badNight = isToday && random() < 0.12 ? 3 : 0;
       const noise = () => (random() - 0.5) * 1.6;
-      series.push({
-        person_id: personId,
-        local_date: addDays(first, day),
-        sleep_quality: clamp(usual.sleep + noise() - strain / 2 - badNight),
-        fatigue: clamp(usual.fatigue + noise() + strain),
-        stress: clamp(usual.stress + noise() + badNight),
-        soreness: clamp(usual.soreness + noise() + strain),
-        hours_slept: Math.round((usual.hours + noise() - strain / 3 - badNight) * 4) / 4,
-        reported_at: at,
-        created_at: at,
-        updated_at: at,
+      rows.push({
+        personId,
+        date: addDays(first, day),
+        input: {
+          sleepQuality: clamp(usual.sleep + noise() - strain / 2 - badNight),
+          fatigue: clamp(usual.fatigue + noise() + strain),
+          stress: clamp(usual.stress + noise() + badNight),
+          soreness: clamp(usual.soreness + noise() + strain),
+          hoursSlept: Math.round((usual.hours + noise() - strain / 3 - badNight) * 4) / 4,
+        },
       });
     }
-    const stored = storedBaselinesOf(series.map((r) => ({ date: r.local_date, score: wellnessScore(r) })));
-    rows.push(...series.map((r, i) => ({ ...r, ...stored[i] })));
   }
-  for (let i = 0; i < rows.length; i += 500) await w.db.insertInto('wellness_report').values(rows.slice(i, i + 500)).execute();
+  // The reports' write path stores each one's baseline and flag, as it does for a form or an import.
+  await writeReports(w, rows, 'demo');
   await w.record({ action: 'demo.load', entity: 'demo', entityId: 'wellness', after: { reports: rows.length, from: first, to: today } });
   return rows.length;
 }

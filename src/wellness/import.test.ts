@@ -29,10 +29,14 @@ describeEachDatabase('wellness import and export', (database) => {
     expect(await reportCount(database().db)).toBe(3);
     const changed = file.replace(`${who},2026-03-09,5,3,3,4,6`, `${who},2026-03-09,5,3,3,4,6.5`);
     expect((await importCsv(client, changed, world.sessions.investigator)).json()).toEqual({ created: 0, updated: 1, unchanged: 2 });
-    const audit = await database().db.selectFrom('audit_event').select(['before_json', 'after_json']).where('action', '=', 'wellness.import').orderBy('seq').execute();
-    expect(audit).toHaveLength(2);
-    expect(JSON.parse(audit[1].before_json!)).toMatchObject([{ date: '2026-03-09', hoursSlept: 6 }]);
-    expect(JSON.parse(audit[1].after_json!)).toMatchObject([{ date: '2026-03-09', hoursSlept: 6.5 }]);
+    const audit = await database().db.selectFrom('audit_event').select(['action', 'before_json', 'after_json']).where('action', 'like', 'wellness.%').orderBy('seq').execute();
+    // One event a batch and action, as the form writes them (docs/architecture.md, "Writes"), and the import's summary.
+    expect(audit.map((a) => a.action)).toEqual(['wellness.create', 'wellness.import', 'wellness.update', 'wellness.import']);
+    expect(JSON.parse(audit[0].after_json!)).toMatchObject({ source: 'import', ids: expect.any(Array) });
+    expect(JSON.parse(audit[0].after_json!).ids).toHaveLength(3);
+    expect(JSON.parse(audit[2].before_json!)).toMatchObject({ rows: [{ date: '2026-03-09', hoursSlept: 6 }] });
+    expect(JSON.parse(audit[2].after_json!)).toMatchObject({ source: 'import', rows: [{ date: '2026-03-09', hoursSlept: 6.5 }] });
+    expect(JSON.parse(audit[3].after_json!)).toEqual({ created: 0, updated: 1, unchanged: 2 });
   });
 
   it('stores each report’s flag, and refreshes a later one when an earlier day arrives', async () => {

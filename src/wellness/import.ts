@@ -13,7 +13,7 @@ import { exportDocument, keysetPages, type ExportFormat } from '../shared/export
 import { dayNumber, localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import { checkWellnessRow, wellnessColumns, wellnessComputedColumns, type WellnessImportRow } from './model.ts';
-import { refreshBaselines, toReportView } from './store.ts';
+import { toReportView, writeReports } from './store.ts';
 
 interface PlannedRow extends WellnessImportRow {
   personId?: number;
@@ -83,7 +83,6 @@ export async function runWellnessImport(db: Db, actor: Actor, source: string | B
     actor,
     async (w) => {
       const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0 };
-      const at = w.now.toISOString();
       const lineOfDay = new Map<number, number>();
       const problems = await importInBatches<CsvRecord, PlannedRow>((badRows) => readCsv(source, { required: wellnessColumns, optional: wellnessComputedColumns }, badRows), {
         check: ({ values, line }) => checkWellnessRow(values, line),
@@ -91,65 +90,16 @@ export async function runWellnessImport(db: Db, actor: Actor, source: string | B
         async write(rows) {
           const changed = rows.filter((r) => r.action !== 'unchanged');
           summary.unchanged += rows.length - changed.length;
-          if (changed.length === 0) return;
-          const updates = changed.filter((r) => r.action === 'update');
-          const replaced = new Set(updates.map((r) => `${r.personId}|${r.date}`));
-          const before = updates.length
-            ? await w.db
-                .selectFrom('wellness_report')
-                .selectAll()
-                .where('person_id', 'in', [...new Set(updates.map((r) => r.personId!))])
-                .where('local_date', 'in', [...new Set(updates.map((r) => r.date))])
-                .execute()
-            : [];
-          await w.db
-            .insertInto('wellness_report')
-            .values(
-              changed.map((r) => ({
-                person_id: r.personId!,
-                local_date: r.date,
-                ...r.items,
-                hours_slept: r.hoursSlept,
-                baseline_count: 0,
-                baseline_sum: 0,
-                baseline_sum_of_squares: 0,
-                flagged: 0,
-                reported_at: at,
-                created_at: at,
-                updated_at: at,
-              })),
-            )
-            .onConflict((oc) =>
-              oc.columns(['person_id', 'local_date']).doUpdateSet((eb) => ({
-                sleep_quality: eb.ref('excluded.sleep_quality'),
-                fatigue: eb.ref('excluded.fatigue'),
-                stress: eb.ref('excluded.stress'),
-                soreness: eb.ref('excluded.soreness'),
-                hours_slept: eb.ref('excluded.hours_slept'),
-                reported_at: eb.ref('excluded.reported_at'),
-                updated_at: eb.ref('excluded.updated_at'),
-              })),
-            )
-            .execute();
-          const datesOf = new Map<number, string[]>();
-          for (const r of changed) {
-            const dates = datesOf.get(r.personId!);
-            if (dates) dates.push(r.date);
-            else datesOf.set(r.personId!, [r.date]);
-          }
-          for (const [personId, dates] of datesOf) await refreshBaselines(w.db, personId, dates.reduce((a, b) => (a < b ? a : b)), dates.reduce((a, b) => (a > b ? a : b)));
-          summary.created += changed.length - updates.length;
-          summary.updated += updates.length;
-          await w.record({
-            action: 'wellness.import',
-            entity: 'wellness_report',
-            entityId: 'import',
-            before: before.filter((b) => replaced.has(`${b.person_id}|${b.local_date}`)).map(toReportView),
-            after: changed.map((r) => ({ personId: r.personId, date: r.date, ...r.items, hoursSlept: r.hoursSlept })),
-          });
+          const written = await writeReports(
+            w,
+            changed.map((r) => ({ personId: r.personId!, date: r.date, input: { sleepQuality: r.items.sleep_quality, fatigue: r.items.fatigue, stress: r.items.stress, soreness: r.items.soreness, hoursSlept: r.hoursSlept } })),
+            'import',
+          );
+          for (const { created } of written) summary[created ? 'created' : 'updated'] += 1;
         },
       });
       if (problems.length) throw new ImportRejected(problems);
+      if (summary.created + summary.updated > 0) await w.record({ action: 'wellness.import', entity: 'wellness_report', entityId: 'import', after: summary });
       return summary;
     },
     clock,

@@ -56,26 +56,46 @@ export function toReportView(r: ReportColumns): WellnessReportView {
   };
 }
 
+/** The reports whose baselines a write changed: each person's first and last day written. */
+export type WrittenDays = ReadonlyMap<number, { from: string; to: string }>;
+
 /**
- * Brings the stored baselines (and flags) of one person's reports from `from` to BASELINE_DAYS
+ * Brings the stored baselines (and flags) of each person's reports from `from` to BASELINE_DAYS
  * days after `to` up to date, after reports in [from, to] were written: the writer's transaction
- * does it, so a baseline is never stale. Only rows whose baseline or flag changed are updated (a
- * changed report keeps its baseline but may change its flag).
+ * does it, so a baseline is never stale. Only rows whose baseline or flag changed are written (a
+ * changed report keeps its baseline but may change its flag), 500 to a statement.
  */
-export async function refreshBaselines(db: Db, personId: number, from: string, to: string): Promise<void> {
-  const rows = await db
-    .selectFrom('wellness_report')
-    .select(['id', 'local_date', 'sleep_quality', 'fatigue', 'stress', 'soreness', 'baseline_count', 'baseline_sum', 'baseline_sum_of_squares', 'flagged'])
-    .where('person_id', '=', personId)
-    .where('local_date', '>=', addDays(from, -BASELINE_DAYS))
-    .where('local_date', '<=', addDays(to, BASELINE_DAYS))
-    .orderBy('local_date')
-    .execute();
-  const stored = storedBaselinesOf(rows.map((r) => ({ date: r.local_date, score: wellnessScore(itemsOf(r)) })));
-  for (const [i, r] of rows.entries()) {
-    const s = stored[i];
-    if (r.local_date < from || (r.baseline_count === s.baseline_count && r.baseline_sum === s.baseline_sum && r.baseline_sum_of_squares === s.baseline_sum_of_squares && r.flagged === s.flagged)) continue;
-    await db.updateTable('wellness_report').set(s).where('id', '=', r.id).execute();
+export async function refreshBaselines(w: Writer, days: WrittenDays): Promise<void> {
+  const changed: ReportRow[] = [];
+  for (const [personId, { from, to }] of days) {
+    const rows = await w.db
+      .selectFrom('wellness_report')
+      .selectAll()
+      .where('person_id', '=', personId)
+      .where('local_date', '>=', addDays(from, -BASELINE_DAYS))
+      .where('local_date', '<=', addDays(to, BASELINE_DAYS))
+      .orderBy('local_date')
+      .execute();
+    const stored = storedBaselinesOf(rows.map((r) => ({ date: r.local_date, score: wellnessScore(itemsOf(r)) })));
+    for (const [i, r] of rows.entries()) {
+      const s = stored[i];
+      if (r.local_date < from || (r.baseline_count === s.baseline_count && r.baseline_sum === s.baseline_sum && r.baseline_sum_of_squares === s.baseline_sum_of_squares && r.flagged === s.flagged)) continue;
+      changed.push({ ...r, ...s });
+    }
+  }
+  for (let i = 0; i < changed.length; i += 500) {
+    await w.db
+      .insertInto('wellness_report')
+      .values(changed.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          baseline_count: eb.ref('excluded.baseline_count'),
+          baseline_sum: eb.ref('excluded.baseline_sum'),
+          baseline_sum_of_squares: eb.ref('excluded.baseline_sum_of_squares'),
+          flagged: eb.ref('excluded.flagged'),
+        })),
+      )
+      .execute();
   }
 }
 
@@ -93,24 +113,102 @@ export async function todayFor(db: Db, personId: number, now: Date): Promise<{ d
   return { date: localDateOf(now, timeZone), timeZone };
 }
 
+/** A report to write: whose, which local day, the answers. */
+export interface ReportWrite {
+  personId: number;
+  date: string;
+  input: WellnessInput;
+}
+
+/** Who wrote a batch of rows: the audit event of every write path says so (docs/architecture.md, "Writes"). */
+export type RowSource = 'form' | 'import' | 'demo';
+
+const dayKey = (personId: number, date: string) => `${personId}|${date}`;
+
 /**
- * Enters or changes a report for a local day: one per person per day (a unique constraint),
- * created the first time and replaced after. The caller decides which days may be written.
+ * The one write path of wellness reports, from a form (a batch of one), an import or the demo:
+ * one per person per local day (a unique constraint), created the first time and replaced after,
+ * then the stored baselines of the days after brought up to date (`refreshBaselines`). Audit: one
+ * `wellness.create` event naming the new reports' ids, and one `wellness.update` event with the
+ * replaced reports before and after. The caller decides which days may be written, and leaves out
+ * a day twice in a batch. Returns each report as stored, in the batch's order.
  */
-export async function saveReport(w: Writer, personId: number, date: string, input: WellnessInput): Promise<{ report: WellnessReportView; created: boolean }> {
-  const before = await w.db.selectFrom('wellness_report').selectAll().where('person_id', '=', personId).where('local_date', '=', date).executeTakeFirst();
+export async function writeReports(w: Writer, reports: readonly ReportWrite[], source: RowSource): Promise<{ report: WellnessReportView; created: boolean }[]> {
+  if (reports.length === 0) return [];
   const at = w.now.toISOString();
-  const values = { ...columnsOf(input), reported_at: at, updated_at: at };
-  await w.db
-    .insertInto('wellness_report')
-    .values({ person_id: personId, local_date: date, created_at: at, baseline_count: 0, baseline_sum: 0, baseline_sum_of_squares: 0, flagged: 0, ...values })
-    .onConflict((oc) => oc.columns(['person_id', 'local_date']).doUpdateSet(values))
-    .execute();
-  await refreshBaselines(w.db, personId, date, date);
-  const row = await w.db.selectFrom('wellness_report').selectAll().where('person_id', '=', personId).where('local_date', '=', date).executeTakeFirstOrThrow();
-  const report = toReportView(row);
-  await w.record({ action: before ? 'wellness.update' : 'wellness.create', entity: 'wellness_report', entityId: row.id, before: before && toReportView(before), after: report });
-  return { report, created: !before };
+  const people = [...new Set(reports.map((r) => r.personId))];
+  const dates = [...new Set(reports.map((r) => r.date))];
+  const stored = async () => {
+    const rows = new Map<string, ReportRow>();
+    // A thousand people a query keeps the parameters well under SQLite's limit.
+    for (let i = 0; i < people.length; i += 1000) {
+      for (const r of await w.db.selectFrom('wellness_report').selectAll().where('person_id', 'in', people.slice(i, i + 1000)).where('local_date', 'in', dates).execute()) rows.set(dayKey(r.person_id, r.local_date), r);
+    }
+    return rows;
+  };
+  const before = await stored();
+  for (let i = 0; i < reports.length; i += 500) {
+    await w.db
+      .insertInto('wellness_report')
+      .values(
+        reports.slice(i, i + 500).map((r) => ({
+          person_id: r.personId,
+          local_date: r.date,
+          ...columnsOf(r.input),
+          baseline_count: 0,
+          baseline_sum: 0,
+          baseline_sum_of_squares: 0,
+          flagged: 0,
+          reported_at: at,
+          created_at: at,
+          updated_at: at,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['person_id', 'local_date']).doUpdateSet((eb) => ({
+          sleep_quality: eb.ref('excluded.sleep_quality'),
+          fatigue: eb.ref('excluded.fatigue'),
+          stress: eb.ref('excluded.stress'),
+          soreness: eb.ref('excluded.soreness'),
+          hours_slept: eb.ref('excluded.hours_slept'),
+          reported_at: eb.ref('excluded.reported_at'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+  const days = new Map<number, { from: string; to: string }>();
+  for (const r of reports) {
+    const span = days.get(r.personId);
+    if (!span) days.set(r.personId, { from: r.date, to: r.date });
+    else if (r.date < span.from) span.from = r.date;
+    else if (r.date > span.to) span.to = r.date;
+  }
+  await refreshBaselines(w, days);
+  const after = await stored();
+  const written = reports.map((r) => {
+    const key = dayKey(r.personId, r.date);
+    return { row: after.get(key)!, before: before.get(key) };
+  });
+  const created = written.filter((x) => !x.before);
+  const replaced = written.filter((x) => x.before);
+  if (created.length > 0) await w.record({ action: 'wellness.create', entity: 'wellness_report', entityId: created[0].row.id, after: { source, ids: created.map((x) => x.row.id) } });
+  if (replaced.length > 0) {
+    await w.record({
+      action: 'wellness.update',
+      entity: 'wellness_report',
+      entityId: replaced[0].row.id,
+      before: { rows: replaced.map((x) => toReportView(x.before!)) },
+      after: { source, ids: replaced.map((x) => x.row.id), rows: replaced.map((x) => toReportView(x.row)) },
+    });
+  }
+  return written.map((x) => ({ report: toReportView(x.row), created: !x.before }));
+}
+
+/** Enters or changes a person's report for a local day from a form: a batch of one on the reports' write path. */
+export async function saveReport(w: Writer, personId: number, date: string, input: WellnessInput): Promise<{ report: WellnessReportView; created: boolean }> {
+  const [saved] = await writeReports(w, [{ personId, date, input }], 'form');
+  return saved;
 }
 
 export async function listReports(db: Db, personId: number, from: string, to: string): Promise<WellnessReportView[]> {
