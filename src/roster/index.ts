@@ -36,7 +36,7 @@ export const roster = defineCapability<RosterTables>({
 
 // What other capabilities and the server use.
 export { runRosterImport } from './import.ts';
-export { designationKey, isoDateSchema, personFields, personStatuses, type PersonStatus } from './model.ts';
+export { designationKey, isoDateSchema, personFields, personStatuses, timeZoneSchema, type PersonStatus } from './model.ts';
 export { zoneOf } from './zone.ts';
 export { readDemoRoster, type DemoRoster } from './demo.ts';
 export { chainOfCommand, createPerson, findPersonByDesignation, getPerson, getUnit, listPeople, listUnits, participantsOf, setEmail, statusCountsByUnit, timeZonesOf, type PersonView } from './store.ts';

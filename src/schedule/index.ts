@@ -1,5 +1,5 @@
 import { rosterStaff } from '../access/index.ts';
-import { defineCapability, kioskOnly, only } from '../shared/capability.ts';
+import { defineCapability, kioskOnly, only, publicRoute, signedIn } from '../shared/capability.ts';
 import { migrations } from './migrations.ts';
 import { registerKioskCommands } from './kiosk-cli.ts';
 import { scheduleRoutes } from './routes.ts';
@@ -11,6 +11,23 @@ export const schedule = defineCapability<ScheduleTables>({
   routes: scheduleRoutes,
   cli: registerKioskCommands,
   policy: {
+    // Appointments and summons (docs/schedule.md): investigators order; the row rule (src/access) narrows every read
+    // and step to the people one sees: a trainer relays for their units' people, a participant acknowledges their own.
+    'GET /api/locations': only(...rosterStaff),
+    'POST /api/locations': only('admin'),
+    'POST /api/appointments': only('investigator'),
+    'GET /api/appointments': signedIn,
+    'GET /api/appointments/:id': signedIn,
+    'POST /api/appointments/:id/relay': only('trainer'),
+    'POST /api/appointments/:id/acknowledge': only('participant'),
+    'POST /api/appointments/:id/cancel': only('investigator'),
+    'POST /api/appointments/:id/complete': only('investigator', 'assessor'),
+    'POST /api/trials/:code/participants/:id/visit-appointments': only('investigator'),
+    'PUT /api/me/email': signedIn,
+    'POST /api/me/calendar-feed': signedIn,
+    'DELETE /api/me/calendar-feed': signedIn,
+    // The token in the path is the key (stored hashed, revocable): calendar apps cannot sign in.
+    'GET /api/calendar/:token': publicRoute,
     // The kiosk at the door: only a kiosk's token passes (src/access/policy.ts), and it passes nothing else.
     'POST /api/kiosk/check-ins': kioskOnly,
     'GET /api/kiosk': kioskOnly,
@@ -20,7 +37,12 @@ export const schedule = defineCapability<ScheduleTables>({
     'GET /api/people/:id/punctuality': only(...rosterStaff, 'participant'),
     'GET /api/units/:id/punctuality': only(...rosterStaff),
   },
-  screens: [],
+  screens: [
+    { path: '/schedule/summon', label: 'Summon', roles: ['investigator'], needs: 'POST /api/appointments' },
+    { path: '/schedule/appointments', label: 'Appointments', roles: ['investigator', 'monitor'], needs: 'GET /api/appointments' },
+    { path: '/schedule/relay', label: 'Summonses to relay', roles: ['trainer'], needs: 'POST /api/appointments/:id/relay' },
+    { path: '/schedule/mine', label: 'My appointments', roles: ['participant'], needs: 'POST /api/appointments/:id/acknowledge' },
+  ],
 });
 
 // What the server uses: the guard looks a kiosk's token up on kiosk routes only.

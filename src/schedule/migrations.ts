@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import { columnTypes, withId } from '../store/migrate.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -70,6 +70,18 @@ export const migrations: Record<string, Migration> = {
         .addColumn('token_hash', 'text', (c) => c.notNull().unique())
         .addColumn('created_at', t.instant, (c) => c.notNull())
         .addColumn('revoked_at', t.instant)
+        .execute();
+    },
+  },
+  // A trial visit is scheduled once per participant; cancelled, it may be scheduled again (docs/schedule.md).
+  '0051_schedule_visit_once': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createIndex('appointment_visit_once')
+        .on('appointment')
+        .columns(['trial_id', 'person_id', 'visit_name'])
+        .unique()
+        .where(sql<boolean>`status <> 'cancelled'`)
         .execute();
     },
   },
