@@ -12,6 +12,7 @@ import { meScreens } from '../me/screens.ts';
 import { rosterScreens } from '../roster/screens.ts';
 import { startOutbox } from '../training/outbox.ts';
 import { trainingScreens } from '../training/screens.ts';
+import { trialScreens } from '../trial/screens.ts';
 import { wellnessScreens } from '../wellness/screens.ts';
 import { Link, matchPath, navigate, useLocation } from './router.tsx';
 import type { Screen } from './screens.ts';
@@ -19,7 +20,7 @@ import { SessionProvider, useSession, type Me } from './session.tsx';
 import { Page } from './ui.tsx';
 
 /** Every capability's screens; the menu's order and entries come from the server. */
-const screens: Screen[] = [...homeScreens, ...cohortScreens, ...rosterScreens, ...meScreens, ...wellnessScreens, ...trainingScreens, ...drillScreens, ...assessScreens, ...importScreens, ...auditScreens, ...analysisScreens];
+const screens: Screen[] = [...homeScreens, ...cohortScreens, ...rosterScreens, ...meScreens, ...wellnessScreens, ...trainingScreens, ...drillScreens, ...assessScreens, ...importScreens, ...auditScreens, ...analysisScreens, ...trialScreens];
 
 export function App() {
   return (
@@ -66,13 +67,16 @@ function Shell({ me }: { me: Me }) {
         </button>
         <nav id="main-nav" aria-label="Main" className={menuOpen ? 'open' : undefined}>
           <ul>
-            {me.screens.map((screen) => (
-              <li key={screen.path}>
-                <Link to={screen.path} aria-current={screen.path === pathname ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
-                  {screen.label}
-                </Link>
-              </li>
-            ))}
+            {/* An entry with a parameter (a trial's task, /trials/:code/...) is listed on its trial's page, not here. */}
+            {me.screens
+              .filter((screen) => !screen.path.includes(':'))
+              .map((screen) => (
+                <li key={screen.path}>
+                  <Link to={screen.path} aria-current={screen.path === pathname ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
+                    {screen.label}
+                  </Link>
+                </li>
+              ))}
           </ul>
         </nav>
         <div className="who">
