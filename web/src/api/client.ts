@@ -15,10 +15,14 @@ export type ResponseOf<P extends keyof ApiPaths, M extends Method = 'get'> = Ope
 /** The request body of a route. */
 export type BodyOf<P extends keyof ApiPaths, M extends Method> = Operation<P, M> extends { body: infer B } ? B : never;
 
-/** Path parameters when the route has them, query when it takes one, body when it needs one (or a CSV text). */
-export type CallOptions<O> = (O extends { path: infer T } ? { path: T } : { path?: never }) &
-  (O extends { query: infer Q } ? { query?: Q } : { query?: never }) &
-  (O extends { body: infer B } ? { body: B } : { body?: never }) & { signal?: AbortSignal };
+/**
+ * Path parameters when the route has them, query when it takes one, body when it needs one (or a CSV text).
+ * Not distributive (`[O] extends [...]`): over the union of every route's operation, three distributive
+ * parts would multiply out past what TypeScript can represent (TS2590) once the API has some fifty POST routes.
+ */
+export type CallOptions<O> = ([O] extends [{ path: infer T }] ? { path: T } : { path?: never }) &
+  ([O] extends [{ query: infer Q }] ? { query?: Q } : { query?: never }) &
+  ([O] extends [{ body: infer B }] ? { body: B } : { body?: never }) & { signal?: AbortSignal };
 
 export class ApiError extends Error {
   constructor(

@@ -1,0 +1,11 @@
+import { useState } from 'react';
+import { useApi } from '../app/useApi.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Appointments from a day ago to `days` ahead: the days a screen shows unless asked otherwise. */
+export function useAppointmentsAround(days: number) {
+  // The screen's "now" is when it opened, so the query (and the request) stays the same across renders.
+  const [openedAt] = useState(() => Date.now());
+  return useApi('/api/appointments', { query: { from: new Date(openedAt - DAY_MS).toISOString(), to: new Date(openedAt + days * DAY_MS).toISOString(), limit: 1000 } });
+}
