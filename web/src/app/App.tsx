@@ -8,8 +8,10 @@ import { homeScreens } from '../auth/screens.ts';
 import { cohortScreens } from '../cohort/screens.ts';
 import { drillScreens } from '../drills/screens.ts';
 import { importScreens } from '../imports/screens.ts';
+import { inboxScreens } from '../inbox/screens.ts';
 import { meScreens } from '../me/screens.ts';
 import { rosterScreens } from '../roster/screens.ts';
+import { scheduleScreens } from '../schedule/screens.ts';
 import { startOutbox } from '../training/outbox.ts';
 import { trainingScreens } from '../training/screens.ts';
 import { trialScreens } from '../trial/screens.ts';
@@ -20,7 +22,7 @@ import { SessionProvider, useSession, type Me } from './session.tsx';
 import { Page } from './ui.tsx';
 
 /** Every capability's screens; the menu's order and entries come from the server. */
-const screens: Screen[] = [...homeScreens, ...cohortScreens, ...rosterScreens, ...meScreens, ...wellnessScreens, ...trainingScreens, ...drillScreens, ...assessScreens, ...importScreens, ...auditScreens, ...analysisScreens, ...trialScreens];
+const screens: Screen[] = [...homeScreens, ...cohortScreens, ...rosterScreens, ...meScreens, ...wellnessScreens, ...trainingScreens, ...drillScreens, ...assessScreens, ...importScreens, ...auditScreens, ...analysisScreens, ...trialScreens, ...scheduleScreens, ...inboxScreens];
 
 export function App() {
   return (
