@@ -22,10 +22,11 @@ export const open: readonly AppointmentStatus[] = ['ordered', 'relayed', 'acknow
  * Whether an appointment may move from one status to another: only forward, never out of
  * completed or cancelled, and once someone has checked in only to completed. One way back: a
  * kiosk that was offline may report an arrival after the appointment was marked missed, and the
- * arrival is the truth.
+ * arrival is the truth. A summons is acknowledged only once it has come down the chain (relayed).
  */
 export function mayMove(from: AppointmentStatus, to: AppointmentStatus): boolean {
   if (from === 'missed') return to === 'checked-in';
+  if (to === 'acknowledged') return from === 'relayed';
   if (from === 'completed' || from === 'cancelled') return false;
   if (from === 'checked-in') return to === 'completed';
   return step[to] > step[from];

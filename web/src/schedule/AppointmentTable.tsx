@@ -17,7 +17,8 @@ export function arrival(a: Appointment): string {
 /** Appointments as a table, one row each; `action` adds a last column (relay, acknowledge). */
 export function AppointmentTable({ label, list, showPerson = true, action }: { label: string; list: readonly Appointment[]; showPerson?: boolean; action?: { heading: string; cell: (a: Appointment) => ReactNode } }) {
   if (list.length === 0) return <p className="muted">No appointments.</p>;
-  const columns = [...(showPerson ? ['Who'] : []), 'When (local)', 'Where', 'What', 'Ordered by', 'Status', 'Checked in', ...(action ? [action.heading] : [])];
+  // Who came and when first: on a wide list the columns after them scroll.
+  const columns = [...(showPerson ? ['Who'] : []), 'When (local)', 'Status', 'Checked in', ...(action ? [action.heading] : []), 'What', 'Where', 'Ordered by'];
   return (
     <DataTable
       label={label}
@@ -27,12 +28,12 @@ export function AppointmentTable({ label, list, showPerson = true, action }: { l
       rows={list.map((a) => [
         ...(showPerson ? [`${a.person.designation} ${[a.person.rank, a.person.name].filter(Boolean).join(' ')}`] : []),
         localWhen(a),
-        a.location.directions ? `${a.location.name}: ${a.location.directions}` : a.location.name,
-        `${a.title} (${a.purpose}${a.visit ? `, window ${a.visit.windowEarliest} to ${a.visit.windowLatest}` : ''})`,
-        a.orderedBy,
         a.status,
         arrival(a),
         ...(action ? [action.cell(a)] : []),
+        `${a.title} (${a.purpose}${a.visit ? `, window ${a.visit.windowEarliest} to ${a.visit.windowLatest}` : ''})`,
+        a.location.directions ? `${a.location.name}: ${a.location.directions}` : a.location.name,
+        a.orderedBy,
       ])}
     />
   );

@@ -5,7 +5,7 @@ import { AppointmentTable } from './AppointmentTable.tsx';
 import { useAppointmentsAround } from './hooks.ts';
 import { StepButton } from './StepButton.tsx';
 
-/** The participant's appointments, to acknowledge when summoned, and their private calendar feed. */
+/** The participant's appointments, to acknowledge once a summons has come down through their trainer, and their private calendar feed. */
 export function MyAppointmentsPage() {
   const appointments = useAppointmentsAround(31);
   return (
@@ -17,8 +17,8 @@ export function MyAppointmentsPage() {
             list={list}
             showPerson={false}
             action={{
-              heading: 'Acknowledge',
-              cell: (a) => (a.status === 'relayed' || a.status === 'ordered' ? <StepButton id={a.id} step="acknowledge" label={`Acknowledge ${a.title}`} onDone={appointments.reload} /> : '—'),
+              heading: 'Answer',
+              cell: (a) => (a.status === 'relayed' ? <StepButton id={a.id} step="acknowledge" label={`Acknowledge ${a.title}`} onDone={appointments.reload} /> : '—'),
             }}
           />
         )}

@@ -3,9 +3,9 @@ import { useApi } from '../app/useApi.ts';
 
 const DAY_MS = 86_400_000;
 
-/** Appointments from a day ago to `days` ahead: the days a screen shows unless asked otherwise. */
-export function useAppointmentsAround(days: number) {
+/** Appointments from `back` days ago to `days` ahead. */
+export function useAppointmentsAround(days: number, back = 1) {
   // The screen's "now" is when it opened, so the query (and the request) stays the same across renders.
   const [openedAt] = useState(() => Date.now());
-  return useApi('/api/appointments', { query: { from: new Date(openedAt - DAY_MS).toISOString(), to: new Date(openedAt + days * DAY_MS).toISOString(), limit: 1000 } });
+  return useApi('/api/appointments', { query: { from: new Date(openedAt - back * DAY_MS).toISOString(), to: new Date(openedAt + days * DAY_MS).toISOString(), limit: 1000 } });
 }
