@@ -5,7 +5,7 @@ import { actorOf } from '../shared/context.ts';
 import { idParams } from '../shared/http-params.ts';
 import { reads } from '../shared/reads.ts';
 import { write } from '../store/write.ts';
-import { checkIn } from './check-ins.ts';
+import { checkInQueue } from './check-in-queue.ts';
 import { addKiosk, kioskWithLocation, listKiosks, listLocations, revokeKiosk } from './kiosks.ts';
 import { onTimeToleranceMinutes, personPunctuality, unitPunctuality } from './punctuality.ts';
 
@@ -45,6 +45,7 @@ export const kioskRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, clock } = app.muster;
   // Read once: a bad MUSTER_ON_TIME_MINUTES stops the server at start, naming the variable.
   const toleranceMinutes = onTimeToleranceMinutes();
+  const enqueueCheckIn = checkInQueue(db, clock, toleranceMinutes);
 
   app.post(
     '/kiosk/check-ins',
@@ -65,7 +66,7 @@ export const kioskRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const result = await write(db, actor, (w) => checkIn(w, actor.kiosk!, request.body, toleranceMinutes), clock);
+      const result = await enqueueCheckIn(actor, request.body);
       return reply.status(result.created ? 201 : 200).send(result.answer);
     },
   );

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { systemActor, type Actor } from '../shared/actor.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Db } from './db.ts';
@@ -46,6 +46,40 @@ export async function write<T>(db: Db, actor: Actor, fn: (w: Writer) => Promise<
   return db.transaction().execute(async (tx) => {
     const now = clock();
     return fn({ db: tx, actor, now, record: (event) => append(tx, actor, now, event) });
+  });
+}
+
+/** One write of a group (`writeEach`): who acts, and what it does. */
+export interface GroupedWrite<T> {
+  actor: Actor;
+  run: (w: Writer) => Promise<T>;
+}
+
+/**
+ * Runs several writes, each with its own actor and audit events, in one transaction and one
+ * commit: on a durable SQLite (synchronous=FULL) a commit waits for the disk, so a burst of small
+ * writes (check-ins at the door) commits together instead of queueing one fsync each. Each write
+ * runs in a savepoint: one that throws is undone alone, and its error is its result; the others
+ * commit together. If the commit fails, every write fails.
+ */
+export async function writeEach<T>(db: Db, writes: readonly GroupedWrite<T>[], clock: Clock = systemClock): Promise<PromiseSettledResult<T>[]> {
+  const append = auditAppend;
+  if (!append) throw new Error('no audit trail is registered: load src/capabilities.ts before writing');
+  return db.transaction().execute(async (tx) => {
+    const now = clock();
+    const results: PromiseSettledResult<T>[] = [];
+    for (const { actor, run } of writes) {
+      await sql`savepoint grouped_write`.execute(tx);
+      try {
+        const value = await run({ db: tx, actor, now, record: (event) => append(tx, actor, now, event) });
+        results.push({ status: 'fulfilled', value });
+      } catch (reason) {
+        await sql`rollback to savepoint grouped_write`.execute(tx);
+        results.push({ status: 'rejected', reason });
+      }
+      await sql`release savepoint grouped_write`.execute(tx);
+    }
+    return results;
   });
 }
 
