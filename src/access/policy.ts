@@ -1,8 +1,6 @@
-import { AppError, forbidden, notFound } from '../shared/errors.ts';
-import type { Db } from '../store/db.ts';
-import { unitsTrainedBy } from './units.ts';
+import { AppError, forbidden } from '../shared/errors.ts';
 import { publicRoute, type RouteRule } from '../shared/capability.ts';
-import type { Actor, Role } from '../shared/actor.ts';
+import type { Actor } from '../shared/actor.ts';
 
 /** The API documentation pages (their assets are many routes) are public, like the document itself. */
 const publicPrefix = '/api/docs';
@@ -38,39 +36,4 @@ export function auditValuesFor<E extends { entity: string; before: unknown; afte
   if (!healthEntities.has(event.entity)) return event;
   const hidden = (value: unknown) => (value === null ? null : { redacted: 'physique and health values are not shown in the audit list' });
   return { ...event, before: hidden(event.before), after: hidden(event.after) };
-}
-
-export type PersonScope = ({ kind: 'all' } | { kind: 'units'; unitIds: number[] } | { kind: 'self' }) & { selfId: number | null };
-
-/**
- * Which people an actor may see: investigators, monitors, assessors, statisticians and admins
- * every participant; a trainer the people of the units they train and the units below;
- * anyone else only themselves.
- */
-const seeEveryone: readonly Role[] = ['admin', 'investigator', 'monitor', 'assessor', 'statistician'];
-
-export async function personScope(db: Db, actor: Actor): Promise<PersonScope> {
-  const selfId = actor.personId;
-  if (actor.roles.some((r) => seeEveryone.includes(r))) return { kind: 'all', selfId };
-  if (actor.roles.includes('trainer') && selfId !== null) return { kind: 'units', unitIds: await unitsTrainedBy(db, selfId), selfId };
-  return { kind: 'self', selfId };
-}
-
-export async function unitScope(db: Db, actor: Actor): Promise<number[] | 'all'> {
-  const scope = await personScope(db, actor);
-  if (scope.kind === 'all') return 'all';
-  if (scope.kind === 'units') return scope.unitIds;
-  return [];
-}
-
-/**
- * Refuses access to a person outside the actor's scope with 404, not 403: a participant
- * must not learn which other designations exist.
- */
-export function requirePersonInScope(scope: PersonScope, person: { id: number; unit: { id: number } | null }): void {
-  const allowed =
-    scope.kind === 'all' ||
-    scope.selfId === person.id ||
-    (scope.kind === 'units' && person.unit !== null && scope.unitIds.includes(person.unit.id));
-  if (!allowed) throw notFound(`person ${person.id}`);
 }

@@ -141,7 +141,7 @@ describeEachDatabase('stored data sets for analysis', (database) => {
     const companyName = (await client.request({ url: `/api/units/${company}`, as: world.sessions.investigator })).json().name;
     expect(await database().db.selectFrom('unit_access_log').select(['unit_id', 'what']).execute()).toEqual([{ unit_id: company, what: 'physique measurements by visit (analysis)' }]);
     for (const session of [world.sessions.participant, inOtherPlatoon]) {
-      const log = (await client.request({ url: '/api/me/access-log', as: session })).json().entries.map((e: { what: string }) => e.what);
+      const log = (await client.request({ url: '/api/me/access-log', as: session })).json().entries.flatMap((e: { reads: { what: string; count: number }[] }) => e.reads.map((r) => r.what));
       expect(log).toContain(`physique measurements by visit (analysis) of ${companyName}`);
     }
   });

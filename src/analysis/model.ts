@@ -1,5 +1,4 @@
 import type { Generated } from 'kysely';
-import type { Actor } from '../shared/actor.ts';
 import { csvLine } from '../shared/csv.ts';
 import { StatsError } from '../stats/errors.ts';
 import { parseTable } from '../stats/table.ts';
@@ -40,13 +39,6 @@ export function describeCsv(text: string): { columns: string[]; rowCount: number
     throw error;
   }
 }
-
-/**
- * Who may archive a stored data set: whoever saved it, or an investigator (they decide what the
- * trial's analyses rest on). Other statisticians may not remove a colleague's data.
- */
-export const mayArchive = (actor: Actor, createdByAccountId: number | null) =>
-  actor.roles.includes('investigator') || (actor.accountId !== null && actor.accountId === createdByAccountId);
 
 /** One physique visit, as the derived data set needs it (from the assess capability's views). */
 export interface PhysiqueVisit {

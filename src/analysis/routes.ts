@@ -12,7 +12,8 @@ import { parseTable } from '../stats/table.ts';
 import type { Db } from '../store/db.ts';
 import { judge } from '../stats/verdict.ts';
 import { physiqueByVisitColumns } from './model.ts';
-import { archiveDataset, getDataset, listDatasets, physiqueByVisit, saveDataset } from './store.ts';
+import { archiveDataset, datasetSubjects, getDataset, listDatasets, physiqueByVisit, saveDataset } from './store.ts';
+import { answeredAbout, reads } from '../shared/reads.ts';
 
 /** A long-format CSV sent as text in a JSON body: the limit of every CSV import, plus room for the other fields. */
 const JSON_CSV_BODY_LIMIT = CSV_BODY_LIMIT + 64 * 1024;
@@ -159,6 +160,7 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/analysis',
     {
+      config: { reads: reads.none },
       bodyLimit: JSON_CSV_BODY_LIMIT,
       schema: {
         tags: ['analysis'],
@@ -187,13 +189,14 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/analysis/datasets',
-    { schema: { tags: ['analysis'], summary: 'The stored data sets (archived ones left out), newest first, without their data', response: { 200: z.object({ datasets: z.array(datasetSummary) }) } } },
+    { config: { reads: reads.none }, schema: { tags: ['analysis'], summary: 'The stored data sets (archived ones left out), newest first, without their data', response: { 200: z.object({ datasets: z.array(datasetSummary) }) } } },
     async () => ({ datasets: await listDatasets(db) }),
   );
 
   app.post(
     '/analysis/datasets',
     {
+      config: { reads: reads.none },
       bodyLimit: JSON_CSV_BODY_LIMIT,
       schema: { tags: ['analysis'], summary: 'Store a long-format CSV as a named data set (audited); names are never reused', body: datasetBody, response: { 201: datasetSummary } },
     },
@@ -206,13 +209,17 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/analysis/datasets/:id',
-    { schema: { tags: ['analysis'], summary: 'A stored data set with its CSV text (archived ones too)', params: idParams, response: { 200: datasetSummary.extend({ data: z.string() }) } } },
-    async (request) => getDataset(db, request.params.id),
+    { config: { reads: reads.dataset('analysis data set') }, schema: { tags: ['analysis'], summary: 'A stored data set with its CSV text (archived ones too)', params: idParams, response: { 200: datasetSummary.extend({ data: z.string() }) } } },
+    async (request) => {
+      const dataset = await getDataset(db, request.params.id);
+      answeredAbout(request, await datasetSubjects(db, dataset.data));
+      return dataset;
+    },
   );
 
   app.delete(
     '/analysis/datasets/:id',
-    { schema: { tags: ['analysis'], summary: 'Archive a data set: off the list, still readable by id (whoever saved it, or an investigator; audited)', params: idParams } },
+    { config: { reads: reads.none }, schema: { tags: ['analysis'], summary: 'Archive a data set: off the list, still readable by id (whoever saved it, or an investigator; audited)', params: idParams } },
     async (request, reply) => {
       await write(db, actorOf(request), (w) => archiveDataset(w, request.params.id), clock);
       return reply.status(204).send();
@@ -222,6 +229,7 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/analysis/derived/physique-by-visit',
     {
+      config: { reads: reads.dataset('physique measurements by visit (analysis)') },
       schema: {
         tags: ['analysis'],
         summary: "Physique measurements by visit, built now from every participant's visits (recorded in each one's access log)",
@@ -229,7 +237,8 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { data, rowCount } = await physiqueByVisit(db, actorOf(request), clock);
+      const { data, rowCount, people } = await physiqueByVisit(db);
+      answeredAbout(request, people);
       return { name: 'Physique measurements by visit', description: physiqueDescription, columns: [...physiqueByVisitColumns], rowCount, data };
     },
   );

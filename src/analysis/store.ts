@@ -1,15 +1,14 @@
 import type { Selectable } from 'kysely';
 import { listAssessments, type AssessmentView } from '../assess/index.ts';
-import type { Actor } from '../shared/actor.ts';
-import { recordAccess, recordUnitAccess } from '../access/index.ts';
+import { mayArchiveDataset } from '../access/index.ts';
 import { type Writer } from '../store/write.ts';
-import { listPeople, listUnits, type PersonView } from '../roster/index.ts';
-import type { Clock } from '../shared/clock.ts';
+import { designationKey, listPeople, type PersonView } from '../roster/index.ts';
 import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { keysetPages } from '../shared/export.ts';
 import { isUniqueViolation, type Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
-import { describeCsv, mayArchive, physiqueByVisitCsv, type PhysiqueVisit } from './model.ts';
+import { describeCsv, physiqueByVisitCsv, type PhysiqueVisit } from './model.ts';
+import { parseTable } from '../stats/table.ts';
 
 export interface DatasetSummary {
   id: number;
@@ -79,11 +78,11 @@ export async function getDataset(db: Db, id: number): Promise<DatasetSummary & {
   return { ...toSummary(row), data: row.csv };
 }
 
-/** Takes a data set off the list (see `mayArchive` for who may); it stays readable by id. */
+/** Takes a data set off the list (`mayArchiveDataset` in src/access says who may); it stays readable by id. */
 export async function archiveDataset(w: Writer, id: number): Promise<void> {
   const row = await w.db.selectFrom('analysis_dataset').select(['name', 'created_by_account_id', 'archived_at']).where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound(`data set ${id}`);
-  if (!mayArchive(w.actor, row.created_by_account_id)) throw forbidden('only whoever saved a data set, or an investigator, may archive it');
+  if (!mayArchiveDataset(w.actor, row.created_by_account_id)) throw forbidden('only whoever saved a data set, or an investigator, may archive it');
   if (row.archived_at !== null) throw conflict(`data set ${id} is archived already`);
   await w.db.updateTable('analysis_dataset').set({ archived_at: w.now.toISOString(), archived_by_label: w.actor.label }).where('id', '=', id).execute();
   await w.record({ action: 'analysis.dataset.archive', entity: 'analysis_dataset', entityId: id, before: { name: row.name, archivedAt: null }, after: { name: row.name, archivedAt: w.now.toISOString() } });
@@ -102,28 +101,11 @@ const physiqueVisit = (personOf: Map<number, PersonView>) => (a: AssessmentView)
   leanMass: a.derived.leanMass?.value ?? null,
 });
 
-const what = 'physique measurements by visit (analysis)';
-
-/**
- * Records the read of everyone in `people` as a cohort view (ADR 0005: one access-log row per unit
- * read): a row for each top unit above them, which each member's access log finds, and a row for
- * each person outside any unit.
- */
-async function recordCohortRead(db: Db, actor: Actor, people: readonly PersonView[], clock?: Clock): Promise<void> {
-  const parentOf = new Map((await listUnits(db)).map((u) => [u.id, u.parentId]));
-  const topOf = (unitId: number): number => {
-    const parent = parentOf.get(unitId);
-    return parent === null || parent === undefined ? unitId : topOf(parent);
-  };
-  for (const unitId of new Set(people.flatMap((p) => (p.unit ? [topOf(p.unit.id)] : [])))) await recordUnitAccess(db, actor, unitId, what, clock);
-  await recordAccess(db, actor, people.filter((p) => !p.unit).map((p) => p.id), what, clock);
-}
-
 /**
  * The derived data set "physique measurements by visit" (model.ts), built now from every stored
- * visit. It reads every participant's physique data, so all of them are recorded as read.
+ * visit, with the people it covers (the route's read declaration records them as read).
  */
-export async function physiqueByVisit(db: Db, actor: Actor, clock?: Clock): Promise<{ data: string; rowCount: number }> {
+export async function physiqueByVisit(db: Db): Promise<{ data: string; rowCount: number; people: Set<number> }> {
   const personOf = new Map((await listPeople(db)).map((p) => [p.id, p]));
   const toVisit = physiqueVisit(personOf);
   const visits: PhysiqueVisit[] = [];
@@ -134,7 +116,27 @@ export async function physiqueByVisit(db: Db, actor: Actor, clock?: Clock): Prom
       visits.push(toVisit(a));
     }
   }
-  await recordCohortRead(db, actor, [...people].map((id) => personOf.get(id)!), clock);
   const { csv, rowCount } = physiqueByVisitCsv(visits);
-  return { data: csv, rowCount };
+  return { data: csv, rowCount, people };
+}
+
+/** The columns of a data set that name participants by designation: the physique data set's and the trial's. */
+const subjectColumns = ['designation', 'participant', 'subject'];
+
+/**
+ * The people a stored data set is about: the designations in its subject columns that name someone
+ * on the roster. A data set that names nobody (e.g. an uploaded file with other ids) covers nobody.
+ */
+export async function datasetSubjects(db: Db, csv: string): Promise<number[]> {
+  const table = parseTable(csv);
+  const columns = table.header.flatMap((name, i) => (subjectColumns.includes(name.trim().toLowerCase()) ? [i] : []));
+  const keys = new Set(table.rows.flatMap((row) => columns.map((i) => (row.cells[i] ?? '').trim())).filter((d) => d !== '').map(designationKey));
+  if (keys.size === 0) return [];
+  const ids: number[] = [];
+  const all = [...keys];
+  for (let i = 0; i < all.length; i += 1000) {
+    const rows = await db.selectFrom('person').select('id').where('designation_key', 'in', all.slice(i, i + 1000)).execute();
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
 }

@@ -1,4 +1,5 @@
 import { systemActor } from '../shared/actor.ts';
+import { recordAccess } from '../access/index.ts';
 import type { DatabaseOptions, WithDatabase } from '../shared/cli-options.ts';
 import { exportFile, importFile } from '../shared/cli-files.ts';
 import { exportAssessments, runMeasurementsImport } from './import.ts';
@@ -15,4 +16,4 @@ export const importMeasurementsFile = (withDatabase: WithDatabase, file: string,
   );
 
 export const exportMeasurementsFile = (withDatabase: WithDatabase, options: DatabaseOptions & { format: string; output?: string }) =>
-  exportFile(withDatabase, options, (db, format) => exportAssessments(db, format, systemActor('cli export measurements')));
+  exportFile(withDatabase, options, (db, format) => exportAssessments(db, format, (ids) => recordAccess(db, systemActor('cli export measurements'), ids, 'physique export')));

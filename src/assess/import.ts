@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import type { Actor } from '../shared/actor.ts';
-import { recordAccess } from '../access/index.ts';
 import { write, type Writer } from '../store/write.ts';
 import { designationKey } from '../roster/index.ts';
 import { ImportRejected } from '../shared/import-result.ts';
@@ -13,6 +12,7 @@ import { exportDocument, keysetPages, type ExportFormat } from '../shared/export
 import { AppError } from '../shared/errors.ts';
 import { localToInstant } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
+import type { ReadSink } from '../shared/reads.ts';
 import { bodyFatMethods, checkAssessment, checkTrials, isSite, type BodyFatMethod, type InputProblem, type Site } from './model.ts';
 import { createAssessment, listAssessments, replaceAssessment, storedForm, type AssessmentView, type AssessmentWrite } from './store.ts';
 
@@ -272,10 +272,10 @@ const EXPORT_PAGE = 500;
  * computed ones) or a JSON array of visits with their derived values. A page at a time; each page
  * is recorded in the access logs of its people.
  */
-export function exportAssessments(db: Db, format: ExportFormat, actor: Actor, clock?: Clock): AsyncGenerator<string> {
+export function exportAssessments(db: Db, format: ExportFormat, noteRead: ReadSink): AsyncGenerator<string> {
   const pages = keysetPages(async (afterId) => {
     const page = await listAssessments(db, { afterId, limit: EXPORT_PAGE });
-    await recordAccess(db, actor, page.map((a) => a.person.id), 'physique export', clock);
+    await noteRead(page.map((a) => a.person.id));
     return page;
   }, (a) => a.id);
   return exportDocument(format, [...measurementColumns, ...optionalColumns], pages, visitLines, (a) => a);

@@ -1,37 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams } from '../shared/http-params.ts';
-import type { Actor, Role } from '../shared/actor.ts';
-import { personScope, requirePersonInScope } from '../access/index.ts';
-import { recordAccess } from '../access/index.ts';
+import { requirePhysiqueVisible } from '../access/index.ts';
 import { write } from '../store/write.ts';
 import { isoDateSchema } from '../roster/index.ts';
-import { getPerson, timeZonesOf, type PersonView } from '../roster/index.ts';
+import { getPerson, timeZonesOf } from '../roster/index.ts';
 import { actorOf } from '../shared/context.ts';
 import { acceptCsvBodies, answerImport, CSV_BODY_LIMIT, sendExport } from '../shared/csv-body.ts';
-import { notFound } from '../shared/errors.ts';
 import { exportFormats } from '../shared/export.ts';
 import { localToInstant } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import { exportAssessments, runMeasurementsImport } from './import.ts';
 import { bodyFatMethods, siteNames } from './model.ts';
 import { createAssessment, getAssessment, listAssessments, loadWrite, replaceAssessment, setTrainersMaySee, trainersMaySee, type AssessmentWrite } from './store.ts';
-
-/**
- * Physique data is the most sensitive Muster holds. Besides the participant: assessors (who
- * record it), investigators and monitors read everyone's; a trainer reads it only for people
- * in their units who consented. Admins and statisticians do not (docs/assessments.md).
- */
-const physiqueReaders: readonly Role[] = ['assessor', 'investigator', 'monitor'];
-
-export async function requirePhysiqueAccess(db: Db, actor: Actor, person: PersonView): Promise<void> {
-  if (actor.personId === person.id || actor.roles.some((r) => physiqueReaders.includes(r))) return;
-  // Answered like a person out of scope: a trainer does not learn whether data exists.
-  const refused = notFound(`physique data of person ${person.id}`);
-  if (!actor.roles.includes('trainer')) throw refused;
-  requirePersonInScope(await personScope(db, actor), person);
-  if (!(await trainersMaySee(db, person.id))) throw refused;
-}
+import { answeredAbout, reads } from '../shared/reads.ts';
 
 const derived = z.object({ value: z.number().nullable(), equation: z.string(), missing: z.string().nullable() });
 const assessmentView = z.object({
@@ -80,19 +62,17 @@ export const assessRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/people/:id/assessments',
-    { schema: { tags: ['assess'], summary: "A person's physique assessments with derived values (recorded in their access log)", params: idParams, response: { 200: z.object({ assessments: z.array(assessmentView) }) } } },
+    { config: { reads: reads.person('physique assessments') }, schema: { tags: ['assess'], summary: "A person's physique assessments with derived values (recorded in their access log)", params: idParams, response: { 200: z.object({ assessments: z.array(assessmentView) }) } } },
     async (request) => {
       const actor = actorOf(request);
-      const person = await getPerson(db, request.params.id);
-      await requirePhysiqueAccess(db, actor, person);
-      await recordAccess(db, actor, [person.id], 'physique assessments', clock);
-      return { assessments: await listAssessments(db, { personIds: [person.id] }) };
+      await requirePhysiqueVisible(db, actor, request.params.id);
+      return { assessments: await listAssessments(db, { personIds: [request.params.id] }) };
     },
   );
 
   app.post(
     '/people/:id/assessments',
-    { schema: { tags: ['assess'], summary: 'Record a visit: trials per site, method, device, conditions', params: idParams, body: assessmentBody, response: { 201: assessmentView } } },
+    { config: { reads: reads.none }, schema: { tags: ['assess'], summary: 'Record a visit: trials per site, method, device, conditions', params: idParams, body: assessmentBody, response: { 201: assessmentView } } },
     async (request, reply) => {
       const actor = actorOf(request);
       const person = await getPerson(db, request.params.id);
@@ -105,6 +85,7 @@ export const assessRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/assessments/:id',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['assess'],
         summary: 'Correct a visit: replaces its details and trials; derived values follow',
@@ -122,13 +103,13 @@ export const assessRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get('/me/physique-consent', { schema: { tags: ['assess'], summary: 'Whether the trainers of your unit may see your physique data', response: { 200: consentBody } } }, async (request) => ({
+  app.get('/me/physique-consent', { config: { reads: reads.none }, schema: { tags: ['assess'], summary: 'Whether the trainers of your unit may see your physique data', response: { 200: consentBody } } }, async (request) => ({
     trainersMaySee: await trainersMaySee(db, actorOf(request).personId!),
   }));
 
   app.put(
     '/me/physique-consent',
-    { schema: { tags: ['assess'], summary: 'Let the trainers of your unit see your physique data, or stop them (audited)', body: consentBody, response: { 200: consentBody } } },
+    { config: { reads: reads.none }, schema: { tags: ['assess'], summary: 'Let the trainers of your unit see your physique data, or stop them (audited)', body: consentBody, response: { 200: consentBody } } },
     async (request) => {
       const actor = actorOf(request);
       return { trainersMaySee: await write(db, actor, (w) => setTrainersMaySee(w, actor.personId!, request.body.trainersMaySee), clock) };
@@ -138,6 +119,7 @@ export const assessRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/assessments/export',
     {
+      config: { reads: reads.people('physique export') },
       schema: {
         tags: ['assess'],
         summary: 'Every assessment: CSV one row per site (re-importable), or JSON with derived values; recorded in each access log',
@@ -146,7 +128,7 @@ export const assessRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { format } = request.query;
-      return sendExport(reply, format, exportAssessments(db, format, actorOf(request), clock));
+      return sendExport(reply, format, exportAssessments(db, format, (ids) => answeredAbout(request, ids)));
     },
   );
 
@@ -155,6 +137,7 @@ export const assessRoutes: FastifyPluginAsyncZod = async (app) => {
     csvScope.post(
       '/assessments/import',
       {
+        config: { reads: reads.none },
         bodyLimit: CSV_BODY_LIMIT,
         schema: {
           tags: ['assess'],

@@ -107,7 +107,9 @@ describeEachDatabase('audit trail', (database) => {
 
 describeEachDatabase('access log of unit-wide reads', (database) => {
   it('writes one row for a unit view and shows it to those in the unit (or below it) at the time, not to later joiners', async () => {
-    const start = Date.now();
+    // The views (1 to 4 hours after start) fall on one local day in London (UTC+0 or +1): start now, or at the next UTC midnight when today is too short.
+    const midnight = Math.ceil(Date.now() / 86_400_000) * 86_400_000;
+    const start = midnight - Date.now() > 6 * 3_600_000 ? Date.now() : midnight;
     let now = new Date(start + 3_600_000);
     const client = await startTestApp(database(), () => now);
     const world = await makeWorld(database());
@@ -127,20 +129,20 @@ describeEachDatabase('access log of unit-wide reads', (database) => {
     now = new Date(start + 4 * 3_600_000);
     await client.request({ url: `/api/units/${world.platoon.id}/wellness`, as: world.sessions.trainer });
 
-    const logOf = async (session: Session) => (await client.request({ url: '/api/me/access-log', as: session })).json().entries as { at: string; viewer: string; what: string }[];
+    const logOf = async (session: Session) => (await client.request({ url: '/api/me/access-log', as: session })).json().entries as { at: string; viewer: string; count: number; reads: { what: string; count: number }[] }[];
     const platoonName = (await getUnit(database().db, world.platoon.id)).name;
     const companyName = (await getUnit(database().db, company)).name;
     const member = await logOf(world.sessions.participant);
-    expect(member.map((e) => [e.at, e.what])).toEqual([
-      [new Date(start + 4 * 3_600_000).toISOString(), `unit wellness of ${platoonName}`],
-      [new Date(start + 2 * 3_600_000).toISOString(), `unit wellness of ${companyName}`],
-      [new Date(start + 3_600_000).toISOString(), `unit wellness of ${platoonName}`],
+    // One entry per viewer and day: the trainer's two views of the platoon are one line with a count.
+    expect(member.map((e) => [e.at, e.count, e.reads])).toEqual([
+      [new Date(start + 4 * 3_600_000).toISOString(), 2, [{ what: `unit wellness of ${platoonName}`, count: 2 }]],
+      [new Date(start + 2 * 3_600_000).toISOString(), 1, [{ what: `unit wellness of ${companyName}`, count: 1 }]],
     ]);
     // In the other platoon the joiner was covered by the company view only; in this one, only by the view after joining.
     const joinerLog = await logOf(joiner);
-    expect(joinerLog.map((e) => [e.at, e.what])).toEqual([
-      [new Date(start + 4 * 3_600_000).toISOString(), `unit wellness of ${platoonName}`],
-      [new Date(start + 2 * 3_600_000).toISOString(), `unit wellness of ${companyName}`],
+    expect(joinerLog.map((e) => [e.at, e.count, e.reads])).toEqual([
+      [new Date(start + 4 * 3_600_000).toISOString(), 1, [{ what: `unit wellness of ${platoonName}`, count: 1 }]],
+      [new Date(start + 2 * 3_600_000).toISOString(), 1, [{ what: `unit wellness of ${companyName}`, count: 1 }]],
     ]);
   });
 });

@@ -2,6 +2,17 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditValuesFor } from '../access/index.ts';
 import { listAuditEvents, verifyAudit } from './store.ts';
+import { answeredAbout, reads } from '../shared/reads.ts';
+
+/** The people an audit event is about: a person's own record, or a row that names them (`personId`). */
+function peopleIn(event: { entity: string; entityId: string; before: unknown; after: unknown }): number[] {
+  const ids = event.entity === 'person' && /^\d+$/.test(event.entityId) ? [Number(event.entityId)] : [];
+  for (const values of [event.before, event.after]) {
+    const personId = (values as { personId?: unknown } | null)?.personId;
+    if (typeof personId === 'number') ids.push(personId);
+  }
+  return ids;
+}
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.muster;
@@ -9,6 +20,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/audit',
     {
+      config: { reads: reads.people('audit trail') },
       schema: {
         tags: ['audit'],
         summary: 'Audit events, newest first',
@@ -40,12 +52,17 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => ({ events: (await listAuditEvents(db, request.query)).map(auditValuesFor) }),
+    async (request) => {
+      const events = (await listAuditEvents(db, request.query)).map(auditValuesFor);
+      answeredAbout(request, events.flatMap(peopleIn));
+      return { events };
+    },
   );
 
   app.get(
     '/audit/verify',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['audit'],
         summary: 'Check the hash chain of the whole audit trail',

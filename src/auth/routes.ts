@@ -21,6 +21,7 @@ import {
   revokeApiToken,
   useSetupLink,
 } from './store.ts';
+import { reads } from '../shared/reads.ts';
 
 const anonymous = (username: string): Actor => ({ accountId: null, personId: null, label: `anonymous (as ${username.slice(0, 64)})`, roles: [] });
 
@@ -74,7 +75,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/auth/login',
     {
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      config: { reads: reads.none, rateLimit: { max: 20, timeWindow: '1 minute' } },
       schema: { tags: ['auth'], summary: 'Sign in; sets an httpOnly session cookie', body: credentials, response: { 200: meSchema } },
     },
     async (request, reply) => {
@@ -85,25 +86,38 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'Sign out', response: { 204: z.null() } } }, async (request, reply) => {
+  app.post('/auth/logout', { config: { reads: reads.none }, schema: { tags: ['auth'], summary: 'Sign out', response: { 204: z.null() } } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) await write(db, actorOf(request), (w) => endSession(w, token), clock);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send(null);
   });
 
-  app.get('/me', { schema: { tags: ['auth'], summary: 'Who is signed in', response: { 200: meSchema } } }, async (request) => {
+  app.get('/me', { config: { reads: reads.none }, schema: { tags: ['auth'], summary: 'Who is signed in', response: { 200: meSchema } } }, async (request) => {
     return describe(actorOf(request), request.csrfToken);
   });
 
   app.get(
     '/me/access-log',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['auth'],
-        summary: 'Who viewed my data, newest first',
-        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
-        response: { 200: z.object({ entries: z.array(z.object({ at: z.string(), viewer: z.string(), what: z.string() })) }) },
+        summary: "Who viewed my data, newest first: one entry per viewer and day (in my unit's time zone), with how many reads and of what",
+        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200).describe('entries (viewer and day), not reads') }),
+        response: {
+          200: z.object({
+            entries: z.array(
+              z.object({
+                date: z.string(),
+                at: z.string().describe('the latest read of the day'),
+                viewer: z.string(),
+                count: z.number(),
+                reads: z.array(z.object({ what: z.string(), count: z.number() })),
+              }),
+            ),
+          }),
+        },
       },
     },
     async (request) => {
@@ -123,13 +137,14 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   const tokenView = z.object({ id: z.number(), name: z.string(), createdAt: z.string(), expiresAt: z.string().nullable(), revokedAt: z.string().nullable() });
 
-  app.get('/auth/tokens', { schema: { tags: ['auth'], summary: 'My API tokens', response: { 200: z.object({ tokens: z.array(tokenView) }) } } }, async (request) => ({
+  app.get('/auth/tokens', { config: { reads: reads.none }, schema: { tags: ['auth'], summary: 'My API tokens', response: { 200: z.object({ tokens: z.array(tokenView) }) } } }, async (request) => ({
     tokens: await listApiTokens(db, actorOf(request).accountId!),
   }));
 
   app.post(
     '/auth/tokens',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['auth'],
         summary: 'Create an API token for scripts; the token is shown once',
@@ -146,7 +161,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/auth/tokens/:id',
-    { schema: { tags: ['auth'], summary: 'Revoke an API token', params: idParams, response: { 204: z.null() } } },
+    { config: { reads: reads.none }, schema: { tags: ['auth'], summary: 'Revoke an API token', params: idParams, response: { 204: z.null() } } },
     async (request, reply) => {
       const actor = actorOf(request);
       await write(db, actor, (w) => revokeApiToken(w, actor.accountId!, request.params.id), clock);
@@ -157,6 +172,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/people/:id/account',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['auth'],
         summary: 'Give a person a login',
@@ -172,7 +188,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/setup',
     {
-      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: { reads: reads.none, rateLimit: { max: 10, timeWindow: '1 minute' } },
       schema: {
         tags: ['auth'],
         summary: 'Create the first admin with the one-time link printed by `muster serve` on a new database',

@@ -2,20 +2,19 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams } from '../shared/http-params.ts';
 import type { Actor } from '../shared/actor.ts';
-import { recordUnitAccess } from '../access/index.ts';
 import { recentDrillBests } from '../drills/index.ts';
 import { isoDateSchema, personStatuses, type PersonStatus } from '../roster/index.ts';
 import { listPeople, listUnits, statusCountsByUnit } from '../roster/index.ts';
-import { unitsBelow } from '../access/index.ts';
+import { requireUnitVisible, unitsBelow } from '../access/index.ts';
 import { actorOf } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
 import { addDays, localDateOf, localDayBounds, weekStart } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import { attendanceByUnit, cohortLoadRatioFlags, recentLiftBests, weeklyLoadByUnit } from '../training/index.ts';
-import { requireUnitInScope } from '../roster/index.ts';
 import { reportView, rangeFlag } from '../wellness/index.ts';
 import { wellnessByUnit } from '../wellness/index.ts';
 import { rollUp } from './model.ts';
+import { reads } from '../shared/reads.ts';
 
 /** Attendance is the share of the last four weeks' attendance records that say present. */
 export const ATTENDANCE_DAYS = 28;
@@ -26,7 +25,7 @@ const unitRef = z.object({ id: z.number(), name: z.string(), timeZone: z.string(
 
 /** The unit, its local day and the units it covers (itself and those below), with their names, parents and strength. */
 async function cohortOf(db: Db, actor: Actor, unitId: number, date: string | undefined, now: Date) {
-  await requireUnitInScope(db, actor, unitId);
+  await requireUnitVisible(db, actor, unitId);
   // One read of the units (each counts its strength over the whole roster), the unit among them.
   const units = await listUnits(db, await unitsBelow(db, [unitId]));
   const unit = units.find((u) => u.id === unitId);
@@ -45,6 +44,7 @@ export const cohortRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/units/:id/cohort',
     {
+      config: { reads: reads.unit('cohort at a glance') },
       schema: {
         tags: ['cohort'],
         summary: "A unit and each unit below it at a glance: strength by status, this week's session-RPE load, attendance over the last 28 days (one access-log row)",
@@ -86,7 +86,6 @@ export const cohortRoutes: FastifyPluginAsyncZod = async (app) => {
       const statusTotals = rollUp(units, statuses, noStatuses);
       const loadTotals = rollUp(units, load, () => ({ load: 0, trained: 0 }));
       const attendanceTotals = rollUp(units, attendance, () => ({ recorded: 0, present: 0 }));
-      await recordUnitAccess(db, actor, unit.id, 'cohort at a glance', clock);
       return {
         unit: { id: unit.id, name: unit.name, timeZone: unit.timeZone },
         date,
@@ -100,6 +99,7 @@ export const cohortRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/units/:id/cohort/flags',
     {
+      config: { reads: reads.unit('cohort flags') },
       schema: {
         tags: ['cohort'],
         summary: "Who is flagged on a day in a unit and the units below: wellness score or load ratio (ACWR) outside their own usual range; counts per unit (one access-log row)",
@@ -123,7 +123,6 @@ export const cohortRoutes: FastifyPluginAsyncZod = async (app) => {
       const loadRatioTotals = rollUp(units, loadRatios.byUnit, () => ({ rated: 0, flagged: 0 }));
       const wellnessFlags = new Map(wellness.flagged.map((f) => [f.personId, f]));
       const people = await peopleById(db, [...wellnessFlags.keys(), ...loadRatios.flagged.keys()]);
-      await recordUnitAccess(db, actor, unit.id, 'cohort flags', clock);
       return {
         unit: { id: unit.id, name: unit.name, timeZone: unit.timeZone },
         date,
@@ -143,6 +142,7 @@ export const cohortRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/units/:id/cohort/bests',
     {
+      config: { reads: reads.unit('recent personal bests') },
       schema: {
         tags: ['cohort'],
         summary: 'Recent personal bests in a unit and the units below, newest first: heavier lifts and faster drill times than the person managed before (one access-log row)',
@@ -180,7 +180,6 @@ export const cohortRoutes: FastifyPluginAsyncZod = async (app) => {
         .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
         .slice(0, limit);
       const people = await peopleById(db, bests.map((b) => b.personId));
-      await recordUnitAccess(db, actor, unit.id, 'recent personal bests', clock);
       return { from, bests: bests.map(({ personId, at: _at, ...b }) => ({ person: people.get(personId)!, ...b })) };
     },
   );

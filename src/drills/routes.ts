@@ -1,17 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams, pathId } from '../shared/http-params.ts';
-import { unitScope } from '../access/index.ts';
-import { recordAccess } from '../access/index.ts';
+import { requireLeaderboardVisible, requirePersonVisible } from '../access/index.ts';
 import { write } from '../store/write.ts';
 import { isoDateSchema } from '../roster/index.ts';
 import { getPerson, getUnit } from '../roster/index.ts';
 import { unitsBelow } from '../access/index.ts';
 import { actorOf } from '../shared/context.ts';
-import { badRequest, notFound } from '../shared/errors.ts';
+import { badRequest } from '../shared/errors.ts';
 import { localToInstant } from '../shared/time.ts';
 import { loadAmountSchema, loadUnits, notesSchema } from '../training/index.ts';
-import { personInScope, zoneOf } from '../roster/index.ts';
+import { zoneOf } from '../roster/index.ts';
 import { preferredLoadUnit } from '../training/index.ts';
 import { durationInput, sides, strengthKinds } from './model.ts';
 import {
@@ -27,6 +26,7 @@ import {
   recordStrengthTest,
   setLeaderboardOptOut,
 } from './store.ts';
+import { answeredAbout, reads } from '../shared/reads.ts';
 
 const timeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time is HH:MM (24-hour)');
 const localInstantView = z.object({ at: z.string(), date: z.string(), time: z.string(), offset: z.string() });
@@ -47,11 +47,12 @@ const loadView = z.object({ value: z.number(), unit: z.enum(loadUnits), kg: z.nu
 export const drillRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, clock } = app.muster;
 
-  app.get('/drills', { schema: { tags: ['drills'], summary: 'Timed drills and their standards', response: { 200: z.object({ drills: z.array(drillView) }) } } }, async () => ({ drills: await listDrills(db) }));
+  app.get('/drills', { config: { reads: reads.none }, schema: { tags: ['drills'], summary: 'Timed drills and their standards', response: { 200: z.object({ drills: z.array(drillView) }) } } }, async () => ({ drills: await listDrills(db) }));
 
   app.post(
     '/drills',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['drills'],
         summary: 'Add a timed drill; passed when done within the standard (e.g. "5:00")',
@@ -68,6 +69,7 @@ export const drillRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/drills/:id/attempts',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['drills'],
         summary: "Record a timed attempt (time as 4:32 or seconds; date and time local to the person's unit)",
@@ -80,7 +82,8 @@ export const drillRoutes: FastifyPluginAsyncZod = async (app) => {
       const actor = actorOf(request);
       const { personId, date, time, result, notes } = request.body;
       await getDrill(db, request.params.id);
-      const person = await personInScope(db, actor, personId);
+      await requirePersonVisible(db, actor, personId);
+      const person = await getPerson(db, personId);
       const performedAt = localToInstant(date, time, await zoneOf(db, person));
       const id = await write(db, actor, (w) => recordAttempt(w, { drillId: request.params.id, personId, performedAt, timeS: result, notes }), clock);
       const { attempts } = await personDrills(db, personId);
@@ -90,19 +93,17 @@ export const drillRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/people/:id/drills',
-    { schema: { tags: ['drills'], summary: "A person's drill attempts, pass or fail, and personal bests", params: idParams, response: { 200: z.object({ attempts: z.array(attemptView), bests: z.array(attemptView) }) } } },
+    { config: { reads: reads.person('drill results') }, schema: { tags: ['drills'], summary: "A person's drill attempts, pass or fail, and personal bests", params: idParams, response: { 200: z.object({ attempts: z.array(attemptView), bests: z.array(attemptView) }) } } },
     async (request) => {
-      const actor = actorOf(request);
-      const person = await personInScope(db, actor, request.params.id);
-      const result = await personDrills(db, person.id);
-      await recordAccess(db, actor, [person.id], 'drill results', clock);
-      return result;
+      await requirePersonVisible(db, actorOf(request), request.params.id);
+      return personDrills(db, request.params.id);
     },
   );
 
   app.get(
     '/units/:id/drills/:drillId/leaderboard',
     {
+      config: { reads: reads.people('leaderboard') },
       schema: {
         tags: ['drills'],
         summary: 'Best times at a drill in a unit and the units below; participants who opted out appear without their name',
@@ -118,27 +119,24 @@ export const drillRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const actor = actorOf(request);
       const unitId = request.params.id;
-      // Staff see the units in their scope; a participant sees their own unit's board.
-      const scope = await unitScope(db, actor);
-      const own = actor.personId === null ? null : (await getPerson(db, actor.personId)).unit?.id;
-      if (scope !== 'all' && !scope.includes(unitId) && own !== unitId) throw notFound(`unit ${unitId}`);
+      await requireLeaderboardVisible(db, actor, unitId);
       const unit = await getUnit(db, unitId);
       const drill = await getDrill(db, request.params.drillId);
       const entries = await leaderboard(db, drill, await unitsBelow(db, [unit.id]), unit.timeZone, actor.personId);
-      await recordAccess(db, actor, entries.flatMap((e) => (e.person ? [e.person.id] : [])), `leaderboard ${drill.name}`, clock);
+      answeredAbout(request, entries.flatMap((e) => (e.person ? [e.person.id] : [])), `leaderboard ${drill.name}`);
       return { drill, entries };
     },
   );
 
   const optOutView = z.object({ optOut: z.boolean() });
-  app.get('/me/leaderboards', { schema: { tags: ['drills'], summary: 'Whether my name is left off leaderboards', response: { 200: optOutView } } }, async (request) => {
+  app.get('/me/leaderboards', { config: { reads: reads.none }, schema: { tags: ['drills'], summary: 'Whether my name is left off leaderboards', response: { 200: optOutView } } }, async (request) => {
     const actor = actorOf(request);
     return { optOut: actor.personId !== null && (await isOptedOut(db, actor.personId)) };
   });
 
   app.put(
     '/me/leaderboards',
-    { schema: { tags: ['drills'], summary: 'Leave my name off unit leaderboards (or put it back)', body: z.strictObject({ optOut: z.boolean() }), response: { 200: optOutView } } },
+    { config: { reads: reads.none }, schema: { tags: ['drills'], summary: 'Leave my name off unit leaderboards (or put it back)', body: z.strictObject({ optOut: z.boolean() }), response: { 200: optOutView } } },
     async (request) => {
       const actor = actorOf(request);
       if (actor.personId === null) throw badRequest(undefined, 'only a person on the roster appears on leaderboards');
@@ -150,6 +148,7 @@ export const drillRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/strength-protocols',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['drills'],
         summary: 'Strength test protocols (1RM, grip dynamometer, jumps) with their instructions',
@@ -172,6 +171,7 @@ export const drillRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/strength-tests',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['drills'],
         summary: 'Record a strength test: its trials in order (grip: left/right, up to three each; 1RM: attempts made or missed)',
@@ -191,7 +191,8 @@ export const drillRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const actor = actorOf(request);
       const { personId, date, time, loadUnit, ...rest } = request.body;
-      const person = await personInScope(db, actor, personId);
+      await requirePersonVisible(db, actor, personId);
+      const person = await getPerson(db, personId);
       const performedAt = localToInstant(date, time, await zoneOf(db, person));
       const viewerUnit = await preferredLoadUnit(db, actor.accountId);
       const id = await write(db, actor, (w) => recordStrengthTest(w, { ...rest, personId, performedAt, loadUnit: loadUnit ?? viewerUnit }), clock);
@@ -201,13 +202,11 @@ export const drillRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/people/:id/strength-tests',
-    { schema: { tags: ['drills'], summary: "A person's strength tests with the best trial per side", params: idParams, response: { 200: z.object({ tests: z.array(testView) }) } } },
+    { config: { reads: reads.person('strength tests') }, schema: { tags: ['drills'], summary: "A person's strength tests with the best trial per side", params: idParams, response: { 200: z.object({ tests: z.array(testView) }) } } },
     async (request) => {
       const actor = actorOf(request);
-      const person = await personInScope(db, actor, request.params.id);
-      const tests = await personStrengthTests(db, person.id, await preferredLoadUnit(db, actor.accountId));
-      await recordAccess(db, actor, [person.id], 'strength tests', clock);
-      return { tests };
+      await requirePersonVisible(db, actor, request.params.id);
+      return { tests: await personStrengthTests(db, request.params.id, await preferredLoadUnit(db, actor.accountId)) };
     },
   );
 };

@@ -4,6 +4,7 @@ import { actorOf } from '../shared/context.ts';
 import { idParams } from '../shared/http-params.ts';
 import { write } from '../store/write.ts';
 import { listInbox, markRead } from './store.ts';
+import { reads } from '../shared/reads.ts';
 
 const message = z.object({ id: z.number(), kind: z.string(), subject: z.string(), body: z.string(), link: z.string().nullable(), createdAt: z.string(), readAt: z.string().nullable() });
 
@@ -13,6 +14,7 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/me/inbox',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['inbox'],
         summary: 'My messages, newest first, and how many are unread',
@@ -28,7 +30,7 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/me/inbox/:id/read',
-    { schema: { tags: ['inbox'], summary: 'Mark one of my messages read', params: idParams, response: { 204: z.null() } } },
+    { config: { reads: reads.none }, schema: { tags: ['inbox'], summary: 'Mark one of my messages read', params: idParams, response: { 204: z.null() } } },
     async (request, reply) => {
       const actor = actorOf(request);
       if (actor.personId === null) return reply.status(204).send(null);

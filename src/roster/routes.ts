@@ -2,8 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams } from '../shared/http-params.ts';
 import { roles, type Actor } from '../shared/actor.ts';
-import { personScope, requirePersonInScope, unitScope } from '../access/index.ts';
-import { recordAccess } from '../access/index.ts';
+import { requirePersonVisible, requireUnitVisible, unitScope } from '../access/index.ts';
 import { write } from '../store/write.ts';
 import { actorOf } from '../shared/context.ts';
 import { acceptCsvBodies, answerImport, CSV_BODY_LIMIT } from '../shared/csv-body.ts';
@@ -24,6 +23,7 @@ import {
   updatePerson,
   type PersonView,
 } from './store.ts';
+import { reads } from '../shared/reads.ts';
 
 const personRef = z.object({ id: z.number(), designation: z.string(), name: z.string(), rank: z.string() });
 const unitView = z.object({
@@ -53,20 +53,20 @@ const toDirectoryEntry = ({ dateOfBirth: _d, sex: _s, ...entry }: PersonView) =>
 export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, clock } = app.muster;
 
-  app.get('/units', { schema: { tags: ['roster'], summary: 'Units you may see, with commander, trainers and strength', response: { 200: z.object({ units: z.array(unitView) }) } } }, async (request) => {
+  app.get('/units', { config: { reads: reads.none }, schema: { tags: ['roster'], summary: 'Units you may see, with commander, trainers and strength', response: { 200: z.object({ units: z.array(unitView) }) } } }, async (request) => {
     const scope = await unitScope(db, actorOf(request));
     return { units: await listUnits(db, scope === 'all' ? undefined : scope) };
   });
 
-  app.get('/units/:id', { schema: { tags: ['roster'], params: idParams, response: { 200: unitView } } }, async (request) => {
-    const scope = await unitScope(db, actorOf(request));
-    if (scope !== 'all' && !scope.includes(request.params.id)) return getUnit(db, -1);
+  app.get('/units/:id', { config: { reads: reads.none }, schema: { tags: ['roster'], params: idParams, response: { 200: unitView } } }, async (request) => {
+    await requireUnitVisible(db, actorOf(request), request.params.id);
     return getUnit(db, request.params.id);
   });
 
   app.post(
     '/units',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['roster'],
         summary: 'Create a unit',
@@ -80,6 +80,7 @@ export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/units/:id/staff',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['roster'],
         summary: "Set a unit's commander (an investigator) and trainers",
@@ -97,6 +98,7 @@ export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/people',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['roster'],
         summary: 'The roster you may see (trainers: their units and those below), in designation order; with limit, one page of it',
@@ -126,21 +128,17 @@ export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   async function visiblePerson(request: { actor: Actor | undefined }, id: number) {
-    const actor = actorOf(request);
-    const person = await getPerson(db, id);
-    requirePersonInScope(await personScope(db, actor), person);
-    return { actor, person };
+    await requirePersonVisible(db, actorOf(request), id);
+    return getPerson(db, id);
   }
 
-  app.get('/people/:id', { schema: { tags: ['roster'], summary: "One person's record (recorded in their access log)", params: idParams, response: { 200: personRecord } } }, async (request) => {
-    const { actor, person } = await visiblePerson(request, request.params.id);
-    await recordAccess(db, actor, [person.id], 'roster record', clock);
-    return person;
+  app.get('/people/:id', { config: { reads: reads.person('roster record') }, schema: { tags: ['roster'], summary: "One person's record (recorded in their access log)", params: idParams, response: { 200: personRecord } } }, async (request) => {
+    return visiblePerson(request, request.params.id);
   });
 
   app.get(
     '/people/:id/chain',
-    { schema: { tags: ['roster'], summary: 'Chain of command, nearest first', params: idParams, response: { 200: z.object({ chain: z.array(z.object({ relation: z.enum(['trainer', 'commander']), unitId: z.number(), unitName: z.string(), level: z.number(), person: personRef })) }) } } },
+    { config: { reads: reads.person('chain of command') }, schema: { tags: ['roster'], summary: 'Chain of command, nearest first', params: idParams, response: { 200: z.object({ chain: z.array(z.object({ relation: z.enum(['trainer', 'commander']), unitId: z.number(), unitName: z.string(), level: z.number(), person: personRef })) }) } } },
     async (request) => {
       await visiblePerson(request, request.params.id);
       return { chain: await chainOfCommand(db, request.params.id) };
@@ -149,7 +147,7 @@ export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/people/:id/units',
-    { schema: { tags: ['roster'], summary: 'Unit membership history with effective dates', params: idParams, response: { 200: z.object({ history: z.array(z.object({ unitId: z.number(), unitName: z.string(), from: z.string(), to: z.string().nullable() })) }) } } },
+    { config: { reads: reads.person('unit history') }, schema: { tags: ['roster'], summary: 'Unit membership history with effective dates', params: idParams, response: { 200: z.object({ history: z.array(z.object({ unitId: z.number(), unitName: z.string(), from: z.string(), to: z.string().nullable() })) }) } } },
     async (request) => {
       await visiblePerson(request, request.params.id);
       return { history: await unitHistory(db, request.params.id) };
@@ -159,6 +157,7 @@ export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/people',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['roster'],
         summary: 'Add a person to the roster',
@@ -179,6 +178,7 @@ export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/people/:id',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['roster'],
         summary: 'Change a person (name, rank, status, date of birth, sex, roles)',
@@ -204,6 +204,7 @@ export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/people/:id/move',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['roster'],
         summary: 'Move a person to another unit from a date; the history is kept',
@@ -223,6 +224,7 @@ export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
     csvScope.post(
       '/roster/import',
       {
+        config: { reads: reads.none },
         bodyLimit: CSV_BODY_LIMIT,
         schema: {
           tags: ['roster'],

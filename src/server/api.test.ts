@@ -195,8 +195,9 @@ describeEachDatabase('API', (database) => {
     await client.request({ method: 'GET', url: `/api/people/${world.ownParticipantId}`, as: world.sessions.monitor });
     await client.request({ method: 'GET', url: `/api/people/${world.ownParticipantId}`, as: world.sessions.participant });
     const log = (await client.request({ method: 'GET', url: '/api/me/access-log', as: world.sessions.participant })).json().entries;
+    // One entry per viewer and day; the participant's own read is not in it.
     expect(log).toHaveLength(2);
-    expect(log.map((e: { what: string }) => e.what)).toEqual(['roster record', 'roster record']);
+    expect(log.map((e: { reads: unknown }) => e.reads)).toEqual([[{ what: 'roster record', count: 1 }], [{ what: 'roster record', count: 1 }]]);
     // Named as the participant knows them (rank, name, role), not by username.
     const viewers = log.map((e: { viewer: string }) => e.viewer);
     expect(viewers).toEqual(expect.arrayContaining([expect.stringMatching(/^\S.* \(trainer\)$/), expect.stringMatching(/^\S.* \(monitor\)$/)]));

@@ -10,9 +10,11 @@ import type { DatabaseHandle } from '../store/db.ts';
 import type { AppContext } from '../shared/context.ts';
 import { answerClientError, answerFrameworkError, installErrorHandler, MAX_PARAM_LENGTH } from './errors.ts';
 import { installGuard } from './guard.ts';
+import { installReads } from './reads.ts';
 import { healthRoutes } from './health.ts';
 import { capabilities } from '../capabilities.ts';
 import { roles } from '../shared/actor.ts';
+import { reads } from '../shared/reads.ts';
 import type { Capability, ScreenEntry } from '../shared/capability.ts';
 import { version } from './version.ts';
 import { defaultWebRoot, hasWebBuild, serveWeb } from './web.ts';
@@ -75,7 +77,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.decorate('apiRoutes', installGuard(app));
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  installReads(app);
+  app.get('/api/openapi.json', { config: { reads: reads.none }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, { prefix: '/api' });
   for (const capability of capabilities) if (capability.routes) await app.register(capability.routes, { prefix: '/api' });

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ping } from '../store/db.ts';
+import { reads } from '../shared/reads.ts';
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/health',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['system'],
         summary: 'Liveness and database check',

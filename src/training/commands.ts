@@ -1,4 +1,5 @@
 import { systemActor } from '../shared/actor.ts';
+import { recordAccess } from '../access/index.ts';
 import type { DatabaseOptions, WithDatabase } from '../shared/cli-options.ts';
 import { exportFile, importFile } from '../shared/cli-files.ts';
 import { badRequest } from '../shared/errors.ts';
@@ -24,4 +25,4 @@ export async function importTrainingFile(withDatabase: WithDatabase, file: strin
 }
 
 export const exportTrainingFile = (withDatabase: WithDatabase, options: DatabaseOptions & { format: string; output?: string }) =>
-  exportFile(withDatabase, options, (db, format) => exportTraining(db, format, systemActor('cli export training'), systemScope));
+  exportFile(withDatabase, options, (db, format) => exportTraining(db, format, systemScope, (ids) => recordAccess(db, systemActor('cli export training'), ids, 'training export')));

@@ -1,7 +1,5 @@
-import type { Actor } from '../shared/actor.ts';
 import type { PersonScope } from '../access/index.ts';
-import { recordAccess } from '../access/index.ts';
-import type { Clock } from '../shared/clock.ts';
+import type { ReadSink } from '../shared/reads.ts';
 import { csvLine } from '../shared/csv.ts';
 import { instantToLocal } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
@@ -56,8 +54,8 @@ type ExportRow = Record<(typeof exportColumns)[number], string | number | null>;
 
 const PAGE = 5000;
 
-/** Every set in scope, in pages of PAGE rows by id so memory stays bounded; each page lands in the access log of the people in it. */
-export async function* exportTraining(db: Db, format: TrainingExportFormat, actor: Actor, scope: PersonScope, clock?: Clock): AsyncGenerator<string> {
+/** Every set in scope, in pages of PAGE rows by id so memory stays bounded; each page's people are named to `noteRead` (the access log) before it goes out. */
+export async function* exportTraining(db: Db, format: TrainingExportFormat, scope: PersonScope, noteRead: ReadSink): AsyncGenerator<string> {
   let afterId = 0;
   let first = true;
   yield format === 'csv' ? csvLine(exportColumns) : '[';
@@ -107,7 +105,7 @@ export async function* exportTraining(db: Db, format: TrainingExportFormat, acto
       );
     }
     const rows = await q.execute();
-    await recordAccess(db, actor, [...new Set(rows.map((r) => r.person_id))], 'training export', clock);
+    await noteRead([...new Set(rows.map((r) => r.person_id))]);
     let chunk = '';
     for (const r of rows) {
       const local = instantToLocal(r.starts_at, r.time_zone);

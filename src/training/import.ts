@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Actor } from '../shared/actor.ts';
-import type { PersonScope } from '../access/index.ts';
+import { inScope, type PersonScope } from '../access/index.ts';
 import { write, type Writer } from '../store/write.ts';
 import { designationKey } from '../roster/index.ts';
 import { ImportRejected } from '../shared/import-result.ts';
@@ -233,7 +233,7 @@ class RowChecker {
     if (!designation) return { reason: 'is required' };
     const person = this.people.get(designationKey(designation));
     const scope = this.options.scope;
-    const visible = person && (scope.kind === 'all' || scope.selfId === person.id || (scope.kind === 'units' && person.unitId !== null && scope.unitIds.includes(person.unitId)));
+    const visible = person && inScope(scope, person);
     if (!person || !visible) return { reason: `nobody on the roster you may see is ${designation}` };
     if (person.unitId === null) return { reason: `${designation} belongs to no unit, so their local time is unknown` };
     return { value: person };

@@ -170,8 +170,8 @@ describeEachDatabase('training API', (database) => {
     expect((await client.request({ method: 'GET', url: `/api/people/${world.ownParticipantId}/training/sets`, as: participant })).statusCode).toBe(200);
     expect((await client.request({ method: 'GET', url: `/api/people/${world.otherParticipantId}/training/load`, as: monitor })).statusCode).toBe(200);
     expect((await client.request({ method: 'GET', url: `/api/people/${world.ownParticipantId}/training/bests`, as: investigator })).statusCode).toBe(200);
-    const log = (await client.request({ method: 'GET', url: '/api/me/access-log', as: participant })).json().entries as { what: string }[];
-    expect(log.map((e) => e.what)).toEqual(expect.arrayContaining(['training personal bests']));
+    const log = (await client.request({ method: 'GET', url: '/api/me/access-log', as: participant })).json().entries as { reads: { what: string; count: number }[] }[];
+    expect(log.flatMap((e) => e.reads.map((r) => r.what))).toEqual(expect.arrayContaining(['training personal bests']));
   });
 
   it('lets a participant log their own sets at a session of their unit, marked self-reported and audited, and nobody else’s', async () => {

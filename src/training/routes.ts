@@ -2,8 +2,7 @@ import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provid
 import { z } from 'zod';
 import { idParams, pathId } from '../shared/http-params.ts';
 import type { Actor } from '../shared/actor.ts';
-import { personScope, unitScope } from '../access/index.ts';
-import { recordAccess, recordUnitAccess } from '../access/index.ts';
+import { personScope, personVisible, requirePersonVisible, requireSelfLoggable, requireUnitVisible, selfLogRefusal, unitScope, unitVisible } from '../access/index.ts';
 import { write } from '../store/write.ts';
 import { getPerson } from '../roster/index.ts';
 import { unitsBelow } from '../access/index.ts';
@@ -14,7 +13,7 @@ import { badRequest, notFound } from '../shared/errors.ts';
 import { addDays, localDateOf, localDayBounds, localToInstant, weekStart } from '../shared/time.ts';
 import { exportTraining, trainingExportFormats } from './export.ts';
 import { runTrainingImport, trainingFileFormats } from './import.ts';
-import * as scoped from '../roster/index.ts';
+import { getUnit, zoneOf } from '../roster/index.ts';
 import { personLoads } from './load-ratio.ts';
 import { dailyLoads, weeklySummaries, workloadRatios } from './metrics.ts';
 import {
@@ -28,13 +27,13 @@ import {
   repsSchema,
   rirSchema,
   rpeSchema,
-  selfLogRefusal,
   sessionStatuses,
   setNumberSchema,
   type AttendanceStatus,
 } from './model.ts';
 import { addSet, attendanceOf, addExerciseAliases, createExercise, createSession, deleteSet, getSession, getSet, getSetRow, listAttendance, listExercises, listSessions, listSets, personalBests, preferredLoadUnit, replaceSet, setAttendance, setPreferredLoadUnit, unitLoad, updateSession, type SessionView, type SetInput } from './store.ts';
 import { unitsAbove } from '../access/index.ts';
+import { answeredAbout, reads } from '../shared/reads.ts';
 
 const timeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time is HH:MM (24-hour)');
 const minutesSchema = z.number().int().min(0).max(24 * 60);
@@ -97,27 +96,33 @@ const windowsQuery = {
 export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, clock } = app.muster;
 
-  const unitInScope = (actor: Actor, unitId: number) => scoped.unitInScope(db, actor, unitId);
-  const personInScope = (actor: Actor, personId: number) => scoped.personInScope(db, actor, personId);
+  const unitInScope = async (actor: Actor, unitId: number) => {
+    await requireUnitVisible(db, actor, unitId);
+    return getUnit(db, unitId);
+  };
+  const personInScope = async (actor: Actor, personId: number) => {
+    await requirePersonVisible(db, actor, personId);
+    return getPerson(db, personId);
+  };
 
+  /** The session, if it is of a unit the actor may see; otherwise 404 (a failing query stays a failure). */
   async function sessionInScope(actor: Actor, sessionId: number): Promise<SessionView> {
     const session = await getSession(db, sessionId);
-    await unitInScope(actor, session.unit.id).catch(() => {
-      throw notFound(`training session ${sessionId}`);
-    });
+    if (!(await unitVisible(db, actor, session.unit.id))) throw notFound(`training session ${sessionId}`);
     return session;
   }
 
   const unitOf = (actor: Actor) => preferredLoadUnit(db, actor.accountId);
 
   const exerciseView = z.object({ id: z.number(), name: z.string(), category: z.enum(exerciseCategories), aliases: z.array(z.string()) });
-  app.get('/exercises', { schema: { tags: ['training'], summary: 'The exercise catalogue', response: { 200: z.object({ exercises: z.array(exerciseView) }) } } }, async () => ({
+  app.get('/exercises', { config: { reads: reads.none }, schema: { tags: ['training'], summary: 'The exercise catalogue', response: { 200: z.object({ exercises: z.array(exerciseView) }) } } }, async () => ({
     exercises: await listExercises(db),
   }));
 
   app.post(
     '/exercises',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['training'],
         summary: 'Add an exercise to the catalogue',
@@ -131,6 +136,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/exercises/:id/aliases',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['training'],
         summary: 'Add other names an import may use for an exercise',
@@ -143,13 +149,13 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   const preferenceView = z.object({ loadUnit: z.enum(loadUnits) });
-  app.get('/me/training-preferences', { schema: { tags: ['training'], summary: 'The unit loads are shown in for me', response: { 200: preferenceView } } }, async (request) => ({
+  app.get('/me/training-preferences', { config: { reads: reads.none }, schema: { tags: ['training'], summary: 'The unit loads are shown in for me', response: { 200: preferenceView } } }, async (request) => ({
     loadUnit: await unitOf(actorOf(request)),
   }));
 
   app.put(
     '/me/training-preferences',
-    { schema: { tags: ['training'], summary: 'Show loads to me in kg or lb', body: z.strictObject({ loadUnit: z.enum(loadUnits) }), response: { 200: preferenceView } } },
+    { config: { reads: reads.none }, schema: { tags: ['training'], summary: 'Show loads to me in kg or lb', body: z.strictObject({ loadUnit: z.enum(loadUnits) }), response: { 200: preferenceView } } },
     async (request) => {
       const actor = actorOf(request);
       if (actor.accountId === null) throw badRequest(undefined, 'only an account has preferences');
@@ -161,6 +167,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/training/sessions',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['training'],
         summary: "Plan a session for a unit; date and time are local to the unit's time zone",
@@ -188,6 +195,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/training/sessions',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['training'],
         summary: 'Sessions of the units you may see; from/to are local dates of each unit',
@@ -210,6 +218,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/training/sessions/:id',
     {
+      config: { reads: reads.people('training session') },
       schema: {
         tags: ['training'],
         summary: 'A session with its attendance and sets (recorded in each attendee’s access log)',
@@ -221,7 +230,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       const actor = actorOf(request);
       const session = await sessionInScope(actor, request.params.id);
       const [attendance, sets] = await Promise.all([listAttendance(db, session.id), listSets(db, { sessionId: session.id }, await unitOf(actor))]);
-      await recordAccess(db, actor, attendance.map((a) => a.person.id), 'training session', clock);
+      answeredAbout(request, [...attendance.map((a) => a.person.id), ...sets.map((s) => s.personId)]);
       return { ...session, attendance, sets };
     },
   );
@@ -229,6 +238,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/training/sessions/:id',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['training'],
         summary: 'Change a session or record how it went (actual start and minutes make it held)',
@@ -262,6 +272,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/training/sessions/:id/attendance/:personId',
     {
+      config: { reads: reads.people('training session') },
       schema: {
         tags: ['training'],
         summary: "Record whether a participant attended, and their session RPE (CR-10) and minutes",
@@ -280,7 +291,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       await personInScope(actor, request.params.personId);
       await write(db, actor, (w) => setAttendance(w, session.id, request.params.personId, request.body), clock);
       const attendance = await listAttendance(db, session.id);
-      await recordAccess(db, actor, attendance.map((a) => a.person.id), 'training session', clock);
+      answeredAbout(request, attendance.map((a) => a.person.id));
       return { attendance };
     },
   );
@@ -299,22 +310,10 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   const refusalAt = (session: SessionView, attendance: AttendanceStatus | undefined) => selfLogRefusal({ status: session.status, startsAt: (session.actual ?? session.planned).at }, attendance, clock());
 
-  /**
-   * A participant logs a set for themselves only (another person's id answers 404, as does a
-   * session outside their units), at a session they may log to (selfLogRefusal). Session and
-   * attendance are read with the transaction's connection, so the write acts on what was checked.
-   */
-  async function checkSelfLogged(tx: typeof db, unitIds: readonly number[], body: z.infer<typeof setBody>): Promise<void> {
-    const session = await getSession(tx, body.sessionId);
-    if (!unitIds.includes(session.unit.id)) throw notFound(`training session ${body.sessionId}`);
-    const attendance = (await attendanceOf(tx, body.personId, [session.id])).get(session.id);
-    const refusal = refusalAt(session, attendance);
-    if (refusal) throw badRequest('sessionId', refusal);
-  }
-
   app.post(
     '/training/sets',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['training'],
         summary: 'Record a set: target and actual side by side; loads in kg or lb (default: your preference). A participant records their own, marked self-reported',
@@ -326,17 +325,14 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       const actor = actorOf(request);
       const selfLogging = (await personScope(db, actor)).kind === 'self';
       let input: SetInput;
-      let ownUnits: number[] = [];
-      if (selfLogging) {
-        await personInScope(actor, request.body.personId);
-        ownUnits = await trainingUnitsOf(request.body.personId);
-        input = { ...request.body, loadUnit: request.body.loadUnit ?? (await unitOf(actor)) };
-      } else input = await checkedSetInput(actor, request.body);
+      if (selfLogging) input = { ...request.body, loadUnit: request.body.loadUnit ?? (await unitOf(actor)) };
+      else input = await checkedSetInput(actor, request.body);
       const id = await write(
         db,
         actor,
         async (w) => {
-          if (selfLogging) await checkSelfLogged(w.db, ownUnits, request.body);
+          // Who may log what (src/access): checked with the write's transaction, so it acts on what was checked.
+          if (selfLogging) await requireSelfLoggable(w.db, actor, request.body, w.now);
           return addSet(w, input, request.body.personId === actor.personId);
         },
         clock,
@@ -348,6 +344,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/me/training/sessions',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['training'],
         summary: 'Sessions of the last 14 days I may log my own sets to: of my unit and those above it, started, not cancelled, and I was not absent or excused',
@@ -367,15 +364,13 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   async function setInScope(actor: Actor, id: number) {
     const row = await getSetRow(db, id);
-    await personInScope(actor, row.person_id).catch(() => {
-      throw notFound(`training set ${id}`);
-    });
+    if (!(await personVisible(db, actor, row.person_id))) throw notFound(`training set ${id}`);
     return row;
   }
 
   app.put(
     '/training/sets/:id',
-    { schema: { tags: ['training'], summary: 'Replace a set; estimates and bests follow at once', params: idParams, body: setBody, response: { 200: setView } } },
+    { config: { reads: reads.none }, schema: { tags: ['training'], summary: 'Replace a set; estimates and bests follow at once', params: idParams, body: setBody, response: { 200: setView } } },
     async (request) => {
       const actor = actorOf(request);
       await setInScope(actor, request.params.id);
@@ -387,7 +382,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/training/sets/:id',
-    { schema: { tags: ['training'], summary: 'Delete a set', params: idParams, querystring: z.strictObject({ reason: z.string().max(500).optional() }), response: { 204: z.null() } } },
+    { config: { reads: reads.none }, schema: { tags: ['training'], summary: 'Delete a set', params: idParams, querystring: z.strictObject({ reason: z.string().max(500).optional() }), response: { 204: z.null() } } },
     async (request, reply) => {
       const actor = actorOf(request);
       await setInScope(actor, request.params.id);
@@ -406,14 +401,12 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/people/:id/training/sets',
-    { schema: { tags: ['training'], summary: "A person's sets in your load unit; from/to are local dates", params: idParams, querystring: rangeQuery, response: { 200: z.object({ sets: z.array(setView) }) } } },
+    { config: { reads: reads.person('training sets') }, schema: { tags: ['training'], summary: "A person's sets in your load unit; from/to are local dates", params: idParams, querystring: rangeQuery, response: { 200: z.object({ sets: z.array(setView) }) } } },
     async (request) => {
       const actor = actorOf(request);
       const person = await personInScope(actor, request.params.id);
-      const range = localRange(await scoped.zoneOf(db, person), request.query.from, request.query.to);
-      const sets = await listSets(db, { personId: person.id, from: range.start, to: range.end }, await unitOf(actor));
-      await recordAccess(db, actor, [person.id], 'training sets', clock);
-      return { sets };
+      const range = localRange(await zoneOf(db, person), request.query.from, request.query.to);
+      return { sets: await listSets(db, { personId: person.id, from: range.start, to: range.end }, await unitOf(actor)) };
     },
   );
 
@@ -430,6 +423,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/people/:id/training/load',
     {
+      config: { reads: reads.person('training load') },
       schema: {
         tags: ['training'],
         summary: 'Session-RPE load per day with acute:chronic ratios (rolling and EWMA), and weekly load, monotony and strain (docs/training.md)',
@@ -449,14 +443,13 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       const person = await personInScope(actor, request.params.id);
       const { acuteDays, chronicDays } = request.query;
       if (acuteDays >= chronicDays) throw badRequest('acuteDays', `must be shorter than chronicDays (${chronicDays})`);
-      const range = localRange(await scoped.zoneOf(db, person), request.query.from, request.query.to);
+      const range = localRange(await zoneOf(db, person), request.query.from, request.query.to);
       const loads = (await personLoads(db, person.id)).filter((l) => l.date <= range.lastDay);
       const firstRecorded = loads.length ? loads[0].date : range.firstDay;
       const seriesStart = firstRecorded < range.firstDay ? firstRecorded : range.firstDay;
       const windows = { acuteDays, chronicDays };
       const days = workloadRatios(dailyLoads(loads, seriesStart, range.lastDay), windows).filter((d) => d.date >= range.firstDay);
       const weekDays = dailyLoads(loads, weekStart(range.firstDay), range.lastDay);
-      await recordAccess(db, actor, [person.id], 'training load', clock);
       return { windows, days, weeks: weeklySummaries(weekDays) };
     },
   );
@@ -464,6 +457,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/people/:id/training/bests',
     {
+      config: { reads: reads.person('training personal bests') },
       schema: {
         tags: ['training'],
         summary: 'Personal bests per exercise: heaviest load, best estimated 1RM (Epley, Brzycki beside it), most reps',
@@ -484,16 +478,15 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      const person = await personInScope(actor, request.params.id);
-      const bests = await personalBests(db, person.id, await unitOf(actor));
-      await recordAccess(db, actor, [person.id], 'training personal bests', clock);
-      return { bests };
+      await requirePersonVisible(db, actor, request.params.id);
+      return { bests: await personalBests(db, request.params.id, await unitOf(actor)) };
     },
   );
 
   app.get(
     '/units/:id/training/load',
     {
+      config: { reads: reads.unit('unit training load') },
       schema: {
         tags: ['training'],
         summary: "Each participant's session-RPE load in one local week (Monday to Sunday) of a unit and the units below",
@@ -507,7 +500,6 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       const unit = await unitInScope(actor, request.params.id);
       const monday = weekStart(request.query.week ?? localDateOf(clock(), unit.timeZone));
       const participants = await unitLoad(db, await unitsBelow(db, [unit.id]), localDayBounds(monday, unit.timeZone).start, localDayBounds(addDays(monday, 6), unit.timeZone).end);
-      await recordUnitAccess(db, actor, unit.id, 'unit training load', clock);
       return { weekStart: monday, participants };
     },
   );
@@ -518,6 +510,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
     csvScope.post(
       '/training/import',
       {
+        config: { reads: reads.none },
         bodyLimit: CSV_BODY_LIMIT,
         schema: {
           tags: ['training'],
@@ -539,6 +532,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/training/export',
     {
+      config: { reads: reads.people('training export') },
       schema: {
         tags: ['training'],
         summary: 'Every set you may see, one row per set with everything stored (loads in kg and as entered)',
@@ -548,7 +542,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const actor = actorOf(request);
       const { format } = request.query;
-      return sendExport(reply, format, exportTraining(db, format, actor, await personScope(db, actor), clock));
+      return sendExport(reply, format, exportTraining(db, format, await personScope(db, actor), (ids) => answeredAbout(request, ids)));
     },
   );
 };

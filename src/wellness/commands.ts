@@ -1,4 +1,5 @@
 import { systemActor } from '../shared/actor.ts';
+import { recordAccess } from '../access/index.ts';
 import type { DatabaseOptions, WithDatabase } from '../shared/cli-options.ts';
 import { exportFile, importFile } from '../shared/cli-files.ts';
 import { exportWellness, runWellnessImport } from './import.ts';
@@ -15,4 +16,4 @@ export const importWellnessFile = (withDatabase: WithDatabase, file: string, opt
   );
 
 export const exportWellnessFile = (withDatabase: WithDatabase, options: DatabaseOptions & { format: string; output?: string }) =>
-  exportFile(withDatabase, options, (db, format) => exportWellness(db, format, systemActor('cli export wellness')));
+  exportFile(withDatabase, options, (db, format) => exportWellness(db, format, (ids) => recordAccess(db, systemActor('cli export wellness'), ids, 'wellness export')));

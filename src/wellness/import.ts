@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import type { Actor } from '../shared/actor.ts';
-import { recordAccess } from '../access/index.ts';
 import { write, type Writer } from '../store/write.ts';
 import { designationKey } from '../roster/index.ts';
 import { ImportRejected } from '../shared/import-result.ts';
@@ -12,6 +11,7 @@ import { csvLine, readCsv, type CsvRecord, type RowProblem } from '../shared/csv
 import { exportDocument, keysetPages, type ExportFormat } from '../shared/export.ts';
 import { dayNumber, localDateOf } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
+import type { ReadSink } from '../shared/reads.ts';
 import { checkWellnessRow, wellnessColumns, wellnessComputedColumns, type WellnessImportRow } from './model.ts';
 import { toReportView, writeReports } from './store.ts';
 
@@ -113,7 +113,7 @@ const EXPORT_PAGE = 5000;
  * when it was entered, or a JSON array of reports. A page at a time; each page is recorded in the
  * access logs of its people.
  */
-export function exportWellness(db: Db, format: ExportFormat, actor: Actor, clock?: Clock): AsyncGenerator<string> {
+export function exportWellness(db: Db, format: ExportFormat, noteRead: ReadSink): AsyncGenerator<string> {
   const pages = keysetPages(async (afterId) => {
     const page = await db
       .selectFrom('wellness_report')
@@ -124,7 +124,7 @@ export function exportWellness(db: Db, format: ExportFormat, actor: Actor, clock
       .orderBy('wellness_report.id')
       .limit(EXPORT_PAGE)
       .execute();
-    await recordAccess(db, actor, page.map((r) => r.person_id), 'wellness export', clock);
+    await noteRead(page.map((r) => r.person_id));
     return page.map((row) => ({ row, report: toReportView(row) }));
   }, ({ row }) => row.id);
   return exportDocument(

@@ -1,15 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams } from '../shared/http-params.ts';
-import { personScope, requirePersonInScope, unitScope } from '../access/index.ts';
-import { recordAccess, recordUnitAccess } from '../access/index.ts';
+import { requirePersonVisible, requireUnitVisible } from '../access/index.ts';
 import { write } from '../store/write.ts';
 import { isoDateSchema } from '../roster/index.ts';
 import { getPerson, getUnit } from '../roster/index.ts';
 import { unitsBelow } from '../access/index.ts';
 import { actorOf } from '../shared/context.ts';
 import { acceptCsvBodies, answerImport, CSV_BODY_LIMIT, sendExport } from '../shared/csv-body.ts';
-import { badRequest, notFound } from '../shared/errors.ts';
+import { badRequest } from '../shared/errors.ts';
 import { exportFormats } from '../shared/export.ts';
 import { addDays, localDateOf } from '../shared/time.ts';
 import { exportWellness, runWellnessImport } from './import.ts';
@@ -17,6 +16,7 @@ import { hoursSleptMax, ITEM_MAX, ITEM_MIN } from './model.ts';
 import { BASELINE_DAYS } from '../stats/own-range.ts';
 import { acwrFlag } from '../training/index.ts';
 import { cohortWellness, listReports, notReportedOn, reportCountsByUnit, saveReport, todayFor, type CohortEntry } from './store.ts';
+import { answeredAbout, reads } from '../shared/reads.ts';
 
 const item = z.number().int().min(ITEM_MIN).max(ITEM_MAX);
 const reportBody = z.strictObject({
@@ -54,6 +54,7 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/me/wellness/today',
     {
+      config: { reads: reads.none },
       schema: {
         tags: ['wellness'],
         summary: "Enter or change today's wellness report (today in your unit's time zone)",
@@ -80,6 +81,7 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/people/:id/wellness',
     {
+      config: { reads: reads.person('wellness reports') },
       schema: {
         tags: ['wellness'],
         summary: "A person's reports (default: the last 28 days) with today's wellness and load-ratio flags (recorded in their access log)",
@@ -92,14 +94,13 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
+      await requirePersonVisible(db, actor, request.params.id);
       const person = await getPerson(db, request.params.id);
-      requirePersonInScope(await personScope(db, actor), person);
       const { date: today, timeZone } = await todayFor(db, person.id, clock());
       const to = request.query.to ?? today;
       const from = request.query.from ?? addDays(to, -BASELINE_DAYS);
       if (from > to) throw badRequest('from', `${from} is after ${to}`);
       const [reports, [todays], loadRatio] = await Promise.all([listReports(db, person.id, from, to), listReports(db, person.id, today, today), acwrFlag(db, person.id, today)]);
-      await recordAccess(db, actor, [person.id], 'wellness reports', clock);
       return { timeZone, today, reports, flags: { wellness: todays?.flag ?? null, loadRatio } };
     },
   );
@@ -107,6 +108,7 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/units/:id/wellness',
     {
+      config: { reads: reads.unit('unit wellness') },
       schema: {
         tags: ['wellness'],
         summary:
@@ -126,8 +128,7 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      const scope = await unitScope(db, actor);
-      if (scope !== 'all' && !scope.includes(request.params.id)) throw notFound(`unit ${request.params.id}`);
+      await requireUnitVisible(db, actor, request.params.id);
       const unit = await getUnit(db, request.params.id);
       const date = request.query.date ?? localDateOf(clock(), unit.timeZone);
       const ids = await unitsBelow(db, [unit.id]);
@@ -143,7 +144,6 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
         const reported = [...byUnit.values()].reduce((sum, c) => ({ reported: sum.reported + c.reported, flagged: sum.flagged + c.flagged }), { reported: 0, flagged: 0 });
         counts = { participants: silent.length + reported.reported, ...reported };
       }
-      await recordUnitAccess(db, actor, unit.id, 'unit wellness', clock);
       return {
         unit: { id: unit.id, name: unit.name, timeZone: unit.timeZone },
         date,
@@ -157,6 +157,7 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/wellness/export',
     {
+      config: { reads: reads.people('wellness export') },
       schema: {
         tags: ['wellness'],
         summary: 'Every wellness report: CSV (re-importable) or JSON; recorded in each access log',
@@ -165,7 +166,7 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { format } = request.query;
-      return sendExport(reply, format, exportWellness(db, format, actorOf(request), clock));
+      return sendExport(reply, format, exportWellness(db, format, (ids) => answeredAbout(request, ids)));
     },
   );
 
@@ -174,6 +175,7 @@ export const wellnessRoutes: FastifyPluginAsyncZod = async (app) => {
     csvScope.post(
       '/wellness/import',
       {
+        config: { reads: reads.none },
         bodyLimit: CSV_BODY_LIMIT,
         schema: {
           tags: ['wellness'],

@@ -3,6 +3,7 @@ import { useMe } from '../app/session.tsx';
 import { Async, Facts, formatInstant } from '../app/ui.tsx';
 import { formatLoad, useBests, useLoad } from '../training/hooks.ts';
 import { describeFlag, useWellnessHistory } from '../wellness/hooks.ts';
+import { describeReads } from './AccessLogPage.tsx';
 import { useAccessLog } from './hooks.ts';
 
 /** The participant's home section: where they stand, their day and week, and who looked at their data lately. */
@@ -30,7 +31,7 @@ export function MySummary() {
               <ul>
                 {entries.map((entry, i) => (
                   <li key={i}>
-                    {entry.viewer}: {entry.what}, {formatInstant(entry.at)}
+                    {entry.viewer}: {describeReads(entry.reads)}, {formatInstant(entry.at)}
                   </li>
                 ))}
               </ul>
