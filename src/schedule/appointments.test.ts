@@ -4,6 +4,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachDatabase } from '../server/test-databases.ts';
 import { makeWorld, startTestApp, type Client, type Session, type World } from '../server/testing.ts';
 import { allocate, makeRecruitingTrial } from '../trial/conduct-testing.ts';
+import { giveBadge, makeKiosk } from './kiosk-testing.ts';
 
 /** What a real SMTP server on loopback received: the tests read it, nothing is mocked. */
 interface Received {
@@ -230,6 +231,26 @@ describeEachDatabase('appointments and summons', (database) => {
     const deviations = (await get(world.sessions.investigator, `/api/trials/${trial.code}/deviations`)).json().deviations;
     expect(deviations).toHaveLength(1);
     expect(deviations[0]).toMatchObject({ kind: 'visit-window', occurredOn: '2027-02-01', detected: true, description: expect.stringContaining('week 8 held on 2027-02-01') });
+  });
+
+  it('a visit checked in at the kiosk on a day outside its window is a deviation, once', async () => {
+    const trial = await makeRecruitingTrial(database().db);
+    await allocate(database().db, trial, world.ownParticipantId, { arm: 'whey', kitCode: 'K-001', randomisedAt: '2026-12-01T09:00:00.000Z' });
+    // Scheduled a day before the window of week 4 (2026-12-26 to 2027-01-01).
+    const url = `/api/trials/${trial.code}/participants/${world.ownParticipantId}/visit-appointments`;
+    expect((await post(world.sessions.investigator, url, { locationId: london, localTime: '07:30', visits: [{ name: 'week 4', localDate: '2026-12-25' }], reason: 'Christmas' })).statusCode).toBe(201);
+    const kiosk = await makeKiosk(database().db, 'Gym (London)');
+    await giveBadge(database().db, world.ownParticipantId, 'BADGE-1');
+    at('2026-12-25T07:28:00.000Z');
+    // The same check-in sent twice: counted once, and so is the deviation.
+    for (const expected of [201, 200]) {
+      const checkIn = await client.request({ method: 'POST', url: '/api/kiosk/check-ins', headers: { authorization: `Bearer ${kiosk.token}` }, payload: { badge: 'BADGE-1', idempotencyKey: 'k-1' } });
+      expect(checkIn.statusCode, checkIn.body).toBe(expected);
+    }
+    const deviations = (await get(world.sessions.investigator, `/api/trials/${trial.code}/deviations`)).json().deviations;
+    expect(deviations.map((d: { kind: string; occurredOn: string; description: string }) => [d.kind, d.occurredOn, d.description])).toEqual([
+      ['visit-window', '2026-12-25', expect.stringMatching(/^week 4 held on 2026-12-25 \(appointment \d+\), before its window 2026-12-26 to 2027-01-01$/)],
+    ]);
   });
 
   it('a visit not held by the end of its window becomes missed', async () => {

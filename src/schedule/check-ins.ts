@@ -3,6 +3,7 @@ import { AppError, badRequest, conflict } from '../shared/errors.ts';
 import { instantToLocal, localDayBounds } from '../shared/time.ts';
 import { dialectOf } from '../store/db.ts';
 import type { Writer } from '../store/write.ts';
+import { visitHeld } from './appointments.ts';
 import { badgeHash } from './kiosks.ts';
 import { punctualityOf, type Punctuality } from './punctuality.ts';
 import type { ScheduleTables } from './tables.ts';
@@ -188,6 +189,8 @@ export async function checkIn(w: Writer, kiosk: NonNullable<Actor['kiosk']>, inp
     before: { status: appointment.status },
     after: { appointmentId: appointment.id, personId: person.id, kioskId: kiosk.id, at, receivedAt: received, minutesLate },
   });
+  // A trial visit checked in on a day outside its window is a protocol deviation, recorded once through the trial.
+  await visitHeld(w, appointment.id, at);
   return {
     created: true,
     answer: present({ ...appointment, id, kiosk_id: kiosk.id, at, minutes_late: minutesLate, name: person.name }, toleranceMinutes),
