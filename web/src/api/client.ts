@@ -22,7 +22,11 @@ export type BodyOf<P extends keyof ApiPaths, M extends Method> = Operation<P, M>
  */
 export type CallOptions<O> = ([O] extends [{ path: infer T }] ? { path: T } : { path?: never }) &
   ([O] extends [{ query: infer Q }] ? { query?: Q } : { query?: never }) &
-  ([O] extends [{ body: infer B }] ? { body: B } : { body?: never }) & { signal?: AbortSignal };
+  ([O] extends [{ body: infer B }] ? { body: B } : { body?: never }) & {
+    signal?: AbortSignal;
+    /** e.g. the kiosk's `authorization: Bearer <token>`: a device with a token, not a signed-in session. */
+    headers?: Record<string, string>;
+  };
 
 export class ApiError extends Error {
   constructor(
@@ -57,8 +61,14 @@ type OptionsArgument<O> = Partial<O> extends O ? [options?: O] : [options: O];
 
 export async function api<M extends Method, P extends PathWith<M>>(method: M, path: P, ...[options]: OptionsArgument<CallOptions<Operation<P, M>>>): Promise<ResponseOf<P, M>> {
   const given: unknown = options;
-  const { body, signal, ...where } = (given ?? {}) as { body?: unknown; signal?: AbortSignal; path?: Record<string, string | number>; query?: Record<string, unknown> };
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const { body, signal, headers: extra, ...where } = (given ?? {}) as {
+    body?: unknown;
+    signal?: AbortSignal;
+    headers?: Record<string, string>;
+    path?: Record<string, string | number>;
+    query?: Record<string, unknown>;
+  };
+  const headers: Record<string, string> = { accept: 'application/json', ...extra };
   if (method !== 'get' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let payload: string | undefined;
   if (typeof body === 'string') {

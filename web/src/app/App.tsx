@@ -9,6 +9,7 @@ import { cohortScreens } from '../cohort/screens.ts';
 import { drillScreens } from '../drills/screens.ts';
 import { importScreens } from '../imports/screens.ts';
 import { inboxScreens } from '../inbox/screens.ts';
+import { KioskPage } from '../kiosk/KioskPage.tsx';
 import { meScreens } from '../me/screens.ts';
 import { rosterScreens } from '../roster/screens.ts';
 import { scheduleScreens } from '../schedule/screens.ts';
@@ -25,6 +26,8 @@ import { Page } from './ui.tsx';
 const screens: Screen[] = [...homeScreens, ...cohortScreens, ...rosterScreens, ...meScreens, ...wellnessScreens, ...trainingScreens, ...drillScreens, ...assessScreens, ...importScreens, ...auditScreens, ...analysisScreens, ...trialScreens, ...scheduleScreens, ...inboxScreens];
 
 export function App() {
+  // The kiosk at the door is a device, not a person: it signs in with its own token, never a session.
+  if (window.location.pathname === '/kiosk') return <KioskPage />;
   return (
     <SessionProvider>
       <Gate />
