@@ -1,6 +1,7 @@
 import { rosterStaff } from '../access/index.ts';
 import { defineCapability, kioskOnly, only, publicRoute, signedIn } from '../shared/capability.ts';
 import { loadDemoSchedule } from './demo.ts';
+import { loadKioskDemo } from './kiosk-demo.ts';
 import { migrations } from './migrations.ts';
 import { registerKioskCommands } from './kiosk-cli.ts';
 import { scheduleRoutes } from './routes.ts';
@@ -44,8 +45,8 @@ export const schedule = defineCapability<ScheduleTables>({
     { path: '/schedule/relay', label: 'Summonses to relay', roles: ['trainer'], needs: 'POST /api/appointments/:id/relay' },
     { path: '/schedule/mine', label: 'My appointments', roles: ['participant'], needs: 'POST /api/appointments/:id/acknowledge' },
   ],
-  // A gym, a week of appointments and tonight's 23:00 summons (src/schedule/demo.ts); the kiosk's part adds its check-ins.
-  demo: (w, demo) => loadDemoSchedule(w, demo),
+  // A gym, a week of appointments and tonight's 23:00 summons (src/schedule/demo.ts); the kiosk at the gym adds its check-ins (kiosk-demo.ts).
+  demo: async (w, demo) => loadKioskDemo(w, await loadDemoSchedule(w, demo)),
 });
 
 // What the server uses: the guard looks a kiosk's token up on kiosk routes only.

@@ -54,11 +54,11 @@ export async function kioskWithLocation(db: Db, kioskId: number): Promise<{ id: 
 }
 
 /** Adds a kiosk at the named location; the answer carries its token, which is never shown again. */
-export async function addKiosk(w: Writer, input: { location: string; name?: string }): Promise<KioskView & { token: string }> {
+export async function addKiosk(w: Writer, input: { location: string; name?: string; /** The demo's well-known token; otherwise 256 random bits. */ token?: string }): Promise<KioskView & { token: string }> {
   const location = await w.db.selectFrom('location').select(['id', 'name']).where('name', '=', input.location).executeTakeFirst();
   if (!location) throw notFound(`location '${input.location}'`);
   const name = input.name ?? `Kiosk at ${location.name}`;
-  const token = KIOSK_TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const token = input.token ?? KIOSK_TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const createdAt = w.now.toISOString();
   const { id } = await w.db
     .insertInto('kiosk')
