@@ -8,7 +8,7 @@ import { badRequest, notFound } from '../shared/errors.ts';
 import { idParams, pathId } from '../shared/http-params.ts';
 import { answeredAbout, reads } from '../shared/reads.ts';
 import { write } from '../store/write.ts';
-import { completeAppointment, createLocation, getAppointment, listAppointments, moveAppointment, orderAppointments, processDue, scheduleVisits, type AppointmentView } from './appointments.ts';
+import { completeAppointment, createLocation, getAppointment, listAppointments, moveAppointment, orderAppointments, processDue, scheduleVisits, visibleTo, type AppointmentView } from './appointments.ts';
 import { createFeed, feedAppointments, feedOwner, feedText, revokeFeed, stepCounts } from './calendar-feed.ts';
 import { listLocations } from './kiosks.ts';
 import { purposes, scheduleSettings, statuses } from './model.ts';
@@ -62,9 +62,12 @@ export const appointmentRoutes: FastifyPluginAsyncZod = async (app) => {
     );
     return { appointments: list };
   };
+  // Answers the orderer (an investigator, who sees everyone) with what they just ordered.
+  const justOrdered = (ids: readonly number[]) => listAppointments(db, { kind: 'all', selfId: null }, { ids, limit: ids.length });
   const visibleAppointment = async (request: FastifyRequest, id: number) => {
+    const actor = actorOf(request);
     const found = await getAppointment(db, id);
-    if (!(await personVisible(db, actorOf(request), found.person.id))) throw notFound(`appointment ${id}`);
+    if (!visibleTo(await personScope(db, actor), found, await personVisible(db, actor, found.person.id))) throw notFound(`appointment ${id}`);
     return found;
   };
 
@@ -124,8 +127,7 @@ export const appointmentRoutes: FastifyPluginAsyncZod = async (app) => {
       const people = personIds ?? (await participantsOf(db, await unitsBelow(db, [unitId!]))).map((p) => p.id);
       if (people.length === 0) throw badRequest('unitId', `unit ${unitId} has no participants`);
       const ids = await writeAndTell(request, (w, outbox) => orderAppointments(w, outbox, { ...rest, personIds: people }, settings));
-      const list = await Promise.all(ids.map((id) => getAppointment(db, id)));
-      return reply.status(201).send(answer(request, list));
+      return reply.status(201).send(answer(request, await justOrdered(ids)));
     },
   );
 
@@ -236,7 +238,7 @@ export const appointmentRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       await requirePersonVisible(db, actorOf(request), request.params.id);
       const ids = await writeAndTell(request, (w, outbox) => scheduleVisits(w, outbox, { ...request.body, code: request.params.code, personId: request.params.id }, settings));
-      return reply.status(201).send({ appointments: await Promise.all(ids.map((id) => getAppointment(db, id))) });
+      return reply.status(201).send({ appointments: await justOrdered(ids) });
     },
   );
 

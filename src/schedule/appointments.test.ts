@@ -116,6 +116,11 @@ describeEachDatabase('appointments and summons', (database) => {
     const others = await post(world.sessions.investigator, '/api/appointments', { personIds: [world.otherParticipantId], locationId: london, purpose: 'test', title: 'Run', localDate: '2026-12-05', localTime: '10:00' });
     expect(others.statusCode).toBe(201);
     expect((await get(world.sessions.trainer, '/api/appointments')).json().appointments).toHaveLength(1);
+    // The participant learns of their summons when it comes down the chain, not before.
+    expect((await get(world.sessions.participant, '/api/appointments')).json().appointments).toEqual([]);
+    expect((await get(world.sessions.participant, `/api/appointments/${appointment.id}`)).statusCode).toBe(404);
+    expect((await post(world.sessions.participant, `/api/appointments/${appointment.id}/acknowledge`)).statusCode).toBe(404);
+    await post(world.sessions.trainer, `/api/appointments/${appointment.id}/relay`);
     expect((await get(world.sessions.participant, '/api/appointments')).json().appointments.map((a: { id: number }) => a.id)).toEqual([appointment.id]);
     const othersId = others.json().appointments[0].id;
     expect((await get(world.sessions.participant, `/api/appointments/${othersId}`)).statusCode).toBe(404);
@@ -133,7 +138,8 @@ describeEachDatabase('appointments and summons', (database) => {
     const [appointment] = (await summon({ localDate: '2026-12-06', localTime: '09:00' })).json().appointments;
     expect(appointment.autoRelayAt).toBe('2026-12-04T13:00:00.000Z');
     at('2026-12-04T12:59:00.000Z');
-    expect((await get(world.sessions.participant, `/api/appointments/${appointment.id}`)).json().status).toBe('ordered');
+    expect((await get(world.sessions.investigator, `/api/appointments/${appointment.id}`)).json().status).toBe('ordered');
+    expect((await get(world.sessions.participant, `/api/appointments/${appointment.id}`)).statusCode).toBe(404);
     at('2026-12-04T13:00:00.000Z');
     const detail = (await get(world.sessions.participant, `/api/appointments/${appointment.id}`)).json();
     expect(detail.status).toBe('relayed');
@@ -198,7 +204,7 @@ describeEachDatabase('appointments and summons', (database) => {
     const newYork = await addLocation('Range (New York)', 'America/New_York');
     const abroad = (await summon({ locationId: newYork, localDate: '2026-12-04', localTime: '23:00' })).json().appointments[0];
     expect([abroad.startsAt, abroad.local]).toEqual(['2026-12-05T04:00:00.000Z', { date: '2026-12-04', time: '23:00', offset: '-05:00' }]);
-    const window = await get(world.sessions.participant, '/api/appointments?from=2026-12-05T00:00:00Z&to=2026-12-06T00:00:00%2B00:00');
+    const window = await get(world.sessions.investigator, `/api/appointments?personId=${world.ownParticipantId}&from=2026-12-05T00:00:00Z&to=2026-12-06T00:00:00%2B00:00`);
     expect(window.json().appointments.map((a: { id: number }) => a.id)).toEqual([abroad.id]);
   });
 

@@ -104,6 +104,8 @@ export interface AppointmentFilter {
   /** The unit and those below it, by the people's current unit. */
   unitId?: number;
   status?: AppointmentStatus;
+  /** Only these appointments (e.g. those just ordered). */
+  ids?: readonly number[];
   /** For a calendar feed: those this person ordered, besides the scope's. */
   orderedBy?: number;
   limit: number;
@@ -118,6 +120,8 @@ export async function listAppointments(db: Db, scope: PersonScope, filter: Appoi
       .where('person_unit.effective_to', 'is', null)
       .where('person_unit.unit_id', 'in', unitIds.length ? unitIds : [0]);
   let query = selectAppointments(db);
+  // A participant learns of a summons when it comes down the chain of command: not while it waits for their trainer.
+  if (scope.kind === 'self') query = query.where('appointment.status', '<>', 'ordered');
   if (scope.kind !== 'all') {
     const trained = scope.kind === 'units' ? inUnits(scope.unitIds) : null;
     query = query.where((eb) =>
@@ -131,6 +135,7 @@ export async function listAppointments(db: Db, scope: PersonScope, filter: Appoi
     query = query.where('appointment.ordered_by_person_id', '=', filter.orderedBy);
   }
   if (filter.unitId !== undefined) query = query.where('appointment.person_id', 'in', await inUnits(await unitsBelow(db, [filter.unitId])));
+  if (filter.ids !== undefined) query = query.where('appointment.id', 'in', filter.ids.length ? filter.ids : [0]);
   if (filter.personId !== undefined) query = query.where('appointment.person_id', '=', filter.personId);
   if (filter.from !== undefined) query = query.where('appointment.starts_at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('appointment.starts_at', '<', filter.to);
@@ -139,12 +144,20 @@ export async function listAppointments(db: Db, scope: PersonScope, filter: Appoi
   return rows.map(present);
 }
 
-/** One appointment with its steps, or 404. Visibility is the caller's to check with the access rule. */
+/** One appointment with its steps, or 404. Visibility is the caller's to check (`visibleTo`). */
 export async function getAppointment(db: Db, id: number): Promise<AppointmentView & { steps: AppointmentStep[] }> {
   const row = await selectAppointments(db).where('appointment.id', '=', id).executeTakeFirst();
   if (!row) throw notFound(`appointment ${id}`);
   const steps = await db.selectFrom('appointment_event').select(['status', 'at', 'by_label as by', 'note']).where('appointment_id', '=', id).orderBy('at').orderBy('id').execute();
   return { ...present(row), steps };
+}
+
+/**
+ * Whether an actor in `scope` may see this appointment: the person is in their scope (the access
+ * rule), and a participant sees their own summons only once it has been relayed to them.
+ */
+export function visibleTo(scope: PersonScope, appointment: { status: AppointmentStatus; person: { id: number } }, personInScope: boolean): boolean {
+  return personInScope && !(scope.kind === 'self' && appointment.status === 'ordered');
 }
 
 /** The trainers of each person: of their current unit and every unit above it (the chain of command's trainers), in one pass. */

@@ -51,7 +51,10 @@ describeEachDatabase('calendar feed', (database) => {
     const summon = async (locationId: number, localDate: string, title: string) => {
       const res = await client.request({ method: 'POST', url: '/api/appointments', as: investigator, payload: { personIds: [world.ownParticipantId], locationId, localDate, localTime: '23:00', purpose: 'briefing', title } });
       expect(res.statusCode, res.body).toBe(201);
-      return res.json().appointments[0] as { id: number; startsAt: string };
+      const ordered = res.json().appointments[0] as { id: number; startsAt: string };
+      // The participant's feed has a summons once it has come down the chain.
+      expect((await client.request({ method: 'POST', url: `/api/appointments/${ordered.id}/relay`, as: trainer, payload: {} })).statusCode).toBe(200);
+      return ordered;
     };
     // Either side of the clocks going back in London (2026-10-25), and 23:00 in New York.
     const summer = await summon(london, '2026-10-24', 'Night briefing, before the change');
