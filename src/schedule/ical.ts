@@ -53,6 +53,15 @@ const offsetText = (minutes: number) => {
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
 };
 
+/** The zone's short name as people there write it (BST, EST), or its offset when no locale has one. */
+function zoneAbbreviation(local: DateTime): string {
+  for (const locale of ['en-US', 'en-GB']) {
+    const name = local.setLocale(locale).offsetNameShort;
+    if (name && !/^(GMT|UTC)[+-]/.test(name)) return name;
+  }
+  return offsetText(local.offset);
+}
+
 const HOUR_MS = 3_600_000;
 
 /** The instants in [from, to) at which the zone's UTC offset changes, found hour by hour and narrowed to the minute. */
@@ -87,7 +96,7 @@ export function vtimezone(zone: string, fromYear: number, toYear: number): strin
       `DTSTART:${localStamp(before)}`,
       `TZOFFSETFROM:${offsetText(previousOffset)}`,
       `TZOFFSETTO:${offsetText(local.offset)}`,
-      `TZNAME:${escapeText(local.offsetNameShort ?? offsetText(local.offset))}`,
+      `TZNAME:${escapeText(zoneAbbreviation(local))}`,
       `END:${kind}`,
     ];
   };
