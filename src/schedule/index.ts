@@ -44,6 +44,9 @@ export const schedule = defineCapability<ScheduleTables>({
     { path: '/schedule/appointments', label: 'Appointments', roles: ['investigator', 'monitor'], needs: 'GET /api/appointments' },
     { path: '/schedule/relay', label: 'Summonses to relay', roles: ['trainer'], needs: 'POST /api/appointments/:id/relay' },
     { path: '/schedule/mine', label: 'My appointments', roles: ['participant'], needs: 'POST /api/appointments/:id/acknowledge' },
+    { path: '/schedule/punctuality', label: 'Punctuality', roles: ['investigator', 'trainer', 'monitor'], needs: 'GET /api/units/:id/punctuality' },
+    { path: '/people/:id/punctuality', label: 'Punctuality of a participant', roles: rosterStaff, needs: 'GET /api/people/:id/punctuality' },
+    { path: '/kiosks', label: 'Kiosks', roles: ['admin'], needs: 'GET /api/kiosks' },
   ],
   // A gym, a week of appointments and tonight's 23:00 summons (src/schedule/demo.ts); the kiosk at the gym adds its check-ins (kiosk-demo.ts).
   demo: async (w, demo) => loadKioskDemo(w, await loadDemoSchedule(w, demo)),

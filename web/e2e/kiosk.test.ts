@@ -51,7 +51,7 @@ describe('the kiosk at the door', { timeout: 90_000 }, () => {
     }
     await page.getByText('2 check-ins wait to be sent.').waitFor();
     await check('kiosk-offline-queued');
-    expect(await db.selectFrom('check_in').select('person_id').execute()).toHaveLength(1);
+    expect(await db.selectFrom('check_in').select('person_id').where('person_id', 'in', people).execute()).toHaveLength(1);
 
     await context.setOffline(false);
     await page.getByText('All check-ins are sent.').waitFor({ timeout: 15_000 });
@@ -60,5 +60,32 @@ describe('the kiosk at the door', { timeout: 90_000 }, () => {
     expect(stored.map((row) => row.person_id)).toEqual(people);
     expect(new Set(stored.map((row) => row.idempotency_key)).size).toBe(3);
     expectNoConsoleErrors();
+  });
+
+  it("shows punctuality per unit and per participant from the demo's week at the kiosk, and the admin's kiosks", async () => {
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'desktop');
+    await signIn('commander');
+    await page.getByRole('link', { name: 'Punctuality', exact: true }).click();
+    await page.getByRole('combobox', { name: 'Unit' }).selectOption({ label: '1 Platoon (demo)' });
+    const table = page.getByRole('region', { name: 'Participants of 1 Platoon (demo)' });
+    await table.getByRole('link', { name: /^JB-001 / }).waitFor();
+    const late = Number((await page.locator('.fact', { hasText: /^Late/ }).locator('dd').textContent()) ?? '0');
+    expect(late).toBeGreaterThan(0);
+    await check('punctuality-unit');
+    await table.getByRole('link', { name: /^JB-001 / }).click();
+    await page.getByRole('heading', { name: 'Punctuality of a participant' }).waitFor();
+    await page.getByRole('region', { name: 'Appointments, newest first' }).getByText('Morning fitness test').first().waitFor();
+    await check('punctuality-participant');
+    expectNoConsoleErrors();
+
+    const admin = await visit(world, 'tablet');
+    await admin.signIn('admin');
+    await admin.page.getByRole('link', { name: 'Kiosks' }).click();
+    await admin.page.getByRole('cell', { name: 'Front desk (demo)', exact: true }).waitFor();
+    await admin.page.getByLabel('Location').selectOption({ label: 'Gym (demo) (Europe/London)' });
+    await admin.page.getByRole('button', { name: 'Add the kiosk' }).click();
+    await admin.page.getByRole('status').getByText(/shown only now/).waitFor();
+    await admin.check('kiosks-admin');
+    admin.expectNoConsoleErrors();
   });
 });

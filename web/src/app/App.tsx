@@ -10,6 +10,7 @@ import { drillScreens } from '../drills/screens.ts';
 import { importScreens } from '../imports/screens.ts';
 import { inboxScreens } from '../inbox/screens.ts';
 import { KioskPage } from '../kiosk/KioskPage.tsx';
+import { kioskScreens } from '../kiosk/screens.ts';
 import { meScreens } from '../me/screens.ts';
 import { rosterScreens } from '../roster/screens.ts';
 import { scheduleScreens } from '../schedule/screens.ts';
@@ -23,7 +24,7 @@ import { SessionProvider, useSession, type Me } from './session.tsx';
 import { Page } from './ui.tsx';
 
 /** Every capability's screens; the menu's order and entries come from the server. */
-const screens: Screen[] = [...homeScreens, ...cohortScreens, ...rosterScreens, ...meScreens, ...wellnessScreens, ...trainingScreens, ...drillScreens, ...assessScreens, ...importScreens, ...auditScreens, ...analysisScreens, ...trialScreens, ...scheduleScreens, ...inboxScreens];
+const screens: Screen[] = [...homeScreens, ...cohortScreens, ...rosterScreens, ...meScreens, ...wellnessScreens, ...trainingScreens, ...drillScreens, ...assessScreens, ...importScreens, ...auditScreens, ...analysisScreens, ...trialScreens, ...scheduleScreens, ...kioskScreens, ...inboxScreens];
 
 export function App() {
   // The kiosk at the door is a device, not a person: it signs in with its own token, never a session.
