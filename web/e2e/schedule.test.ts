@@ -60,6 +60,9 @@ describe('schedule: summons down the chain of command', { timeout: 120_000 }, ()
     const text = await feed.text();
     expect(text).toContain('SUMMARY:Night march (e2e)');
     expect(text).toContain(`DTSTART;TZID=Europe/London:${tomorrow().replaceAll('-', '')}T230000`);
+    await participant.page.getByLabel(/^Also send my summonses and reminders to/).fill('jb-001@example.test');
+    await participant.page.getByRole('button', { name: 'Save' }).click();
+    await participant.page.getByText('Notifications also go to jb-001@example.test.').waitFor();
     await participant.check('schedule-mine');
     await participant.page.getByRole('button', { name: 'Revoke' }).click();
     await participant.page.getByText(/Your feed is revoked/).waitFor();

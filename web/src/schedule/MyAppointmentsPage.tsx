@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api } from '../api/client.ts';
 import { Async, Page } from '../app/ui.tsx';
 import { AppointmentTable } from './AppointmentTable.tsx';
+import { EmailSetting } from './EmailSetting.tsx';
 import { useAppointmentsAround } from './hooks.ts';
 import { StepButton } from './StepButton.tsx';
 
@@ -23,7 +24,10 @@ export function MyAppointmentsPage() {
           />
         )}
       </Async>
-      <CalendarFeed />
+      <div className="columns">
+        <CalendarFeed />
+        <EmailSetting />
+      </div>
     </Page>
   );
 }

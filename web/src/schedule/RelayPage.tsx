@@ -1,5 +1,6 @@
 import { Async, Page } from '../app/ui.tsx';
 import { AppointmentTable } from './AppointmentTable.tsx';
+import { EmailSetting } from './EmailSetting.tsx';
 import { useAppointmentsAround } from './hooks.ts';
 import { StepButton } from './StepButton.tsx';
 
@@ -32,6 +33,7 @@ export function RelayPage() {
           );
         }}
       </Async>
+      <EmailSetting />
     </Page>
   );
 }
