@@ -14,6 +14,8 @@ import { judge } from '../stats/verdict.ts';
 import { physiqueByVisitColumns } from './model.ts';
 import { archiveDataset, datasetSubjects, getDataset, listDatasets, physiqueByVisit, saveDataset } from './store.ts';
 import { answeredAbout, reads } from '../shared/reads.ts';
+import type { Actor } from '../shared/actor.ts';
+import { analysableTrials, trialDatasetFor } from '../trial/index.ts';
 
 /** A long-format CSV sent as text in a JSON body: the limit of every CSV import, plus room for the other fields. */
 const JSON_CSV_BODY_LIMIT = CSV_BODY_LIMIT + 64 * 1024;
@@ -33,6 +35,7 @@ const decisionRule = z.strictObject({
 const common = {
   data: z.string().min(1).optional().describe('the data set: CSV text with a header row, one row per subject (ANCOVA) or per subject and visit (MMRM); or give `datasetId`'),
   datasetId: z.number().int().positive().optional().describe('a stored data set (GET /api/analysis/datasets) instead of `data`'),
+  trial: z.string().min(1).max(40).optional().describe("a trial's primary analysis data set, by the trial's code (GET /api/analysis/datasets `trials`): the one kind whose arm column is a randomised arm"),
   outcome: column,
   arm: column,
   control: z.string().min(1),
@@ -143,10 +146,31 @@ function analyse(request: AnalysisRequest, data: string): AnalysisResult {
   });
 }
 
-/** The CSV an analysis runs on: sent in the request, or a stored data set's. */
-async function dataOf(db: Db, request: AnalysisRequest): Promise<string> {
-  if ((request.data === undefined) === (request.datasetId === undefined)) throw badRequest('data', 'give the CSV text in `data` or a stored data set in `datasetId`, one of the two');
-  return request.data ?? (await getDataset(db, request.datasetId!)).data;
+/**
+ * The CSV an analysis runs on: sent in the request, a stored data set's, or a trial's own; and its
+ * randomised arm column, which only a trial's data set has (a verdict compares randomised arms only).
+ */
+async function dataOf(db: Db, actor: Actor, request: AnalysisRequest): Promise<{ data: string; randomisedArm: string | null; personIds: number[] }> {
+  const given = [request.data, request.datasetId, request.trial].filter((source) => source !== undefined).length;
+  if (given !== 1) throw badRequest('data', 'give the CSV text in `data`, a stored data set in `datasetId` or a trial in `trial`, one of the three');
+  if (request.trial !== undefined) {
+    const { csv, randomisedArm, personIds } = await trialDatasetFor(db, actor, request.trial);
+    return { data: csv, randomisedArm, personIds };
+  }
+  return { data: request.data ?? (await getDataset(db, request.datasetId!)).data, randomisedArm: null, personIds: [] };
+}
+
+/** The rule's comparison told as a description: groups that were not randomised support no verdict. */
+function describeComparison(rule: { arm: string; visit?: string }, result: AnalysisResult, unit: string | undefined): string {
+  const name = `${rule.arm} - ${result.control}`;
+  const at = result.kind === 'mmrm' ? ` at ${rule.visit}` : '';
+  const contrast = result.kind === 'mmrm' ? result.contrasts.find((c) => c.contrast === name && c.visit === rule.visit) : result.contrasts.find((c) => c.contrast === name);
+  if (!contrast) throw badRequest('rule', `no contrast "${name}"${at} in the result`);
+  const kg = unit ? ` ${unit}` : '';
+  return (
+    `${rule.arm} vs ${result.control} on ${result.outcome}${at}: difference ${contrast.estimate.toFixed(2)}${kg} (95% CI ${contrast.lower.toFixed(2)} to ${contrast.upper.toFixed(2)}). ` +
+    `"${result.arm}" is not a randomised arm, so this describes the groups and judges no rule.`
+  );
 }
 
 /**
@@ -160,23 +184,34 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/analysis',
     {
-      config: { reads: reads.none },
+      // A trial's data set is read from every participant's records; an uploaded or stored one names nobody.
+      config: { reads: reads.dataset('trial analysis data set (analysis screen)') },
       bodyLimit: JSON_CSV_BODY_LIMIT,
       schema: {
         tags: ['analysis'],
-        summary: 'Fit an MMRM or ANCOVA to a long-format CSV (as `muster analyze`), and judge a decision rule on it',
+        summary: "Fit an MMRM or ANCOVA to a long-format CSV (as `muster analyze`), and judge a decision rule on it when the arm column is a trial's randomised arm (else the comparison comes as a description)",
         body: analysisRequest,
-        response: { 200: z.object({ result: analysisResult, verdict: verdict.nullable() }) },
+        response: {
+          200: z.object({
+            result: analysisResult,
+            verdict: verdict.nullable(),
+            randomisedArm: z.boolean().describe("whether the arm column is a trial's randomised arm: only then is a rule judged"),
+            description: z.string().nullable().describe("the rule's comparison described, when the arm is not randomised"),
+          }),
+        },
       },
     },
     async (request) => {
       const body = request.body;
-      const data = await dataOf(db, body);
+      const { data, randomisedArm, personIds } = await dataOf(db, actorOf(request), body);
+      answeredAbout(request, personIds);
+      const randomised = randomisedArm !== null && randomisedArm === body.arm;
       try {
         const result = analyse(body, data);
-        if (!body.rule) return { result, verdict: null };
+        if (!body.rule) return { result, verdict: null, randomisedArm: randomised, description: null };
         const { unit, ...rule } = body.rule;
-        return { result, verdict: judge({ ...rule, outcome: body.outcome, ...(unit !== undefined && { labels: { unit } }) }, result) };
+        if (!randomised) return { result, verdict: null, randomisedArm: false, description: describeComparison(rule, result, unit) };
+        return { result, verdict: judge({ ...rule, outcome: body.outcome, ...(unit !== undefined && { labels: { unit } }) }, result), randomisedArm: true, description: null };
       } catch (error) {
         if (!(error instanceof StatsError)) throw error;
         // The engine names the option at fault as the command's flag ("--outcome: ..."); the field is the body's.
@@ -189,8 +224,8 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/analysis/datasets',
-    { config: { reads: reads.none }, schema: { tags: ['analysis'], summary: 'The stored data sets (archived ones left out), newest first, without their data', response: { 200: z.object({ datasets: z.array(datasetSummary) }) } } },
-    async () => ({ datasets: await listDatasets(db) }),
+    { config: { reads: reads.none }, schema: { tags: ['analysis'], summary: 'The stored data sets (archived ones left out), newest first, without their data', response: { 200: z.object({ datasets: z.array(datasetSummary), trials: z.array(z.object({ code: z.string(), title: z.string() })).describe('trials whose own data set (randomised arm) this reader may analyse: POST /api/analysis with `trial`') }) } } },
+    async (request) => ({ datasets: await listDatasets(db), trials: await analysableTrials(db, actorOf(request)) }),
   );
 
   app.post(

@@ -33,6 +33,9 @@ export const trial = defineCapability<TrialTables>({
     'POST /api/trials/:code/participants/:id/code-break': only('investigator'),
     'POST /api/trials/:code/close': only('investigator'),
     'POST /api/trials/:code/unblind': only('statistician', 'investigator'),
+    // The protocol's analysis is the statistician's to run; investigators and monitors read results, pooled while blinded (seesArms).
+    'POST /api/trials/:code/analyses': only('statistician'),
+    'GET /api/trials/:code/analyses': only('statistician', 'investigator', 'monitor'),
     // The conduct (docs/trial.md): kits by those who meet participants, supervised doses by trainers of their units,
     // adverse events by staff who see the person; monitors and statisticians read. Arms only through seesArms.
     'POST /api/trials/:code/participants/:id/dispensings': only('investigator', 'assessor'),
@@ -72,6 +75,9 @@ export const trial = defineCapability<TrialTables>({
   demo: (w, demo) => loadDemoTrial(w, demo),
   cli: registerTrialCommands,
 });
+
+// What other capabilities use: the analysis screen offers a trial's own data set with its randomised arm.
+export { analysableTrials, trialDatasetFor } from './analysis-store.ts';
 
 // What the schedule uses: a randomised participant's visits become appointments; one held outside its window is a deviation.
 export { recordVisitHeldOutsideWindow, visitScheduleOf, type VisitDue } from './visit-appointments.ts';
