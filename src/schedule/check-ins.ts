@@ -1,6 +1,6 @@
 import type { Actor } from '../shared/actor.ts';
 import { AppError, badRequest, conflict } from '../shared/errors.ts';
-import { instantToLocal, localDayBounds } from '../shared/time.ts';
+import { localDateTimeOf, localDayBounds } from '../shared/time.ts';
 import { dialectOf } from '../store/db.ts';
 import type { Writer } from '../store/write.ts';
 import { visitHeld } from './appointments.ts';
@@ -70,7 +70,7 @@ interface StoredCheckIn {
 }
 
 function present(row: StoredCheckIn, toleranceMinutes: number): CheckInAnswer {
-  const local = instantToLocal(row.starts_at, row.time_zone);
+  const local = localDateTimeOf(row.starts_at, row.time_zone);
   return {
     checkIn: { id: row.id, at: row.at, minutesLate: Math.round(row.minutes_late * 10) / 10, punctuality: punctualityOf(row.minutes_late, toleranceMinutes) },
     person: { name: row.name },
@@ -135,9 +135,12 @@ export async function checkIn(w: Writer, kiosk: NonNullable<Actor['kiosk']>, inp
   const candidates = await w.db
     .selectFrom('appointment')
     .innerJoin('location', 'location.id', 'appointment.location_id')
+    .leftJoin('check_in', 'check_in.appointment_id', 'appointment.id')
     .select([
       'appointment.id',
       'appointment.location_id',
+      'appointment.trial_id',
+      'check_in.id as checkInId',
       'appointment.starts_at',
       'appointment.duration_minutes',
       'appointment.window_latest',
@@ -167,10 +170,14 @@ export async function checkIn(w: Writer, kiosk: NonNullable<Actor['kiosk']>, inp
     throw new AppError('not_found', `no appointment for ${person.name} now (${at})`, { field: 'badge' });
   }
 
-  // One check-in per appointment: lock it, then look (PostgreSQL; SQLite runs one writer at a time).
-  if (dialectOf(w.db) === 'postgres') await w.db.selectFrom('appointment').select('id').where('id', '=', appointment.id).forUpdate().execute();
-  const existing = await storedCheckIn(w).where('check_in.appointment_id', '=', appointment.id).executeTakeFirst();
-  if (existing) return { created: false, answer: present(existing, toleranceMinutes) };
+  // One check-in per appointment. SQLite runs one writer at a time, so the join above is current; on
+  // PostgreSQL another transaction may have checked it in since: lock the appointment, then look again.
+  const onPostgres = dialectOf(w.db) === 'postgres';
+  if (onPostgres) await w.db.selectFrom('appointment').select('id').where('id', '=', appointment.id).forUpdate().execute();
+  if (appointment.checkInId !== null || onPostgres) {
+    const existing = await storedCheckIn(w).where('check_in.appointment_id', '=', appointment.id).executeTakeFirst();
+    if (existing) return { created: false, answer: present(existing, toleranceMinutes) };
+  }
 
   const minutesLate = minutesBetween(appointment.starts_at, at);
   const { id } = await w.db
@@ -190,7 +197,7 @@ export async function checkIn(w: Writer, kiosk: NonNullable<Actor['kiosk']>, inp
     after: { appointmentId: appointment.id, personId: person.id, kioskId: kiosk.id, at, receivedAt: received, minutesLate },
   });
   // A trial visit checked in on a day outside its window is a protocol deviation, recorded once through the trial.
-  await visitHeld(w, appointment.id, at);
+  if (appointment.trial_id !== null) await visitHeld(w, appointment.id, at);
   return {
     created: true,
     answer: present({ ...appointment, id, kiosk_id: kiosk.id, at, minutes_late: minutesLate, name: person.name }, toleranceMinutes),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instantToLocal, localDateOf, localDayBounds, localToInstant, weekStart } from './time.ts';
+import { instantToLocal, localDateOf, localDateTimeOf, localDayBounds, localToInstant, weekStart } from './time.ts';
 
 describe('local time and UTC instants', () => {
   it('stores a session at 23:00 in London in summer as 22:00 UTC, still on the same local date', () => {
@@ -22,6 +22,21 @@ describe('local time and UTC instants', () => {
     expect(Date.parse(autumn.end) - Date.parse(autumn.start)).toBe(25 * 3_600_000);
     expect(() => localToInstant('2026-03-29', '01:30', 'Europe/London')).toThrow(/does not exist/);
     expect(localToInstant('2026-03-29', '03:30', 'Europe/London')).toBe('2026-03-29T02:30:00.000Z');
+  });
+
+  it('gives the local date and 24-hour time as instantToLocal does, at midnight, 23:00 and across DST', () => {
+    for (const [instant, zone] of [
+      ['2025-06-01T22:00:00.000Z', 'Europe/London'],
+      ['2025-03-29T23:00:00.000Z', 'Europe/London'],
+      ['2025-03-30T01:30:00.000Z', 'Europe/London'],
+      ['2025-11-02T05:20:00.000Z', 'America/New_York'],
+      ['2025-11-02T06:20:00.000Z', 'America/New_York'],
+      ['2025-06-01T12:00:00.000Z', 'Pacific/Auckland'],
+      ['2025-01-01T00:00:00.000Z', 'UTC'],
+    ]) {
+      const { date, time } = instantToLocal(instant, zone);
+      expect(localDateTimeOf(instant, zone), `${instant} in ${zone}`).toEqual({ date, time });
+    }
   });
 
   it('finds the Monday of a week', () => {
