@@ -4,7 +4,9 @@ import { expect, it } from 'vitest';
 import { capabilities } from '../capabilities.ts';
 import type { Capability } from '../shared/capability.ts';
 import type { AppContext } from '../shared/context.ts';
-import { datapadScreens } from './app.ts';
+import { buildApp, datapadScreens } from './app.ts';
+import { reads } from '../shared/reads.ts';
+import { installReads } from './reads.ts';
 import { routePolicy } from './guard.ts';
 import { describeEachDatabase } from './test-databases.ts';
 import { startTestApp } from './testing.ts';
@@ -41,4 +43,19 @@ describeEachDatabase('capability manifests', (database) => {
       expect(Object.keys(capability.policy ?? {}).sort(), capability.name).toEqual(registered.sort());
     }
   });
+});
+
+describeEachDatabase('default deny at start-up', (database) => {
+  it('refuses to start with a route that has no policy entry', async () => {
+    const app = await buildApp({ database: database() });
+    app.get('/api/undeclared', { config: { reads: reads.none } }, async () => ({}));
+    await expect(app.ready()).rejects.toThrow(/without a policy entry.*GET \/api\/undeclared/);
+  });
+});
+
+it('refuses to start with a route that does not declare which participant data it reads', async () => {
+  const app = Fastify();
+  installReads(app);
+  app.get('/api/undeclared', async () => ({}));
+  await expect(app.ready()).rejects.toThrow(/without a read declaration.*GET \/api\/undeclared/);
 });
