@@ -1,30 +1,18 @@
 import { useEffect, useState } from 'react';
-import { analysisScreens } from '../analysis/screens.ts';
-import { assessScreens } from '../assess/screens.ts';
-import { auditScreens } from '../audit/screens.ts';
 import { SetupPage } from '../auth/SetupPage.tsx';
 import { SignInPage } from '../auth/SignInPage.tsx';
-import { homeScreens } from '../auth/screens.ts';
-import { cohortScreens } from '../cohort/screens.ts';
-import { drillScreens } from '../drills/screens.ts';
-import { importScreens } from '../imports/screens.ts';
-import { inboxScreens } from '../inbox/screens.ts';
 import { KioskPage } from '../kiosk/KioskPage.tsx';
-import { kioskScreens } from '../kiosk/screens.ts';
-import { meScreens } from '../me/screens.ts';
-import { rosterScreens } from '../roster/screens.ts';
-import { scheduleScreens } from '../schedule/screens.ts';
 import { startOutbox } from '../training/outbox.ts';
-import { trainingScreens } from '../training/screens.ts';
-import { trialScreens } from '../trial/screens.ts';
-import { wellnessScreens } from '../wellness/screens.ts';
 import { Link, matchPath, navigate, useLocation } from './router.tsx';
 import type { Screen } from './screens.ts';
 import { SessionProvider, useSession, type Me } from './session.tsx';
 import { Page } from './ui.tsx';
 
-/** Every capability's screens; the menu's order and entries come from the server. */
-const screens: Screen[] = [...homeScreens, ...cohortScreens, ...rosterScreens, ...meScreens, ...wellnessScreens, ...trainingScreens, ...drillScreens, ...assessScreens, ...importScreens, ...auditScreens, ...analysisScreens, ...trialScreens, ...scheduleScreens, ...kioskScreens, ...inboxScreens];
+/**
+ * Every capability's screens: each web/src/<capability>/screens.ts, found by the build, so a new
+ * capability needs no line here. The menu's order and entries come from the server.
+ */
+const screens: Screen[] = Object.values(import.meta.glob<Record<string, Screen[]>>('../*/screens.ts', { eager: true })).flatMap((module) => Object.values(module).flat());
 
 export function App() {
   // The kiosk at the door is a device, not a person: it signs in with its own token, never a session.
