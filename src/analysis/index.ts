@@ -14,6 +14,8 @@ export const analysis = defineCapability<AnalysisTables>({
     'GET /api/analysis/datasets': only('statistician', 'investigator'),
     'POST /api/analysis/datasets': only('statistician', 'investigator'),
     'GET /api/analysis/datasets/:id': only('statistician', 'investigator'),
+    // A trial's own data set: refused inside to a reader blinded to that trial (seesArms).
+    'GET /api/analysis/trials/:code': only('statistician', 'investigator'),
     'DELETE /api/analysis/datasets/:id': only('statistician', 'investigator'),
     // Physique data: of the analysing roles only investigators read it (docs/assessments.md).
     'GET /api/analysis/derived/physique-by-visit': only('investigator'),

@@ -228,6 +228,25 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => ({ datasets: await listDatasets(db), trials: await analysableTrials(db, actorOf(request)) }),
   );
 
+  app.get(
+    '/analysis/trials/:code',
+    {
+      // Every randomised participant's values, as the trial's own analysis reads them.
+      config: { reads: reads.dataset('trial analysis data set (analysis screen)') },
+      schema: {
+        tags: ['analysis'],
+        summary: "A trial's primary analysis data set with its CSV text, for the analysis screen to show its columns and arms (a reader who sees the trial's arms only)",
+        params: z.strictObject({ code: z.string().min(1).max(40) }),
+        response: { 200: z.object({ name: z.string(), description: z.string(), randomisedArm: z.string().describe('the column holding the randomised arm'), data: z.string() }) },
+      },
+    },
+    async (request) => {
+      const { name, description, randomisedArm, csv, personIds } = await trialDatasetFor(db, actorOf(request), request.params.code);
+      answeredAbout(request, personIds);
+      return { name, description, randomisedArm, data: csv };
+    },
+  );
+
   app.post(
     '/analysis/datasets',
     {

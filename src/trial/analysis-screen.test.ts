@@ -30,6 +30,12 @@ describeEachDatabase('the analysis screen and trial data sets', (database) => {
     const trialSource = { model: 'mmrm', trial: 'WHEY-01', subject: 'participant', visit: 'visit', outcome: 'lean_mass_kg', arm: 'arm', control: 'placebo', baseline: 'baseline' };
     const blinded = await client.request({ method: 'POST', url: '/api/analysis', payload: trialSource, as: world.sessions.investigator });
     expect(blinded.statusCode).toBe(403);
+    // The screen reads the data set's columns first: the same rule, the randomised arm named.
+    const text = async (role: 'statistician' | 'investigator') => client.request({ method: 'GET', url: '/api/analysis/trials/WHEY-01', as: world.sessions[role] });
+    expect((await text('investigator')).statusCode).toBe(403);
+    const shown = await text('statistician');
+    expect(shown.statusCode, shown.body).toBe(200);
+    expect(shown.json()).toMatchObject({ name: 'WHEY-01 primary analysis data set', randomisedArm: 'arm', data: expect.stringMatching(/^participant,/) });
     // No one randomised yet: the statistician reaches the data set, which has nothing to analyse.
     const empty = await client.request({ method: 'POST', url: '/api/analysis', payload: trialSource, as: world.sessions.statistician });
     expect(empty.statusCode).toBe(400);

@@ -212,6 +212,9 @@ describeEachDatabase('the trial conduct routes', (database) => {
     ).toMatchObject({ field: 'id' });
     expect(await refused(() => client.request({ method: 'POST', url: '/api/me/trials/WHEY-01/withdraw', payload: { reason: 'x', dataMayBeUsed: true }, as: as('trainer') }), 403)).toBeDefined();
     expect(await count(db, 'trial_withdrawal')).toBe(2);
+    // Adherence names the day each left (a trainer's supervised-dose list leaves them out).
+    const adherence = (await client.request({ method: 'GET', url: '/api/trials/WHEY-01/adherence', as: as('investigator') })).json().participants as { person: { id: number }; withdrawnOn: string | null }[];
+    expect(adherence.map((p) => p.withdrawnOn)).toEqual(adherence.map((p) => ([as('participant').personId, world.otherParticipantId].includes(p.person.id) ? '2026-03-20' : null)));
   });
 
   it('draws CONSORT from the record, pooled for the blinded, per arm for those who see arms, as JSON and SVG', async () => {

@@ -210,7 +210,16 @@ export const conductRoutes: FastifyPluginAsyncZod = async (app) => {
         params: codeParams,
         response: {
           200: z.object({
-            participants: z.array(z.object({ person: personRef, kitCode: z.string(), arm: z.string().optional().describe(armNote), dispensedOn: z.string().nullable(), ...adherenceNumbers })),
+            participants: z.array(
+              z.object({
+                person: personRef,
+                kitCode: z.string(),
+                arm: z.string().optional().describe(armNote),
+                dispensedOn: z.string().nullable(),
+                withdrawnOn: z.string().nullable().describe('the day they left the trial: no dose is recorded after it'),
+                ...adherenceNumbers,
+              }),
+            ),
             arms: z.array(z.object({ arm: z.string() }).extend(pooledNumbers.shape)).optional().describe(`per arm, ${armNote}`),
             pooled: pooledNumbers,
           }),
@@ -230,6 +239,7 @@ export const conductRoutes: FastifyPluginAsyncZod = async (app) => {
           kitCode: r.enrolment.kitCode,
           ...armFor(shows, r.enrolment.arm),
           dispensedOn: r.dispensedOn,
+          withdrawnOn: r.withdrawnOn,
           expected: r.expected,
           taken: r.taken,
           missed: r.missed,

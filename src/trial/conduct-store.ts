@@ -188,6 +188,8 @@ export interface ParticipantAdherence extends Adherence {
   enrolment: Enrolment;
   /** The day of the first kit; null before any kit was dispensed, when no dose is expected yet. */
   dispensedOn: string | null;
+  /** The day they left the trial (withdrew, lost to follow-up, discontinued); null while they take part. */
+  withdrawnOn: string | null;
 }
 
 /**
@@ -220,7 +222,7 @@ export async function adherenceOf(db: Db, trial: TrialView, now: Date, personIds
       dispensedOn === null
         ? { participant: enrolment.kitCode, expected: 0, taken: 0, missed: 0, adherence: null }
         : adherence({ participant: enrolment.kitCode, dispensedOn, dosesPerDay: DOSES_PER_DAY, stoppedOn, doses: (dosesOf.get(enrolment.personId) ?? []).map((date) => ({ date, doses: 1 })) }, today);
-    return { ...counted, enrolment, dispensedOn };
+    return { ...counted, enrolment, dispensedOn, withdrawnOn: withdrawnOn ?? null };
   });
 }
 

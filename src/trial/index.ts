@@ -71,6 +71,13 @@ export const trial = defineCapability<TrialTables>({
     { path: '/trials/:code/deviations/new', label: 'Record a deviation', roles: ['investigator', 'assessor'], needs: 'POST /api/trials/:code/deviations' },
     { path: '/trials/:code/analysis', label: 'Analysis', roles: ['statistician', 'investigator', 'monitor'], needs: 'GET /api/trials/:code/analyses' },
     { path: '/trials/:code/analysis/run', label: "Run the protocol's analysis", roles: ['statistician'], needs: 'POST /api/trials/:code/analyses' },
+    { path: '/trials/:code/design-report', label: 'Design report', roles: ['investigator', 'statistician', 'monitor'], needs: 'GET /api/trials/:code/design-report' },
+    { path: '/trials/:code/dispense', label: 'Dispense a kit', roles: ['investigator', 'assessor'], needs: 'POST /api/trials/:code/participants/:id/dispensings' },
+    { path: '/trials/:code/adherence', label: 'Adherence', roles: ['investigator', 'monitor', 'statistician'], needs: 'GET /api/trials/:code/adherence' },
+    { path: '/trials/:code/leaving', label: 'Lost to follow-up or discontinued', roles: ['investigator'], needs: 'POST /api/trials/:code/participants/:id/withdrawal' },
+    { path: '/trials/:code/code-break', label: 'Emergency code-break', roles: ['investigator'], needs: 'POST /api/trials/:code/participants/:id/code-break' },
+    // The investigator unblinds from Protocol and consent; the statistician's own way to it.
+    { path: '/trials/:code/unblind', label: 'Unblind the trial', roles: ['statistician'], needs: 'POST /api/trials/:code/unblind' },
   ],
   demo: (w, demo) => loadDemoTrial(w, demo),
   cli: registerTrialCommands,

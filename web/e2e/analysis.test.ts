@@ -28,9 +28,11 @@ describe('statistician', { timeout: 90_000 }, () => {
     await check('analysis-form');
 
     await page.getByRole('button', { name: 'Run the analysis' }).click();
-    const sentence = page.locator('.verdict .sentence');
-    await sentence.waitFor();
-    expect(await sentence.textContent()).toMatch(/^Protein beats placebo on lean at week12 by \d+\.\d\d kg \(95% CI .*\): superiority shown\.$/);
+    // An uploaded arm column is not a randomised arm: the rule's comparison is described, never judged.
+    const description = page.getByRole('region', { name: /^Comparison \(no verdict/ }).locator('.description');
+    await description.waitFor();
+    expect(await description.textContent()).toMatch(/^protein vs placebo on lean at week12: difference \d+\.\d\d kg \(95% CI -?\d+\.\d\d to \d+\.\d\d\)\. "arm" is not a randomised arm, so this describes the groups and judges no rule\.$/);
+    expect(await page.getByText(/(superiority|non-inferiority) (not )?shown/).count()).toBe(0);
 
     const lsmeans = page.getByRole('figure', { name: /LS means by arm/ });
     await lsmeans.locator('svg').first().waitFor();
@@ -104,9 +106,9 @@ describe('statistician', { timeout: 90_000 }, () => {
     const body = (await sent).postDataJSON() as { datasetId?: number; data?: string };
     expect(body.datasetId).toEqual(expect.any(Number));
     expect(body.data).toBeUndefined();
-    const sentence = page.locator('.verdict .sentence');
-    await sentence.waitFor();
-    expect(await sentence.textContent()).toMatch(/^Protein beats placebo on lean at week12 by \d+\.\d\d kg/);
+    const description = page.getByRole('region', { name: /^Comparison \(no verdict/ }).locator('.description');
+    await description.waitFor();
+    expect(await description.textContent()).toMatch(/^protein vs placebo on lean at week12: difference \d+\.\d\d kg/);
     expect(await page.getByRole('figure', { name: /Individual trajectories/ }).textContent()).toContain('40 subjects, observed values');
     await check('analysis-stored-result-phone');
 
@@ -114,6 +116,38 @@ describe('statistician', { timeout: 90_000 }, () => {
     page.once('dialog', (dialog) => void dialog.accept());
     await stored.getByRole('button', { name: 'Archive protein-pilot' }).click();
     await expect.poll(() => stored.getByRole('row', { name: /protein-pilot/ }).count()).toBe(0);
+    expectNoConsoleErrors();
+  });
+
+  it("analyses a trial's own data set by its randomised arm, and the rule is judged", async () => {
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world);
+    await signIn('statistician');
+    await page.goto('/analysis');
+    await page.getByRole('button', { name: 'Use WHEY-01' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Using WHEY-01 primary analysis data set; its arm column is the randomised arm\./);
+    // The form starts from the trial's columns: the randomised arm, the placebo as control.
+    expect(await page.getByRole('combobox', { name: /^Subject/ }).inputValue()).toBe('participant');
+    expect(await page.getByRole('combobox', { name: /^Arm/ }).inputValue()).toBe('arm');
+    expect(await page.getByRole('combobox', { name: /^Control arm/ }).inputValue()).toBe('placebo');
+    expect(await page.getByRole('combobox', { name: /^Treatment arm/ }).inputValue()).toBe('whey');
+    expect(await page.getByText(/is not a trial’s randomised arm/).count()).toBe(0);
+    // Nothing to save: the trial's data set is built from the record each time.
+    expect(await page.getByRole('form', { name: 'Save this data set' }).count()).toBe(0);
+    await page.getByRole('combobox', { name: /^Outcome/ }).selectOption('lean_mass_kg');
+    await page.getByRole('combobox', { name: /^Baseline/ }).selectOption('baseline');
+    await page.getByRole('combobox', { name: /^At visit/ }).selectOption('week 12');
+    await page.getByLabel(/Outcome unit/).fill('kg');
+    await check('analysis-trial-form');
+    const sent = page.waitForRequest((request) => request.url().endsWith('/api/analysis') && request.method() === 'POST');
+    await page.getByRole('button', { name: 'Run the analysis' }).click();
+    const body = (await sent).postDataJSON() as { trial?: string; data?: string; datasetId?: number };
+    expect(body).toMatchObject({ trial: 'WHEY-01', arm: 'arm' });
+    expect(body.data).toBeUndefined();
+    expect(body.datasetId).toBeUndefined();
+    await page.getByRole('heading', { name: /^Verdict: superiority (not )?shown/ }).waitFor();
+    expect(await page.locator('.verdict .sentence').textContent()).toMatch(/^whey .* placebo on lean_mass_kg at week 12/i);
+    expect(await page.getByRole('region', { name: /^Comparison \(no verdict/ }).count()).toBe(0);
+    await check('analysis-trial-verdict');
     expectNoConsoleErrors();
   });
 
@@ -133,13 +167,21 @@ describe('statistician', { timeout: 90_000 }, () => {
     expect(await page.getByRole('combobox', { name: /^Baseline/ }).inputValue()).toBe('lean_mass_kg_bl');
     await page.getByLabel(/Outcome unit/).fill('kg');
     await check('analysis-derived-form');
+    // Units were not randomised: no verdict, the comparison told as a description.
+    expect(await page.getByText(/is not a trial’s randomised arm: the rule’s comparison is described/).count()).toBe(1);
     await page.getByRole('button', { name: 'Run the analysis' }).click();
-    const sentence = page.locator('.verdict .sentence');
-    await sentence.waitFor();
-    expect(await sentence.textContent()).toMatch(/^2 Platoon \(demo\) .*1 Platoon \(demo\) on lean_mass_kg at 3: /);
+    const description = page.getByRole('region', { name: /^Comparison \(no verdict/ }).locator('.description');
+    await description.waitFor();
+    expect(await description.textContent()).toMatch(/^2 Platoon \(demo\) vs 1 Platoon \(demo\) on lean_mass_kg at \d+: difference -?\d+\.\d\d kg .*"unit" is not a randomised arm, so this describes the groups and judges no rule\.$/);
+    expect(await page.getByRole('heading', { name: /^Verdict/ }).count()).toBe(0);
+    // The trial's own data set is for those who see its arms: this investigator is blinded to WHEY-01.
+    expect(await page.getByRole('button', { name: 'Use WHEY-01' }).count()).toBe(0);
     const forest = page.getByRole('figure', { name: /Treatment differences/ });
     await forest.getByText('Table of the numbers').click();
-    expect(await forest.locator('tbody tr').count()).toBe(2);
+    // One comparison of the two units per visit after the baseline (the demo's trial adds visits).
+    const contrasts = await forest.locator('tbody tr').allTextContents();
+    expect(contrasts.length).toBeGreaterThan(1);
+    for (const contrast of contrasts) expect(contrast).toMatch(/^2 Platoon \(demo\) - 1 Platoon \(demo\) at \d+/);
     await check('analysis-derived-result');
     expectNoConsoleErrors();
   });

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/auth/demo.ts';
 import { createPerson } from '../../src/roster/store.ts';
 import { systemActor } from '../../src/shared/actor.ts';
 import { recordConsent } from '../../src/trial/enrolment.ts';
@@ -10,8 +11,10 @@ import { startWorld, visit, WORLD_START_TIMEOUT, type Visit, type World } from '
 const CODE = 'WHEY-01';
 const blindedLogins = ['commander', 'trainer', 'assessor', 'monitor', 'admin', 'jb-001'];
 
-/** Yesterday in the demo units' zone (Europe/London), a day every randomised participant's schedule has begun by. */
-const yesterday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date(Date.now() - 86_400_000));
+/** A day in the demo units' zone (Europe/London), `daysFromToday` away. */
+const londonDay = (daysFromToday: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date(Date.now() + daysFromToday * 86_400_000));
+/** Yesterday there, a day every randomised participant's schedule has begun by. */
+const yesterday = () => londonDay(-1);
 
 async function settled(page: Page): Promise<void> {
   await page.getByRole('heading', { level: 1 }).waitFor();
@@ -122,6 +125,85 @@ describe('the trial in the datapad', { timeout: 180_000 }, () => {
     expectNoConsoleErrors();
   });
 
+  it('investigator: dispenses the recruit’s kit (an expired lot refused in words), breaks the code once, records a loss to follow-up, reads the design report and adherence', async () => {
+    const { page, check, signIn, expectNoConsoleErrors, expectConsoleError } = await visit(world);
+    const db = world.database.db;
+    const recruit = await db.selectFrom('trial_allocation').innerJoin('person', 'person.id', 'trial_allocation.person_id').select(['trial_allocation.arm', 'trial_allocation.kit_code']).where('person.designation', '=', 'JB-901').executeTakeFirstOrThrow();
+    await signIn('commander');
+    await openTrial(page);
+
+    await openTask(page, 'Dispense a kit');
+    const dispense = page.getByRole('form', { name: 'Dispense a kit' });
+    // Every field starts empty: nothing is sent that the investigator did not enter.
+    for (const name of ['Participant', 'Lot', 'Expiry (on the box)', 'Doses in the kit', 'Day it was handed over']) expect(await dispense.getByLabel(name).inputValue(), name).toBe('');
+    await dispense.getByLabel('Participant').selectOption({ label: `JB-901 (kit ${recruit.kit_code})` });
+    await dispense.getByLabel('Lot').fill('LOT-2025-11');
+    await dispense.getByLabel('Expiry (on the box)').fill(yesterday());
+    await dispense.getByLabel('Doses in the kit').fill('84');
+    await dispense.getByLabel('Day it was handed over').fill(londonDay(0));
+    expectConsoleError(/status of 400/);
+    await dispense.getByRole('button', { name: 'Record the kit dispensed' }).click();
+    await expect.poll(() => dispense.getByRole('alert').textContent()).toMatch(/^expiry: /);
+    await check('trial-investigator-dispense-refused');
+    await dispense.getByLabel('Expiry (on the box)').fill(londonDay(365));
+    await dispense.getByRole('button', { name: 'Record the kit dispensed' }).click();
+    await expect.poll(() => dispense.locator('.success').textContent()).toBe(`Kit ${recruit.kit_code} dispensed on ${londonDay(0)}: lot LOT-2025-11, 84 doses, expires ${londonDay(365)}.`);
+    expect(await dispense.locator('.sent').textContent()).toContain('LOT-2025-11');
+    await check('trial-investigator-dispense');
+
+    await page.getByRole('link', { name: /Trial WHEY-01: protocol and tasks/ }).click();
+    await openTask(page, 'Emergency code-break');
+    const codeBreak = page.getByRole('form', { name: 'Break the code of one participant' });
+    await codeBreak.getByLabel('Participant').selectOption({ label: `JB-901 (kit ${recruit.kit_code})` });
+    await codeBreak.getByLabel(/^Your password/).fill('not my password');
+    await codeBreak.getByLabel('The emergency (kept in the audit trail)').fill('admitted unconscious; the ward asks what was taken');
+    expectConsoleError(/status of 403/);
+    await codeBreak.getByRole('button', { name: 'Break the code' }).click();
+    await expect.poll(() => codeBreak.getByRole('alert').textContent()).toMatch(/^password: wrong password; no code was broken/);
+    expect(await armsShown(page)).toBeNull();
+    await codeBreak.getByLabel(/^Your password/).fill(DEMO_PASSWORD);
+    await codeBreak.getByRole('button', { name: 'Break the code' }).click();
+    const revealed = page.getByRole('heading', { name: `JB-901 (kit ${recruit.kit_code}) received: ${recruit.arm}` });
+    await revealed.waitFor();
+    // The password is neither shown among what was sent nor kept in the form.
+    expect(await codeBreak.locator('.sent').textContent()).not.toContain(DEMO_PASSWORD);
+    expect(await codeBreak.getByLabel(/^Your password/).inputValue()).toBe('');
+    await check('trial-investigator-code-break');
+    await page.getByRole('button', { name: 'I have noted it: hide the arm' }).click();
+    expect(await revealed.count()).toBe(0);
+    expect(await armsShown(page)).toBeNull();
+
+    await page.getByRole('link', { name: /Trial WHEY-01: protocol and tasks/ }).click();
+    await openTask(page, 'Lost to follow-up or discontinued');
+    const leaving = page.getByRole('form', { name: 'Record that a participant left the trial' });
+    expect(await leaving.getByRole('radio', { checked: true }).count()).toBe(0);
+    await leaving.getByLabel('Participant').selectOption({ label: `JB-901 (kit ${recruit.kit_code})` });
+    await leaving.getByRole('radio', { name: /^Lost to follow-up/ }).check();
+    await leaving.getByRole('radio', { name: 'Yes, it may be used' }).check();
+    await leaving.getByLabel('Reason (kept in the audit trail)').fill('posted overseas at short notice; no contact since');
+    await leaving.getByRole('button', { name: 'Record it' }).click();
+    await expect.poll(() => leaving.locator('.success').textContent()).toBe(`Recorded: lost to follow up on ${londonDay(0)}; dosing stops.`);
+    await check('trial-investigator-leaving');
+
+    await page.getByRole('link', { name: /Trial WHEY-01: protocol and tasks/ }).click();
+    await openTask(page, 'Design report');
+    const report = (await (await page.request.get(`/api/trials/${CODE}/design-report`)).json()) as { protocol: { correctGuesses: number }; simpleRandomisation: { correctGuesses: number } };
+    const guesses = page.getByRole('region', { name: 'Expected imbalance and predictability' }).getByRole('row', { name: /guessed right/ }).getByRole('cell');
+    expect(await guesses.allTextContents()).toEqual([expect.stringMatching(/guessed right/), `${(report.protocol.correctGuesses * 100).toFixed(1)}%`, `${(report.simpleRandomisation.correctGuesses * 100).toFixed(1)}%`]);
+    await check('trial-investigator-design-report');
+
+    await page.getByRole('link', { name: /Trial WHEY-01: protocol and tasks/ }).click();
+    await openTask(page, 'Adherence');
+    const adherence = (await (await page.request.get(`/api/trials/${CODE}/adherence`)).json()) as { pooled: { taken: number; expected: number } };
+    // Blinded: pooled over the arms, no arm column.
+    expect(await page.getByRole('region', { name: 'Adherence pooled' }).getByRole('row', { name: /^All arms \(pooled; blinded\)/ }).getByRole('cell').nth(2).textContent()).toBe(String(adherence.pooled.taken));
+    expect(await page.getByRole('columnheader', { name: 'Arm' }).count()).toBe(0);
+    expect(await page.getByRole('region', { name: 'Adherence per participant' }).getByRole('row', { name: new RegExp(`^JB-901 ${recruit.kit_code} ${londonDay(0)} ${londonDay(0)}`) }).count()).toBe(1);
+    expect(await armsShown(page)).toBeNull();
+    await check('trial-investigator-adherence');
+    expectNoConsoleErrors();
+  });
+
   it('participant: reads the consent, sees their kit and visits, logs a dose, withdraws', async () => {
     const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'phone');
     await signIn('jb-001');
@@ -163,6 +245,13 @@ describe('the trial in the datapad', { timeout: 180_000 }, () => {
     await openTask(page, 'Supervised doses');
     const form = page.locator('form', { has: page.getByRole('heading', { name: 'Doses taken under supervision' }) });
     expect(await form.getByRole('checkbox', { checked: true }).count()).toBe(0);
+    // Those who left the trial (JB-001 withdrew above) are not offered a dose.
+    const mine = (await (await page.request.get(`/api/trials/${CODE}/adherence`)).json()).participants as { person: { designation: string }; withdrawnOn: string | null }[];
+    const left = mine.filter((p) => p.withdrawnOn !== null).map((p) => p.person.designation);
+    expect(left).toContain('JB-001');
+    for (const designation of left) expect(await form.getByRole('checkbox', { name: new RegExp(`^${designation} `) }).count(), designation).toBe(0);
+    expect(await form.getByRole('checkbox').count()).toBe(mine.length - left.length);
+    expect(await form.getByText(`${left.length} who left the trial are not listed.`).count()).toBe(1);
     expect(await form.getByLabel('Day of the doses').inputValue()).toBe('');
     await form.getByLabel('Day of the doses').fill(yesterday());
     const first = form.getByRole('checkbox').first();
@@ -221,6 +310,12 @@ describe('the trial in the datapad', { timeout: 180_000 }, () => {
     await openTask(page, 'Analysis');
     expect(await page.getByText(/^Blinded: the verdict/).count() + (await page.getByText(/has not been run yet/).count())).toBe(1);
     await check('trial-monitor-analysis');
+    await page.goBack();
+    await settled(page);
+    await openTask(page, 'Adherence');
+    expect(await page.getByRole('region', { name: 'Adherence pooled' }).getByRole('row').count()).toBe(2);
+    expect(await page.getByRole('columnheader', { name: 'Arm' }).count()).toBe(0);
+    await check('trial-monitor-adherence');
     expectNoConsoleErrors();
   });
 
@@ -254,6 +349,34 @@ describe('the trial in the datapad', { timeout: 180_000 }, () => {
     }
     expect(leaks).toEqual([]);
     expect(paths.size).toBeGreaterThan(2);
+    expectNoConsoleErrors();
+  });
+
+  it('statistician: unblinds the trial once the investigator has closed recruitment (last: every role sees arms after it)', async () => {
+    const investigator = await visit(world);
+    await investigator.signIn('commander');
+    await openTrial(investigator.page);
+    await openTask(investigator.page, 'Protocol and consent');
+    const close = investigator.page.getByRole('form', { name: 'Close recruitment' });
+    await close.getByLabel('Reason (kept in the audit trail)').fill('recruitment target reached');
+    await close.getByRole('button', { name: 'Close recruitment' }).click();
+    await investigator.page.getByText('Status: closed').waitFor();
+    investigator.expectNoConsoleErrors();
+
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'phone');
+    await signIn('statistician');
+    await page.goto(`/trials/${CODE}`);
+    await settled(page);
+    await openTask(page, 'Unblind the trial');
+    const unblind = page.getByRole('form', { name: 'Unblind the trial' });
+    await unblind.getByLabel('Reason (kept in the audit trail)').fill('database locked after the last week-12 visit');
+    await check('trial-statistician-unblind');
+    await unblind.getByRole('button', { name: 'Unblind the trial' }).click();
+    await page.getByText(`${CODE} is unblinded. The seed is`).waitFor();
+    const trial = (await (await page.request.get(`/api/trials/${CODE}`)).json()) as { status: string; seed: string };
+    expect(trial.status).toBe('unblinded');
+    expect(await page.locator('code').filter({ hasText: trial.seed }).count()).toBe(1);
+    await check('trial-statistician-unblinded');
     expectNoConsoleErrors();
   });
 });

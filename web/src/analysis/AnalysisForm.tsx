@@ -42,11 +42,11 @@ export interface Submission {
 /** First guesses from common column names; each is a choice the user can change. */
 const baselineName = /(_bl|base|pre)/i;
 
-function guessChoices(preview: CsvPreview): Choices {
-  const subject = guessColumn(preview, /subj|^id$|usubjid|patient|rat|designation/i);
+function guessChoices(preview: CsvPreview, randomisedArm: string | undefined): Choices {
+  const subject = guessColumn(preview, /subj|^id$|usubjid|patient|participant|rat|designation/i);
   const visit = guessColumn(preview, /visit|week|day|time/i);
-  // Muster's derived data sets have the unit as their group.
-  const arm = guessColumn(preview, /arm|treat|group|diet|^unit$/i);
+  // A trial's data set names its randomised arm; Muster's derived data sets have the unit as their group.
+  const arm = randomisedArm ?? guessColumn(preview, /arm|treat|group|diet|^unit$/i);
   const numeric = preview.header.filter((name) => ![subject, visit, arm].includes(name) && !baselineName.test(name) && isNumericColumn(preview, name));
   const outcome = numeric[numeric.length - 1] ?? '';
   // The outcome's own baseline when the data has one (lean and lean_bl), else the first that looks like one.
@@ -72,7 +72,7 @@ function guessChoices(preview: CsvPreview): Choices {
 
 /** The model and column choices for one data source (a new source starts a new form). */
 export function AnalysisForm({ source, busy, onSubmit }: { source: DataSource; busy: boolean; onSubmit: (submission: Submission) => void }) {
-  const [choices, setChoices] = useState<Choices>(() => guessChoices(source.preview));
+  const [choices, setChoices] = useState<Choices>(() => guessChoices(source.preview, source.randomisedArm));
   const [unit, setUnit] = useState('');
 
   function submit(event: FormEvent) {
@@ -87,7 +87,7 @@ export function AnalysisForm({ source, busy, onSubmit }: { source: DataSource; b
       ...(unit.trim() && { unit: unit.trim() }),
     };
     const common = {
-      ...(source.datasetId === undefined ? { data: source.text } : { datasetId: source.datasetId }),
+      ...(source.trial !== undefined ? { trial: source.trial } : source.datasetId !== undefined ? { datasetId: source.datasetId } : { data: source.text }),
       outcome: choices.outcome,
       arm: choices.arm,
       control: choices.control,
@@ -108,6 +108,9 @@ export function AnalysisForm({ source, busy, onSubmit }: { source: DataSource; b
   return (
     <form onSubmit={submit} className="card stack analysis-form" aria-label="Model and columns">
       <Choose file={source.preview} choices={choices} unit={unit} set={set} setRule={setRule} setUnit={setUnit} />
+      {choices.judge && choices.arm !== source.randomisedArm && (
+        <p className="muted">The arm column is not a trial&rsquo;s randomised arm: the rule&rsquo;s comparison is described, and no verdict is given. A trial&rsquo;s own data set is judged.</p>
+      )}
       <button type="submit" className="primary" disabled={busy}>
         {busy ? 'Fitting…' : 'Run the analysis'}
       </button>

@@ -7,7 +7,7 @@ import { useAnalysis } from './hooks.ts';
 import { LsMeansChart } from './LsMeansChart.tsx';
 import { ResultTables } from './ResultTables.tsx';
 import { TrajectoriesChart } from './TrajectoriesChart.tsx';
-import { VerdictPanel } from './VerdictPanel.tsx';
+import { ComparisonPanel, VerdictPanel } from './VerdictPanel.tsx';
 
 /** Upload or pick a trial data set, choose the model, and read the engine's answer (the same as `muster analyze`). */
 export function AnalysisPage() {
@@ -35,6 +35,8 @@ export function AnalysisPage() {
         {response && !analysis.error && (
           <div className="results stack">
             {response.verdict && <VerdictPanel verdict={response.verdict} />}
+            {/* Groups that were not randomised (units, say) support no verdict: the comparison is described instead. */}
+            {!response.verdict && response.description && <ComparisonPanel description={response.description} />}
             <div className="columns wide">
               <LsMeansChart result={response.result} unit={unit} />
               <ForestChart response={response} unit={unit} direction={analysis.request?.rule?.direction} />

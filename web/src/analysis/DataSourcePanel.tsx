@@ -13,11 +13,15 @@ export interface DataSource {
   preview: CsvPreview;
   /** A stored data set: analyses send its id instead of the text. */
   datasetId?: number;
+  /** A trial's own data set, by the trial's code: analyses send the code, and the server builds it from the record. */
+  trial?: string;
+  /** The column holding a randomised arm: only a trial's own data set has one, and only then is a rule judged. */
+  randomisedArm?: string;
   /** What its rows are, from whoever saved or derived it (e.g. which visit is the baseline). */
   description?: string;
 }
 
-const fromText = (label: string, text: string, about: Pick<DataSource, 'datasetId' | 'description'> = {}): DataSource => ({ label, text, preview: parseCsv(text), ...about });
+const fromText = (label: string, text: string, about: Pick<DataSource, 'datasetId' | 'description' | 'trial' | 'randomisedArm'> = {}): DataSource => ({ label, text, preview: parseCsv(text), ...about });
 
 /** Upload a CSV, or pick a stored or derived data set; save an upload for later. */
 export function DataSourcePanel({ source, onSource }: { source: DataSource | null; onSource: (source: DataSource, fresh: boolean) => void }) {
@@ -50,6 +54,11 @@ export function DataSourcePanel({ source, onSource }: { source: DataSource | nul
       setError(failure as Error);
     }
   }
+  const pickTrial = (code: string) =>
+    take(async () => {
+      const dataset = await api('get', '/api/analysis/trials/{code}', { path: { code } });
+      return fromText(dataset.name, dataset.data, { trial: code, randomisedArm: dataset.randomisedArm, description: dataset.description });
+    });
   const derive = () => take(async () => {
     const derived = await api('get', '/api/analysis/derived/physique-by-visit');
     return fromText(derived.name, derived.data, { description: derived.description });
@@ -62,6 +71,25 @@ export function DataSourcePanel({ source, onSource }: { source: DataSource | nul
         Upload a long-format CSV (one row per subject and visit)
         <input type="file" accept=".csv,text/csv" onChange={(e) => { const file = e.target.files?.[0]; if (file) void take(async () => fromText(file.name, await file.text())); }} />
       </label>
+      <Async loaded={datasets}>
+        {({ trials }) =>
+          trials.length > 0 && (
+            <>
+              <h3>Or a trial&rsquo;s own data set (its randomised arms)</h3>
+              <ul className="stack">
+                {trials.map((t) => (
+                  <li key={t.code}>
+                    <button type="button" onClick={() => void pickTrial(t.code)} disabled={loading}>
+                      Use {t.code}
+                    </button>{' '}
+                    <span className="muted">{t.title}: built now from the record as the protocol says, one row per participant and visit (each read is logged)</span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )
+        }
+      </Async>
       <h3>Or pick a stored data set</h3>
       <Async loaded={datasets}>
         {({ datasets: list }) =>
@@ -105,7 +133,8 @@ export function DataSourcePanel({ source, onSource }: { source: DataSource | nul
       {source && (
         <p role="status">
           Using <strong>{source.label}</strong>
-          {source.datasetId !== undefined ? ' (stored)' : ''}.
+          {source.datasetId !== undefined ? ' (stored)' : ''}
+          {source.randomisedArm !== undefined ? `; its ${source.randomisedArm} column is the randomised arm` : ''}.
           {source.description && (
             <>
               <br />
@@ -114,7 +143,8 @@ export function DataSourcePanel({ source, onSource }: { source: DataSource | nul
           )}
         </p>
       )}
-      {source && source.datasetId === undefined && (
+      {/* A trial's data set is built from the record whenever it is analysed: a saved copy would be a frozen one without its randomised arm. */}
+      {source && source.datasetId === undefined && source.trial === undefined && (
         <SaveDataSet
           key={source.label}
           source={source}

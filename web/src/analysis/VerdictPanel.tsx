@@ -23,3 +23,13 @@ export function VerdictPanel({ verdict }: { verdict: Verdict }) {
     </section>
   );
 }
+
+/** A decision rule's comparison on groups that were not randomised: described, never judged. */
+export function ComparisonPanel({ description }: { description: string }) {
+  return (
+    <section aria-labelledby="comparison-heading" className="card">
+      <h2 id="comparison-heading">Comparison (no verdict: the groups were not randomised)</h2>
+      <p className="description">{description}</p>
+    </section>
+  );
+}

@@ -32,38 +32,43 @@ export function DosesPage({ params }: { params: Record<string, string> }) {
     <Page title={`Supervised doses: ${code}`}>
       <TrialLink code={code} />
       <Async loaded={adherence}>
-        {({ participants, pooled }) => (
-          <>
-            <form onSubmit={onSubmit} className="card stack" aria-labelledby="doses-heading">
-              <h2 id="doses-heading">Doses taken under supervision</h2>
-              <label className="narrow">
-                Day of the doses
-                <input type="date" name="date" required />
-              </label>
-              <fieldset>
-                <legend>Participants of your units who took their dose</legend>
-                {participants.length === 0 && <p>No randomised participant in your units.</p>}
-                {participants.map((p) => (
-                  <label key={p.person.id} className="inline">
-                    <input type="checkbox" name="personId" value={p.person.id} />
-                    {p.person.designation} (kit {p.kitCode})
-                  </label>
-                ))}
-              </fieldset>
-              <SubmitAndSent label="Record the doses" busy={busy} sent={sent} outcome={outcome} />
-            </form>
-            <h2>Adherence</h2>
-            <p>
-              Pooled over {pooled.participants} participants: {pooled.taken} of {pooled.expected} expected doses taken{pooled.adherence !== null ? ` (${(pooled.adherence * 100).toFixed(1)}%)` : ''}.
-            </p>
-            <DataTable
-              label="Adherence per participant"
-              columns={['Participant', 'Kit', 'Taken', 'Expected', 'Adherence (%)']}
-              rowKey={(i) => participants[i].person.id}
-              rows={participants.map((p) => [p.person.designation, p.kitCode, p.taken, p.expected, p.adherence === null ? '—' : (p.adherence * 100).toFixed(1)])}
-            />
-          </>
-        )}
+        {({ participants, pooled }) => {
+          // Nobody doses after leaving the trial: those who left are not offered.
+          const takingPart = participants.filter((p) => p.withdrawnOn === null);
+          return (
+            <>
+              <form onSubmit={onSubmit} className="card stack" aria-labelledby="doses-heading">
+                <h2 id="doses-heading">Doses taken under supervision</h2>
+                <label className="narrow">
+                  Day of the doses
+                  <input type="date" name="date" required />
+                </label>
+                <fieldset>
+                  <legend>Participants of your units who took their dose</legend>
+                  {takingPart.length === 0 && <p>No randomised participant of your units is still in the trial.</p>}
+                  {takingPart.map((p) => (
+                    <label key={p.person.id} className="inline">
+                      <input type="checkbox" name="personId" value={p.person.id} />
+                      {p.person.designation} (kit {p.kitCode})
+                    </label>
+                  ))}
+                </fieldset>
+                {takingPart.length < participants.length && <p className="muted">{participants.length - takingPart.length} who left the trial are not listed.</p>}
+                <SubmitAndSent label="Record the doses" busy={busy} sent={sent} outcome={outcome} />
+              </form>
+              <h2>Adherence</h2>
+              <p>
+                Pooled over {pooled.participants} participants: {pooled.taken} of {pooled.expected} expected doses taken{pooled.adherence !== null ? ` (${(pooled.adherence * 100).toFixed(1)}%)` : ''}.
+              </p>
+              <DataTable
+                label="Adherence per participant"
+                columns={['Participant', 'Kit', 'Taken', 'Expected', 'Adherence (%)']}
+                rowKey={(i) => participants[i].person.id}
+                rows={participants.map((p) => [p.person.designation, p.kitCode, p.taken, p.expected, p.adherence === null ? '—' : (p.adherence * 100).toFixed(1)])}
+              />
+            </>
+          );
+        }}
       </Async>
     </Page>
   );

@@ -86,7 +86,7 @@ function ProtocolEdit({ code, locked, current, onDone }: { code: string; locked:
 
 const statusRoutes = { lock: '/api/trials/{code}/lock', close: '/api/trials/{code}/close', unblind: '/api/trials/{code}/unblind' } as const;
 
-function StatusChange({ code, action, label, onDone }: { code: string; action: keyof typeof statusRoutes; label: string; onDone: () => void }) {
+export function StatusChange({ code, action, label, onDone }: { code: string; action: keyof typeof statusRoutes; label: string; onDone: () => void }) {
   const { outcome, sent, busy, onSubmit } = useSendingForm(
     (data) => {
       const reason = field(data, 'reason');

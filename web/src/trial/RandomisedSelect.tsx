@@ -1,8 +1,12 @@
 import { useApi } from '../app/useApi.ts';
 
-/** A randomised participant you may see, by designation and kit code; nobody is chosen until you choose. */
-export function RandomisedSelect({ code, label, required = true }: { code: string; label: string; required?: boolean }) {
+/**
+ * A randomised participant you may see, by designation and kit code; nobody is chosen until you
+ * choose. `takingPart`: only those who have not left the trial (a kit or a withdrawal is for them alone).
+ */
+export function RandomisedSelect({ code, label, required = true, takingPart = false }: { code: string; label: string; required?: boolean; takingPart?: boolean }) {
   const adherence = useApi('/api/trials/{code}/adherence', { path: { code } });
+  const participants = adherence.data?.participants.filter((p) => !takingPart || p.withdrawnOn === null);
   return (
     <label>
       {label}
@@ -10,9 +14,9 @@ export function RandomisedSelect({ code, label, required = true }: { code: strin
         <option value="" disabled={required}>
           {required ? 'Choose a participant' : 'None: the trial as a whole'}
         </option>
-        {adherence.data?.participants.map((p) => (
+        {participants?.map((p) => (
           <option key={p.person.id} value={p.person.id}>
-            {p.person.designation} (kit {p.kitCode})
+            {p.person.designation} (kit {p.kitCode}){p.withdrawnOn ? `, left the trial on ${p.withdrawnOn}` : ''}
           </option>
         ))}
       </select>
