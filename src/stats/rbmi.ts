@@ -686,6 +686,17 @@ export const runInThisThread: ReplicateRunner = (problem, plans) => Promise.reso
 
 /** The whole analysis: prepare, the full-data replicate, the jackknife or bootstrap, the summary. */
 export async function analyzeRbmi(table: Table, options: RbmiOptions, run: ReplicateRunner = runInThisThread): Promise<RbmiResult> {
+  const { problem, labels, full, plans } = startRbmi(table, options);
+  return summariseRbmi(problem, labels, options, full, await run(problem, plans));
+}
+
+/** The same, every replicate in this thread (for a caller that is itself a worker thread). */
+export function analyzeRbmiHere(table: Table, options: RbmiOptions): RbmiResult {
+  const { problem, labels, full, plans } = startRbmi(table, options);
+  return summariseRbmi(problem, labels, options, full, plans.map((plan) => rbmiReplicate(problem, plan)));
+}
+
+function startRbmi(table: Table, options: RbmiOptions) {
   const method = options.method ?? 'jackknife';
   if (!rbmiMethods.includes(method)) throw badData(`--method: "${String(method)}" is not one of ${rbmiMethods.join(', ')}`);
   const samples = options.samples ?? 500;
@@ -693,6 +704,5 @@ export async function analyzeRbmi(table: Table, options: RbmiOptions, run: Repli
   const { problem, labels } = prepareRbmi(table, options);
   const everyone = Int32Array.from({ length: problem.nPatients }, (_, i) => i);
   const full = rbmiReplicate(problem, { patients: everyone });
-  const replicates = await run(problem, replicatePlans(problem, method, samples, options.seed ?? 1));
-  return summariseRbmi(problem, labels, options, full, replicates);
+  return { problem, labels, full, plans: replicatePlans(problem, method, samples, options.seed ?? 1) };
 }

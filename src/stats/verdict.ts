@@ -10,9 +10,14 @@
  * Boundary rule: the bound must be strictly beyond the threshold. An interval that touches the
  * threshold has not excluded it, so the rule is not met (equivalently: p < 1 - level, strictly).
  */
-import type { AnalysisResult, ContrastResult } from './analysis.ts';
-import { studentTQuantile, studentTTwoSided } from './distributions.ts';
+import type { AnalysisResult } from './analysis.ts';
+import { standardNormalQuantile, standardNormalUpper, studentTQuantile, studentTTwoSided } from './distributions.ts';
 import { badData } from './errors.ts';
+import type { RbmiResult } from './rbmi.ts';
+
+/** What a rule can be judged on: an MMRM or ANCOVA, or reference-based imputation (normal intervals, df null). */
+export type JudgeableResult = AnalysisResult | RbmiResult;
+type JudgedContrast = { contrast: string; estimate: number; se: number; df: number | null };
 
 export interface DecisionRule {
   /** The analysed outcome column; must be the result's outcome. */
@@ -46,7 +51,8 @@ export interface Verdict {
   lower: number;
   upper: number;
   se: number;
-  df: number;
+  /** null: a normal interval (reference-based imputation). */
+  df: number | null;
   confidence: number;
   /** The value the benefit's lower bound must exceed: +margin or -margin. */
   threshold: number;
@@ -55,7 +61,7 @@ export interface Verdict {
   sentence: string;
 }
 
-export function judge(rule: DecisionRule, result: AnalysisResult): Verdict {
+export function judge(rule: DecisionRule, result: JudgeableResult): Verdict {
   if (!(rule.confidence > 0 && rule.confidence < 1)) throw badData(`verdict: confidence ${rule.confidence} is not between 0 and 1`);
   if (!(rule.margin >= 0 && Number.isFinite(rule.margin))) throw badData(`verdict: margin ${rule.margin} must be a number >= 0`);
   if (rule.hypothesis === 'non-inferiority' && rule.margin === 0) {
@@ -67,11 +73,13 @@ export function judge(rule: DecisionRule, result: AnalysisResult): Verdict {
   const sign = rule.direction === 'higher' ? 1 : -1;
   const benefit = sign * contrast.estimate;
   const threshold = rule.hypothesis === 'superiority' ? rule.margin : -rule.margin;
-  const half = studentTQuantile(1 - (1 - rule.confidence) / 2, contrast.df) * contrast.se;
+  const df = contrast.df;
+  const half = (df === null ? standardNormalQuantile(1 - (1 - rule.confidence) / 2) : studentTQuantile(1 - (1 - rule.confidence) / 2, df)) * contrast.se;
   const lower = benefit - half;
   const upper = benefit + half;
   const met = lower > threshold;
-  const p = studentTTwoSided((benefit - threshold) / contrast.se, contrast.df);
+  const statistic = (benefit - threshold) / contrast.se;
+  const p = df === null ? 2 * standardNormalUpper(Math.abs(statistic)) : studentTTwoSided(statistic, df);
 
   const digits = rule.digits ?? 2;
   const labels = rule.labels ?? {};
@@ -112,7 +120,7 @@ export function judge(rule: DecisionRule, result: AnalysisResult): Verdict {
   };
 }
 
-function findContrast(rule: DecisionRule, result: AnalysisResult): ContrastResult {
+function findContrast(rule: DecisionRule, result: JudgeableResult): JudgedContrast {
   const name = `${rule.arm} - ${result.control}`;
   if (result.kind === 'ancova') {
     if (rule.visit !== undefined) throw badData(`verdict: the rule names visit ${rule.visit}, but an ANCOVA has no visits`);
@@ -120,7 +128,7 @@ function findContrast(rule: DecisionRule, result: AnalysisResult): ContrastResul
     if (!found) throw badData(`verdict: no contrast "${name}" in the result (${result.contrasts.map((c) => c.contrast).join(', ')})`);
     return found;
   }
-  if (rule.visit === undefined) throw badData(`verdict: an MMRM result needs the rule's visit (${result.visits.join(', ')})`);
+  if (rule.visit === undefined) throw badData(`verdict: an ${result.kind === 'rbmi' ? 'rbmi' : 'MMRM'} result needs the rule's visit (${result.visits.join(', ')})`);
   const found = result.contrasts.find((c) => c.contrast === name && c.visit === rule.visit);
   if (!found) throw badData(`verdict: no contrast "${name}" at visit ${rule.visit} in the result`);
   return found;

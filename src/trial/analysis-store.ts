@@ -18,7 +18,9 @@ import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
 import type { Writer } from '../store/write.ts';
 import { buildAnalysisDataset, datasetCsv, type AnalysisDataset, type AnalysisSpec, type OutcomeRow } from './analysis-dataset.ts';
-import { analysisColumns, visitWindow, type Outcome, type Visit } from './protocol.ts';
+import { analysedVisits, analysisColumns, visitWindow, type IntercurrentEventKind, type Outcome, type Visit } from './protocol.ts';
+import { compareCodePoints } from '../stats/design.ts';
+import { estimandOutput, estimandSentence, runSensitivityAnalyses, type EstimandOutput, type IntercurrentEvent, type SensitivityRun } from './analysis-sensitivity.ts';
 import { trialByCode, type TrialView } from './trials.ts';
 import { enrolments, type Enrolment } from './conduct-store.ts';
 
@@ -34,6 +36,8 @@ interface Measured {
 interface Participant extends Enrolment {
   strata: Record<string, string>;
   sex: string | null;
+  /** How and on which day (local) they left the trial, if they did. */
+  left: { kind: IntercurrentEventKind; on: string } | null;
 }
 
 /**
@@ -41,7 +45,7 @@ interface Participant extends Enrolment {
  * withdrew and chose that their data may not be used (their data stays out of every analysis).
  */
 async function analysedParticipants(db: Db, trial: TrialView): Promise<Participant[]> {
-  const [enrolled, details, refused] = await Promise.all([
+  const [enrolled, details, withdrawals] = await Promise.all([
     enrolments(db, trial),
     db
       .selectFrom('trial_allocation')
@@ -49,15 +53,16 @@ async function analysedParticipants(db: Db, trial: TrialView): Promise<Participa
       .select(['trial_allocation.person_id', 'trial_allocation.strata_json', 'person.sex'])
       .where('trial_allocation.trial_id', '=', trial.id)
       .execute(),
-    db.selectFrom('trial_withdrawal').select('person_id').where('trial_id', '=', trial.id).where('data_may_be_used', '=', 0).execute(),
+    db.selectFrom('trial_withdrawal').select(['person_id', 'kind', 'withdrawn_on', 'data_may_be_used']).where('trial_id', '=', trial.id).execute(),
   ]);
-  const excluded = new Set(refused.map((row) => row.person_id));
+  const excluded = new Set(withdrawals.filter((row) => row.data_may_be_used === 0).map((row) => row.person_id));
+  const leftOf = new Map(withdrawals.map((row) => [row.person_id, { kind: row.kind, on: row.withdrawn_on }]));
   const detailsOf = new Map(details.map((row) => [row.person_id, row]));
   return enrolled
     .filter((enrolment) => !excluded.has(enrolment.personId))
     .map((enrolment) => {
       const { strata_json, sex } = detailsOf.get(enrolment.personId)!;
-      return { ...enrolment, strata: JSON.parse(strata_json) as Record<string, string>, sex };
+      return { ...enrolment, strata: JSON.parse(strata_json) as Record<string, string>, sex, left: leftOf.get(enrolment.personId) ?? null };
     });
 }
 
@@ -102,7 +107,10 @@ export interface TrialDataset {
   sha256: string;
   /** The people whose data it holds, for the access log. */
   personIds: number[];
+  /** The intercurrent events of the record (withdrawals), at the first analysed visit each affects, in participant order. */
+  events: IntercurrentEvent[];
 }
+
 
 /** The analysis data set of an outcome (the primary by default), exactly as the protocol says. */
 export async function trialDataset(db: Db, trial: TrialView, outcome: Outcome = trial.protocol.outcomes.primary): Promise<TrialDataset> {
@@ -130,7 +138,16 @@ export async function trialDataset(db: Db, trial: TrialView, outcome: Outcome = 
   });
   const dataset = buildAnalysisDataset(protocol, rows, outcome);
   const { csv, sha256 } = datasetCsv(dataset);
-  return { dataset, csv, sha256, personIds: participants.map((p) => p.personId) };
+  const analysed = protocol.visits.filter((visit) => analysedVisits(protocol, outcome).includes(visit.name));
+  const events = participants
+    .flatMap((participant): IntercurrentEvent[] => {
+      if (participant.left === null) return [];
+      const { kind, on } = participant.left;
+      const affected = analysed.find((visit) => visitWindow(visit, participant.randomisedOn).due > on);
+      return affected ? [{ participant: participant.designation, visit: affected.name, event: kind }] : [];
+    })
+    .sort((a, b) => compareCodePoints(a.participant, b.participant));
+  return { dataset, csv, sha256, personIds: participants.map((p) => p.personId), events };
 }
 
 /**
@@ -188,6 +205,9 @@ export interface TrialAnalysisRun {
   protocolSha256: string;
   pooled: PooledSummary;
   data: TrialDataset;
+  /** The protocol's estimand with the events of the record; null for a protocol that names none. */
+  estimand: EstimandOutput | null;
+  sensitivity: SensitivityRun[];
 }
 
 /**
@@ -201,10 +221,14 @@ export async function runTrialAnalysis(db: Db, trial: TrialView): Promise<TrialA
   try {
     const table = parseTable(data.csv);
     const analysis = spec.kind === 'mmrm' ? analyzeMmrm(table, spec.options) : analyzeAncova(table, spec.options);
+    const verdict = judge(trial.protocol.decisionRule, analysis);
+    const estimand = trial.protocol.estimand;
     return {
       command: analyzeCommand(spec),
       analysis,
-      verdict: judge(trial.protocol.decisionRule, analysis),
+      verdict: estimand ? { ...verdict, sentence: `${verdict.sentence} ${estimandSentence(estimand)}` } : verdict,
+      estimand: estimand ? estimandOutput(estimand, data.events) : null,
+      sensitivity: await runSensitivityAnalyses(trial.protocol, spec, data.events, table, analyzeCommand(spec)),
       protocolVersion: trial.version,
       protocolSha256: trial.sha256,
       pooled: pooledSummary(data.dataset),
@@ -225,6 +249,8 @@ export function analyseOutput(run: TrialAnalysisRun) {
     protocol_version: run.protocolVersion,
     protocol_sha256: run.protocolSha256,
     dataset_sha256: run.data.sha256,
+    estimand: run.estimand,
+    sensitivity: run.sensitivity.map(({ ice: _ice, ...sensitivity }) => sensitivity),
   };
 }
 
@@ -234,11 +260,21 @@ interface StoredResult {
   analysis: AnalysisResult;
   verdict: Verdict;
   pooled: PooledSummary;
+  /** Absent in analyses stored before estimands. */
+  estimand?: EstimandOutput | null;
+  sensitivity?: Omit<SensitivityRun, 'ice'>[];
 }
 
 /** Stores a run (audited, with its reason) and answers it as the statistician sees it. */
 export async function storeTrialAnalysis(w: Writer, trial: TrialView, run: TrialAnalysisRun, reason: string): Promise<TrialAnalysisView> {
-  const result: StoredResult = { command: run.command, analysis: run.analysis, verdict: run.verdict, pooled: run.pooled };
+  const result: StoredResult = {
+    command: run.command,
+    analysis: run.analysis,
+    verdict: run.verdict,
+    pooled: run.pooled,
+    estimand: run.estimand,
+    sensitivity: run.sensitivity.map(({ ice: _ice, ...sensitivity }) => sensitivity),
+  };
   const row = {
     trial_id: trial.id,
     protocol_version: run.protocolVersion,
@@ -271,7 +307,10 @@ export type TrialAnalysisView = {
   createdAt: string;
   createdBy: string;
   pooled: PooledSummary;
-} & ({ blinded: false; command: AnalyzeCommand; analysis: AnalysisResult; verdict: Verdict } | { blinded: true });
+} & (
+  | { blinded: false; command: AnalyzeCommand; analysis: AnalysisResult; verdict: Verdict; estimand: EstimandOutput | null; sensitivity: Omit<SensitivityRun, 'ice'>[] }
+  | { blinded: true }
+);
 
 type AnalysisRow = Selectable<Database['trial_analysis']>;
 
@@ -287,7 +326,8 @@ export function presentAnalysis(row: Omit<AnalysisRow, 'trial_id'> & { trial_id?
     createdBy: row.created_by_label,
     pooled: stored.pooled,
   };
-  return seesArms ? { ...common, blinded: false, command: stored.command, analysis: stored.analysis, verdict: stored.verdict } : { ...common, blinded: true };
+  if (!seesArms) return { ...common, blinded: true };
+  return { ...common, blinded: false, command: stored.command, analysis: stored.analysis, verdict: stored.verdict, estimand: stored.estimand ?? null, sensitivity: stored.sensitivity ?? [] };
 }
 
 /** A trial's stored analyses, newest first, as this reader may see them. */

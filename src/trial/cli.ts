@@ -18,10 +18,10 @@ export function registerTrialCommands({ program, withDatabase }: CliContext): vo
   withDatabaseOption(
     trial
       .command('analyse')
-      .description("Run the protocol's primary analysis on the database and judge its decision rule (stored, audited)")
+      .description("Run the protocol's primary analysis and its sensitivity analyses on the database and judge its decision rule (stored, audited)")
       .argument('<code>', 'the trial, e.g. WHEY-01')
-      .option('--json', 'one JSON object: command, analysis, verdict, protocol_version, protocol_sha256, dataset_sha256')
-      .option('--export <file>', 'write the analysis data set (long-format CSV) here, for `muster analyze` or R'),
+      .option('--json', 'one JSON object: command, analysis, verdict, protocol_version, protocol_sha256, dataset_sha256, estimand, sensitivity')
+      .option('--export <file>', 'write the analysis data set (long-format CSV) here, for `muster analyze` or R; each rbmi sensitivity analysis\'s events file beside it (FILE.ice-N.csv, N its place in `sensitivity`)'),
   ).action(async (code: string, options) => (await import('./analysis-commands.ts')).analyseTrialCommand(withDatabase, code, options));
 
   withDatabaseOption(

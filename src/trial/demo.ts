@@ -43,6 +43,20 @@ export const demoProtocol: Protocol = protocolSchema.parse({
     secondary: [],
   },
   decisionRule: { outcome: 'lean_mass_kg', visit: 'week 12', arm: 'whey', direction: 'higher', margin: 0, confidence: 0.95, hypothesis: 'superiority', labels: { outcome: 'lean mass', unit: 'kg' } },
+  estimand: {
+    population: 'randomised participants who allow the use of their data',
+    variable: 'lean mass (kg, DXA) at week 12',
+    intercurrentEvents: [
+      { event: 'withdrew', strategy: 'hypothetical', imputation: 'MAR', description: 'as if they had stayed on the supplement' },
+      { event: 'lost-to-follow-up', strategy: 'hypothetical', imputation: 'MAR', description: 'as if they had stayed on the supplement' },
+      { event: 'discontinued', strategy: 'hypothetical', imputation: 'MAR', description: 'as if they had kept taking it' },
+    ],
+    summaryMeasure: 'difference in means (whey - placebo)',
+  },
+  sensitivityAnalyses: [
+    { name: 'jump to reference', kind: 'rbmi', strategy: 'JR' },
+    { name: 'tipping point', kind: 'rbmi', strategy: 'MAR', tippingPoint: true },
+  ],
 });
 
 /** Fixed so the demo allocates alike on every load; a real trial's seed is drawn at lock. */

@@ -73,6 +73,42 @@ describe('protocol validation', () => {
   });
 });
 
+describe('the estimand and the sensitivity analyses (ICH E9(R1))', () => {
+  const estimand: NonNullable<Protocol['estimand']> = {
+    population: 'randomised participants',
+    variable: 'lean mass at week 12',
+    intercurrentEvents: [
+      { event: 'withdrew', strategy: 'hypothetical' },
+      { event: 'discontinued', strategy: 'treatment-policy', imputation: 'CIR' },
+    ],
+    summaryMeasure: 'difference in means',
+  };
+  const withEstimand = (patch: Partial<Protocol> = {}): Protocol => ({ ...makeProtocol(), estimand, ...patch });
+
+  it('accepts an estimand and sensitivity analyses, and a protocol without either', () => {
+    expect(protocolProblems(withEstimand({ sensitivityAnalyses: [{ name: 'JR', kind: 'rbmi', strategy: 'JR' }, { name: 'KR', kind: 'mmrm', ddfm: 'kr' }] }))).toEqual([]);
+    expect(protocolProblems(makeProtocol())).toEqual([]);
+  });
+
+  it('maps each strategy to the imputations that carry it out, and refuses the rest', () => {
+    const refused = (strategy: string, imputation: string) =>
+      protocolProblems(withEstimand({ estimand: { ...estimand, intercurrentEvents: [{ event: 'withdrew', strategy, imputation } as never] } }));
+    expect(refused('hypothetical', 'JR')).toEqual(['estimand.intercurrentEvents.0.imputation: a hypothetical strategy is imputed by MAR']);
+    expect(refused('composite', 'MAR')).toEqual(['estimand.intercurrentEvents.0.imputation: a composite strategy has no imputation']);
+    expect(refused('while-on-treatment', 'LMCF')).toEqual([]);
+    expect(protocolProblems(withEstimand({ estimand: { ...estimand, intercurrentEvents: [estimand.intercurrentEvents[0], estimand.intercurrentEvents[0]] } }))).toEqual([
+      'estimand.intercurrentEvents.1.event: this event is listed twice',
+    ]);
+  });
+
+  it('refuses a sensitivity analysis naming an arm the trial does not have, or resamples without a bootstrap', () => {
+    expect(protocolProblems(withEstimand({ sensitivityAnalyses: [{ name: 'JR', kind: 'rbmi', strategy: 'JR', reference: 'water', samples: 100 }] }))).toEqual([
+      'sensitivityAnalyses.0.reference: no arm is labelled "water"',
+      'sensitivityAnalyses.0.samples: resamples are for method "bootstrap"',
+    ]);
+  });
+});
+
 describe('protocol hash', () => {
   it('is the SHA-256 of the canonical JSON, whatever the key order', () => {
     const protocol = makeProtocol();

@@ -11,6 +11,9 @@ import { z } from 'zod';
 import { addDays } from '../shared/time.ts';
 import { covarianceStructures } from '../stats/mmrm-covariance.ts';
 import type { CovarianceStructure } from '../stats/mmrm-covariance.ts';
+import { coefficientCovariances, degreesOfFreedomMethods } from '../stats/mmrm-inference-options.ts';
+import type { CoefficientCovariance, DegreesOfFreedomMethod } from '../stats/mmrm-inference-options.ts';
+import type { ImputationStrategy } from '../stats/rbmi.ts';
 import type { DecisionRule } from '../stats/verdict.ts';
 import { requireDate } from './dates.ts';
 import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
@@ -102,6 +105,82 @@ const decisionRuleSchema = z.strictObject({
   digits: z.number().int().min(0).max(6).optional(),
 }) satisfies z.ZodType<DecisionRule>;
 
+/** The ways a participant leaves the trial (trial_withdrawal.kind): the intercurrent events the record knows. */
+export const intercurrentEventKinds = ['withdrew', 'lost-to-follow-up', 'discontinued'] as const;
+export type IntercurrentEventKind = (typeof intercurrentEventKinds)[number];
+
+/** ICH E9(R1)'s strategies for an intercurrent event. */
+export const iceStrategies = ['treatment-policy', 'hypothetical', 'composite', 'while-on-treatment', 'principal-stratum'] as const;
+export type IceStrategy = (typeof iceStrategies)[number];
+
+/** The engine's imputation strategies (src/stats/rbmi.ts; named here so the protocol loads without the engine). */
+const imputationStrategyNames = ['MAR', 'JR', 'CR', 'CIR', 'LMCF'] as const satisfies readonly ImputationStrategy[];
+
+/**
+ * Which imputation of the engine carries out each strategy, where one does: a hypothetical strategy
+ * ("as if they had stayed on the supplement") is missing at random; a treatment policy without
+ * data collected after the event is approximated by reference-based imputation (or MAR); while on
+ * treatment by the last mean carried forward. Composite and principal stratum strategies change the
+ * variable or the population, which imputation does not do.
+ */
+export const imputationsOf: Record<IceStrategy, readonly ImputationStrategy[]> = {
+  'treatment-policy': ['JR', 'CR', 'CIR', 'MAR'],
+  hypothetical: ['MAR'],
+  'while-on-treatment': ['LMCF'],
+  composite: [],
+  'principal-stratum': [],
+};
+
+const textSchema = z.string().trim().min(1, 'must not be empty').max(2000);
+
+/** The estimand, ICH E9(R1)'s four attributes besides the treatments (the arms). */
+const estimandSchema = z.strictObject({
+  /** Whom the question is about, e.g. "randomised participants whose data may be used". */
+  population: textSchema,
+  /** The variable (endpoint), e.g. "lean mass (kg, DXA) at week 12". */
+  variable: textSchema,
+  /** Each intercurrent event of the record with the strategy that handles it. */
+  intercurrentEvents: z.array(
+    z.strictObject({
+      event: z.enum(intercurrentEventKinds),
+      strategy: z.enum(iceStrategies),
+      /** The engine's imputation for it, where the strategy has one (imputationsOf); default the first. */
+      imputation: z.enum(imputationStrategyNames).optional(),
+      description: z.string().trim().max(2000).optional(),
+    }),
+  ),
+  /** The population-level summary, e.g. "difference in means, whey - placebo". */
+  summaryMeasure: textSchema,
+});
+
+/**
+ * A sensitivity analysis of the primary outcome: reference-based imputation (`muster analyze
+ * rbmi`; `strategy` for every event, else each event's imputation from the estimand), optionally
+ * with a delta and a tipping point; or the primary MMRM with other degrees of freedom or another
+ * covariance of the estimates.
+ */
+const sensitivitySchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    name: nameSchema,
+    kind: z.literal('rbmi'),
+    strategy: z.enum(imputationStrategyNames).optional(),
+    reference: nameSchema.optional(),
+    method: z.enum(['jackknife', 'bootstrap']).optional(),
+    samples: z.number().int().min(2, 'at least 2 resamples').max(100_000).optional(),
+    seed: z.number().int().optional(),
+    delta: z.number().optional(),
+    deltaArm: nameSchema.optional(),
+    tippingPoint: z.boolean().optional(),
+  }),
+  z.strictObject({
+    name: nameSchema,
+    kind: z.literal('mmrm'),
+    ddfm: z.enum(degreesOfFreedomMethods as [DegreesOfFreedomMethod, ...DegreesOfFreedomMethod[]]).optional(),
+    vcov: z.enum(coefficientCovariances as [CoefficientCovariance, ...CoefficientCovariance[]]).optional(),
+    covariance: z.enum(covarianceStructures as [CovarianceStructure, ...CovarianceStructure[]]).optional(),
+  }),
+]);
+
 /**
  * The fixed columns of the analysis data set (src/trial/analysis-dataset.ts). An outcome's
  * measurement and covariates are columns too, so they may not take these names.
@@ -122,6 +201,10 @@ const protocolFields = z.strictObject({
   eligibility: z.array(eligibilityCriterionSchema),
   outcomes: z.strictObject({ primary: outcomeSchema, secondary: z.array(outcomeSchema) }),
   decisionRule: decisionRuleSchema,
+  /** What the primary analysis estimates (ICH E9(R1)); protocols written before it have none. */
+  estimand: estimandSchema.optional(),
+  /** Run after the primary analysis, on the same data set. */
+  sensitivityAnalyses: z.array(sensitivitySchema).optional(),
 });
 
 export const protocolSchema = protocolFields.superRefine((protocol, context) => {
@@ -132,6 +215,13 @@ export type Protocol = z.infer<typeof protocolSchema>;
 export type Visit = Protocol['visits'][number];
 export type Outcome = Protocol['outcomes']['primary'];
 export type Randomisation = Protocol['randomisation'];
+export type Estimand = NonNullable<Protocol['estimand']>;
+export type SensitivityAnalysis = NonNullable<Protocol['sensitivityAnalyses']>[number];
+
+/** The engine's imputation for an intercurrent event under the estimand; null where imputation does not apply. */
+export function imputationFor(event: Estimand['intercurrentEvents'][number]): ImputationStrategy | null {
+  return event.imputation ?? imputationsOf[event.strategy][0] ?? null;
+}
 
 /** Every problem of a protocol as "path: message"; empty when the protocol is valid. */
 export function protocolProblems(input: unknown): string[] {
@@ -208,6 +298,8 @@ function crossFieldProblems(protocol: ProtocolFields): Problem[] {
   ];
   for (const [path, outcome] of outcomes) outcomeProblems(protocol, outcome).forEach((p) => problem([...path, ...p.path], p.message));
   decisionRuleProblems(protocol).forEach((p) => problem(['decisionRule', ...p.path], p.message));
+  estimandProblems(protocol).forEach((p) => problem(['estimand', ...p.path], p.message));
+  sensitivityProblems(protocol).forEach((p) => problem(['sensitivityAnalyses', ...p.path], p.message));
   return problems;
 }
 
@@ -250,6 +342,42 @@ function decisionRuleProblems(protocol: ProtocolFields): Problem[] {
   }
   if (primary.analysis === 'ancova' && rule.visit !== undefined) problems.push({ path: ['visit'], message: 'an ANCOVA has no visit to judge at' });
   if (rule.hypothesis === 'non-inferiority' && rule.margin === 0) problems.push({ path: ['margin'], message: 'a non-inferiority rule needs a margin above 0' });
+  return problems;
+}
+
+function estimandProblems(protocol: ProtocolFields): Problem[] {
+  const events = protocol.estimand?.intercurrentEvents ?? [];
+  const problems: Problem[] = [];
+  duplicates(events.map((e) => e.event)).forEach((index) => problems.push({ path: ['intercurrentEvents', index, 'event'], message: 'this event is listed twice' }));
+  events.forEach((event, index) => {
+    if (event.imputation === undefined) return;
+    const allowed = imputationsOf[event.strategy];
+    if (!allowed.includes(event.imputation)) {
+      problems.push({
+        path: ['intercurrentEvents', index, 'imputation'],
+        message: allowed.length === 0 ? `a ${event.strategy} strategy has no imputation` : `a ${event.strategy} strategy is imputed by ${allowed.join(', ')}`,
+      });
+    }
+  });
+  return problems;
+}
+
+function sensitivityProblems(protocol: ProtocolFields): Problem[] {
+  const analyses = protocol.sensitivityAnalyses ?? [];
+  const problems: Problem[] = [];
+  const primary = protocol.outcomes.primary;
+  const arms = protocol.arms.map((arm) => arm.label);
+  duplicates(analyses.map((a) => a.name)).forEach((index) => problems.push({ path: [index, 'name'], message: 'another sensitivity analysis has this name' }));
+  analyses.forEach((analysis, index) => {
+    if (primary.analysis !== 'mmrm') problems.push({ path: [index, 'kind'], message: 'sensitivity analyses need an MMRM primary outcome (visits per participant)' });
+    if (analysis.kind === 'mmrm') return;
+    for (const field of ['reference', 'deltaArm'] as const) {
+      const arm = analysis[field];
+      if (arm !== undefined && !arms.includes(arm)) problems.push({ path: [index, field], message: `no arm is labelled "${arm}"` });
+    }
+    if (analysis.samples !== undefined && analysis.method !== 'bootstrap') problems.push({ path: [index, 'samples'], message: 'resamples are for method "bootstrap"' });
+    if (primary.analysis === 'mmrm' && primary.covariance === 'sp_exp') problems.push({ path: [index, 'kind'], message: 'the imputation model cannot use the sp_exp covariance' });
+  });
   return problems;
 }
 
