@@ -46,7 +46,7 @@ export function ForestChart({ response, unit, direction }: { response: AnalysisR
       plot={plot}
       table={{
         columns: ['Comparison', `Estimate (${unit || 'units'})`, 'SE', 'df', '95% CI lower', '95% CI upper', 'p'],
-        rows: rows.map((r) => [r.full, fixed(r.estimate), fixed(r.se), fixed(r.df, 1), fixed(r.lower), fixed(r.upper), formatP(r.p)]),
+        rows: rows.map((r) => [r.full, fixed(r.estimate), fixed(r.se), r.df === null ? 'normal' : fixed(r.df, 1), fixed(r.lower), fixed(r.upper), formatP(r.p)]),
       }}
     />
   );

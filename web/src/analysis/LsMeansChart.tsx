@@ -9,7 +9,7 @@ export function LsMeansChart({ result, unit }: { result: AnalysisResult; unit: s
   const plot = useCallback(
     (width: number): Plot.PlotOptions => {
       const common = { height: Math.min(420, Math.max(260, width * 0.55)), marginLeft: 56, y: { label: yLabel, grid: true }, color: { legend: true, label: 'Arm' } };
-      if (result.kind === 'mmrm') {
+      if (result.kind !== 'ancova') {
         return {
           ...common,
           x: { type: 'point', domain: result.visits, label: `Visit (${result.visits.length} visits)`, padding: 0.2 },
@@ -35,11 +35,11 @@ export function LsMeansChart({ result, unit }: { result: AnalysisResult; unit: s
   return (
     <PlotFigure
       title="LS means by arm"
-      description={result.kind === 'mmrm' ? 'over the visits, with 95% confidence bands' : 'with 95% confidence intervals'}
+      description={result.kind !== 'ancova' ? 'over the visits, with 95% confidence bands' : 'with 95% confidence intervals'}
       plot={plot}
       table={{
-        columns: [...(result.kind === 'mmrm' ? ['Visit'] : []), 'Arm', `LS mean (${unit || 'units'})`, 'SE', 'df', '95% CI lower', '95% CI upper'],
-        rows: lsmeans.map((m) => [...(m.visit !== undefined ? [m.visit] : []), m.arm, fixed(m.estimate), fixed(m.se), fixed(m.df, 1), fixed(m.lower), fixed(m.upper)]),
+        columns: [...(result.kind !== 'ancova' ? ['Visit'] : []), 'Arm', `LS mean (${unit || 'units'})`, 'SE', 'df', '95% CI lower', '95% CI upper'],
+        rows: lsmeans.map((m) => [...(m.visit !== undefined ? [m.visit] : []), m.arm, fixed(m.estimate), fixed(m.se), m.df === null ? 'normal' : fixed(m.df, 1), fixed(m.lower), fixed(m.upper)]),
       }}
     />
   );

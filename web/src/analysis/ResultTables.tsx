@@ -1,9 +1,10 @@
 import { DataTable, Facts, TableScroll } from '../app/ui.tsx';
 import { fixed } from '../charts/PlotFigure.tsx';
-import type { AnalysisResult } from './hooks.ts';
+import type { AnalysisResult, RbmiResult } from './hooks.ts';
 
 /** The fit in numbers: sizes, likelihood, type III tests and (MMRM) the estimated covariance. */
 export function ResultTables({ result }: { result: AnalysisResult }) {
+  if (result.kind === 'rbmi') return <RbmiFacts result={result} />;
   return (
     <div className="columns">
       <section aria-labelledby="fit-heading" className="card">
@@ -66,5 +67,26 @@ export function ResultTables({ result }: { result: AnalysisResult }) {
         </section>
       )}
     </div>
+  );
+}
+
+/** Reference-based imputation: how the missing values were filled in, and how the SEs were found. */
+function RbmiFacts({ result }: { result: RbmiResult }) {
+  const strategies = Object.entries(result.strategies).map(([strategy, count]) => `${strategy} ${count}`).join(', ');
+  return (
+    <section aria-labelledby="fit-heading" className="card">
+      <h2 id="fit-heading">Imputation</h2>
+      <Facts
+        items={[
+          ['Model', `reference-based imputation (conditional means), ${result.covariance_structure} imputation model`],
+          ['Standard errors', result.method === 'condmean-jackknife' ? 'jackknife (normal intervals)' : `bootstrap, ${result.samples} resamples, seed ${result.seed} (normal intervals)`],
+          ['Subjects', result.n_subjects],
+          ['Intercurrent events', `${result.n_events}${strategies ? ` (${strategies})` : ''}`],
+          ['Values imputed', result.n_imputed],
+          ['Reference arm', result.reference],
+          ...(result.delta_arm !== null ? [['Delta', `${result.delta} on ${result.delta_arm}'s imputed values`] as const] : []),
+        ]}
+      />
+    </section>
   );
 }

@@ -6,6 +6,13 @@ export type AnalysisRequest = BodyOf<'/api/analysis', 'post'>;
 export type AnalysisResponse = ResponseOf<'/api/analysis', 'post'>;
 export type AnalysisResult = AnalysisResponse['result'];
 export type MmrmResult = Extract<AnalysisResult, { kind: 'mmrm' }>;
+export type RbmiResult = Extract<AnalysisResult, { kind: 'rbmi' }>;
+export type TippingPoint = NonNullable<RbmiResult['tipping_point']>;
+type MmrmRequest = Extract<AnalysisRequest, { model: 'mmrm' }>;
+export type Ddfm = NonNullable<MmrmRequest['ddfm']>;
+export type Vcov = NonNullable<MmrmRequest['vcov']>;
+export type RbmiRequest = Extract<AnalysisRequest, { model: 'rbmi' }>;
+export type ImputationStrategy = RbmiRequest['strategy'];
 export type Covariance = NonNullable<Extract<AnalysisRequest, { model: 'mmrm' }>['covariance']>;
 export type DecisionRule = NonNullable<AnalysisRequest['rule']>;
 
