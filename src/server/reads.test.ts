@@ -85,16 +85,23 @@ describeEachDatabase('reads declared per route', (database) => {
       const [method, url] = route.split(' ');
       if (method !== 'GET' || url.startsWith('/api/docs')) continue;
       const rule = ruleFor(routePolicy, method, url);
-      const role = (['investigator', 'monitor', 'assessor', 'statistician', 'admin', 'participant'] as const).find(
+      const allowed = (['investigator', 'monitor', 'assessor', 'statistician', 'admin', 'participant'] as const).filter(
         (r) => rule?.kind === 'public' || rule?.kind === 'signed-in' || (rule?.kind === 'roles' && rule.roles.includes(r)),
       );
-      if (!role) continue;
+      if (allowed.length === 0) continue;
       const path = fill(url);
       expect(path, `${route}: the test knows no value for its path parameters; add one`).not.toMatch(/:[a-zA-Z]+/);
-      const [personRows, unitRows] = [await maxId(db, 'access_log'), await maxId(db, 'unit_access_log')];
-      const response = await client.request({ url: path, as: sessions[role] });
-      expect(response.statusCode, `${route} as ${role}: ${response.body.slice(0, 200)}`).toBe(200);
-      const body = String(response.headers['content-type'] ?? '').includes('json') ? response.json() : response.body;
+      // The first allowed role the row rules admit: a blinded trial's data set answers the statistician alone.
+      let role = allowed[0];
+      let [personRows, unitRows] = [0, 0];
+      let response;
+      for (role of allowed) {
+        [personRows, unitRows] = [await maxId(db, 'access_log'), await maxId(db, 'unit_access_log')];
+        response = await client.request({ url: path, as: sessions[role] });
+        if (response.statusCode !== 403) break;
+      }
+      expect(response!.statusCode, `${route} as ${role}: ${response!.body.slice(0, 200)}`).toBe(200);
+      const body = String(response!.headers['content-type'] ?? '').includes('json') ? response!.json() : response!.body;
       const carried = participantsIn(body, byId, byDesignation);
       if (url.startsWith('/api/people/:id')) carried.add(withSets.person_id);
       carried.delete(sessions[role].personId);
