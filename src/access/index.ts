@@ -30,3 +30,4 @@ export { mayArchiveDataset, requirePhysiqueVisible, requireSelfLoggable, selfLog
 export { membershipsWithUnitsAbove, unitsAbove, unitsBelow, unitsTrainedBy } from './units.ts';
 export { listAccessLog, recordAccess, recordCohortRead, recordDeclaredRead, recordUnitAccess, type AccessGroup } from './log.ts';
 export { seesArms, type Blinding } from './blinding.ts';
+export { healthDataRoles, healthDataRolesGranted, requireRolesChangeable } from './roles.ts';

@@ -5,12 +5,16 @@ import { write } from '../store/write.ts';
 import { actorOf } from '../shared/context.ts';
 import { CSV_BODY_LIMIT } from '../shared/csv-body.ts';
 import { AppError, badRequest } from '../shared/errors.ts';
-import { analyzeAncova, analyzeMmrm, type AnalysisResult } from '../stats/analysis.ts';
+import type { AnalysisResult } from '../stats/analysis.ts';
+import { coefficientCovariances, degreesOfFreedomMethods } from '../stats/mmrm-inference-options.ts';
+import type { CoefficientCovariance, DegreesOfFreedomMethod } from '../stats/mmrm-inference-options.ts';
+import { imputationStrategies, rbmiMethods, type ImputationStrategy, type RbmiMethod, type RbmiResult } from '../stats/rbmi.ts';
+import { AnalysisBusy, analyseOffThread, analysisLimits } from '../stats/analysis-thread.ts';
+import { ThreadTimeout } from '../stats/threads.ts';
 import { StatsError } from '../stats/errors.ts';
-import { covarianceStructures } from '../stats/mmrm.ts';
-import { parseTable } from '../stats/table.ts';
+import { covarianceStructures, type CovarianceStructure } from '../stats/mmrm.ts';
 import type { Db } from '../store/db.ts';
-import { judge } from '../stats/verdict.ts';
+import { judge, type JudgeableResult } from '../stats/verdict.ts';
 import { physiqueByVisitColumns } from './model.ts';
 import { archiveDataset, datasetSubjects, getDataset, listDatasets, physiqueByVisit, saveDataset } from './store.ts';
 import { answeredAbout, reads } from '../shared/reads.ts';
@@ -53,11 +57,35 @@ const analysisRequest = z.discriminatedUnion('model', [
     visit: column,
     visits: z.array(z.string().min(1)).min(1).optional(),
     covariance: z.enum(covarianceStructures).default('us'),
+    coordinates: column.optional().describe('for `sp_exp`: the numeric column placing each row in time (`--coordinates`)'),
     method: z.enum(['reml', 'ml']).default('reml'),
+    ddfm: z.enum(degreesOfFreedomMethods as [DegreesOfFreedomMethod, ...DegreesOfFreedomMethod[]]).default('satterthwaite').describe('degrees of freedom (`--ddfm`)'),
+    vcov: z.enum(coefficientCovariances as [CoefficientCovariance, ...CoefficientCovariance[]]).default('model').describe("covariance of the estimates: the model's or a sandwich (`--vcov`)"),
+  }),
+  z.strictObject({
+    model: z.literal('rbmi'),
+    ...common,
+    subject: column,
+    visit: column,
+    visits: z.array(z.string().min(1)).min(1).optional(),
+    covariance: z.enum(covarianceStructures.filter((s) => s !== 'sp_exp') as [CovarianceStructure, ...CovarianceStructure[]]).default('us').describe('of the imputation model'),
+    ice: z
+      .array(z.strictObject({ subject: z.string().min(1), visit: z.string().min(1), strategy: z.enum(imputationStrategies as [ImputationStrategy, ...ImputationStrategy[]]).optional() }))
+      .max(100_000)
+      .describe("the intercurrent events (`--ice`): each participant's first visit affected, in the data's own subject and visit values, and optionally the strategy for that participant"),
+    strategy: z.enum(imputationStrategies as [ImputationStrategy, ...ImputationStrategy[]]).describe('for events without their own (`--strategy`)'),
+    reference: z.string().min(1).optional().describe('the reference arm of JR, CR and CIR (default the control)'),
+    method: z.enum(rbmiMethods as [RbmiMethod, ...RbmiMethod[]]).default('jackknife').describe('standard errors: jackknife, or a seeded bootstrap'),
+    samples: z.number().int().min(2).max(2000).optional(),
+    seed: z.number().int().optional(),
+    delta: z.number().finite().optional().describe('added to the values imputed at and after an event in `deltaArm`'),
+    deltaArm: z.string().min(1).optional(),
+    tippingPoint: z.boolean().default(false).describe('find the delta nearest `delta` at which the 5% verdict at the last visit changes'),
   }),
 ]);
 
 const interval = { estimate: z.number(), se: z.number(), df: z.number(), lower: z.number(), upper: z.number() };
+const normalInterval = { ...interval, df: z.null() };
 const contrast = z.object({ contrast: z.string(), ...interval, p: z.number() });
 const lsmean = z.object({ arm: z.string(), ...interval });
 const commonResult = {
@@ -83,8 +111,42 @@ const analysisResult = z.discriminatedUnion('kind', [
     covariance_structure: z.enum(covarianceStructures),
     method: z.enum(['reml', 'ml']),
     covariance: z.array(z.array(z.number())),
+    ddfm: z.enum(degreesOfFreedomMethods as [DegreesOfFreedomMethod, ...DegreesOfFreedomMethod[]]),
+    vcov: z.enum(coefficientCovariances as [CoefficientCovariance, ...CoefficientCovariance[]]),
+    coordinates: z.string().optional(),
+    covariance_coordinates: z.array(z.number()).optional(),
     contrasts: z.array(contrast.extend({ visit: z.string() })),
     lsmeans: z.array(lsmean.extend({ visit: z.string() })),
+  }),
+  z.object({
+    kind: z.literal('rbmi'),
+    outcome: z.string(),
+    arm: z.string(),
+    control: z.string(),
+    reference: z.string(),
+    strategy: z.enum(imputationStrategies as [ImputationStrategy, ...ImputationStrategy[]]),
+    strategies: z.record(z.string(), z.number()).describe('events per strategy used'),
+    method: z.enum(['condmean-jackknife', 'condmean-bootstrap']),
+    samples: z.number().optional(),
+    seed: z.number().optional(),
+    covariance_structure: z.enum(covarianceStructures),
+    visits: z.array(z.string()),
+    n_subjects: z.number(),
+    n_events: z.number(),
+    n_imputed: z.number(),
+    delta: z.number(),
+    delta_arm: z.string().nullable(),
+    contrasts: z.array(z.object({ visit: z.string(), contrast: z.string(), ...normalInterval, p: z.number() })),
+    lsmeans: z.array(z.object({ visit: z.string(), arm: z.string(), ...normalInterval })),
+    tipping_point: z
+      .object({
+        visit: z.string(),
+        contrast: z.string(),
+        significant: z.boolean().describe('at the analysis delta, two-sided 5%'),
+        delta: z.number().nullable().describe('the delta nearest the analysis delta at which that changes; null if none does'),
+        scan: z.array(z.object({ delta: z.number(), ...normalInterval, p: z.number() })),
+      })
+      .optional(),
   }),
 ]);
 const verdict = z.object({
@@ -97,7 +159,7 @@ const verdict = z.object({
   lower: z.number(),
   upper: z.number(),
   se: z.number(),
-  df: z.number(),
+  df: z.number().nullable().describe('null: a normal interval (rbmi)'),
   confidence: z.number(),
   threshold: z.number(),
   p: z.number(),
@@ -126,8 +188,9 @@ const physiqueDescription =
 
 type AnalysisRequest = z.infer<typeof analysisRequest>;
 
-function analyse(request: AnalysisRequest, data: string): AnalysisResult {
-  const table = parseTable(data);
+/** The fit runs in a worker thread within limits (src/stats/analysis-thread.ts), so no analysis stalls other requests. */
+function analyse(request: AnalysisRequest, data: string): Promise<AnalysisResult | RbmiResult> {
+  const limits = analysisLimits();
   const options = {
     outcome: request.outcome,
     arm: request.arm,
@@ -135,15 +198,43 @@ function analyse(request: AnalysisRequest, data: string): AnalysisResult {
     ...(request.baseline !== undefined && { baseline: request.baseline }),
     ...(request.covariates !== undefined && { covariates: request.covariates }),
   };
-  if (request.model === 'ancova') return analyzeAncova(table, options);
-  return analyzeMmrm(table, {
+  if (request.model === 'ancova') return analyseOffThread({ model: 'ancova', data, limits, options });
+  if (request.model === 'rbmi') {
+    // The events as the command's --ice file: the data's subject and visit columns, and strategy.
+    const ice = { header: [request.subject, request.visit, 'strategy'], rows: request.ice.map((e, k) => ({ line: k + 2, cells: [e.subject, e.visit, e.strategy ?? ''] })) };
+    return analyseOffThread({
+      model: 'rbmi',
+      data,
+      limits,
+      options: {
+        ...options,
+        subject: request.subject,
+        visit: request.visit,
+        ...(request.visits !== undefined && { visits: request.visits }),
+        covariance: request.covariance,
+        ice,
+        strategy: request.strategy,
+        ...(request.reference !== undefined && { reference: request.reference }),
+        method: request.method,
+        ...(request.samples !== undefined && { samples: request.samples }),
+        ...(request.seed !== undefined && { seed: request.seed }),
+        ...(request.delta !== undefined && { delta: request.delta }),
+        ...(request.deltaArm !== undefined && { deltaArm: request.deltaArm }),
+        tippingPoint: request.tippingPoint,
+      },
+    });
+  }
+  return analyseOffThread({ model: 'mmrm', data, limits, options: {
     ...options,
     subject: request.subject,
     visit: request.visit,
     ...(request.visits !== undefined && { visits: request.visits }),
     covariance: request.covariance,
+    ...(request.coordinates !== undefined && { coordinates: request.coordinates }),
     method: request.method,
-  });
+    ddfm: request.ddfm,
+    vcov: request.vcov,
+  } });
 }
 
 /**
@@ -161,10 +252,10 @@ async function dataOf(db: Db, actor: Actor, request: AnalysisRequest): Promise<{
 }
 
 /** The rule's comparison told as a description: groups that were not randomised support no verdict. */
-function describeComparison(rule: { arm: string; visit?: string }, result: AnalysisResult, unit: string | undefined): string {
+function describeComparison(rule: { arm: string; visit?: string }, result: JudgeableResult, unit: string | undefined): string {
   const name = `${rule.arm} - ${result.control}`;
-  const at = result.kind === 'mmrm' ? ` at ${rule.visit}` : '';
-  const contrast = result.kind === 'mmrm' ? result.contrasts.find((c) => c.contrast === name && c.visit === rule.visit) : result.contrasts.find((c) => c.contrast === name);
+  const at = result.kind === 'ancova' ? '' : ` at ${rule.visit}`;
+  const contrast = result.kind === 'ancova' ? result.contrasts.find((c) => c.contrast === name) : result.contrasts.find((c) => c.contrast === name && c.visit === rule.visit);
   if (!contrast) throw badRequest('rule', `no contrast "${name}"${at} in the result`);
   const kg = unit ? ` ${unit}` : '';
   return (
@@ -189,7 +280,7 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
       bodyLimit: JSON_CSV_BODY_LIMIT,
       schema: {
         tags: ['analysis'],
-        summary: "Fit an MMRM or ANCOVA to a long-format CSV (as `muster analyze`), and judge a decision rule on it when the arm column is a trial's randomised arm (else the comparison comes as a description)",
+        summary: "Fit an MMRM (with `ddfm`, `vcov`, sp_exp `coordinates`), an ANCOVA or reference-based imputation (`rbmi`: strategy, events, jackknife or bootstrap, delta, tipping point) to a long-format CSV (as `muster analyze`), and judge a decision rule on it when the arm column is a trial's randomised arm (else the comparison comes as a description)",
         body: analysisRequest,
         response: {
           200: z.object({
@@ -207,13 +298,16 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
       answeredAbout(request, personIds);
       const randomised = randomisedArm !== null && randomisedArm === body.arm;
       try {
-        const result = analyse(body, data);
+        const result = await analyse(body, data);
         if (!body.rule) return { result, verdict: null, randomisedArm: randomised, description: null };
         const { unit, ...rule } = body.rule;
         if (!randomised) return { result, verdict: null, randomisedArm: false, description: describeComparison(rule, result, unit) };
         return { result, verdict: judge({ ...rule, outcome: body.outcome, ...(unit !== undefined && { labels: { unit } }) }, result), randomisedArm: true, description: null };
       } catch (error) {
+        if (error instanceof ThreadTimeout) throw new AppError('unprocessable', `the analysis took longer than the limit of ${error.limitMs / 1000} s and was stopped; fit a simpler model (fewer visits, a structured covariance) or a smaller data set`, { field: 'data' });
+        if (error instanceof AnalysisBusy) throw new AppError('unavailable', error.message);
         if (!(error instanceof StatsError)) throw error;
+        if (error.code === 'too_large') throw new AppError('unprocessable', error.message.replace(/^--([a-z]+): /, '$1: '), { field: /^--([a-z]+)/.exec(error.message)?.[1] ?? 'data' });
         // The engine names the option at fault as the command's flag ("--outcome: ..."); the field is the body's.
         const field = /^--([a-z]+)/.exec(error.message)?.[1] ?? (error.message.startsWith('verdict:') ? 'rule' : 'data');
         if (error.code === 'not_converged') throw new AppError('bad_request', `the model did not converge: ${error.message}`, { field: 'covariance' });

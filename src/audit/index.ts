@@ -22,4 +22,5 @@ export const audit = defineCapability<AuditTables>({
 });
 
 // What other capabilities and the server use.
-export { verifyAudit } from './store.ts';
+export { anchorAudit, verifyAudit } from './store.ts';
+export { AUDIT_KEY_VARIABLE, auditKeyFromEnvironment, parseAnchor, type Anchor } from './anchors.ts';

@@ -65,4 +65,16 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('unit_access_log_unit').on('unit_access_log').columns(['unit_id', 'at']).execute();
     },
   },
+  // ADR 0007: checkpoints of the chain signed with a key kept outside the database.
+  '0005_audit_checkpoint': {
+    async up(db: Kysely<unknown>) {
+      const t = columnTypes(db);
+      await withId(db, db.schema.createTable('audit_checkpoint'))
+        .addColumn('seq', 'integer', (c) => c.notNull().unique())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('at', t.instant, (c) => c.notNull())
+        .addColumn('signature', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };

@@ -17,6 +17,17 @@ export interface AuditTables {
     prev_hash: string;
     hash: string;
   };
+  /**
+   * A signed checkpoint of the chain, written by the append every MUSTER_AUDIT_CHECKPOINT_EVERY
+   * events when a key is configured (src/audit/anchors.ts, ADR 0007).
+   */
+  audit_checkpoint: {
+    id: Generated<number>;
+    seq: number;
+    hash: string;
+    at: string;
+    signature: string;
+  };
   /** The single row that holds the chain's head; locked by every append so the chain never forks. */
   audit_head: {
     id: number;

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditValuesFor } from '../access/index.ts';
 import { listAuditEvents, verifyAudit } from './store.ts';
+import { auditKeyFromEnvironment } from './anchors.ts';
 import { answeredAbout, reads } from '../shared/reads.ts';
 
 /** The people an audit event is about: a person's own record, or a row that names them (`personId`). */
@@ -16,6 +17,8 @@ function peopleIn(event: { entity: string; entityId: string; before: unknown; af
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.muster;
+  // A configured audit key that cannot be read stops the server here, not at its first write.
+  auditKeyFromEnvironment();
 
   app.get(
     '/audit',
@@ -69,6 +72,6 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ ok: z.boolean(), verified: z.number(), firstBad: z.object({ seq: z.number().nullable(), id: z.number().nullable(), reason: z.string() }).optional() }) },
       },
     },
-    async () => verifyAudit(db),
+    async () => verifyAudit(db, { key: auditKeyFromEnvironment() }),
   );
 };

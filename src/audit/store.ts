@@ -6,6 +6,7 @@ import type { Database } from '../store/schema.ts';
 import { eventHash, verifyChain, type ChainedEvent, type StoredEvent, type VerifyResult } from './model.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
 import { type AuditInput } from '../store/write.ts';
+import { anchorSignatureValid, auditKeyFromEnvironment, checkpointEvery, signAnchor, type Anchor, type AuditKey } from './anchors.ts';
 
 export async function appendEvent(tx: Transaction<Database>, actor: Actor, now: Date, input: AuditInput): Promise<void> {
   // Lock the head row first: concurrent writers queue here, so the chain never forks.
@@ -43,12 +44,31 @@ export async function appendEvent(tx: Transaction<Database>, actor: Actor, now: 
     })
     .execute();
   await tx.updateTable('audit_head').set({ seq: event.seq, hash }).where('id', '=', 1).execute();
+  // A signed checkpoint every N events, in the same transaction (ADR 0007).
+  const key = auditKeyFromEnvironment();
+  if (key && event.seq % checkpointEvery() === 0) await tx.insertInto('audit_checkpoint').values(signAnchor(key, { seq: event.seq, hash, at: event.at })).execute();
+}
+
+/** The chain's head now, signed: what `muster audit anchor` prints, to keep outside the database. */
+export async function anchorAudit(db: Db, key: AuditKey, now: Date): Promise<Anchor> {
+  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  return signAnchor(key, { seq: head.seq, hash: head.hash, at: now.toISOString() });
+}
+
+export interface VerifyOptions {
+  /** Checks every stored checkpoint's signature (without it, only that each still matches the chain). */
+  key?: AuditKey | null;
+  /** An anchor kept outside the database: the chain must reach it and agree with it. */
+  anchor?: Anchor;
 }
 
 const BATCH = 5000;
 
-/** Reads the whole trail in seq order, in batches, and checks every link. */
-export async function verifyAudit(db: Db): Promise<VerifyResult> {
+/**
+ * Reads the whole trail in seq order, in batches, and checks every link; then every stored
+ * checkpoint (its signature, when the key is given, and its hash against the chain) and the anchor.
+ */
+export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<VerifyResult> {
   const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
   async function* events(): AsyncGenerator<StoredEvent> {
     let after = -Infinity;
@@ -68,7 +88,24 @@ export async function verifyAudit(db: Db): Promise<VerifyResult> {
   }
   const collected: StoredEvent[] = [];
   for await (const e of events()) collected.push(e);
-  return verifyChain(collected, head);
+  const chain = verifyChain(collected, head);
+  if (!chain.ok) return chain;
+  const bad = (seq: number, reason: string): VerifyResult => ({ ok: false, verified: chain.verified, firstBad: { seq, id: collected[seq - 1]?.id ?? null, reason } });
+  const hashAt = (seq: number) => collected[seq - 1]?.hash;
+  const checkpoints = await db.selectFrom('audit_checkpoint').select(['seq', 'hash', 'at', 'signature']).orderBy('seq').execute();
+  for (const checkpoint of checkpoints) {
+    if (options.key && !anchorSignatureValid(options.key, checkpoint)) return bad(checkpoint.seq, `checkpoint at event #${checkpoint.seq} has a signature the audit key did not make: it was forged`);
+    if (checkpoint.seq > chain.verified) return bad(checkpoint.seq, `a signed checkpoint names event #${checkpoint.seq} but the chain ends at #${chain.verified}: it was cut short`);
+    if (hashAt(checkpoint.seq) !== checkpoint.hash) return bad(checkpoint.seq, `event #${checkpoint.seq} differs from its signed checkpoint: the chain was rewritten`);
+  }
+  const anchor = options.anchor;
+  if (anchor) {
+    if (!options.key) return bad(anchor.seq, `the anchor's signature cannot be checked without the audit key (MUSTER_AUDIT_KEY_FILE)`);
+    if (!anchorSignatureValid(options.key, anchor)) return bad(anchor.seq, `the anchor's signature is not the audit key's: the anchor is not genuine`);
+    if (anchor.seq > chain.verified) return bad(anchor.seq, `the chain ends at event #${chain.verified} but the anchor of ${anchor.at} names #${anchor.seq}: it was cut short`);
+    if (hashAt(anchor.seq) !== anchor.hash) return bad(anchor.seq, `event #${anchor.seq} differs from the anchor of ${anchor.at}: the chain was rewritten`);
+  }
+  return chain;
 }
 
 function toStored(r: Selectable<Database['audit_event']>): StoredEvent {

@@ -3,6 +3,11 @@ import { migrations } from './migrations.ts';
 import type { AuthTables } from './model.ts';
 import { authRoutes } from './routes.ts';
 import { loadDemoLogins } from './demo.ts';
+import { endAccess } from './store.ts';
+import { onAccessEnded } from '../roster/index.ts';
+
+// A role change or a discharge ends the person's sessions and tokens, in the roster's transaction.
+onAccessEnded(endAccess);
 
 export const auth = defineCapability<AuthTables>({
   name: 'auth',

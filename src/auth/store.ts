@@ -3,7 +3,7 @@ import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { Writer } from '../store/write.ts';
 import { AppError, badRequest, conflict, notFound } from '../shared/errors.ts';
 import type { Db } from '../store/db.ts';
-import { lockoutAfterFailure, SESSION_HOURS } from './model.ts';
+import { LOCKOUT_AFTER_FAILURES, LOCKOUT_MINUTES, lockoutAfterFailure, SESSION_HOURS } from './model.ts';
 import { type Actor, type Role } from '../shared/actor.ts';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -49,10 +49,22 @@ async function rolesOf(db: Db, personId: number): Promise<Role[]> {
 }
 
 async function actorForAccount(db: Db, accountId: number): Promise<Actor | undefined> {
-  const account = await db.selectFrom('account').select(['id', 'username', 'person_id', 'disabled']).where('id', '=', accountId).executeTakeFirst();
-  if (!account || account.disabled) return undefined;
+  const account = await db
+    .selectFrom('account')
+    .innerJoin('person', 'person.id', 'account.person_id')
+    .select(['account.id', 'account.username', 'account.person_id', 'account.disabled', 'person.status'])
+    .where('account.id', '=', accountId)
+    .executeTakeFirst();
+  // A discharged or withdrawn person signs in no more (their sessions and tokens also end with the change: endAccess).
+  if (!account || account.disabled || account.status === 'discharged' || account.status === 'withdrawn') return undefined;
   return { accountId: account.id, personId: account.person_id, label: account.username, roles: await rolesOf(db, account.person_id) };
 }
+
+/**
+ * The one answer to a refused sign-in, whatever the reason: unknown username, wrong password or a
+ * locked account (README's error table).
+ */
+export const SIGN_IN_REFUSED = `wrong username or password (after ${LOCKOUT_AFTER_FAILURES} wrong passwords an account is locked for ${LOCKOUT_MINUTES} minutes)`;
 
 export type LoginResult = { ok: true; actor: Actor } | { ok: false; error: AppError };
 
@@ -61,15 +73,16 @@ export type LoginResult = { ok: true; actor: Actor } | { ok: false; error: AppEr
  * the answer does not say whether the username exists.
  */
 export async function checkLogin(w: Writer, username: string, password: string): Promise<LoginResult> {
-  const invalid = new AppError('unauthenticated', 'wrong username or password');
+  const invalid = new AppError('unauthenticated', SIGN_IN_REFUSED);
   const account = await w.db.selectFrom('account').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
-  if (!account || !account.password_hash || account.disabled) {
+  const locked = account?.locked_until != null && account.locked_until > w.now.toISOString();
+  // An unknown name, an account without a password and a locked account answer exactly as a wrong
+  // password, after as long a hash (issue 14: a 423 for real names told who has an account).
+  if (!account || !account.password_hash || account.disabled || locked) {
     dummyHash ??= hashPassword('not a real password at all');
     await argonVerify(await dummyHash, password);
+    if (account && locked) await w.record({ action: 'account.login_refused_locked', entity: 'account', entityId: account.id });
     return { ok: false, error: invalid };
-  }
-  if (account.locked_until && account.locked_until > w.now.toISOString()) {
-    return { ok: false, error: new AppError('locked', `too many failed sign-ins: try again after ${account.locked_until}`) };
   }
   if (!(await argonVerify(account.password_hash, password))) {
     const next = lockoutAfterFailure(account.failed_logins, w.now);
@@ -129,6 +142,7 @@ export async function authenticateSession(db: Db, token: string, now: Date): Pro
 const TOKEN_PREFIX = 'mst_';
 
 export async function createApiToken(w: Writer, accountId: number, name: string, expiresAt: string | null) {
+  if (expiresAt !== null && Date.parse(expiresAt) <= w.now.getTime()) throw badRequest('expiresAt', 'must be in the future');
   const token = TOKEN_PREFIX + randomToken();
   const { id } = await w.db
     .insertInto('api_token')
@@ -198,4 +212,23 @@ export async function useSetupLink(w: Writer, token: string): Promise<void> {
   if (await hasAdmin(w.db)) throw new AppError('forbidden', 'an admin already exists');
   await w.db.updateTable('setup_link').set({ used_at: w.now.toISOString() }).where('id', '=', link.id).execute();
   await w.record({ action: 'setup_link.use', entity: 'setup_link', entityId: link.id });
+}
+
+/**
+ * Ends every session and API token of a person whose roles changed or who was discharged or
+ * withdrawn (registered with the roster by src/auth/index.ts); audited with what ended and why.
+ */
+export async function endAccess(w: Writer, personId: number, why: string): Promise<void> {
+  const account = await w.db.selectFrom('account').select('id').where('person_id', '=', personId).executeTakeFirst();
+  if (!account) return;
+  const sessions = await w.db.deleteFrom('auth_session').where('account_id', '=', account.id).returning('id').execute();
+  const tokens = await w.db
+    .updateTable('api_token')
+    .set({ revoked_at: w.now.toISOString() })
+    .where('account_id', '=', account.id)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
+  if (sessions.length === 0 && tokens.length === 0) return;
+  await w.record({ action: 'account.access_ended', entity: 'account', entityId: account.id, before: { sessionIds: sessions.map((r) => r.id), apiTokenIds: tokens.map((r) => r.id) }, reason: why });
 }

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { systemActor } from '../shared/actor.ts';
 import { createAccount } from '../auth/index.ts';
-import { verifyAudit } from '../audit/index.ts';
+import { AUDIT_KEY_VARIABLE, anchorAudit, auditKeyFromEnvironment, parseAnchor, verifyAudit, type Anchor } from '../audit/index.ts';
 import { write } from '../store/write.ts';
 import { isDatabaseEmpty, loadDemo } from '../demo/load.ts';
 import { DEMO_PASSWORD } from '../auth/index.ts';
@@ -60,15 +59,44 @@ export async function importRosterFile(file: string, options: DatabaseOptions) {
   });
 }
 
-export async function verifyAuditTrail(options: DatabaseOptions) {
+export async function verifyAuditTrail(options: DatabaseOptions & { anchor?: string }) {
+  const key = auditKeyFromEnvironment();
+  let anchor: Anchor | undefined;
+  if (options.anchor !== undefined) {
+    try {
+      anchor = parseAnchor(readFileSync(options.anchor, 'utf8'));
+    } catch (error) {
+      console.error(`--anchor: ${options.anchor}: ${(error as Error).message}`);
+      process.exitCode = 2;
+      return;
+    }
+    if (!key) {
+      console.error(`--anchor: checking an anchor needs the audit key: set ${AUDIT_KEY_VARIABLE}`);
+      process.exitCode = 2;
+      return;
+    }
+  }
   await withDatabaseHandle(options, async ({ db }) => {
-    const result = await verifyAudit(db);
+    const result = await verifyAudit(db, { key, ...(anchor && { anchor }) });
     if (result.ok) {
-      console.log(`audit trail intact: ${result.verified} events verified`);
+      const checked = [key ? 'signed checkpoints checked' : `checkpoint signatures not checked (no ${AUDIT_KEY_VARIABLE})`, ...(anchor ? [`agrees with the anchor at event #${anchor.seq}`] : [])];
+      console.log(`audit trail intact: ${result.verified} events verified; ${checked.join('; ')}`);
       return;
     }
     console.error(`audit trail BROKEN after ${result.verified} good events: ${result.firstBad?.reason} (event seq ${result.firstBad?.seq ?? '?'}, row id ${result.firstBad?.id ?? '?'})`);
     process.exitCode = 1;
+  });
+}
+
+export async function printAuditAnchor(options: DatabaseOptions) {
+  const key = auditKeyFromEnvironment();
+  if (!key) {
+    console.error(`an anchor is signed with the audit key: set ${AUDIT_KEY_VARIABLE} to an Ed25519 private key file (PEM), e.g. made by \`openssl genpkey -algorithm ed25519\``);
+    process.exitCode = 2;
+    return;
+  }
+  await withDatabaseHandle(options, async ({ db }) => {
+    console.log(JSON.stringify(await anchorAudit(db, key, new Date())));
   });
 }
 

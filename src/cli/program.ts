@@ -77,9 +77,15 @@ async function buildProgram(analyzeOnly: boolean): Promise<Command> {
   ).action(async (file: string, options: DatabaseOptions) => (await import('./admin.ts')).importRosterFile(file, options));
 
   const audit = program.command('audit').description('The audit trail');
-  withDatabaseOption(audit.command('verify').description('Check the hash chain; exits 1 and names the first bad event if it was tampered with')).action(
-    async (options: DatabaseOptions) => (await import('./admin.ts')).verifyAuditTrail(options),
-  );
+  withDatabaseOption(
+    audit
+      .command('verify')
+      .description('Check the hash chain and its signed checkpoints (with $MUSTER_AUDIT_KEY_FILE); exits 1 and names the first bad event if it was tampered with')
+      .option('--anchor <file>', 'an anchor printed by `muster audit anchor`: fail when the chain is shorter than it or differs from it'),
+  ).action(async (options: DatabaseOptions & { anchor?: string }) => (await import('./admin.ts')).verifyAuditTrail(options));
+  withDatabaseOption(
+    audit.command('anchor').description('Print the chain head signed with the key in $MUSTER_AUDIT_KEY_FILE (JSON: seq, hash, at, signature), to keep outside the database'),
+  ).action(async (options: DatabaseOptions) => (await import('./admin.ts')).printAuditAnchor(options));
 
   withDatabaseOption(
     program

@@ -6,6 +6,8 @@ import type { RowProblem } from '../shared/csv.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
 import { isUniqueViolation, type Db } from '../store/db.ts';
 import { designationKey, personStatuses, type PersonStatus, type RosterImportRow } from './model.ts';
+import { healthDataRolesGranted, requireRolesChangeable } from '../access/index.ts';
+import { notify, peopleWithRole } from '../inbox/index.ts';
 
 export interface UnitInput {
   name: string;
@@ -202,6 +204,7 @@ export async function createPerson(w: Writer, input: PersonInput): Promise<Perso
   await w.db.insertInto('person_role').values(input.roles.map((role) => ({ person_id: id, role }))).execute();
   const person = await getPerson(w.db, id);
   await w.record({ action: 'person.create', entity: 'person', entityId: id, after: person });
+  await announceHealthDataGrant(w, person, []);
   return person;
 }
 
@@ -209,7 +212,42 @@ const duplicateDesignation = (designation: string) => conflict(`designation ${de
 
 export type PersonPatch = Partial<Omit<PersonInput, 'designation' | 'unitId'>> & { reason?: string };
 
+/**
+ * What a change that ends a person's access sets off: the auth capability registers the ending of
+ * their sessions and API tokens at load (src/auth/index.ts), as the audit capability registers its
+ * append with the kernel, so the roster never imports auth.
+ */
+export type AccessEnded = (w: Writer, personId: number, why: string) => Promise<void>;
+const accessEndedListeners: AccessEnded[] = [];
+export function onAccessEnded(listener: AccessEnded): void {
+  if (!accessEndedListeners.includes(listener)) accessEndedListeners.push(listener);
+}
+
+/** Statuses under which a person keeps no session or token (issue 14). */
+const statusesWithoutAccess: readonly PersonStatus[] = ['discharged', 'withdrawn'];
+
+/**
+ * A grant of roles that see health data (src/access/roles.ts): audited on its own and told to
+ * every investigator in their inbox, so no one gains sight of participants' health unseen.
+ */
+async function announceHealthDataGrant(w: Writer, person: PersonView, before: readonly Role[]): Promise<void> {
+  const granted = healthDataRolesGranted(before, person.roles);
+  if (granted.length === 0) return;
+  await w.record({ action: 'person.role.grant', entity: 'person', entityId: person.id, before: { roles: before }, after: { roles: person.roles, granted } });
+  await notify(w, await peopleWithRole(w.db, 'investigator'), {
+    kind: 'role.grant',
+    subject: `${person.designation} was given the ${granted.join(' and ')} role${granted.length > 1 ? 's' : ''}`,
+    body: `${w.actor.label} gave ${person.rank} ${person.name} (${person.designation}) the ${granted.join(', ')} role${granted.length > 1 ? 's' : ''}, which see participants' health data.`,
+    link: `/people/${person.id}`,
+  });
+}
+
+/**
+ * Changes a person. Nobody changes their own roles (src/access/roles.ts); a role change, or a
+ * status of discharged or withdrawn, ends the person's sessions and API tokens in the same transaction.
+ */
 export async function updatePerson(w: Writer, id: number, patch: PersonPatch): Promise<PersonView> {
+  if (patch.roles) requireRolesChangeable(w.actor, id);
   const before = await getPerson(w.db, id);
   const fields = {
     ...(patch.name !== undefined && { name: patch.name }),
@@ -225,6 +263,10 @@ export async function updatePerson(w: Writer, id: number, patch: PersonPatch): P
   }
   const after = await getPerson(w.db, id);
   await w.record({ action: 'person.update', entity: 'person', entityId: id, before, after, reason: patch.reason });
+  await announceHealthDataGrant(w, after, before.roles);
+  const rolesChanged = after.roles.join() !== before.roles.join();
+  const leaves = after.status !== before.status && statusesWithoutAccess.includes(after.status);
+  if (rolesChanged || leaves) for (const ended of accessEndedListeners) await ended(w, id, rolesChanged ? 'roles changed' : `status ${after.status}`);
   return after;
 }
 

@@ -34,7 +34,7 @@ describeEachDatabase('API', (database) => {
 
     const wrong = await client.request({ method: 'POST', url: '/api/auth/login', payload: { username: 'cmdr', password: 'nope' } });
     expect(wrong.statusCode).toBe(401);
-    expect(wrong.json().error.message).toBe('wrong username or password');
+    expect(wrong.json().error.message).toBe('wrong username or password (after 5 wrong passwords an account is locked for 15 minutes)');
 
     const login = await client.request({ method: 'POST', url: '/api/auth/login', payload: { username: 'cmdr', password: 'a long enough password' } });
     expect(login.statusCode).toBe(200);
@@ -56,15 +56,20 @@ describeEachDatabase('API', (database) => {
     expect((await client.request({ method: 'GET', url: '/api/me', headers: { cookie } })).statusCode).toBe(401);
   });
 
-  it('locks an account after repeated failures', async () => {
+  it('locks an account after repeated failures, answering exactly as an unknown username does', async () => {
     let now = new Date('2026-03-01T10:00:00Z');
     const client = await startTestApp(database(), () => now);
     const person = await makePerson(database().db, { roles: ['trainer'] });
     await write(database().db, systemActor('test'), (w) => createAccount(w, { username: 'pti', password: 'correct horse battery', personId: person.id }));
     for (let i = 0; i < 5; i++) await client.request({ method: 'POST', url: '/api/auth/login', payload: { username: 'pti', password: 'wrong password' } });
+    for (let i = 0; i < 5; i++) await client.request({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'wrong password' } });
     const locked = await client.request({ method: 'POST', url: '/api/auth/login', payload: { username: 'pti', password: 'correct horse battery' } });
-    expect(locked.statusCode).toBe(423);
-    expect(locked.json().error.message).toMatch(/try again after/);
+    const unknown = await client.request({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'correct horse battery' } });
+    // Issue 14: a 423 for a real name and a 401 for an unknown one told who has an account.
+    expect(locked.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(locked.json().error).toEqual(unknown.json().error);
+    expect(locked.json().error.message).toMatch(/locked for 15 minutes/);
     now = new Date('2026-03-01T10:16:00Z');
     expect((await client.request({ method: 'POST', url: '/api/auth/login', payload: { username: 'pti', password: 'correct horse battery' } })).statusCode).toBe(200);
   });

@@ -10,6 +10,7 @@ import type { DatabaseHandle } from '../store/db.ts';
 import type { AppContext } from '../shared/context.ts';
 import { answerClientError, answerFrameworkError, installErrorHandler, MAX_PARAM_LENGTH } from './errors.ts';
 import { installGuard } from './guard.ts';
+import { installSecurityHeaders } from './headers.ts';
 import { installReads } from './reads.ts';
 import { healthRoutes } from './health.ts';
 import { capabilities } from '../capabilities.ts';
@@ -66,6 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
 
+  await installSecurityHeaders(app);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {

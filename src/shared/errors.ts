@@ -9,13 +9,14 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
-  | 'locked'
   | 'payload_too_large'
   | 'uri_too_long'
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'headers_too_large'
   | 'request_timeout'
+  | 'unprocessable'
+  | 'unavailable'
   | 'internal';
 
 export const statusOf: Record<ErrorCode, number> = {
@@ -24,13 +25,14 @@ export const statusOf: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
-  locked: 423,
   payload_too_large: 413,
   uri_too_long: 414,
   unsupported_media_type: 415,
   rate_limited: 429,
   headers_too_large: 431,
   request_timeout: 408,
+  unprocessable: 422,
+  unavailable: 503,
   internal: 500,
 };
 
