@@ -28,9 +28,15 @@ describeEachDatabase('roles, sessions and tokens', (database) => {
     const events = await database().db.selectFrom('audit_event').select(['action', 'after_json']).where('action', '=', 'person.role.grant').where('entity_id', '=', String(admin.personId)).execute();
     expect(events).toHaveLength(1);
     expect(JSON.parse(String(events[0].after_json))).toMatchObject({ granted: ['investigator'] });
-    const inbox = (await client.request({ method: 'GET', url: '/api/me/inbox', as: investigator })).json();
-    const messages = (inbox.messages ?? inbox.notifications ?? inbox) as { subject: string }[];
-    expect(messages.map((m) => m.subject)).toContainEqual(expect.stringMatching(/was given the investigator role/));
+    const inbox = (await client.request({ method: 'GET', url: '/api/me/inbox', as: investigator })).json() as { messages: { kind: string; subject: string }[] };
+    expect(inbox.messages.map((m) => m.kind)).toEqual(['role.grant']);
+    expect(inbox.messages[0].subject).toMatch(/^[A-Z0-9-]+ was given the investigator role$/);
+
+    // A new person with such a role, made by an admin, is a grant too.
+    const created = await client.request({ method: 'POST', url: '/api/people', as: otherAdmin, payload: { designation: 'MON-9', name: 'New Monitor', rank: 'Capt', status: 'active', dateOfBirth: null, sex: null, roles: ['monitor'], unitId: null } });
+    expect(created.statusCode, created.body).toBe(201);
+    const after = (await client.request({ method: 'GET', url: '/api/me/inbox', as: investigator })).json() as { messages: { subject: string }[] };
+    expect(after.messages.map((m) => m.subject)).toContain('MON-9 was given the monitor role');
   });
 
   it('ends the sessions and API tokens of a person whose roles change', async () => {

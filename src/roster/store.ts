@@ -227,13 +227,16 @@ export function onAccessEnded(listener: AccessEnded): void {
 const statusesWithoutAccess: readonly PersonStatus[] = ['discharged', 'withdrawn'];
 
 /**
- * A grant of roles that see health data (src/access/roles.ts): audited on its own and told to
- * every investigator in their inbox, so no one gains sight of participants' health unseen.
+ * A grant of roles that see health data (src/access/roles.ts): audited on its own, and when a
+ * signed-in account made it (a new person with such a role included, so an admin cannot make
+ * themselves a second, investigating identity quietly) told to every investigator in their inbox.
+ * The CLI, the demo and the test factories act as the system: whoever runs them holds the database.
  */
 async function announceHealthDataGrant(w: Writer, person: PersonView, before: readonly Role[]): Promise<void> {
   const granted = healthDataRolesGranted(before, person.roles);
   if (granted.length === 0) return;
   await w.record({ action: 'person.role.grant', entity: 'person', entityId: person.id, before: { roles: before }, after: { roles: person.roles, granted } });
+  if (w.actor.accountId === null) return;
   await notify(w, await peopleWithRole(w.db, 'investigator'), {
     kind: 'role.grant',
     subject: `${person.designation} was given the ${granted.join(' and ')} role${granted.length > 1 ? 's' : ''}`,
