@@ -66,7 +66,7 @@ export const migrations: Record<string, Migration> = {
     },
   },
   // ADR 0007: checkpoints of the chain signed with a key kept outside the database.
-  '0005_audit_checkpoint': {
+  '0006_audit_checkpoint': {
     async up(db: Kysely<unknown>) {
       const t = columnTypes(db);
       await withId(db, db.schema.createTable('audit_checkpoint'))

@@ -1,4 +1,4 @@
-import { Migrator, sql, type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type CreateTableBuilder, type DatabaseIntrospector, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { dialectOf } from './db.ts';
 
 /**
@@ -19,10 +19,41 @@ export async function migrateToLatest(db: Kysely<any>, migrations: Record<string
   const schema = dialectOf(db) === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0].schema : undefined;
   // Each capability numbers its migrations in its own range (docs/architecture.md), so a new one
   // may sort before one a database already has: it is still applied, in name order among the pending.
-  const migrator = new Migrator({ db, provider: new RegistryProvider(migrations), allowUnorderedMigrations: true, ...(schema && { migrationTableSchema: schema }) });
+  const migrator = new Migrator({
+    db: schema ? withCatalogueOf(db, schema) : db,
+    provider: new RegistryProvider(migrations),
+    allowUnorderedMigrations: true,
+    ...(schema && { migrationTableSchema: schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * The database as the migrator sees it, its catalogue narrowed to one PostgreSQL schema. Kysely's own
+ * look for its tables reads every schema by name (pg_get_serial_sequence, has_schema_privilege), which
+ * fails when another connection drops a schema meanwhile, as side-by-side test databases do.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as migrateToLatest
+function withCatalogueOf(db: Kysely<any>, schema: string): Kysely<any> {
+  const tablesOf = async () =>
+    (await sql<{ name: string }>`select c.relname as name from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace where n.nspname = ${schema} and c.relkind in ('r', 'p')`.execute(db)).rows.map(
+      ({ name }) => ({ name, schema, isView: false, columns: [] }),
+    );
+  const introspection: DatabaseIntrospector = {
+    getSchemas: async () => [{ name: schema }],
+    getTables: tablesOf,
+    getMetadata: async () => ({ tables: await tablesOf() }),
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspection;
+      const value: unknown = Reflect.get(target, property, target);
+      // Kysely keeps its state in private fields, which only the instance itself may read.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** Column types that differ between the two databases, so migrations are written once. */
