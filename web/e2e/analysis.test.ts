@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatedTrialCsv } from '../../src/analysis/testing.ts';
 import { startWorld, visit, WORLD_START_TIMEOUT, type World } from './harness.ts';
@@ -183,6 +184,38 @@ describe('statistician', { timeout: 90_000 }, () => {
     expect(contrasts.length).toBeGreaterThan(1);
     for (const contrast of contrasts) expect(contrast).toMatch(/^2 Platoon \(demo\) - 1 Platoon \(demo\) at \d+/);
     await check('analysis-derived-result');
+    expectNoConsoleErrors();
+  });
+
+  it('runs reference-based imputation (jump to reference) with an events file and draws the tipping point', async () => {
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world);
+    await signIn('statistician');
+    await page.goto('/analysis');
+    const reference = new URL('../../../shared/reference/', import.meta.url);
+    await page.getByLabel(/^Upload a long-format CSV/).setInputFiles({ name: 'antidepressant.csv', mimeType: 'text/csv', buffer: readFileSync(new URL('antidepressant.csv', reference)) });
+    await page.getByRole('radio', { name: /Reference-based imputation/ }).check();
+    await page.getByRole('combobox', { name: /^Arm/ }).selectOption('THERAPY');
+    await page.getByRole('combobox', { name: /^Control arm/ }).selectOption('PLACEBO');
+    await page.getByRole('combobox', { name: /^Outcome$/ }).selectOption('CHANGE');
+    await page.getByRole('combobox', { name: /^Baseline/ }).selectOption('BASVAL');
+    await page.getByLabel(/^Intercurrent events/).setInputFiles({ name: 'antidepressant-ice.csv', mimeType: 'text/csv', buffer: readFileSync(new URL('antidepressant-ice.csv', reference)) });
+    await page.getByText('antidepressant-ice.csv: 43 events').waitFor();
+    expect(await page.getByRole('combobox', { name: /^After an event/ }).inputValue()).toBe('JR');
+    await page.getByLabel(/Outcome unit/).fill('points');
+    await page.getByRole('combobox', { name: /^Treatment arm/ }).selectOption('DRUG');
+    await page.getByRole('combobox', { name: /^Better is/ }).selectOption('lower');
+    await page.getByRole('button', { name: 'Run the analysis' }).click();
+
+    const tipping = page.getByRole('figure', { name: /Tipping point/ });
+    await tipping.locator('svg').first().waitFor();
+    const text = await tipping.textContent();
+    expect(text).toMatch(/DRUG - PLACEBO at 7 is (not )?significant at the 5% level; a delta of -?\d+\.\d\d points changes that/);
+    expect(await tipping.locator('svg').first().textContent()).toMatch(/verdict flips at -?\d+\.\d\d/);
+    await tipping.getByText('Table of the numbers').click();
+    expect(await tipping.locator('tbody tr').count()).toBe(11);
+    await page.getByRole('heading', { name: 'Imputation' }).waitFor();
+    expect(await page.getByText('jackknife (normal intervals)').count()).toBe(1);
+    await check('analysis-rbmi-tipping-point');
     expectNoConsoleErrors();
   });
 });

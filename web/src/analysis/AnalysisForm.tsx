@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { guessColumn, isNumericColumn, levels, type CsvPreview } from './csv.ts';
+import { guessColumn, isNumericColumn, levels, parseCsv, type CsvPreview } from './csv.ts';
 import type { DataSource } from './DataSourcePanel.tsx';
-import type { AnalysisRequest, Covariance, DecisionRule } from './hooks.ts';
+import type { AnalysisRequest, Covariance, Ddfm, DecisionRule, ImputationStrategy, RbmiRequest, Vcov } from './hooks.ts';
 
 /** The names of the covariance structures (mmrm's); typed so that a structure added to the API must be named here. */
 const covarianceNames: Record<Covariance, string> = {
@@ -14,10 +14,40 @@ const covarianceNames: Record<Covariance, string> = {
   toeph: 'heterogeneous Toeplitz (toeph)',
   ad: 'ante-dependence (ad)',
   adh: 'heterogeneous ante-dependence (adh)',
+  sp_exp: 'spatial exponential (sp_exp, needs a time column)',
 };
 
+const ddfmNames: Record<Ddfm, string> = { satterthwaite: 'Satterthwaite', kr: 'Kenward-Roger (kr)', 'kr-linear': "Kenward-Roger, SAS's ddfm=kr (kr-linear)", residual: 'residual' };
+const vcovNames: Record<Vcov, string> = {
+  model: "the model's",
+  empirical: 'sandwich (empirical, CR0)',
+  'empirical-br': 'sandwich, bias-reduced (empirical-br, CR2)',
+  'empirical-jackknife': 'sandwich, jackknife (empirical-jackknife, CR3)',
+};
+const strategyNames: Record<ImputationStrategy, string> = {
+  MAR: 'missing at random (MAR)',
+  JR: 'jump to reference (JR)',
+  CR: 'copy reference (CR)',
+  CIR: 'copy increments in reference (CIR)',
+  LMCF: 'last mean carried forward (LMCF)',
+};
+
+/** The reference-based imputation choices: the events file and how to impute after an event. */
+interface RbmiChoices {
+  strategy: ImputationStrategy;
+  reference: string;
+  method: 'jackknife' | 'bootstrap';
+  samples: string;
+  seed: string;
+  delta: string;
+  tippingPoint: boolean;
+  /** The intercurrent events file as read: name, and rows of subject, visit and optional strategy. */
+  ice: { name: string; rows: RbmiRequest['ice'] } | null;
+  iceProblem: string;
+}
+
 interface Choices {
-  model: 'mmrm' | 'ancova';
+  model: 'mmrm' | 'ancova' | 'rbmi';
   subject: string;
   visit: string;
   outcome: string;
@@ -27,6 +57,10 @@ interface Choices {
   covariates: string[];
   covariance: Covariance;
   method: 'reml' | 'ml';
+  coordinates: string;
+  ddfm: Ddfm;
+  vcov: Vcov;
+  rbmi: RbmiChoices;
   judge: boolean;
   rule: { arm: string; visit: string; direction: DecisionRule['direction']; hypothesis: DecisionRule['hypothesis']; margin: string; confidence: string };
 }
@@ -65,6 +99,10 @@ function guessChoices(preview: CsvPreview, randomisedArm: string | undefined): C
     covariates: [],
     covariance: 'us',
     method: 'reml',
+    coordinates: '',
+    ddfm: 'satterthwaite',
+    vcov: 'model',
+    rbmi: { strategy: 'JR', reference: '', method: 'jackknife', samples: '500', seed: '1', delta: '0', tippingPoint: true, ice: null, iceProblem: '' },
     judge: true,
     rule: { arm: arms.find((level) => level !== control) ?? '', visit: visits[visits.length - 1] ?? '', direction: 'higher', hypothesis: 'superiority', margin: '0', confidence: '0.95' },
   };
@@ -83,7 +121,7 @@ export function AnalysisForm({ source, busy, onSubmit }: { source: DataSource; b
       hypothesis: choices.rule.hypothesis,
       margin: Number(choices.rule.margin),
       confidence: Number(choices.rule.confidence),
-      ...(choices.model === 'mmrm' && { visit: choices.rule.visit }),
+      ...(choices.model !== 'ancova' && { visit: choices.rule.visit }),
       ...(unit.trim() && { unit: unit.trim() }),
     };
     const common = {
@@ -95,10 +133,36 @@ export function AnalysisForm({ source, busy, onSubmit }: { source: DataSource; b
       ...(choices.covariates.length > 0 && { covariates: choices.covariates }),
       ...(choices.judge && { rule }),
     };
+    const rbmi = choices.rbmi;
     const request: AnalysisRequest =
       choices.model === 'mmrm'
-        ? { model: 'mmrm', ...common, subject: choices.subject, visit: choices.visit, covariance: choices.covariance, method: choices.method }
-        : { model: 'ancova', ...common };
+        ? {
+            model: 'mmrm',
+            ...common,
+            subject: choices.subject,
+            visit: choices.visit,
+            covariance: choices.covariance,
+            ...(choices.covariance === 'sp_exp' && choices.coordinates && { coordinates: choices.coordinates }),
+            method: choices.method,
+            ddfm: choices.ddfm,
+            vcov: choices.vcov,
+          }
+        : choices.model === 'rbmi'
+          ? {
+              model: 'rbmi',
+              ...common,
+              subject: choices.subject,
+              visit: choices.visit,
+              covariance: choices.covariance === 'sp_exp' ? 'us' : choices.covariance,
+              ice: rbmi.ice?.rows ?? [],
+              strategy: rbmi.strategy,
+              ...(rbmi.reference && { reference: rbmi.reference }),
+              method: rbmi.method,
+              ...(rbmi.method === 'bootstrap' && { samples: Number(rbmi.samples), seed: Number(rbmi.seed) }),
+              ...(Number(rbmi.delta) !== 0 && { delta: Number(rbmi.delta) }),
+              tippingPoint: rbmi.tippingPoint,
+            }
+          : { model: 'ancova', ...common };
     onSubmit({ request, unit: unit.trim(), data: source.text });
   }
 
@@ -138,7 +202,8 @@ function Choose({ file, choices, unit, set, setRule, setUnit }: { file: CsvPrevi
   const columns = file.header;
   const arms = choices.arm ? levels(file, choices.arm) : [];
   const visits = choices.visit ? levels(file, choices.visit) : [];
-  const mmrm = choices.model === 'mmrm';
+  // MMRM and rbmi both take repeated visits.
+  const mmrm = choices.model !== 'ancova';
   const used = [choices.subject, choices.visit, choices.outcome, choices.arm, choices.baseline];
   const covariateColumns = columns.filter((column) => !used.includes(column));
 
@@ -151,10 +216,13 @@ function Choose({ file, choices, unit, set, setRule, setUnit }: { file: CsvPrevi
         <legend>Model</legend>
         <div className="choices" role="radiogroup" aria-label="Model">
           <label className="inline">
-            <input type="radio" name="model" checked={mmrm} onChange={() => set({ model: 'mmrm' })} /> MMRM (repeated visits)
+            <input type="radio" name="model" checked={choices.model === 'mmrm'} onChange={() => set({ model: 'mmrm' })} /> MMRM (repeated visits)
           </label>
           <label className="inline">
             <input type="radio" name="model" checked={!mmrm} onChange={() => set({ model: 'ancova' })} /> ANCOVA (one outcome per subject)
+          </label>
+          <label className="inline">
+            <input type="radio" name="model" checked={choices.model === 'rbmi'} onChange={() => set({ model: 'rbmi' })} /> Reference-based imputation (rbmi)
           </label>
         </div>
         {mmrm && (
@@ -162,22 +230,48 @@ function Choose({ file, choices, unit, set, setRule, setUnit }: { file: CsvPrevi
             <label>
               Covariance structure
               <select value={choices.covariance} onChange={(e) => set({ covariance: e.target.value as Covariance })}>
-                {Object.entries(covarianceNames).map(([value, name]) => (
+                {Object.entries(covarianceNames).filter(([value]) => choices.model === 'mmrm' || value !== 'sp_exp').map(([value, name]) => (
                   <option key={value} value={value}>
                     {name}
                   </option>
                 ))}
               </select>
             </label>
-            <label>
-              Estimation
-              <select value={choices.method} onChange={(e) => set({ method: e.target.value as 'reml' | 'ml' })}>
-                <option value="reml">REML</option>
-                <option value="ml">ML</option>
-              </select>
-            </label>
+            {choices.model === 'mmrm' && (
+              <>
+                <label>
+                  Estimation
+                  <select value={choices.method} onChange={(e) => set({ method: e.target.value as 'reml' | 'ml' })}>
+                    <option value="reml">REML</option>
+                    <option value="ml">ML</option>
+                  </select>
+                </label>
+                <label>
+                  Degrees of freedom
+                  <select value={choices.ddfm} onChange={(e) => set({ ddfm: e.target.value as Ddfm })}>
+                    {Object.entries(ddfmNames).map(([value, name]) => (
+                      <option key={value} value={value}>
+                        {name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  Covariance of the estimates
+                  <select value={choices.vcov} onChange={(e) => set({ vcov: e.target.value as Vcov })}>
+                    {Object.entries(vcovNames).map(([value, name]) => (
+                      <option key={value} value={value}>
+                        {name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                {choices.covariance === 'sp_exp' && <ColumnSelect label="Time of each row (coordinates)" value={choices.coordinates} columns={columns} onChange={(coordinates) => set({ coordinates })} />}
+              </>
+            )}
           </div>
         )}
+        {choices.model === 'rbmi' && <RbmiOptions rbmi={choices.rbmi} arms={arms} subject={choices.subject} visit={choices.visit} onChange={(patch) => set({ rbmi: { ...choices.rbmi, ...patch } })} />}
       </fieldset>
       <fieldset>
         <legend>Columns</legend>
@@ -269,5 +363,82 @@ function Choose({ file, choices, unit, set, setRule, setUnit }: { file: CsvPrevi
         )}
       </fieldset>
     </>
+  );
+}
+
+/** The events file and the imputation: which strategy after an event, the reference arm, the standard errors and the tipping point. */
+function RbmiOptions({ rbmi, arms, subject, visit, onChange }: { rbmi: RbmiChoices; arms: string[]; subject: string; visit: string; onChange: (patch: Partial<RbmiChoices>) => void }) {
+  async function readEvents(file: File | undefined) {
+    if (!file) return;
+    const events = parseCsv(await file.text());
+    const [s, v, own] = [subject, visit, 'strategy'].map((name) => events.header.indexOf(name));
+    if (s < 0 || v < 0) {
+      onChange({ ice: null, iceProblem: `${file.name} needs the data's subject and visit columns, "${subject}" and "${visit}" (it has ${events.header.join(', ')})` });
+      return;
+    }
+    const rows = events.rows.map((row) => ({ subject: row[s], visit: row[v], ...(own >= 0 && row[own] ? { strategy: row[own] as ImputationStrategy } : {}) }));
+    onChange({ ice: { name: file.name, rows }, iceProblem: '' });
+  }
+  return (
+    <fieldset>
+      <legend>Intercurrent events and imputation</legend>
+      <label>
+        Intercurrent events (CSV: the subject and visit columns, the first visit affected; optional strategy)
+        <input type="file" accept=".csv,text/csv" onChange={(e) => void readEvents(e.target.files?.[0])} />
+      </label>
+      {rbmi.ice && (
+        <p className="muted">
+          {rbmi.ice.name}: {rbmi.ice.rows.length} events
+        </p>
+      )}
+      {rbmi.iceProblem && <p role="alert">{rbmi.iceProblem}</p>}
+      <div className="grid">
+        <label>
+          After an event
+          <select value={rbmi.strategy} onChange={(e) => onChange({ strategy: e.target.value as ImputationStrategy })}>
+            {Object.entries(strategyNames).map(([value, name]) => (
+              <option key={value} value={value}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Reference arm
+          <select value={rbmi.reference} onChange={(e) => onChange({ reference: e.target.value })}>
+            <option value="">(the control)</option>
+            {arms.map((level) => (
+              <option key={level}>{level}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Standard errors
+          <select value={rbmi.method} onChange={(e) => onChange({ method: e.target.value as RbmiChoices['method'] })}>
+            <option value="jackknife">jackknife</option>
+            <option value="bootstrap">bootstrap (seeded)</option>
+          </select>
+        </label>
+        {rbmi.method === 'bootstrap' && (
+          <>
+            <label>
+              Resamples
+              <input type="number" min="2" max="2000" step="1" value={rbmi.samples} onChange={(e) => onChange({ samples: e.target.value })} required />
+            </label>
+            <label>
+              Seed
+              <input type="number" step="1" value={rbmi.seed} onChange={(e) => onChange({ seed: e.target.value })} required />
+            </label>
+          </>
+        )}
+        <label>
+          Delta on the treated arm&apos;s imputed values
+          <input type="number" step="any" value={rbmi.delta} onChange={(e) => onChange({ delta: e.target.value })} required />
+        </label>
+      </div>
+      <label className="inline">
+        <input type="checkbox" checked={rbmi.tippingPoint} onChange={(e) => onChange({ tippingPoint: e.target.checked })} /> Find the tipping point (the delta that overturns the verdict at the last visit)
+      </label>
+    </fieldset>
   );
 }

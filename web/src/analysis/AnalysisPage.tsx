@@ -6,6 +6,7 @@ import { ForestChart } from './ForestChart.tsx';
 import { useAnalysis } from './hooks.ts';
 import { LsMeansChart } from './LsMeansChart.tsx';
 import { ResultTables } from './ResultTables.tsx';
+import { TippingPointChart } from './TippingPointChart.tsx';
 import { TrajectoriesChart } from './TrajectoriesChart.tsx';
 import { ComparisonPanel, VerdictPanel } from './VerdictPanel.tsx';
 
@@ -40,6 +41,7 @@ export function AnalysisPage() {
             <div className="columns wide">
               <LsMeansChart result={response.result} unit={unit} />
               <ForestChart response={response} unit={unit} direction={analysis.request?.rule?.direction} />
+              {response.result.kind === 'rbmi' && response.result.tipping_point && <TippingPointChart tipping={response.result.tipping_point} unit={unit} deltaArm={response.result.delta_arm} />}
               {response.result.kind === 'mmrm' && analysis.request?.model === 'mmrm' && <TrajectoriesChart request={analysis.request} data={analysed.data} result={response.result} unit={unit} />}
             </div>
             <ResultTables result={response.result} />
