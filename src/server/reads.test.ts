@@ -7,6 +7,7 @@ import type { Db } from '../store/db.ts';
 import { routePolicy } from './guard.ts';
 import { describeEachDatabase } from './test-databases.ts';
 import { makeWorld, sessionFor, startTestApp, type Session } from './testing.ts';
+import { demoPathFiller } from './walk-testing.ts';
 
 /** Keys of a bare reference to a person (a directory entry): naming someone is not reading their data. */
 const identityKeys = new Set(['id', 'designation', 'name', 'rank', 'status', 'unit', 'roles']);
@@ -61,24 +62,7 @@ describeEachDatabase('reads declared per route', (database) => {
     expect(saved.statusCode).toBe(201);
 
     const withSets = await db.selectFrom('training_set').select('person_id').orderBy('id').executeTakeFirstOrThrow();
-    const topUnit = await db.selectFrom('unit').select('id').where('parent_id', 'is', null).orderBy('id').executeTakeFirstOrThrow();
-    const attended = await db.selectFrom('session_attendance').select('session_id').orderBy('session_id').executeTakeFirstOrThrow();
-    const drill = await db.selectFrom('drill_attempt').select('drill_id').orderBy('id').executeTakeFirstOrThrow();
-    const trial = await db.selectFrom('trial').select('code').orderBy('id').executeTakeFirstOrThrow();
-    const appointment = await db.selectFrom('appointment').select('id').orderBy('id').executeTakeFirstOrThrow();
-    const feed = new URL((await client.request({ method: 'POST', url: '/api/me/calendar-feed', as: sessions.investigator })).json().url);
-    const fill = (url: string): string =>
-      url
-        .replace(/^\/api\/people\/:id/, `/api/people/${withSets.person_id}`)
-        .replace(/^\/api\/units\/:id/, `/api/units/${topUnit.id}`)
-        .replace(/^\/api\/training\/sessions\/:id/, `/api/training/sessions/${attended.session_id}`)
-        .replace(/^\/api\/analysis\/datasets\/:id/, `/api/analysis/datasets/${saved.json().id}`)
-        .replace(/^\/api\/appointments\/:id/, `/api/appointments/${appointment.id}`)
-        .replace(/^\/api\/calendar\/:token/, feed.pathname)
-        .replace(/:drillId/, String(drill.drill_id))
-        .replace(/:code/, trial.code)
-        .replace(/\/participants\/:id/, `/participants/${withSets.person_id}`)
-        .replace(/:date/, new Date().toISOString().slice(0, 10));
+    const fill = await demoPathFiller(client, db, { personId: withSets.person_id, datasetId: saved.json().id, feedOwner: sessions.investigator });
 
     const walked: string[] = [];
     for (const route of client.app.apiRoutes) {

@@ -7,6 +7,7 @@ import { systemActor, type Role } from '../shared/actor.ts';
 import { routePolicy } from '../server/guard.ts';
 import { describeEachDatabase } from '../server/test-databases.ts';
 import { startTestApp, type Session } from '../server/testing.ts';
+import { demoPathFiller } from '../server/walk-testing.ts';
 import type { Db } from '../store/db.ts';
 import { write } from '../store/write.ts';
 import { protocolSchema } from './protocol.ts';
@@ -74,19 +75,7 @@ describeEachDatabase('the blinding walk (API)', (database) => {
     const saved = await client.request({ method: 'POST', url: '/api/analysis/datasets', payload: { name: 'physique copy', data: derived.data }, as: sessions.investigator });
     expect(saved.statusCode, saved.body).toBe(201);
 
-    const topUnit = await db.selectFrom('unit').select('id').where('parent_id', 'is', null).orderBy('id').executeTakeFirstOrThrow();
-    const session = await db.selectFrom('session_attendance').select('session_id').orderBy('session_id').executeTakeFirstOrThrow();
-    const drill = await db.selectFrom('drill_attempt').select('drill_id').orderBy('id').executeTakeFirstOrThrow();
-    const fill = (url: string): string =>
-      url
-        .replace(/^\/api\/people\/:id/, `/api/people/${allocation.person_id}`)
-        .replace(/^\/api\/units\/:id/, `/api/units/${topUnit.id}`)
-        .replace(/^\/api\/training\/sessions\/:id/, `/api/training/sessions/${session.session_id}`)
-        .replace(/^\/api\/analysis\/datasets\/:id/, `/api/analysis/datasets/${saved.json().id}`)
-        .replace(/:drillId/, String(drill.drill_id))
-        .replace(/:code/, 'WHEY-01')
-        .replace(/\/participants\/:id/, `/participants/${allocation.person_id}`)
-        .replace(/:date/, new Date().toISOString().slice(0, 10));
+    const fill = await demoPathFiller(client, db, { personId: allocation.person_id, datasetId: saved.json().id, feedOwner: sessions.investigator });
 
     const leaks: string[] = [];
     const walked = new Set<string>();

@@ -1,0 +1,27 @@
+import type { Db } from '../store/db.ts';
+import type { Client, Session } from './testing.ts';
+
+/**
+ * For the tests that walk every GET route on the demo (the access log's, the blinding's): a value for
+ * each path parameter, so a new route with a new parameter fails the walk until it is given one here.
+ */
+export async function demoPathFiller(client: Client, db: Db, options: { personId: number; datasetId: number; feedOwner: Session }): Promise<(url: string) => string> {
+  const topUnit = await db.selectFrom('unit').select('id').where('parent_id', 'is', null).orderBy('id').executeTakeFirstOrThrow();
+  const attended = await db.selectFrom('session_attendance').select('session_id').orderBy('session_id').executeTakeFirstOrThrow();
+  const drill = await db.selectFrom('drill_attempt').select('drill_id').orderBy('id').executeTakeFirstOrThrow();
+  const trial = await db.selectFrom('trial').select('code').orderBy('id').executeTakeFirstOrThrow();
+  const appointment = await db.selectFrom('appointment').select('id').orderBy('id').executeTakeFirstOrThrow();
+  const feed = new URL((await client.request({ method: 'POST', url: '/api/me/calendar-feed', as: options.feedOwner })).json().url);
+  return (url) =>
+    url
+      .replace(/^\/api\/people\/:id/, `/api/people/${options.personId}`)
+      .replace(/^\/api\/units\/:id/, `/api/units/${topUnit.id}`)
+      .replace(/^\/api\/training\/sessions\/:id/, `/api/training/sessions/${attended.session_id}`)
+      .replace(/^\/api\/analysis\/datasets\/:id/, `/api/analysis/datasets/${options.datasetId}`)
+      .replace(/^\/api\/appointments\/:id/, `/api/appointments/${appointment.id}`)
+      .replace(/^\/api\/calendar\/:token/, feed.pathname)
+      .replace(/:drillId/, String(drill.drill_id))
+      .replace(/:code/, trial.code)
+      .replace(/\/participants\/:id/, `/participants/${options.personId}`)
+      .replace(/:date/, new Date().toISOString().slice(0, 10));
+}
