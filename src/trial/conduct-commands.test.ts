@@ -34,8 +34,8 @@ describe.each(dialects)('muster trial consort [%s]', (dialect) => {
     const blinded = await muster(['trial', 'consort', 'WHEY-01', '--json'], { env });
     expect(blinded.status, blinded.stderr).toBe(0);
     const pooled = JSON.parse(blinded.stdout);
-    expect(pooled).toMatchObject({ assessed: 2, randomised: 2, pooled: { allocated: 2, received: 0 } });
-    expect(pooled.arms).toBeUndefined();
+    expect(pooled).toMatchObject({ assessed: 2, randomised: 2, blinded: true, arms: [{ arm: 'arms pooled while blinded', allocated: 2, received: 0 }] });
+    expect(blinded.stdout).not.toMatch(/whey|placebo/);
 
     await setTrialStatus(db, trial, 'unblinded');
     const open = JSON.parse((await muster(['trial', 'consort', 'WHEY-01', '--json'], { env })).stdout);
@@ -43,6 +43,7 @@ describe.each(dialects)('muster trial consort [%s]', (dialect) => {
       ['whey', 1],
       ['placebo', 1],
     ]);
+    expect(open.blinded).toBe(false);
     expect(open.randomised).toBe(open.arms.reduce((sum: number, a: { allocated: number }) => sum + a.allocated, 0));
   });
 

@@ -11,6 +11,7 @@ import { trialByCode } from './trials.ts';
  * see, so arms only once they are no secret (an open trial, or one unblinded), pooled otherwise.
  */
 const anyone = { ...systemActor('cli'), roles: [] };
+const POOLED_WHILE_BLINDED = 'arms pooled while blinded';
 
 export const consortCommand = (withDatabase: WithDatabase, code: string, options: DatabaseOptions & { json?: boolean; svg?: string }) =>
   withDatabase(options, async (db) => {
@@ -20,9 +21,13 @@ export const consortCommand = (withDatabase: WithDatabase, code: string, options
       await writeFile(options.svg, consortSvg(counts));
       console.error(`${trial.code}: CONSORT flow diagram written to ${options.svg}`);
     }
-    if (options.json) process.stdout.write(`${JSON.stringify(counts)}\n`);
+    // One shape whatever the blinding, so `randomised` is always the sum of `allocated` over `arms`
+    // (the command's contract): while blinded, one entry holds every arm, with no label.
+    const { pooled, ...shared } = 'pooled' in counts ? counts : { ...counts, pooled: undefined };
+    const arms = 'arms' in counts ? counts.arms : [{ arm: POOLED_WHILE_BLINDED, ...pooled! }];
+    if (options.json) process.stdout.write(`${JSON.stringify({ ...shared, blinded: !('arms' in counts), arms })}\n`);
     else if (!options.svg) {
-      const flows = 'arms' in counts ? counts.arms.map(({ arm, ...flow }) => [arm, flow] as const) : [['arms pooled while blinded', counts.pooled] as const];
+      const flows = arms.map(({ arm, ...flow }) => [arm, flow] as const);
       console.log(`${trial.code}: assessed ${counts.assessed}, excluded ${counts.excluded.total}, randomised ${counts.randomised}`);
       for (const [label, flow] of flows) {
         console.log(`  ${label}: allocated ${flow.allocated}, received ${flow.received}, lost to follow-up ${flow.lostToFollowUp}, discontinued ${flow.discontinued}, analysed ${flow.analysed}`);
