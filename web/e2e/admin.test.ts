@@ -11,11 +11,13 @@ describe('admin', { timeout: 90_000 }, () => {
   it('imports a roster CSV: every bad row is shown with line, column and reason, then a good file goes in', async () => {
     const { page, check, signIn, expectNoConsoleErrors } = await visit(world);
     await signIn('admin');
-    // Training and health summaries are not the administrator's to read (src/auth/policy.ts): no cohort in the menu.
+    // Training and health summaries are not the administrator's to read (its capability's policy): no cohort in the menu.
     await page.getByRole('link', { name: 'Import roster', exact: true }).waitFor();
     expect(await page.getByRole('link', { name: 'Cohort', exact: true }).count()).toBe(0);
     await page.getByRole('link', { name: 'Import roster', exact: true }).click();
     await page.getByRole('heading', { name: 'Import the roster', level: 1 }).waitFor();
+    // The template's example row names a unit this roster has, so it imports as it is.
+    await expect.poll(async () => decodeURIComponent((await page.getByRole('link', { name: /Download a template/ }).getAttribute('href')) ?? '')).toContain('1 Platoon (demo)');
 
     const bad = 'designation,name,rank,unit,role\nJB-900,Ann Example,Rct,1 Platoon (demo),participant\nJB-901,,Rct,1 Platoon (demo),participant\nJB-902,Bo Example,Rct,1 Platoon (demo),general\n';
     await page.getByLabel('Roster CSV file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
