@@ -54,6 +54,11 @@ export interface Capability<Tables extends object = object> {
   screens?: readonly ScreenEntry[];
   /** Its part of the demo cohort; steps run in the order of the capability list. */
   demo?: (w: Writer, demo: DemoContext) => Promise<unknown>;
+  /**
+   * Rebuilds, from the recorded rows, the state it keeps on write (tallies, baselines):
+   * after a bulk load that bypassed the keeping, and in the tests that compare kept with rebuilt.
+   */
+  rebuildDerived?: (w: Writer) => Promise<void>;
   /** Declares its `muster` subcommands (their work is imported only when they run). */
   cli?: (context: CliContext) => void;
   /** Type only: never set. */
