@@ -14,7 +14,6 @@ export class CsvSyntaxError extends Error {
   }
 }
 
-const COMMA = 44;
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
@@ -35,7 +34,7 @@ function countLineBreaks(value: string): number {
 }
 
 /**
- * Splits CSV text into records as it arrives (RFC 4180: fields separated by commas, records by
+ * Splits CSV text into records as it arrives (RFC 4180: fields separated by commas (or semicolons), records by
  * LF, CRLF or CR, a double-quoted field may hold commas, line breaks and doubled quotes). A record
  * cut off by the end of a chunk waits for the next. Empty lines are skipped; a leading BOM is
  * dropped. Written by hand rather than with csv-parse, whose per-record line tracking cost about
@@ -43,6 +42,13 @@ function countLineBreaks(value: string): number {
  */
 export class RecordSplitter {
   private rest = '';
+  /** The field separator's code: a comma, or a semicolon for exports made where the comma is the decimal mark. */
+  private readonly separator: number;
+
+  constructor(separator: ',' | ';' = ',') {
+    this.separator = separator.charCodeAt(0);
+  }
+
   private line = 1;
   private started = false;
 
@@ -81,7 +87,7 @@ export class RecordSplitter {
             from = close + 2;
           }
           const next = text.charCodeAt(i);
-          if (i < n && next !== COMMA && next !== LF && next !== CR) {
+          if (i < n && next !== this.separator && next !== LF && next !== CR) {
             throw new CsvSyntaxError(line + countLineBreaks(value), 'unexpected text after the closing quote of a field');
           }
           line += countLineBreaks(value);
@@ -90,7 +96,7 @@ export class RecordSplitter {
           let e = i;
           while (e < n) {
             const c = text.charCodeAt(e);
-            if (c === COMMA || c === LF || c === CR) break;
+            if (c === this.separator || c === LF || c === CR) break;
             e++;
           }
           if (e === n && !end) return wait(start);
@@ -99,7 +105,7 @@ export class RecordSplitter {
           fields.push(value);
           i = e;
         }
-        if (i < n && text.charCodeAt(i) === COMMA) {
+        if (i < n && text.charCodeAt(i) === this.separator) {
           i++;
           continue;
         }

@@ -19,6 +19,8 @@ export interface CsvRecord {
 export interface CsvShape {
   required: readonly string[];
   optional?: readonly string[];
+  /** The field separator (default a comma). */
+  separator?: ',' | ';';
 }
 
 /** A file whose header or syntax is wrong: nothing in it can be trusted, so nothing is imported. */
@@ -48,7 +50,7 @@ function checkHeader(header: string[], shape: CsvShape): RowProblem[] {
 export async function* readCsv(source: string | Buffer | Readable, shape: CsvShape, badRows?: RowProblem[]): AsyncGenerator<CsvRecord> {
   const chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer> = typeof source === 'string' || Buffer.isBuffer(source) ? [source] : source;
   const decoder = new StringDecoder('utf8');
-  const splitter = new RecordSplitter();
+  const splitter = new RecordSplitter(shape.separator);
   let header: string[] | undefined;
   const counts = importCounts();
   function* records(text: string, end: boolean): Generator<CsvRecord> {
