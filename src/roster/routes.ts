@@ -18,6 +18,7 @@ import {
   listPeoplePage,
   listUnits,
   movePerson,
+  setEmail,
   setUnitStaff,
   unitHistory,
   updatePerson,
@@ -181,23 +182,27 @@ export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { reads: reads.none },
       schema: {
         tags: ['roster'],
-        summary: 'Change a person (name, rank, status, date of birth, sex, roles)',
+        summary: 'Change a person (designation, name, rank, status, date of birth, sex, roles, e-mail address); a reason goes in the audit trail',
         params: idParams,
         body: z.strictObject({
+          designation: personFields.designation.optional(),
           name: personFields.name.optional(),
           rank: personFields.rank.optional(),
           status: personFields.status.optional(),
           dateOfBirth: personFields.dateOfBirth.optional(),
           sex: personFields.sex.optional(),
           roles: personFields.roles.optional(),
+          email: z.email().max(254).nullable().optional().describe('where notifications go by e-mail; null: the in-app inbox only'),
           reason: z.string().max(500).optional(),
         }),
         response: { 200: personRecord },
       },
     },
     async (request) => write(db, actorOf(request), async (w) => {
+      const { email, ...patch } = request.body;
       await getPerson(w.db, request.params.id);
-      return updatePerson(w, request.params.id, request.body);
+      if (email !== undefined) await setEmail(w, request.params.id, email);
+      return updatePerson(w, request.params.id, patch);
     }, clock),
   );
 

@@ -210,7 +210,7 @@ export async function createPerson(w: Writer, input: PersonInput): Promise<Perso
 
 const duplicateDesignation = (designation: string) => conflict(`designation ${designation} is already taken`, 'designation');
 
-export type PersonPatch = Partial<Omit<PersonInput, 'designation' | 'unitId'>> & { reason?: string };
+export type PersonPatch = Partial<Omit<PersonInput, 'unitId'>> & { reason?: string };
 
 /**
  * What a change that ends a person's access sets off: the auth capability registers the ending of
@@ -221,6 +221,25 @@ export type AccessEnded = (w: Writer, personId: number, why: string) => Promise<
 const accessEndedListeners: AccessEnded[] = [];
 export function onAccessEnded(listener: AccessEnded): void {
   if (!accessEndedListeners.includes(listener)) accessEndedListeners.push(listener);
+}
+
+/**
+ * A participant's numbers on the cohort dashboard count for the unit they are in now. A change of
+ * that unit (a move, the participant role gained or lost; null: none) sets off the listeners that
+ * capabilities keeping tallies per unit register at load (src/training/index.ts,
+ * src/wellness/index.ts), in the same transaction, so the roster imports none of them.
+ */
+export type CountedUnitChanged = (w: Writer, personId: number, from: number | null, to: number | null) => Promise<void>;
+const countedUnitListeners: CountedUnitChanged[] = [];
+export function onCountedUnitChanged(listener: CountedUnitChanged): void {
+  if (!countedUnitListeners.includes(listener)) countedUnitListeners.push(listener);
+}
+
+const countedUnitOf = (p: PersonView) => (p.roles.includes('participant') ? (p.unit?.id ?? null) : null);
+async function tellCountedUnitChanged(w: Writer, before: PersonView, after: PersonView): Promise<void> {
+  const from = countedUnitOf(before);
+  const to = countedUnitOf(after);
+  if (from !== to) for (const changed of countedUnitListeners) await changed(w, after.id, from, to);
 }
 
 /** Statuses under which a person keeps no session or token (issue 14). */
@@ -252,7 +271,13 @@ async function announceHealthDataGrant(w: Writer, person: PersonView, before: re
 export async function updatePerson(w: Writer, id: number, patch: PersonPatch): Promise<PersonView> {
   if (patch.roles) requireRolesChangeable(w.actor, id);
   const before = await getPerson(w.db, id);
+  const designation = patch.designation?.trim();
+  if (designation !== undefined && designationKey(designation) !== designationKey(before.designation)) {
+    const taken = await w.db.selectFrom('person').select('designation').where('designation_key', '=', designationKey(designation)).executeTakeFirst();
+    if (taken) throw duplicateDesignation(taken.designation);
+  }
   const fields = {
+    ...(designation !== undefined && { designation, designation_key: designationKey(designation) }),
     ...(patch.name !== undefined && { name: patch.name }),
     ...(patch.rank !== undefined && { rank: patch.rank }),
     ...(patch.status !== undefined && { status: patch.status }),
@@ -265,6 +290,7 @@ export async function updatePerson(w: Writer, id: number, patch: PersonPatch): P
     await w.db.insertInto('person_role').values([...new Set(patch.roles)].map((role) => ({ person_id: id, role }))).execute();
   }
   const after = await getPerson(w.db, id);
+  await tellCountedUnitChanged(w, before, after);
   await w.record({ action: 'person.update', entity: 'person', entityId: id, before, after, reason: patch.reason });
   await announceHealthDataGrant(w, after, before.roles);
   const rolesChanged = after.roles.join() !== before.roles.join();
@@ -293,6 +319,7 @@ export async function movePerson(w: Writer, personId: number, unitId: number, ef
   if (current) await w.db.updateTable('person_unit').set({ effective_to: from }).where('id', '=', current.id).execute();
   await w.db.insertInto('person_unit').values({ person_id: personId, unit_id: unitId, effective_from: from, effective_to: null }).execute();
   const after = await getPerson(w.db, personId);
+  await tellCountedUnitChanged(w, before, after);
   await w.record({ action: 'person.move', entity: 'person', entityId: personId, before: { unitId: before.unit?.id ?? null }, after: { unitId, effectiveFrom: from }, reason });
   return after;
 }
