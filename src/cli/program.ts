@@ -89,6 +89,20 @@ async function buildProgram(analyzeOnly: boolean): Promise<Command> {
 
   withDatabaseOption(
     program
+      .command('backup')
+      .description('Write a backup of the whole database (gzip\'d JSON lines, restorable on SQLite or PostgreSQL), consistent as of one moment while the server runs')
+      .argument('<file>', 'the backup file, or - for standard output')
+      .option('--force', 'replace FILE if it exists'),
+  ).action(async (file: string, options: DatabaseOptions & { force?: boolean }) => (await import('./backup.ts')).backup(file, options));
+  withDatabaseOption(
+    program
+      .command('restore')
+      .description('Restore a backup into an empty database (SQLite or PostgreSQL, whichever it came from); its audit trail must verify, and a backup.restored event follows it')
+      .argument('<file>', 'a file written by `muster backup`, or - for standard input'),
+  ).action(async (file: string, options: DatabaseOptions) => (await import('./backup.ts')).restore(file, options));
+
+  withDatabaseOption(
+    program
       .command('demo')
       .description('Load the demo cohort into an empty database')
       .option('--participants <n>', 'number of participants', '60'),
