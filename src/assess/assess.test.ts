@@ -87,8 +87,8 @@ describeEachDatabase('physique assessments', (database) => {
     const cases: [object, string, RegExp][] = [
       [{ ...visit, sites: { ...visit.sites, skinfold_chest: [10, 10.6] } }, 'skinfold_chest', /differ by 5.8% \(more than 5%\): take a third/],
       [{ ...visit, sites: { ...visit.sites, girth_waist: [80, 81] } }, 'girth_waist', /more than 1%/],
-      [{ ...visit, sites: { body_mass: [80, 80] } }, 'sites', /skinfold_jp3 \(male\) needs skinfold_chest, skinfold_abdominal, skinfold_thigh/],
-      [{ ...visit, method: 'dxa' }, 'body_fat_percent', /is required with method dxa/],
+      [{ ...visit, sites: { body_mass: [80, 80] } }, 'sites', /^Skinfolds, Jackson-Pollock 3-site \(male\) needs Chest skinfold, Abdominal skinfold and Thigh skinfold$/],
+      [{ ...visit, method: 'dxa' }, 'body_fat_percent', /^Body fat percent: is required with the method DXA scan$/],
       [{ ...visit, sites: { ...visit.sites, stature: [18, 18] } }, 'stature', /outside 100-250 cm/],
       [{ ...visit, sites: { ...visit.sites, skinfold_nose: [1, 1] } }, 'sites.skinfold_nose', /./],
       [{ ...visit, time: '7.30' }, 'time', /HH:MM/],

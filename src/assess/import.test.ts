@@ -67,14 +67,14 @@ describeEachDatabase('measurements import and export', (database) => {
     expect(response.statusCode).toBe(400);
     const problems = response.json().error.problems;
     expect(problems).toEqual([
-      { line: 2, column: 'trial_3', reason: 'skinfold_chest: trials 15 and 16.2 differ by 7.7% (more than 5%): take a third' },
+      { line: 2, column: 'trial_3', reason: 'Chest skinfold: trials 15 and 16.2 differ by 7.7% (more than 5%): take a third' },
       { line: 3, column: 'method', reason: "'skinfold_jp7' differs from line 2 of the same visit ('skinfold_jp3')" },
       { line: 4, column: 'site', reason: "'skinfold_nose' is not a known site (docs/assessments.md lists them)" },
       { line: 5, column: 'trial_2', reason: "'abc' is not a number" },
       { line: 6, column: 'fasted', reason: "'maybe' is not yes or no" },
       { line: 7, column: 'designation', reason: 'nobody on the roster is NOBODY-2' },
       { line: 8, column: 'time', reason: '2026-03-29 01:30 does not exist in Europe/London (the clocks jump forward then)' },
-      { line: 9, column: 'site', reason: 'skinfold_jp3 (male) needs skinfold_chest, skinfold_abdominal, skinfold_thigh' },
+      { line: 9, column: 'site', reason: 'Skinfolds, Jackson-Pollock 3-site (male) needs Chest skinfold, Abdominal skinfold and Thigh skinfold' },
     ]);
     expect(response.json().error.message).toMatch(/^8 problems, nothing imported:\nline 2, column trial_3: /);
     expect(await counts(database().db)).toEqual({ visits: 0, sites: 0 });

@@ -13,7 +13,7 @@ import { AppError } from '../shared/errors.ts';
 import { localToInstant } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import type { ReadSink } from '../shared/reads.ts';
-import { bodyFatMethods, checkAssessment, checkTrials, isSite, type BodyFatMethod, type InputProblem, type Site } from './model.ts';
+import { bodyFatMethods, checkAssessment, checkTrials, isSite, siteLabel, type BodyFatMethod, type InputProblem, type Site } from './model.ts';
 import { createAssessment, listAssessments, replaceAssessment, storedForm, type AssessmentView, type AssessmentWrite } from './store.ts';
 
 /**
@@ -141,7 +141,7 @@ function checkVisit(item: CsvRecord[] | RowProblem[]): VisitRow | RowProblem[] {
 /** Places a protocol problem on the row of its site, or on the visit's first row. */
 function toRowProblem(p: InputProblem, firstLine: number, lineOfSite: Map<string, number>): RowProblem {
   const line = lineOfSite.get(p.field);
-  if (line !== undefined) return { line, column: p.trial ? `trial_${p.trial}` : 'site', reason: `${p.field}: ${p.reason}` };
+  if (line !== undefined) return { line, column: p.trial ? `trial_${p.trial}` : 'site', reason: `${isSite(p.field) ? siteLabel(p.field) : p.field}: ${p.reason}` };
   return { line: firstLine, column: p.field === 'sites' ? 'site' : p.field === 'body_fat_percent' ? 'site' : p.field, reason: p.reason };
 }
 

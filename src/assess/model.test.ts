@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, bodyFatPercent, checkAssessment, checkTrials, deriveValues, siri, siteValue } from './model.ts';
+import { ageOn, bodyFatPercent, checkAssessment, checkTrials, deriveValues, formatInputProblem, largeChanges, siri, siteValue } from './model.ts';
 
 // Each expected value is worked by hand from the published coefficients (steps in the comment).
 describe('body-fat equations', () => {
@@ -56,7 +56,7 @@ describe('body-fat equations', () => {
   it('says what is missing instead of guessing', () => {
     expect(bodyFatPercent({ method: 'skinfold_jp3', sex: null, age: 25, values: {} }).missing).toBe('the roster has no sex for this person');
     expect(bodyFatPercent({ method: 'skinfold_jp3', sex: 'male', age: null, values: {} }).missing).toBe('the roster has no date of birth for this person');
-    expect(bodyFatPercent({ method: 'skinfold_jp3', sex: 'male', age: 20, values: { skinfold_chest: 10 } }).missing).toBe('needs skinfold_abdominal, skinfold_thigh');
+    expect(bodyFatPercent({ method: 'skinfold_jp3', sex: 'male', age: 20, values: { skinfold_chest: 10 } }).missing).toBe('needs Abdominal skinfold and Thigh skinfold');
   });
 
   it('takes a DXA or bioimpedance reading as it is', () => {
@@ -113,22 +113,42 @@ describe('checking a visit', () => {
 
   it('needs the sites of the method for the person’s sex', () => {
     expect(checkAssessment({ method: 'skinfold_jp3', sites: { skinfold_chest: [10, 10] } }, man)).toEqual([
-      { field: 'sites', reason: 'skinfold_jp3 (male) needs skinfold_abdominal, skinfold_thigh' },
+      { field: 'sites', reason: 'Skinfolds, Jackson-Pollock 3-site (male) needs Abdominal skinfold and Thigh skinfold' },
     ]);
   });
 
   it('needs sex and date of birth on the roster for a skinfold equation', () => {
     const problems = checkAssessment({ method: 'skinfold_jp7', sites: {} }, { sex: null, dateOfBirth: null });
     expect(problems.map((p) => p.reason)).toEqual([
-      "skinfold_jp7 needs the person's sex, which the roster does not have",
-      "skinfold_jp7 needs the person's date of birth, which the roster does not have",
+      "Skinfolds, Jackson-Pollock 7-site needs the person's sex, which the roster does not have",
+      "Skinfolds, Jackson-Pollock 7-site needs the person's date of birth, which the roster does not have",
     ]);
   });
 
   it('needs a reading for DXA and bioimpedance, and refuses one otherwise', () => {
-    expect(checkAssessment({ method: 'dxa', sites: {} }, man)).toEqual([{ field: 'body_fat_percent', reason: 'is required with method dxa' }]);
+    expect(checkAssessment({ method: 'dxa', sites: {} }, man)).toEqual([{ field: 'body_fat_percent', reason: 'is required with the method DXA scan' }]);
     expect(checkAssessment({ method: null, sites: { body_fat_percent: [20] } }, man)).toEqual([
       { field: 'body_fat_percent', reason: 'is a DXA or bioimpedance reading, but the method is none' },
     ]);
+  });
+});
+
+describe('messages and checks in words', () => {
+  it('names sites in words, never by their machine names', () => {
+    expect(formatInputProblem({ field: 'skinfold_chest', trial: 3, reason: 'take a third' })).toBe('Chest skinfold trial 3: take a third');
+    expect(formatInputProblem({ field: 'girth_arm_flexed_left', reason: 'x' })).toBe('Arm flexed (left) girth: x');
+    expect(formatInputProblem({ field: 'sites', reason: 'Skinfolds, Jackson-Pollock 3-site (male) needs Chest skinfold' })).toBe('Skinfolds, Jackson-Pollock 3-site (male) needs Chest skinfold');
+  });
+
+  it('asks to confirm a change beyond what the weeks since the last assessment allow', () => {
+    const before = { values: { body_mass: 70.4, stature: 178 }, bodyFatPercent: 14 };
+    // 70.4 kg to 78.4 kg in a week: 8 kg where 2 kg a week is plausible.
+    expect(largeChanges(before, { values: { body_mass: 78.4, stature: 178 }, bodyFatPercent: 14.5 }, 7)).toEqual([{ measure: 'Body mass', unit: 'kg', previous: 70.4, current: 78.4, allowed: 2 }]);
+    // The same 8 kg over eight weeks is within 16 kg; a day counts as a week.
+    expect(largeChanges(before, { values: { body_mass: 78.4 }, bodyFatPercent: null }, 56)).toEqual([]);
+    expect(largeChanges(before, { values: { body_mass: 72 }, bodyFatPercent: null }, 1)).toEqual([]);
+    // Stature does not grow with time: 3 cm is too much after any interval.
+    expect(largeChanges(before, { values: { stature: 181 }, bodyFatPercent: 18.5 }, 365).map((c) => c.measure)).toEqual(['Stature']);
+    expect(largeChanges(before, { values: {}, bodyFatPercent: 18.5 }, 7).map((c) => c.measure)).toEqual(['Body fat']);
   });
 });

@@ -50,6 +50,29 @@ export type Site = keyof typeof siteSpecs;
 export const siteNames = Object.keys(siteSpecs) as Site[];
 export const isSite = (name: string): name is Site => name in siteSpecs;
 
+/** A site in words, as the assessor reads it: "Arm flexed (left) girth", "Chest skinfold". */
+export function siteLabel(site: Site): string {
+  const words = site.replace(/^(skinfold|girth)_/, '').replace(/_/g, ' ');
+  const side = / (left|right)$/.exec(words);
+  const base = side ? `${words.slice(0, -side[0].length)} (${side[1]})` : words;
+  const kind = site.startsWith('skinfold_') ? ' skinfold' : site.startsWith('girth_') ? ' girth' : '';
+  return `${base.charAt(0).toUpperCase()}${base.slice(1)}${kind}`;
+}
+
+/** Sites in words, as a list: "Chest skinfold, Abdominal skinfold and Thigh skinfold". */
+export function siteList(sites: readonly Site[]): string {
+  const labels = sites.map(siteLabel);
+  return labels.length < 2 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+}
+
+export const methodNames: Record<BodyFatMethod, string> = {
+  dxa: 'DXA scan',
+  bioimpedance: 'Bioimpedance',
+  skinfold_jp3: 'Skinfolds, Jackson-Pollock 3-site',
+  skinfold_jp7: 'Skinfolds, Jackson-Pollock 7-site',
+  skinfold_dw: 'Skinfolds, Durnin-Womersley 4-site',
+};
+
 /**
  * ISAK practice: two trials; when they differ by more than the tolerance a third is taken.
  * The difference is relative to the mean of the two: 5% for skinfolds, 1% for everything else.
@@ -196,7 +219,7 @@ export function bodyFatPercent({ method, sex, age, values }: BodyFatInputs): Der
   const equation = `${equationNames[method]} (${sex})`;
   const needed = skinfoldSites(method, sex);
   const absent = needed.filter((site) => values[site] === undefined);
-  if (absent.length) return none(equation, `needs ${absent.join(', ')}`);
+  if (absent.length) return none(equation, `needs ${siteList(absent)}`);
   const sum = needed.reduce((total, site) => total + values[site]!, 0);
   if (method === 'skinfold_dw') {
     const band = [...durninWomersleyBands[sex]].reverse().find(([from]) => age >= from);
@@ -253,22 +276,61 @@ export function checkAssessment(input: AssessmentInput, person: { sex: Sex | nul
   const { method } = input;
   const hasReading = input.sites.body_fat_percent !== undefined;
   if (method === null || isSkinfoldMethod(method)) {
-    if (hasReading) problems.push({ field: 'body_fat_percent', reason: `is a DXA or bioimpedance reading, but the method is ${method ?? 'none'}` });
+    if (hasReading) problems.push({ field: 'body_fat_percent', reason: `is a DXA or bioimpedance reading, but the method is ${method ? methodNames[method] : 'none'}` });
   } else if (!hasReading) {
-    problems.push({ field: 'body_fat_percent', reason: `is required with method ${method}` });
+    problems.push({ field: 'body_fat_percent', reason: `is required with the method ${methodNames[method]}` });
   }
   if (method !== null && isSkinfoldMethod(method)) {
-    if (person.sex === null) problems.push({ field: 'method', reason: `${method} needs the person's sex, which the roster does not have` });
-    if (person.dateOfBirth === null) problems.push({ field: 'method', reason: `${method} needs the person's date of birth, which the roster does not have` });
+    if (person.sex === null) problems.push({ field: 'method', reason: `${methodNames[method]} needs the person's sex, which the roster does not have` });
+    if (person.dateOfBirth === null) problems.push({ field: 'method', reason: `${methodNames[method]} needs the person's date of birth, which the roster does not have` });
     if (person.sex !== null) {
       const absent = skinfoldSites(method, person.sex).filter((site) => input.sites[site] === undefined);
-      if (absent.length) problems.push({ field: 'sites', reason: `${method} (${person.sex}) needs ${absent.join(', ')}` });
+      if (absent.length) problems.push({ field: 'sites', reason: `${methodNames[method]} (${person.sex}) needs ${siteList(absent)}` });
     }
   }
   return problems;
 }
 
-export const formatInputProblem = (p: InputProblem) => `${p.field}${p.trial ? ` trial ${p.trial}` : ''}: ${p.reason}`;
+/** A problem in words: a site by its name ("Chest skinfold trial 3: ..."); the sites a method needs name themselves. */
+export function formatInputProblem(p: InputProblem): string {
+  if (p.field === 'sites') return p.reason;
+  return `${isSite(p.field) ? siteLabel(p.field) : p.field}${p.trial ? ` trial ${p.trial}` : ''}: ${p.reason}`;
+}
+
+/**
+ * How much a measure can plausibly change in a week: more than this since the last assessment
+ * (scaled by the weeks between, at least one) is more likely a misread scale or a wrong person
+ * than a real change, so the form asks the assessor to confirm. Stature does not change in adults.
+ */
+export const plausibleWeeklyChange: Partial<Record<Site, number>> & { bodyFatPercent: number } = {
+  body_mass: 2,
+  stature: 1,
+  bodyFatPercent: 2,
+};
+
+export interface LargeChange {
+  measure: string;
+  unit: string;
+  previous: number;
+  current: number;
+  /** The largest change the weeks between allow. */
+  allowed: number;
+}
+
+/** Measures that moved more since the last assessment (days before) than the weeks between allow. */
+export function largeChanges(previous: { values: Partial<Record<Site, number>>; bodyFatPercent: number | null }, current: { values: Partial<Record<Site, number>>; bodyFatPercent: number | null }, days: number): LargeChange[] {
+  const weeks = Math.max(1, days / 7);
+  const changes: LargeChange[] = [];
+  const compare = (measure: string, unit: string, before: number | null | undefined, now: number | null | undefined, perWeek: number, grows: boolean) => {
+    if (before === null || before === undefined || now === null || now === undefined) return;
+    const allowed = grows ? perWeek * weeks : perWeek;
+    if (Math.abs(now - before) > allowed) changes.push({ measure, unit, previous: before, current: now, allowed });
+  };
+  compare('Body mass', 'kg', previous.values.body_mass, current.values.body_mass, plausibleWeeklyChange.body_mass!, true);
+  compare('Stature', 'cm', previous.values.stature, current.values.stature, plausibleWeeklyChange.stature!, false);
+  compare('Body fat', '%', previous.bodyFatPercent, current.bodyFatPercent, plausibleWeeklyChange.bodyFatPercent, true);
+  return changes;
+}
 
 export interface AssessTables {
   assessment: {

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Writer } from '../store/write.ts';
 import { getPerson, timeZonesOf } from '../roster/index.ts';
-import { badRequest, conflict, notFound } from '../shared/errors.ts';
+import { AppError, badRequest, conflict, notFound } from '../shared/errors.ts';
 import { instantToLocal, localDateOf } from '../shared/time.ts';
 import { isUniqueViolation, type Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
@@ -52,7 +52,8 @@ export interface AssessmentView {
 
 /** Throws 400 naming every problem; the field is the first one's. */
 function refuseProblems(problems: InputProblem[]): void {
-  if (problems.length) throw badRequest(problems[0].field, problems.map(formatInputProblem).join('; '), problems);
+  // The message names each site in words; `field` keeps the first one's machine name.
+  if (problems.length) throw new AppError('bad_request', problems.map(formatInputProblem).join('; '), { field: problems[0].field, details: problems });
 }
 
 /** The stored form of a visit, shared by the audit record and the "unchanged" check of imports. */
