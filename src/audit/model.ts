@@ -127,3 +127,30 @@ export function verifyChain(events: Iterable<StoredEvent>, head: { seq: number; 
   }
   return { ok: true, verified };
 }
+
+/** Sign-ins and sign-outs: the events that flood the trail, folded by default in the datapad. */
+export const signInActions: readonly string[] = ['session.create', 'session.end'];
+
+export interface FoldableEvent {
+  seq: number;
+  at: string;
+  action: string;
+  actorLabel: string;
+}
+
+/**
+ * Consecutive sign-in events (newest first) of the same actor, action and day (UTC) as one row: the
+ * newest, with how many there were and the others' seq and time. Other events pass unchanged.
+ */
+export function foldSignIns<E extends FoldableEvent>(events: readonly E[]): (E & { count: number; folded: { seq: number; at: string }[] })[] {
+  const rows: (E & { count: number; folded: { seq: number; at: string }[] })[] = [];
+  for (const event of events) {
+    const last = rows.at(-1);
+    const foldable = signInActions.includes(event.action);
+    if (foldable && last && last.action === event.action && last.actorLabel === event.actorLabel && last.at.slice(0, 10) === event.at.slice(0, 10)) {
+      last.count += 1;
+      last.folded.push({ seq: event.seq, at: event.at });
+    } else rows.push({ ...event, count: 1, folded: [] });
+  }
+  return rows;
+}

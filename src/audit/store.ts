@@ -1,4 +1,4 @@
-import type { Selectable, Transaction } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import type { Actor } from '../shared/actor.ts';
 import type { Db } from '../store/db.ts';
 import { dialectOf } from '../store/db.ts';
@@ -129,18 +129,39 @@ function toStored(r: Selectable<Database['audit_event']>): StoredEvent {
 export interface AuditQuery {
   entity?: string;
   entityId?: string;
+  /** The actor's label: a username, or e.g. `cli user add`; any case. */
+  actor?: string;
+  /** An action (`person.update`) or its family (`person`: every `person.*`). */
+  action?: string;
+  /** First and last day (UTC, YYYY-MM-DD), both included. */
+  from?: string;
+  to?: string;
+  /** Leaves these actions out. */
+  excludeActions?: readonly string[];
   limit: number;
   beforeSeq?: number;
 }
+
+const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString();
 
 export async function listAuditEvents(db: Db, q: AuditQuery) {
   let query = db.selectFrom('audit_event').selectAll().orderBy('seq', 'desc').limit(q.limit);
   if (q.entity) query = query.where('entity', '=', q.entity);
   if (q.entityId) query = query.where('entity_id', '=', q.entityId);
   if (q.beforeSeq) query = query.where('seq', '<', q.beforeSeq);
+  const actor = q.actor?.trim().toLowerCase();
+  if (actor) query = query.where(sql<string>`lower(actor_label)`, '=', actor);
+  const action = q.action?.trim();
+  // A family by its prefix with substr, not LIKE, whose wildcard `_` is in many action names.
+  if (action) query = query.where((eb) => eb.or([eb('action', '=', action), eb(sql<string>`substr(action, 1, ${sql.lit(action.length + 1)})`, '=', `${action}.`)]));
+  if (q.from) query = query.where('at', '>=', `${q.from}T00:00:00.000Z`);
+  if (q.to) query = query.where('at', '<', nextDay(q.to));
+  if (q.excludeActions?.length) query = query.where('action', 'not in', q.excludeActions);
   const rows = await query.execute();
   return rows.map((r) => {
     const { prevHash: _p, ...e } = toStored(r);
     return { ...e, before: e.before === null ? null : JSON.parse(e.before), after: e.after === null ? null : JSON.parse(e.after) };
   });
 }
+
+export type ListedEvent = Awaited<ReturnType<typeof listAuditEvents>>[number];

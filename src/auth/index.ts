@@ -22,8 +22,12 @@ export const auth = defineCapability<AuthTables>({
     'GET /api/auth/tokens': signedIn,
     'POST /api/auth/tokens': signedIn,
     'DELETE /api/auth/tokens/:id': signedIn,
+    'GET /api/session': publicRoute,
+    'POST /api/account-setup': publicRoute,
+    'GET /api/people/:id/account': only('admin'),
     'POST /api/people/:id/account': only('admin'),
-
+    'POST /api/people/:id/account/reset': only('admin'),
+    'POST /api/people/:id/account/unlock': only('admin'),
   },
   screens: [
     { path: '/me', label: 'My record', roles: ['participant'], needs: 'GET /api/me' },
@@ -34,5 +38,5 @@ export const auth = defineCapability<AuthTables>({
 
 // What other capabilities and the server use.
 export { DEMO_PASSWORD } from './demo.ts';
-export { authenticateApiToken, authenticateSession, confirmPassword, createAccount, createSetupLink, hasAdmin, type Authenticated } from './store.ts';
+export { accountHolders, authenticateApiToken, authenticateSession, confirmPassword, createAccount, createSetupLink, hasAdmin, type Authenticated } from './store.ts';
 export { SESSION_COOKIE } from './session-cookie.ts';

@@ -36,4 +36,12 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // A set-up link may also belong to one account: the admin hands it to the person, who sets their own password.
+  '0008_auth_account_link': {
+    async up(db: Kysely<unknown>) {
+      const t = columnTypes(db);
+      await db.schema.alterTable('setup_link').addColumn('account_id', 'integer', (c) => c.references('account.id')).execute();
+      await db.schema.alterTable('setup_link').addColumn('expires_at', t.instant).execute();
+    },
+  },
 };

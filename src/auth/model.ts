@@ -28,18 +28,25 @@ export interface AuthTables {
     expires_at: string | null;
     revoked_at: string | null;
   };
-  /** One-time links that let the first admin set a password on a new installation. */
+  /**
+   * One-time links: without an account, the first admin's on a new installation; with one, the link
+   * an admin hands to a person to set their own password (a new login or a reset), until it expires.
+   */
   setup_link: {
     id: Generated<number>;
     token_hash: string;
     created_at: string;
     used_at: string | null;
+    account_id: number | null;
+    expires_at: string | null;
   };
 }
 
 export const LOCKOUT_AFTER_FAILURES = 5;
 export const LOCKOUT_MINUTES = 15;
 export const SESSION_HOURS = 12;
+/** How long a person's set-up link (a new login or a password reset) stays usable. */
+export const ACCOUNT_LINK_DAYS = 7;
 
 /** After LOCKOUT_AFTER_FAILURES wrong passwords in a row the account is locked for LOCKOUT_MINUTES. */
 export function lockoutAfterFailure(failedLogins: number, now: Date): { failedLogins: number; lockedUntil: string | null } {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { idParams } from '../shared/http-params.ts';
 import { listAccessLog } from '../access/index.ts';
 import { write } from '../store/write.ts';
-import { createPerson, getPerson, listPeople } from '../roster/index.ts';
+import { createPerson, getPerson, listPeople, updatePerson } from '../roster/index.ts';
 import { personFields } from '../roster/index.ts';
 import { actorOf } from '../shared/context.ts';
 import { SESSION_COOKIE } from './session-cookie.ts';
@@ -12,14 +12,21 @@ import { SESSION_HOURS } from './model.ts';
 import { roles, type Actor } from '../shared/actor.ts';
 import {
   accountHolders,
+  accountOfPerson,
+  emailOf,
   checkLogin,
   createAccount,
   createApiToken,
+  createLogin,
   createSession,
   endSession,
   listApiTokens,
+  resetPassword,
   revokeApiToken,
+  unlockAccount,
+  useAccountLink,
   useSetupLink,
+  type AccountLink,
 } from './store.ts';
 import { reads } from '../shared/reads.ts';
 
@@ -38,6 +45,12 @@ export const meSchema = z.object({
   /** The datapad's menu for these roles: the server decides, the datapad draws it. */
   screens: z.array(z.object({ path: z.string(), label: z.string() })),
 });
+
+/** Where the person opens their one-time link in the datapad (web/src/auth/AccountSetupPage.tsx). */
+const ACCOUNT_SETUP_PATH = '/account-setup';
+const setupLinkView = z.object({ path: z.string().describe(`${ACCOUNT_SETUP_PATH}?token=…: the datapad's page to set a password, shown once`), expiresAt: z.string() });
+const setupLinkOf = (link: AccountLink) => ({ path: `${ACCOUNT_SETUP_PATH}?token=${encodeURIComponent(link.token)}`, expiresAt: link.expiresAt });
+const accountView = z.object({ id: z.number(), username: z.string(), createdAt: z.string(), hasPassword: z.boolean(), lockedUntil: z.string().nullable(), linkExpiresAt: z.string().nullable() });
 
 const credentials = z.strictObject({ username: z.string().min(1).max(100), password: z.string().min(1).max(1000) });
 
@@ -92,6 +105,25 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send(null);
   });
+
+  // The datapad's first question: answered 200 either way, so a signed-out start logs no failed request.
+  // GET /api/me keeps its 401 for tools and tests that rely on it.
+  app.get(
+    '/session',
+    {
+      config: { reads: reads.none },
+      schema: {
+        tags: ['auth'],
+        summary: 'Whether this browser is signed in, and who as (what GET /api/me answers), without a 401 when nobody is',
+        response: { 200: z.union([z.object({ signedIn: z.literal(true), me: meSchema }), z.object({ signedIn: z.literal(false) })]) },
+      },
+    },
+    async (request) => {
+      const actor = request.actor;
+      if (!actor || actor.accountId === null || actor.personId === null) return { signedIn: false as const };
+      return { signedIn: true as const, me: await describe(actor, request.csrfToken) };
+    },
+  );
 
   app.get('/me', { config: { reads: reads.none }, schema: { tags: ['auth'], summary: 'Who is signed in', response: { 200: meSchema } } }, async (request) => {
     return describe(actorOf(request), request.csrfToken);
@@ -169,20 +201,96 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
+  app.get(
+    '/people/:id/account',
+    {
+      config: { reads: reads.none },
+      schema: {
+        tags: ['auth'],
+        summary: "A person's login (none: null) and the address their notifications go to by e-mail",
+        params: idParams,
+        response: { 200: z.object({ account: accountView.nullable(), email: z.string().nullable() }) },
+      },
+    },
+    async (request) => {
+      const email = await emailOf(db, request.params.id);
+      return { account: await accountOfPerson(db, request.params.id, clock()), email };
+    },
+  );
+
   app.post(
     '/people/:id/account',
     {
       config: { reads: reads.none },
       schema: {
         tags: ['auth'],
-        summary: 'Give a person a login',
+        summary: 'Give a person a login: with a password, or without one and a one-time link for them to set it; roles, when given, replace theirs',
         params: idParams,
-        body: z.strictObject({ username: z.string().trim().min(1).max(100), password: z.string().max(1000) }),
-        response: { 201: z.object({ id: z.number(), username: z.string() }) },
+        body: z.strictObject({ username: z.string().trim().min(1).max(100), password: z.string().max(1000).optional(), roles: personFields.roles.optional() }),
+        response: { 201: z.object({ id: z.number(), username: z.string(), setupLink: setupLinkView.optional() }) },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await write(db, actorOf(request), (w) => createAccount(w, { ...request.body, personId: request.params.id }), clock)),
+    async (request, reply) => {
+      const { username, password, roles: newRoles } = request.body;
+      const personId = request.params.id;
+      const created = await write(
+        db,
+        actorOf(request),
+        async (w) => {
+          // Through the roster's change, so its rules hold: nobody changes their own roles, grants of health-data roles are told.
+          if (newRoles) await updatePerson(w, personId, { roles: newRoles });
+          if (password !== undefined) return createAccount(w, { username, password, personId });
+          const { link, ...account } = await createLogin(w, personId, username);
+          return { ...account, setupLink: setupLinkOf(link) };
+        },
+        clock,
+      );
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.post(
+    '/people/:id/account/reset',
+    {
+      config: { reads: reads.none },
+      schema: {
+        tags: ['auth'],
+        summary: "Reset a person's password: the old one stops working, their sessions end, and a new one-time link lets them set another",
+        params: idParams,
+        response: { 200: z.object({ setupLink: setupLinkView }) },
+      },
+    },
+    async (request) => ({ setupLink: setupLinkOf(await write(db, actorOf(request), (w) => resetPassword(w, request.params.id), clock)) }),
+  );
+
+  app.post(
+    '/people/:id/account/unlock',
+    {
+      config: { reads: reads.none },
+      schema: { tags: ['auth'], summary: 'Unlock a login locked after wrong passwords', params: idParams, response: { 200: z.object({ account: accountView }) } },
+    },
+    async (request) => {
+      await write(db, actorOf(request), (w) => unlockAccount(w, request.params.id), clock);
+      return { account: (await accountOfPerson(db, request.params.id, clock()))! };
+    },
+  );
+
+  app.post(
+    '/account-setup',
+    {
+      config: { reads: reads.none, rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Set my password with the one-time link an admin gave me, and sign in',
+        body: z.strictObject({ token: z.string().min(1).max(200), password: z.string().max(1000) }),
+        response: { 200: meSchema },
+      },
+    },
+    async (request, reply) => {
+      const system: Actor = { accountId: null, personId: null, label: 'set-up link', roles: [] };
+      const actor = await write(db, system, (w) => useAccountLink(w, request.body.token, request.body.password), clock);
+      return sessionReply(actor, actor.accountId!, reply);
+    },
   );
 
   app.post(

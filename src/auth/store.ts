@@ -3,7 +3,7 @@ import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { Writer } from '../store/write.ts';
 import { AppError, badRequest, conflict, notFound } from '../shared/errors.ts';
 import type { Db } from '../store/db.ts';
-import { LOCKOUT_AFTER_FAILURES, LOCKOUT_MINUTES, lockoutAfterFailure, SESSION_HOURS } from './model.ts';
+import { ACCOUNT_LINK_DAYS, LOCKOUT_AFTER_FAILURES, LOCKOUT_MINUTES, lockoutAfterFailure, SESSION_HOURS } from './model.ts';
 import { type Actor, type Role } from '../shared/actor.ts';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -201,13 +201,17 @@ export async function hasAdmin(db: Db): Promise<boolean> {
 /** A one-time secret that lets whoever holds it create the first admin. */
 export async function createSetupLink(w: Writer): Promise<string> {
   const token = randomToken();
-  const { id } = await w.db.insertInto('setup_link').values({ token_hash: sha256(token), created_at: w.now.toISOString(), used_at: null }).returning('id').executeTakeFirstOrThrow();
+  const { id } = await w.db
+    .insertInto('setup_link')
+    .values({ token_hash: sha256(token), created_at: w.now.toISOString(), used_at: null, account_id: null, expires_at: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await w.record({ action: 'setup_link.create', entity: 'setup_link', entityId: id });
   return token;
 }
 
 export async function useSetupLink(w: Writer, token: string): Promise<void> {
-  const link = await w.db.selectFrom('setup_link').select(['id', 'used_at']).where('token_hash', '=', sha256(token)).executeTakeFirst();
+  const link = await w.db.selectFrom('setup_link').select(['id', 'used_at']).where('token_hash', '=', sha256(token)).where('account_id', 'is', null).executeTakeFirst();
   if (!link || link.used_at) throw new AppError('forbidden', 'this set-up link is not valid or was already used');
   if (await hasAdmin(w.db)) throw new AppError('forbidden', 'an admin already exists');
   await w.db.updateTable('setup_link').set({ used_at: w.now.toISOString() }).where('id', '=', link.id).execute();
@@ -231,4 +235,100 @@ export async function endAccess(w: Writer, personId: number, why: string): Promi
     .execute();
   if (sessions.length === 0 && tokens.length === 0) return;
   await w.record({ action: 'account.access_ended', entity: 'account', entityId: account.id, before: { sessionIds: sessions.map((r) => r.id), apiTokenIds: tokens.map((r) => r.id) }, reason: why });
+}
+
+// ---- logins an admin gives and looks after (the datapad's person page) ----
+
+/** A person's login as the admin sees it: never the password, whether one is set and whether it is locked now. */
+export interface AccountView {
+  id: number;
+  username: string;
+  createdAt: string;
+  hasPassword: boolean;
+  lockedUntil: string | null;
+  /** The newest set-up link not yet used, while it is valid. */
+  linkExpiresAt: string | null;
+}
+
+export async function accountOfPerson(db: Db, personId: number, now: Date): Promise<AccountView | null> {
+  const account = await db.selectFrom('account').select(['id', 'username', 'created_at', 'password_hash', 'locked_until']).where('person_id', '=', personId).executeTakeFirst();
+  if (!account) return null;
+  const link = await db
+    .selectFrom('setup_link')
+    .select('expires_at')
+    .where('account_id', '=', account.id)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now.toISOString())
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  const locked = account.locked_until !== null && account.locked_until > now.toISOString();
+  return { id: account.id, username: account.username, createdAt: account.created_at, hasPassword: account.password_hash !== null, lockedUntil: locked ? account.locked_until : null, linkExpiresAt: link?.expires_at ?? null };
+}
+
+/** Where a person's notifications go by e-mail, for the admin's form (the roster's setEmail changes it). */
+export async function emailOf(db: Db, personId: number): Promise<string | null> {
+  const person = await db.selectFrom('person').select('email').where('id', '=', personId).executeTakeFirst();
+  if (!person) throw notFound(`person ${personId}`);
+  return person.email;
+}
+
+async function requireAccountOf(db: Db, personId: number) {
+  const account = await db.selectFrom('account').select(['id', 'locked_until', 'failed_logins']).where('person_id', '=', personId).executeTakeFirst();
+  if (!account) throw notFound(`a login for person ${personId}`);
+  return account;
+}
+
+/** A one-time link for the account's holder to set their password; an earlier unused link of theirs stops working. */
+export interface AccountLink {
+  token: string;
+  expiresAt: string;
+}
+
+async function issueAccountLink(w: Writer, accountId: number): Promise<AccountLink> {
+  const at = w.now.toISOString();
+  await w.db.updateTable('setup_link').set({ used_at: at }).where('account_id', '=', accountId).where('used_at', 'is', null).execute();
+  const token = randomToken();
+  const expiresAt = new Date(w.now.getTime() + ACCOUNT_LINK_DAYS * 86_400_000).toISOString();
+  const { id } = await w.db.insertInto('setup_link').values({ token_hash: sha256(token), created_at: at, used_at: null, account_id: accountId, expires_at: expiresAt }).returning('id').executeTakeFirstOrThrow();
+  await w.record({ action: 'setup_link.create', entity: 'account', entityId: accountId, after: { setupLinkId: id, expiresAt } });
+  return { token, expiresAt };
+}
+
+/** A login without a password yet, and the link its holder sets one with. */
+export async function createLogin(w: Writer, personId: number, username: string) {
+  const account = await createAccount(w, { username, password: null, personId });
+  return { ...account, link: await issueAccountLink(w, account.id) };
+}
+
+/**
+ * A forgotten or compromised password: the old one stops working at once, the person's sessions
+ * and tokens end, and a new link lets them set another.
+ */
+export async function resetPassword(w: Writer, personId: number): Promise<AccountLink> {
+  const account = await requireAccountOf(w.db, personId);
+  await w.db.updateTable('account').set({ password_hash: null, failed_logins: 0, locked_until: null }).where('id', '=', account.id).execute();
+  await w.record({ action: 'account.password_reset', entity: 'account', entityId: account.id });
+  await endAccess(w, personId, 'password reset');
+  return issueAccountLink(w, account.id);
+}
+
+/** Lifts a lockout after wrong passwords before it runs out. */
+export async function unlockAccount(w: Writer, personId: number): Promise<void> {
+  const account = await requireAccountOf(w.db, personId);
+  await w.db.updateTable('account').set({ failed_logins: 0, locked_until: null }).where('id', '=', account.id).execute();
+  await w.record({ action: 'account.unlock', entity: 'account', entityId: account.id, before: { lockedUntil: account.locked_until, failedLogins: account.failed_logins } });
+}
+
+/** The person sets their password with the link an admin gave them; the link works once. Answers who they are now. */
+export async function useAccountLink(w: Writer, token: string, password: string): Promise<Actor> {
+  const link = await w.db.selectFrom('setup_link').select(['id', 'account_id', 'used_at', 'expires_at']).where('token_hash', '=', sha256(token)).where('account_id', 'is not', null).executeTakeFirst();
+  if (!link || link.used_at || (link.expires_at !== null && link.expires_at <= w.now.toISOString())) {
+    throw new AppError('forbidden', 'this link is not valid, was already used or has expired: ask your administrator for a new one');
+  }
+  await setPassword(w, link.account_id!, password);
+  await w.db.updateTable('setup_link').set({ used_at: w.now.toISOString() }).where('id', '=', link.id).execute();
+  await w.record({ action: 'setup_link.use', entity: 'account', entityId: link.account_id!, after: { setupLinkId: link.id } });
+  const actor = await actorForAccount(w.db, link.account_id!);
+  if (!actor) throw new AppError('forbidden', 'this login is disabled: ask your administrator');
+  return actor;
 }
