@@ -121,17 +121,7 @@ export class MmrmLikelihood {
     this.nVisits = nVisits;
     validateShapes(data);
 
-    // Subject indices need not be dense: slots without rows are skipped.
-    let subjectSlots = 0;
-    for (let r = 0; r < n; r++) subjectSlots = Math.max(subjectSlots, subject[r] + 1);
-    const rowAt = new Int32Array(subjectSlots * nVisits).fill(-1);
-    for (let r = 0; r < n; r++) {
-      const cell = subject[r] * nVisits + visit[r];
-      if (rowAt[cell] !== -1) {
-        throw badData(`subject ${subject[r]} has more than one row at visit ${visit[r]} (rows ${rowAt[cell]} and ${r})`);
-      }
-      rowAt[cell] = r;
-    }
+    const { rowAt, subjectSlots } = rowsBySubjectAndVisit(subject, visit, nVisits);
     this.pairCounts = countPairs(rowAt, subjectSlots, nVisits);
     for (let v = 0; v < nVisits; v++) {
       if (this.pairCounts[v * nVisits + v] === 0) throw badData(`visit ${v} has no data`);
@@ -139,15 +129,10 @@ export class MmrmLikelihood {
 
     // Centring y on its OLS fit leaves the likelihood unchanged (beta shifts by the OLS estimate)
     // and keeps the sufficient statistics free of cancellation when the outcome's mean is large
-    // against its spread.
-    const rows = sparseRows(X, n, p);
-    this.olsBeta = olsEstimate(rows, p, y);
-    const residual = new Float64Array(n);
-    for (let r = 0; r < n; r++) {
-      let fitted = 0;
-      for (let e = rows.start[r]; e < rows.start[r + 1]; e++) fitted += rows.value[e] * this.olsBeta[rows.index[e]];
-      residual[r] = y[r] - fitted;
-    }
+    // against its spread. The rows of [X y] are built once; y is replaced by its residual in place.
+    const rows = augmentedSparseRows(X, n, p, y);
+    this.olsBeta = olsEstimate(rows, p);
+    const residual = centreOutcome(rows, this.olsBeta);
 
     this.olsResidualCovariance = pairwiseCovariance(residual, rowAt, subjectSlots, nVisits, this.pairCounts);
 
@@ -155,7 +140,7 @@ export class MmrmLikelihood {
     this.packedSize = (q * (q + 1)) / 2;
     this.packedRowStart = new Int32Array(q);
     for (let r = 0; r < q; r++) this.packedRowStart[r] = r * q - (r * (r - 1)) / 2;
-    this.augmentedRows = withOutcome(rows, residual, p);
+    this.augmentedRows = rows;
     this.rowAt = rowAt;
     this.patterns = this.accumulatePatterns(this.augmentedRows, rowAt, subjectSlots, pooling);
     this.nSubjects = this.patterns.reduce((sum, pattern) => sum + pattern.nSubjects, 0);
@@ -459,30 +444,7 @@ export class MmrmLikelihood {
         patterns.push({ kind: 'subjects', visits: Int32Array.from(visits), nSubjects: subjects.length, subjects: Int32Array.from(subjects), rows: dense });
         continue;
       }
-      // S_ab = sum_i z_ia z_ib' in full (q x q per pair: a branch-free inner loop), then folded
-      // into Z_ab = S_ab + S_ab'.
-      products.fill(0, 0, pairs * q * q);
-      for (const s of subjects) {
-        let offset = 0;
-        for (let a = 0; a < tk; a++) {
-          const ra = rowAt[s * t + visits[a]];
-          for (let b = a; b < tk; b++, offset += q * q) {
-            const rb = rowAt[s * t + visits[b]];
-            for (let ea = start[ra]; ea < start[ra + 1]; ea++) {
-              const rowBase = offset + index[ea] * q;
-              const va = value[ea];
-              for (let eb = start[rb]; eb < start[rb + 1]; eb++) products[rowBase + index[eb]] += va * value[eb];
-            }
-          }
-        }
-      }
-      for (let pair = 0; pair < pairs; pair++) {
-        const from = pair * q * q;
-        const to = pair * packedSize;
-        for (let r = 0; r < q; r++) {
-          for (let c = r; c < q; c++) stats[to + packedRowStart[r] + c - r] = products[from + r * q + c] + products[from + c * q + r];
-        }
-      }
+      pooledPairStatistics(rows, rowAt, t, Int32Array.from(subjects), Int32Array.from(visits), q, products, stats, packedRowStart);
       patterns.push({
         kind: 'pooled',
         visits: Int32Array.from(visits),
@@ -496,7 +458,55 @@ export class MmrmLikelihood {
 
 }
 
-/** Shapes and indices; the design's entries are checked as sparseRows reads them. */
+/**
+ * Z_ab = S_ab + S_ab' (packed into `stats`, pair after pair) with S_ab = sum_i z_ia z_ib' over a
+ * pattern's subjects, accumulated in full in `products` (q x q per pair: a branch-free inner loop).
+ * A function of its own, loops only: V8 optimises it while it runs (on-stack replacement) without
+ * the deoptimisations that code after the loop, never run yet, would cause.
+ */
+function pooledPairStatistics(
+  { start, index, value }: SparseRows,
+  rowAt: Int32Array,
+  t: number,
+  subjects: Int32Array,
+  visits: Int32Array,
+  q: number,
+  products: Float64Array,
+  stats: Float64Array,
+  packedRowStart: Int32Array,
+): void {
+  const tk = visits.length;
+  const pairs = (tk * (tk + 1)) / 2;
+  const packedSize = (q * (q + 1)) / 2;
+  products.fill(0, 0, pairs * q * q);
+  for (let i = 0; i < subjects.length; i++) {
+    const base = subjects[i] * t;
+    let offset = 0;
+    for (let a = 0; a < tk; a++) {
+      const ra = rowAt[base + visits[a]];
+      const endA = start[ra + 1];
+      for (let b = a; b < tk; b++, offset += q * q) {
+        const rb = rowAt[base + visits[b]];
+        const startB = start[rb];
+        const endB = start[rb + 1];
+        for (let ea = start[ra]; ea < endA; ea++) {
+          const rowBase = offset + index[ea] * q;
+          const va = value[ea];
+          for (let eb = startB; eb < endB; eb++) products[rowBase + index[eb]] += va * value[eb];
+        }
+      }
+    }
+  }
+  for (let pair = 0; pair < pairs; pair++) {
+    const from = pair * q * q;
+    const to = pair * packedSize;
+    for (let r = 0; r < q; r++) {
+      for (let c = r; c < q; c++) stats[to + packedRowStart[r] + c - r] = products[from + r * q + c] + products[from + c * q + r];
+    }
+  }
+}
+
+/** Shapes and indices; the design's entries are checked as augmentedSparseRows reads them. */
 function validateShapes({ X, p, y, subject, visit, nVisits }: MmrmData): void {
   const n = y.length;
   if (!Number.isInteger(p) || p < 1) throw badData('the design needs at least one column');
@@ -624,62 +634,87 @@ interface SparseRows {
   value: Float64Array;
 }
 
-function sparseRows(X: Float64Array, n: number, p: number): SparseRows {
-  let count = 0;
-  for (let e = 0; e < n * p; e++) {
-    const v = X[e];
-    if (v === 0) continue;
-    if (!Number.isFinite(v)) throw badData(`design entry in row ${Math.floor(e / p)}, column ${e % p} is not finite`);
-    count++;
+/** Each row's index by subject and visit (-1: none); subject indices need not be dense (slots without rows are skipped). */
+function rowsBySubjectAndVisit(subject: Int32Array, visit: Int32Array, nVisits: number): { rowAt: Int32Array; subjectSlots: number } {
+  const n = subject.length;
+  let subjectSlots = 0;
+  for (let r = 0; r < n; r++) if (subject[r] >= subjectSlots) subjectSlots = subject[r] + 1;
+  const rowAt = new Int32Array(subjectSlots * nVisits).fill(-1);
+  for (let r = 0; r < n; r++) {
+    const cell = subject[r] * nVisits + visit[r];
+    if (rowAt[cell] !== -1) {
+      throw badData(`subject ${subject[r]} has more than one row at visit ${visit[r]} (rows ${rowAt[cell]} and ${r})`);
+    }
+    rowAt[cell] = r;
   }
+  return { rowAt, subjectSlots };
+}
+
+/** The non-zero entries of each row of X, then y as column p (every row's last entry). */
+function augmentedSparseRows(X: Float64Array, n: number, p: number, y: Float64Array): SparseRows {
+  const count = countNonZero(X, p);
   const start = new Int32Array(n + 1);
-  const index = new Int32Array(count);
-  const value = new Float64Array(count);
+  const index = new Int32Array(count + n);
+  const value = new Float64Array(count + n);
   let k = 0;
   for (let r = 0; r < n; r++) {
+    const row = r * p;
     for (let j = 0; j < p; j++) {
-      const v = X[r * p + j];
+      const v = X[row + j];
       if (v !== 0) {
         index[k] = j;
         value[k++] = v;
       }
     }
+    index[k] = p;
+    value[k++] = y[r];
     start[r + 1] = k;
   }
   return { start, index, value };
 }
 
-/** The rows with one more entry each: the outcome, as column p. */
-function withOutcome({ start, index, value }: SparseRows, y: Float64Array, p: number): SparseRows {
-  const n = y.length;
-  const augmentedStart = new Int32Array(n + 1);
-  const augmentedIndex = new Int32Array(index.length + n);
-  const augmentedValue = new Float64Array(index.length + n);
-  let k = 0;
-  for (let r = 0; r < n; r++) {
-    for (let e = start[r]; e < start[r + 1]; e++) {
-      augmentedIndex[k] = index[e];
-      augmentedValue[k++] = value[e];
-    }
-    augmentedIndex[k] = p;
-    augmentedValue[k++] = y[r];
-    augmentedStart[r + 1] = k;
+function countNonZero(X: Float64Array, p: number): number {
+  let count = 0;
+  for (let e = 0; e < X.length; e++) {
+    const v = X[e];
+    if (v === 0) continue;
+    if (!Number.isFinite(v)) throw badData(`design entry in row ${Math.floor(e / p)}, column ${e % p} is not finite`);
+    count++;
   }
-  return { start: augmentedStart, index: augmentedIndex, value: augmentedValue };
+  return count;
 }
 
-function olsEstimate({ start, index, value }: SparseRows, p: number, y: Float64Array): Float64Array {
+/** The OLS estimate from rows of [X y] (y each row's last entry). */
+function olsEstimate({ start, index, value }: SparseRows, p: number): Float64Array {
   const xtx = new Float64Array(p * p);
   const xty = new Float64Array(p);
-  for (let r = 0; r < y.length; r++) {
-    for (let ea = start[r]; ea < start[r + 1]; ea++) {
+  const n = start.length - 1;
+  for (let r = 0; r < n; r++) {
+    const last = start[r + 1] - 1;
+    const yr = value[last];
+    for (let ea = start[r]; ea < last; ea++) {
       const i = index[ea];
       const vi = value[ea];
-      xty[i] += vi * y[r];
-      for (let eb = start[r]; eb < start[r + 1]; eb++) xtx[i * p + index[eb]] += vi * value[eb];
+      xty[i] += vi * yr;
+      const row = i * p;
+      for (let eb = start[r]; eb < last; eb++) xtx[row + index[eb]] += vi * value[eb];
     }
   }
   const factor = cholesky(xtx, p);
   if (factor === null) throw badData('the design matrix does not have full column rank');
   return solveWithCholesky(factor, p, xty);
+}
+
+/** Replaces y (each row's last entry) by its OLS residual, in place; the residuals. */
+function centreOutcome({ start, index, value }: SparseRows, beta: Float64Array): Float64Array {
+  const n = start.length - 1;
+  const residual = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const last = start[r + 1] - 1;
+    let fitted = 0;
+    for (let e = start[r]; e < last; e++) fitted += value[e] * beta[index[e]];
+    residual[r] = value[last] - fitted;
+    value[last] = residual[r];
+  }
+  return residual;
 }
