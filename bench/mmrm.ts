@@ -95,6 +95,10 @@ function main(): void {
   // Wall times mean little on a busy machine: say how busy it is.
   console.log(`${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(rAvailable ? 'R with nlme found: timing nlme::gls too' : 'R with nlme not available (or --no-r): muster only');
+  // The baseline of this run: node starting and exiting with nothing to do. On a busy machine the
+  // ratio to it says more than the seconds do.
+  const startup = median(Array.from({ length: Math.max(runs, 5) }, () => measure(process.execPath, ['-e', ''])!.seconds));
+  console.log(`baseline: node start-up alone ${startup.toFixed(3)} s (median)`);
 
   const rows: { scenario: Scenario; seconds: number; cpuSeconds: number | null; peak: number | null; neg2: number; gls?: { process: number | null; fit: number | null; neg2: number | null } }[] = [];
   for (const scenario of scenarios) {
@@ -119,7 +123,7 @@ function main(): void {
       `muster  ${scenario.subjects} x ${scenario.visits}: ${row.seconds.toFixed(3)} s wall (median of ${runs}), ` +
         `${row.cpuSeconds === null ? '?' : row.cpuSeconds.toFixed(3)} s CPU, ` +
         `peak ${row.peak === null ? '?' : row.peak.toFixed(0)} MB, -2 res log lik ${result.neg2_loglik.toFixed(6)}, ` +
-        `${result.iterations} iterations`,
+        `${result.iterations} iterations; ${(row.seconds / startup).toFixed(1)}x node start-up`,
     );
     if (rAvailable) {
       const gls = measure('Rscript', [glsFile.pathname, file.pathname, String(scenario.visits)], rTimeoutSeconds);
@@ -158,6 +162,7 @@ function main(): void {
   console.log(
     `  growth 1,000 -> 3,000 subjects (6 visits): x${(goal.seconds / small.seconds).toFixed(2)} time for x3 subjects`,
   );
+  console.log(`  baseline: node start-up ${startup.toFixed(3)} s; 3,000 x 6 is ${(goal.seconds / startup).toFixed(1)}x it`);
   console.log(
     `  goal: 3,000 x 6 under ${GOAL_SECONDS} s: ${goal.seconds < GOAL_SECONDS ? 'met' : 'NOT met'} (${goal.seconds.toFixed(3)} s); ` +
       `peak memory under 500 MB: ${rows.every((r) => r.peak === null || r.peak < 500) ? 'met' : 'NOT met'}`,

@@ -9,6 +9,7 @@ import { addDays } from '../shared/time.ts';
 import { write } from '../store/write.ts';
 import type { Db } from '../store/db.ts';
 import { allocate, makeRecruitingTrial, setTrialStatus } from './conduct-testing.ts';
+import { demoProtocol } from './demo.ts';
 import { makeProtocol } from './testing.ts';
 import type { TrialView } from './trials.ts';
 
@@ -35,7 +36,8 @@ describeEachDatabase('trial analyses', (database) => {
   it('the statistician runs and stores the primary analysis; blinded readers get pooled means until unblinding', async () => {
     const client = await startTestApp(database());
     const world = await makeWorld(database());
-    const trial = await makeRecruitingTrial(database().db, { outcomes: { primary: { ...primary, covariates: [] }, secondary: [] } });
+    const { estimand, sensitivityAnalyses } = demoProtocol;
+    const trial = await makeRecruitingTrial(database().db, { outcomes: { primary: { ...primary, covariates: [] }, secondary: [] }, estimand, sensitivityAnalyses });
     await enrolWithScans(database().db, trial);
     const url = `/api/trials/${trial.code}/analyses`;
 
@@ -63,7 +65,19 @@ describeEachDatabase('trial analyses', (database) => {
       expect(analysis).not.toHaveProperty('analysis');
       expect(analysis).not.toHaveProperty('verdict');
     }
-    expect((await client.request({ method: 'GET', url, as: world.sessions.statistician })).json().analyses[0]).toMatchObject({ blinded: false, verdict: { met: true } });
+    const listed = (await client.request({ method: 'GET', url, as: world.sessions.statistician })).json().analyses[0];
+    expect(listed).toMatchObject({ blinded: false, verdict: { met: true } });
+    // The estimand and the sensitivity analyses are part of the answer (the response schema once dropped them).
+    for (const answer of [stored, listed]) {
+      expect(answer.estimand).toMatchObject({
+        population: 'randomised participants who allow the use of their data',
+        summary_measure: 'difference in means (whey - placebo)',
+        intercurrent_events: expect.arrayContaining([{ event: 'withdrew', strategy: 'hypothetical', imputation: 'MAR', description: 'as if they had stayed on the supplement', participants: 0 }]),
+        sentence: expect.stringMatching(/^Estimand: /),
+      });
+      expect(answer.sensitivity.map((s: { name: string; command: { kind: string } }) => [s.name, s.command.kind])).toEqual([['jump to reference', 'rbmi'], ['tipping point', 'rbmi']]);
+      expect(answer.sensitivity[1].analysis).toMatchObject({ kind: 'rbmi', tipping_point: { contrast: 'whey - placebo', scan: expect.any(Array) } });
+    }
 
     await setTrialStatus(database().db, trial, 'unblinded');
     const unblinded = await client.request({ method: 'GET', url, as: world.sessions.investigator });

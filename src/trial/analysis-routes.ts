@@ -5,11 +5,39 @@ import { actorOf } from '../shared/context.ts';
 import { answeredAbout, reads } from '../shared/reads.ts';
 import { write } from '../store/write.ts';
 import { listTrialAnalyses, runTrialAnalysis, storeTrialAnalysis } from './analysis-store.ts';
+import { iceStrategies, intercurrentEventKinds } from './protocol.ts';
 import { trialByCode } from './trials.ts';
 
 const codeParams = z.strictObject({ code: z.string().min(1).max(40) });
 
 const pooledMean = { n: z.number(), mean: z.number().nullable() };
+/** The estimand as `muster trial analyse --json` gives it (src/trial/analysis-sensitivity.ts EstimandOutput). */
+const estimandView = z.object({
+  population: z.string(),
+  variable: z.string(),
+  summary_measure: z.string(),
+  intercurrent_events: z.array(
+    z.object({
+      event: z.enum(intercurrentEventKinds),
+      strategy: z.enum(iceStrategies),
+      imputation: z.string().nullable().describe("the engine's imputation that carries the strategy out (rbmi)"),
+      description: z.string().nullable(),
+      participants: z.number().describe('participants of the record with this event'),
+    }),
+  ),
+  sentence: z.string(),
+});
+
+/** One sensitivity analysis (SensitivityRun without its events file). */
+const sensitivityView = z.object({
+  name: z.string(),
+  command: z.record(z.string(), z.string()).describe('the `muster analyze` options that reproduce it; kind is rbmi or mmrm'),
+  analysis: z.unknown().describe('what `muster analyze rbmi|mmrm --json` prints; null when the engine refused (see error)'),
+  verdict: z.object({ met: z.boolean(), sentence: z.string() }).nullable(),
+  ice_sha256: z.string().optional().describe('rbmi: SHA-256 of its events file'),
+  error: z.string().optional(),
+});
+
 /** A stored analysis; `command`, `analysis` and `verdict` (arms, LS means, contrasts) only for those who see arms. */
 const analysisView = z.object({
   id: z.number(),
@@ -27,6 +55,8 @@ const analysisView = z.object({
   command: z.record(z.string(), z.string()).optional().describe('the `muster analyze` options that reproduce the analysis'),
   analysis: z.unknown().optional().describe('what `muster analyze --json` prints (docs/statistics.md)'),
   verdict: z.unknown().optional().describe("the protocol's decision rule judged on the analysis, with its plain sentence"),
+  estimand: estimandView.nullable().optional().describe('the protocol\'s estimand (ICH E9(R1)) with the events of the record; null when the protocol names none'),
+  sensitivity: z.array(sensitivityView).optional().describe("the protocol's sensitivity analyses, in its order"),
 });
 
 /**
