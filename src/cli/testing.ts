@@ -90,12 +90,18 @@ export function spawnMusterClosingPipe(args: string[], env: Record<string, strin
   });
 }
 
-/** Starts `muster ...` (e.g. serve) and resolves once it prints a line matching `ready`. */
-export function startMuster(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; output: () => string; match: RegExpMatchArray }> {
+/**
+ * Starts `muster ...` (e.g. serve) and resolves once it prints a line matching `ready`; one that is
+ * not ready within `timeoutMs` is killed, so no server outlives a failed test.
+ */
+export function startMuster(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 60_000): Promise<{ child: ChildProcess; output: () => string; match: RegExpMatchArray }> {
   const child = spawn(process.execPath, [...entry, ...args], { cwd: root, env: { ...process.env, ...env } });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`muster ${args.join(' ')} did not become ready:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`muster ${args.join(' ')} did not become ready in ${timeoutMs / 1000} s:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = output.match(ready);

@@ -78,9 +78,9 @@ export interface RunningServer {
   output(): string;
 }
 
-/** `muster start` on the database: a new one first gets the demo cohort. */
+/** `muster start` on the database: a new one first gets the demo cohort (a minute or more on a busy machine). */
 export async function startServer(database: StressDatabase, port: number): Promise<RunningServer> {
-  const started = await startMuster(['start', '--port', String(port)], { ...database.env, LOG_LEVEL: 'warn' }, /Muster \S+ on (http:\/\/\S+)/);
+  const started = await startMuster(['start', '--port', String(port)], { ...database.env, LOG_LEVEL: 'warn' }, /Muster \S+ on (http:\/\/\S+)/, 300_000);
   return { child: started.child, pid: started.child.pid!, base: started.match[1], output: started.output };
 }
 
