@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,6 +113,16 @@ describe.each(dialects)('muster backup and restore, from %s', (dialect) => {
     expect((await muster(['roster', 'import', writeRoster('ZZ-001')], { env: back })).status).toBe(0);
     expect((await muster(['roster', 'import', writeRoster('ZZ-002')], { env: there })).status).toBe(0);
   }, 240_000);
+
+  it(`moves the database to ${other(dialect)} through a pipe: muster backup - | muster restore -`, async () => {
+    const there = await fresh(other(dialect));
+    const command = (env: Env, args: string) => `env ${Object.entries(env).map(([name, value]) => `${name}='${value}'`).join(' ')} ${process.execPath} --import tsx src/cli/main.ts ${args}`;
+    const piped = spawnSync('sh', ['-c', `${command(source, 'backup -')} | ${command(there, 'restore -')}`], { cwd: new URL('../../', import.meta.url).pathname, encoding: 'utf8', timeout: 120_000 });
+    expect(piped.status, piped.stderr).toBe(0);
+    expect(piped.stderr).toMatch(/written to standard output: \d+ tables/);
+    expect(piped.stdout).toMatch(/restored standard input/);
+    expectRestored(await contents(there), original, 1);
+  }, 120_000);
 
   it('refuses a database that holds data, with exit code 2, and changes nothing', async () => {
     const refused = await muster(['restore', backupFile], { env: source });
