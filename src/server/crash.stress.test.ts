@@ -6,14 +6,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../shared/random.ts';
-import { freePort, freshStressDatabase, killServer, startServer, type RunningServer } from './stress/harness.ts';
+import { freePort, freshStressDatabase, killServer, sleep, startServer, type RunningServer } from './stress/harness.ts';
 import { checkIntegrity, checkStored, Ledger, prepareFixture, verifyAuditChain, type Fixture } from './stress/workload.ts';
 import { byForm } from './stress.ts';
 import { dialects } from './test-databases.ts';
 
 const ROUNDS = byForm(3, 20);
-/** A kill comes this long after the writers start: from the first requests to well into an import. */
-const KILL_AFTER_MS = { min: 200, max: byForm(2_000, 4_000) };
+/**
+ * A kill comes at a random moment once the round's writers have had this many writes acknowledged
+ * (so that a slow restart on a busy machine still sees writes every round): up to `KILL_WITHIN_MS`
+ * later, from mid-request to well into an import.
+ */
+const ACKNOWLEDGED_BEFORE_KILL = byForm(10, 20);
+const KILL_WITHIN_MS = byForm(2_000, 4_000);
 const IMPORT_SETS_EACH = byForm(10, 20); // × 60 participants × 5 exercises: 3,000 or 6,000 rows
 const SEED = Number(process.env.MUSTER_STRESS_SEED ?? 14);
 
@@ -60,7 +65,10 @@ describe.each(dialects)('crash: SIGKILL under writes, restart, check [%s]', (dia
         for (let round = 1; round <= ROUNDS; round++) {
           let killed = false;
           const writers = writeUntilKilled(fixture, ledger, () => killed);
-          await new Promise((resolve) => setTimeout(resolve, KILL_AFTER_MS.min + random() * (KILL_AFTER_MS.max - KILL_AFTER_MS.min)));
+          const before = ledger.acknowledged;
+          const enough = () => ledger.acknowledged >= before + ACKNOWLEDGED_BEFORE_KILL || ledger.unexpected.length > 0;
+          for (const deadline = Date.now() + 120_000; !enough() && Date.now() < deadline; ) await sleep(20);
+          await sleep(random() * KILL_WITHIN_MS);
           killed = true;
           await killServer(server);
           importsInFlight += ledger.importsInFlight;
@@ -88,6 +96,6 @@ describe.each(dialects)('crash: SIGKILL under writes, restart, check [%s]', (dia
         await database.drop();
       }
     },
-    byForm(150_000, 1_800_000),
+    byForm(600_000, 3_600_000),
   );
 });

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../shared/random.ts';
-import { call, freePort, freshStressDatabase, killServer, residentBytes, startServer, type Client, type RunningServer } from './stress/harness.ts';
+import { call, freePort, freshStressDatabase, killServer, residentBytes, sleep, startServer, type Client, type RunningServer } from './stress/harness.ts';
 import { checkIntegrity, checkStored, Ledger, prepareFixture, verifyAuditChain, type Fixture } from './stress/workload.ts';
 import { byForm } from './stress.ts';
 import { dialects } from './test-databases.ts';
@@ -20,7 +20,6 @@ const IMPORT_SETS_EACH = 2; // × 60 participants × 5 exercises: 600 rows an im
 const SEED = Number(process.env.MUSTER_STRESS_SEED ?? 14);
 
 const mebibytes = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Tally {
   requests: number;
@@ -117,6 +116,6 @@ describe.each(dialects)('soak: concurrent clients against the real server [%s]',
         await database.drop();
       }
     },
-    byForm(150_000, 1_200_000),
+    byForm(600_000, 3_600_000),
   );
 });

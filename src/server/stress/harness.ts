@@ -94,6 +94,8 @@ export function killServer(server: RunningServer, signal: NodeJS.Signals = 'SIGK
   });
 }
 
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** The process's resident set size in bytes (Linux: /proc/<pid>/status, VmRSS). */
 export function residentBytes(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m);
