@@ -2,8 +2,9 @@ import { api, type ResponseOf } from '../api/client.ts';
 import { Link } from '../app/router.tsx';
 import { useApi } from '../app/useApi.ts';
 import { Async, DataTable, Facts, formatInstant, Page } from '../app/ui.tsx';
-import type { AnalysisResponse, AnalysisResult } from '../analysis/hooks.ts';
+import type { AnalysisResponse, AnalysisResult, RbmiResult } from '../analysis/hooks.ts';
 import { ResultTables } from '../analysis/ResultTables.tsx';
+import { TippingPointChart } from '../analysis/TippingPointChart.tsx';
 import { VerdictPanel } from '../analysis/VerdictPanel.tsx';
 import { fixed } from '../charts/PlotFigure.tsx';
 import { field, useOffers, useSendingForm } from './hooks.ts';
@@ -11,6 +12,8 @@ import { ReasonField, SubmitAndSent } from './Sending.tsx';
 import { TrialLink } from './TrialLink.tsx';
 
 type StoredAnalysis = ResponseOf<'/api/trials/{code}/analyses'>['analyses'][number];
+type Estimand = NonNullable<StoredAnalysis['estimand']>;
+type Sensitivity = NonNullable<StoredAnalysis['sensitivity']>[number];
 
 /**
  * The protocol's primary analysis as stored: the newest first, with the protocol version and the
@@ -38,8 +41,8 @@ export function StoredAnalysisView({ analysis, older = 0 }: { analysis: StoredAn
       <Facts
         items={[
           ['Run', `${formatInstant(analysis.createdAt)} by ${analysis.createdBy}`],
-          ['Protocol version', `${analysis.protocolVersion} (SHA-256 ${analysis.protocolSha256})`],
-          ['Data set SHA-256', analysis.datasetSha256],
+          ['Protocol version', <span className="digest">{`${analysis.protocolVersion} (SHA-256 ${analysis.protocolSha256})`}</span>],
+          ['Data set SHA-256', <span className="digest">{analysis.datasetSha256}</span>],
           ['Subjects', String(analysis.pooled.n_subjects)],
           ...(older > 0 ? [['Earlier runs', String(older)] as const] : []),
         ]}
@@ -52,7 +55,89 @@ export function StoredAnalysisView({ analysis, older = 0 }: { analysis: StoredAn
         columns={['Visit', 'Participants', 'Mean']}
         rows={[...(analysis.pooled.baseline ? [['baseline', analysis.pooled.baseline.n, analysis.pooled.baseline.mean === null ? '—' : fixed(analysis.pooled.baseline.mean)] as const] : []), ...analysis.pooled.visits.map((v) => [v.visit, v.n, v.mean === null ? '—' : fixed(v.mean)] as const)]}
       />
-      {analysis.analysis !== undefined && <ResultTables result={analysis.analysis as AnalysisResult} />}
+      {analysis.estimand && <EstimandPanel estimand={analysis.estimand} />}
+      {analysis.analysis !== undefined && (
+        <>
+          <h3>Primary analysis</h3>
+          <ResultTables result={analysis.analysis as AnalysisResult} />
+        </>
+      )}
+      {analysis.sensitivity && analysis.sensitivity.length > 0 && <SensitivityPanel runs={analysis.sensitivity} />}
+    </section>
+  );
+}
+
+const eventNames: Record<Estimand['intercurrent_events'][number]['event'], string> = {
+  withdrew: 'Withdrawal',
+  'lost-to-follow-up': 'Loss to follow-up',
+  discontinued: 'Discontinuation of the supplement',
+};
+
+/** What the trial estimates (ICH E9(R1)): population, outcome, each intercurrent event with its strategy, summary measure. */
+function EstimandPanel({ estimand }: { estimand: Estimand }) {
+  return (
+    <section aria-labelledby="estimand-heading" className="card stack">
+      <h3 id="estimand-heading">Estimand</h3>
+      <Facts
+        items={[
+          ['Population', estimand.population],
+          ['Outcome', estimand.variable],
+          ['Summary measure', estimand.summary_measure],
+        ]}
+      />
+      <DataTable
+        label="Intercurrent events and their strategies"
+        columns={['Intercurrent event', 'Strategy', 'Imputation', 'Participants with it']}
+        rows={estimand.intercurrent_events.map((ice) => [
+          eventNames[ice.event],
+          `${ice.strategy.replaceAll('-', ' ')}${ice.description ? `: ${ice.description}` : ''}`,
+          ice.imputation ?? '—',
+          ice.participants,
+        ])}
+      />
+    </section>
+  );
+}
+
+/** The last visit's contrast of a sensitivity analysis, as numbers. */
+function lastContrast(run: Sensitivity): string {
+  const result = run.analysis as AnalysisResult | null;
+  if (result === null || result.kind === 'ancova') return '—';
+  const contrast = result.contrasts.at(-1);
+  if (!contrast) return '—';
+  const p = contrast.p < 0.001 ? '< 0.001' : contrast.p.toFixed(3);
+  return `${contrast.contrast} at ${contrast.visit}: ${fixed(contrast.estimate)} (95% CI ${fixed(contrast.lower)} to ${fixed(contrast.upper)}), p ${p}`;
+}
+
+const methodOf = (run: Sensitivity) =>
+  run.command.kind === 'rbmi'
+    ? `reference-based imputation, ${run.command.strategy}${run.command.delta ? `, delta ${run.command.delta}` : ''}${run.command['tipping-point'] ? ', tipping point' : ''}`
+    : `MMRM${run.command.ddfm ? `, ${run.command.ddfm} df` : ''}${run.command.vcov ? `, ${run.command.vcov} covariance` : ''}`;
+
+/** Each sensitivity analysis: its method, its result at the last visit and its verdict; the tipping-point plot where there is one. */
+function SensitivityPanel({ runs }: { runs: readonly Sensitivity[] }) {
+  const tipping = runs.flatMap((run) => {
+    const result = run.analysis as RbmiResult | null;
+    return result?.kind === 'rbmi' && result.tipping_point ? [{ run, result, tipping: result.tipping_point }] : [];
+  });
+  return (
+    <section aria-labelledby="sensitivity-heading" className="stack">
+      <h3 id="sensitivity-heading">Sensitivity analyses</h3>
+      {runs.map((run, k) => (
+        <section key={run.name} aria-labelledby={`sensitivity-${k}`} className="card">
+          <h4 id={`sensitivity-${k}`}>{run.name}</h4>
+          <Facts
+            items={[
+              ['Method', methodOf(run)],
+              ['Result', run.error ? `not run: ${run.error}` : lastContrast(run)],
+              ['Verdict', run.verdict?.sentence ?? '—'],
+            ]}
+          />
+        </section>
+      ))}
+      {tipping.map(({ run, result, tipping: point }) => (
+        <TippingPointChart key={run.name} tipping={point} unit="" deltaArm={result.delta_arm} />
+      ))}
     </section>
   );
 }
