@@ -19,9 +19,11 @@ export const training = defineCapability<TrainingTables>({
     'PUT /api/me/training-preferences': signedIn,
     'GET /api/training/sessions': rosterReaders,
     'POST /api/training/sessions': only('admin', 'trainer'),
+    'POST /api/training/sessions/start': only('admin', 'trainer'),
     'GET /api/training/sessions/:id': rosterReaders,
     'PATCH /api/training/sessions/:id': only('admin', 'trainer'),
     'PUT /api/training/sessions/:id/attendance/:personId': only('admin', 'trainer'),
+    'POST /api/training/sessions/:id/attendance/all-present': only('admin', 'trainer'),
     // A participant logs their own sets only (src/training/routes.ts checkSelfLogged; docs/training.md).
     'POST /api/training/sets': only('admin', 'trainer', 'participant'),
     'GET /api/me/training/sessions': only('participant'),

@@ -39,23 +39,32 @@ function sampleSd(xs: readonly number[]): number {
 
 export interface WeekSummary {
   weekStart: string;
+  /** The days summarised: 7, or fewer for the current week so far. */
+  days: number;
   load: number;
-  /** Mean daily load / SD of daily load over the 7 days (Foster 1998); null when every day is equal. */
+  /** Mean daily load / SD of daily load over the 7 days (Foster 1998); null when every day is equal, or the week is not whole yet. */
   monotony: number | null;
   /** Weekly load x monotony (Foster 1998). */
   strain: number | null;
 }
 
-/** Monday-to-Sunday weeks over consecutive daily loads; only whole weeks are summarised. */
-export function weeklySummaries(days: readonly DayLoad[]): WeekSummary[] {
+/**
+ * Monday-to-Sunday weeks over consecutive daily loads. Whole weeks are summarised; with
+ * `currentWeek` the week the days end in is too, so far (its load only: monotony needs 7 days).
+ */
+export function weeklySummaries(days: readonly DayLoad[], currentWeek = false): WeekSummary[] {
   const weeks: WeekSummary[] = [];
-  for (let i = 0; i + 7 <= days.length; i++) {
+  for (let i = 0; i < days.length; i++) {
     if (weekStart(days[i].date) !== days[i].date) continue;
     const loads = days.slice(i, i + 7).map((d) => d.load);
     const load = loads.reduce((a, b) => a + b, 0);
+    if (loads.length < 7) {
+      if (currentWeek) weeks.push({ weekStart: days[i].date, days: loads.length, load, monotony: null, strain: null });
+      break;
+    }
     const sd = sampleSd(loads);
     const monotony = sd === 0 ? null : mean(loads) / sd;
-    weeks.push({ weekStart: days[i].date, load, monotony, strain: monotony === null ? null : load * monotony });
+    weeks.push({ weekStart: days[i].date, days: 7, load, monotony, strain: monotony === null ? null : load * monotony });
     i += 6;
   }
   return weeks;

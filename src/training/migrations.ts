@@ -160,4 +160,27 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('session_attendance_session_status').on('session_attendance').columns(['session_id', 'status', 'person_id']).execute();
     },
   },
+  '0018_training_set_kinds_and_held_minutes': {
+    // Warm-up, drop and failure sets as other apps export them (docs/training.md, "Set kinds");
+    // and held sessions without minutes (from "Start a session now") take their planned length, so
+    // their attendees' loads can be computed (docs/training.md, "Held sessions").
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('training_set')
+        .addColumn('kind', 'text', (c) => c.notNull().defaultTo('normal').check(sql`kind in ('normal', 'warmup', 'drop', 'failure')`))
+        .execute();
+      const typed = db as unknown as Kysely<TrainingTables>;
+      const untimed = typed.selectFrom('training_session').select('id').where('status', '=', 'held').where('actual_minutes', 'is', null).where('planned_minutes', 'is not', null);
+      const people = await typed.selectFrom('session_attendance').select('person_id').distinct().where('session_id', 'in', untimed).where('rpe', 'is not', null).execute();
+      await typed
+        .updateTable('training_session')
+        .set((eb) => ({ actual_minutes: eb.ref('planned_minutes') }))
+        .where('status', '=', 'held')
+        .where('actual_minutes', 'is', null)
+        .where('planned_minutes', 'is not', null)
+        .execute();
+      const w = migrationWriter(db, '0018_training_set_kinds_and_held_minutes');
+      await refreshLoadRatios(w, people.map((p) => p.person_id), '0001-01-01');
+    },
+  },
 };

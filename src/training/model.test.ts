@@ -82,7 +82,13 @@ describe('session-RPE load, monotony and strain', () => {
 
   it('gives no monotony when every day is the same', () => {
     const days = dailyLoads([], '2026-03-02', '2026-03-08');
-    expect(weeklySummaries(days)[0]).toEqual({ weekStart: '2026-03-02', load: 0, monotony: null, strain: null });
+    expect(weeklySummaries(days)[0]).toEqual({ weekStart: '2026-03-02', days: 7, load: 0, monotony: null, strain: null });
+  });
+
+  it('summarises the current week so far when asked, its load only', () => {
+    const days = dailyLoads([{ date: '2026-03-10', load: 300 }], '2026-03-02', '2026-03-11');
+    expect(weeklySummaries(days).map((w) => w.weekStart)).toEqual(['2026-03-02']);
+    expect(weeklySummaries(days, true)[1]).toEqual({ weekStart: '2026-03-09', days: 3, load: 300, monotony: null, strain: null });
   });
 });
 

@@ -7,6 +7,9 @@ export const exerciseCategories = ['strength', 'bodyweight', 'conditioning'] as 
 export type ExerciseCategory = (typeof exerciseCategories)[number];
 export const sessionStatuses = ['planned', 'held', 'cancelled'] as const;
 export type SessionStatus = (typeof sessionStatuses)[number];
+/** What kind of set it was: warm-ups stay out of personal bests and lift counts unless asked for (docs/training.md, "Set kinds"). */
+export const setKinds = ['normal', 'warmup', 'drop', 'failure'] as const;
+export type SetKind = (typeof setKinds)[number];
 export const attendanceStatuses = ['present', 'absent', 'excused', 'injured'] as const;
 export type AttendanceStatus = (typeof attendanceStatuses)[number];
 
@@ -68,6 +71,7 @@ export interface TrainingTables {
     person_id: number;
     exercise_id: number;
     set_number: number;
+    kind: Generated<SetKind>;
     target_reps: number | null;
     target_load_kg: number | null;
     target_rpe: number | null;
@@ -104,6 +108,20 @@ export function selfLogRefusal(session: { status: SessionStatus; startsAt: strin
   if (attendance === 'absent' || attendance === 'excused') return `you are recorded as ${attendance} at this session`;
   return null;
 }
+
+/**
+ * Why a participant's session-RPE load (RPE x minutes, Foster 2001) cannot be computed, or null
+ * when it can or none is due (not present). Shown beside the load instead of a 0 (docs/training.md).
+ */
+export function loadMissingReason(a: { status: AttendanceStatus; rpe: number | null; minutes: number | null }, sessionStatus: SessionStatus): string | null {
+  if (a.status !== 'present' || sessionStatus === 'cancelled') return null;
+  if (a.rpe === null) return 'no session RPE recorded';
+  if (a.minutes === null) return sessionStatus === 'held' ? "the session's minutes are not recorded" : 'the session is not marked held with its minutes yet';
+  return null;
+}
+
+/** A session started within this many minutes of now is the one "Start a session now" answers instead of making another. */
+export const JUST_STARTED_MINUTES = 30;
 
 export const nameKey = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
 

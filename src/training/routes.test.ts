@@ -29,7 +29,7 @@ describeEachDatabase('training API', (database) => {
     // 7 x 50 minutes = 350 AU on the local Friday, not on Saturday in UTC terms or Thursday.
     expect(days.find((d) => d.date === '2026-07-10')?.load).toBe(350);
     expect(days.filter((d) => d.load > 0)).toHaveLength(1);
-    expect(load.json().weeks).toEqual([{ weekStart: '2026-07-06', load: 350, monotony: expect.any(Number), strain: expect.any(Number) }]);
+    expect(load.json().weeks).toEqual([{ weekStart: '2026-07-06', days: 7, load: 350, monotony: expect.any(Number), strain: expect.any(Number) }]);
   });
 
   it('refuses a time that does not exist on the day the clocks go forward, and dates the day correctly', async () => {

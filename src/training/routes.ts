@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provid
 import { z } from 'zod';
 import { idParams, pathId } from '../shared/http-params.ts';
 import type { Actor } from '../shared/actor.ts';
-import { personScope, personVisible, requirePersonVisible, requireSelfLoggable, requireUnitVisible, selfLogRefusal, unitScope, unitVisible } from '../access/index.ts';
+import { inScope, personScope, personVisible, requirePersonVisible, requireSelfLoggable, requireUnitVisible, selfLogRefusal, unitScope, unitVisible } from '../access/index.ts';
 import { write } from '../store/write.ts';
-import { getPerson } from '../roster/index.ts';
+import { getPerson, participantsOf } from '../roster/index.ts';
 import { unitsBelow } from '../access/index.ts';
 import { isoDateSchema } from '../roster/index.ts';
 import { actorOf } from '../shared/context.ts';
@@ -28,10 +28,12 @@ import {
   rirSchema,
   rpeSchema,
   sessionStatuses,
+  setKinds,
   setNumberSchema,
+  JUST_STARTED_MINUTES,
   type AttendanceStatus,
 } from './model.ts';
-import { addSet, attendanceOf, addExerciseAliases, createExercise, createSession, deleteSet, getSession, getSet, getSetRow, listAttendance, listExercises, listSessions, listSets, personalBests, preferredLoadUnit, replaceSet, setAttendance, setPreferredLoadUnit, unitLoad, updateSession, type SessionView, type SetInput } from './store.ts';
+import { addSet, markAllPresent, startSessionNow, attendanceOf, addExerciseAliases, createExercise, createSession, deleteSet, getSession, getSet, getSetRow, listAttendance, listExercises, listSessions, listSets, personalBests, preferredLoadUnit, replaceSet, setAttendance, setPreferredLoadUnit, unitLoad, updateSession, type SessionView, type SetInput } from './store.ts';
 import { unitsAbove } from '../access/index.ts';
 import { answeredAbout, reads } from '../shared/reads.ts';
 
@@ -51,7 +53,15 @@ const sessionView = z.object({
   trainer: personRef.nullable(),
   notes: z.string(),
 });
-const attendanceView = z.object({ person: personRef, status: z.enum(attendanceStatuses), rpe: z.number().nullable(), minutes: z.number().nullable(), load: z.number().nullable() });
+const attendanceView = z.object({
+  person: personRef,
+  status: z.enum(attendanceStatuses),
+  rpe: z.number().nullable(),
+  minutes: z.number().nullable(),
+  load: z.number().nullable(),
+  /** Why the load is null for someone present, e.g. "no session RPE recorded". */
+  loadMissing: z.string().nullable(),
+});
 const loadView = z.object({ value: z.number(), unit: z.enum(loadUnits), kg: z.number(), enteredUnit: z.enum(loadUnits) });
 const valuesView = z.object({ reps: z.number().nullable(), load: loadView.nullable(), rpe: z.number().nullable(), rir: z.number().nullable(), durationS: z.number().nullable(), distanceM: z.number().nullable() });
 const setView = z.object({
@@ -60,6 +70,7 @@ const setView = z.object({
   personId: z.number(),
   exercise: z.object({ id: z.number(), name: z.string() }),
   setNumber: z.number(),
+  kind: z.enum(setKinds),
   at: localInstantView,
   target: valuesView,
   actual: valuesView,
@@ -82,6 +93,7 @@ const setBody = z.strictObject({
   personId: z.number().int().positive(),
   exerciseId: z.number().int().positive(),
   setNumber: setNumberSchema,
+  kind: z.enum(setKinds).default('normal'),
   loadUnit: z.enum(loadUnits).optional(),
   target: setValuesBody.default(emptyValues),
   actual: setValuesBody.default(emptyValues),
@@ -189,6 +201,51 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       const unit = await unitInScope(actor, unitId);
       const plannedStart = localToInstant(date, time, unit.timeZone);
       return reply.status(201).send(await write(db, actor, (w) => createSession(w, { unitId, plannedStart, ...rest }), clock));
+    },
+  );
+
+  app.post(
+    '/training/sessions/start',
+    {
+      config: { reads: reads.none },
+      schema: {
+        tags: ['training'],
+        summary: `Start a session of a unit now: answers the unit's session started within ${JUST_STARTED_MINUTES} minutes (200) instead of making a second, else creates one (201)`,
+        body: z.strictObject({ unitId: z.number().int().positive(), title: z.string().trim().min(1).max(200).optional(), plannedMinutes: minutesSchema.default(60) }),
+        response: { 200: sessionView.extend({ created: z.boolean() }), 201: sessionView.extend({ created: z.boolean() }) },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const { unitId, title, plannedMinutes } = request.body;
+      const unit = await unitInScope(actor, unitId);
+      const trainerId = actor.roles.includes('trainer') ? actor.personId : null;
+      const { session, created } = await write(db, actor, (w) => startSessionNow(w, { unitId, title: title ?? `${unit.name} training`, plannedMinutes, trainerId }), clock);
+      return reply.status(created ? 201 : 200).send({ ...session, created });
+    },
+  );
+
+  app.post(
+    '/training/sessions/:id/attendance/all-present',
+    {
+      config: { reads: reads.people('training session') },
+      schema: {
+        tags: ['training'],
+        summary: "Mark present every participant of the session's unit (and the units below) whose attendance is not recorded yet",
+        params: idParams,
+        response: { 200: z.object({ marked: z.number(), attendance: z.array(attendanceView) }) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const session = await sessionInScope(actor, request.params.id);
+      const people = await participantsOf(db, await unitsBelow(db, [session.unit.id]));
+      const scope = await personScope(db, actor);
+      const visible = people.filter((p) => inScope(scope, { id: p.id, unitId: p.unit_id })).map((p) => p.id);
+      const marked = await write(db, actor, (w) => markAllPresent(w, session.id, visible), clock);
+      const attendance = await listAttendance(db, session.id);
+      answeredAbout(request, attendance.map((a) => a.person.id));
+      return { marked, attendance };
     },
   );
 
@@ -433,7 +490,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
           200: z.object({
             windows: z.object({ acuteDays: z.number(), chronicDays: z.number() }),
             days: z.array(dayView),
-            weeks: z.array(z.object({ weekStart: z.string(), load: z.number(), monotony: z.number().nullable(), strain: z.number().nullable() })),
+            weeks: z.array(z.object({ weekStart: z.string(), days: z.number(), load: z.number(), monotony: z.number().nullable(), strain: z.number().nullable() })),
           }),
         },
       },
@@ -449,8 +506,10 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       const seriesStart = firstRecorded < range.firstDay ? firstRecorded : range.firstDay;
       const windows = { acuteDays, chronicDays };
       const days = workloadRatios(dailyLoads(loads, seriesStart, range.lastDay), windows).filter((d) => d.date >= range.firstDay);
-      const weekDays = dailyLoads(loads, weekStart(range.firstDay), range.lastDay);
-      return { windows, days, weeks: weeklySummaries(weekDays) };
+      // Weeks from the first with training in the range (no empty weeks before it) to the current one, so far.
+      const firstInRange = loads.find((l) => l.date >= range.firstDay)?.date ?? range.lastDay;
+      const weekDays = dailyLoads(loads, weekStart(firstInRange), range.lastDay);
+      return { windows, days, weeks: weeklySummaries(weekDays, true) };
     },
   );
 
@@ -460,8 +519,9 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { reads: reads.person('training personal bests') },
       schema: {
         tags: ['training'],
-        summary: 'Personal bests per exercise: heaviest load, best estimated 1RM (Epley, Brzycki beside it), most reps',
+        summary: 'Personal bests per exercise: heaviest load, best estimated 1RM (Epley, Brzycki beside it), most reps; warm-up sets count only with ?warmups=include',
         params: idParams,
+        querystring: z.strictObject({ warmups: z.enum(['include', 'exclude']).default('exclude') }),
         response: {
           200: z.object({
             bests: z.array(
@@ -479,7 +539,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const actor = actorOf(request);
       await requirePersonVisible(db, actor, request.params.id);
-      return { bests: await personalBests(db, request.params.id, await unitOf(actor)) };
+      return { bests: await personalBests(db, request.params.id, await unitOf(actor), request.query.warmups === 'include') };
     },
   );
 
@@ -492,7 +552,12 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Each participant's session-RPE load in one local week (Monday to Sunday) of a unit and the units below",
         params: idParams,
         querystring: z.strictObject({ week: isoDateSchema.optional() }),
-        response: { 200: z.object({ weekStart: z.string(), participants: z.array(z.object({ person: personRef, unitId: z.number(), load: z.number(), sessions: z.number() })) }) },
+        response: {
+          200: z.object({
+            weekStart: z.string(),
+            participants: z.array(z.object({ person: personRef, unitId: z.number(), load: z.number().nullable(), sessions: z.number(), loadMissing: z.string().nullable() })),
+          }),
+        },
       },
     },
     async (request) => {

@@ -14,12 +14,15 @@ import {
   checkLoadKg,
   epley,
   fromKilograms,
+  JUST_STARTED_MINUTES,
+  loadMissingReason,
   nameKey,
   toKilograms,
   type AttendanceStatus,
   type ExerciseCategory,
   type LoadUnit,
   type SessionStatus,
+  type SetKind,
 } from './model.ts';
 
 // ---- exercise catalogue ----
@@ -154,6 +157,8 @@ export interface AttendanceView {
   minutes: number | null;
   /** Session-RPE load in AU; null until both the rating and the minutes are known. */
   load: number | null;
+  /** Why the load is null for someone present (`loadMissingReason`), else null. */
+  loadMissing: string | null;
 }
 
 async function requireTrainer(db: Db, personId: number) {
@@ -219,10 +224,12 @@ export async function updateSession(w: Writer, id: number, patch: SessionPatch):
   if (patch.trainerId != null) await requireTrainer(w.db, patch.trainerId);
   const plannedStart = patch.plannedStart ?? before.planned.at;
   const actualStart = patch.actualStart !== undefined ? patch.actualStart : (before.actual?.at ?? null);
-  const actualMinutes = patch.actualMinutes !== undefined ? patch.actualMinutes : (before.actual?.minutes ?? null);
+  const recordedMinutes = patch.actualMinutes !== undefined ? patch.actualMinutes : (before.actual?.minutes ?? null);
   // Recording when it happened makes it held, unless the patch says otherwise.
-  const status = patch.status ?? (actualStart !== null || actualMinutes !== null ? 'held' : before.status);
-  if (status !== 'held' && (actualStart !== null || actualMinutes !== null)) throw badRequest('status', `a session with an actual start or minutes was held, not ${status}`);
+  const status = patch.status ?? (actualStart !== null || recordedMinutes !== null ? 'held' : before.status);
+  if (status !== 'held' && (actualStart !== null || recordedMinutes !== null)) throw badRequest('status', `a session with an actual start or minutes was held, not ${status}`);
+  const plannedMinutes = patch.plannedMinutes !== undefined ? patch.plannedMinutes : before.planned.minutes;
+  const actualMinutes = status === 'held' ? (recordedMinutes ?? heldMinutes(actualStart ?? plannedStart, plannedMinutes, w.now)) : recordedMinutes;
   try {
     await w.db
       .updateTable('training_session')
@@ -248,6 +255,49 @@ export async function updateSession(w: Writer, id: number, patch: SessionPatch):
   await refreshAttendeeLoads(w, before, after);
   await w.record({ action: 'training.session.update', entity: 'training_session', entityId: id, before, after });
   return after;
+}
+
+/**
+ * The minutes of a session marked held without them: its planned length, else the time from its
+ * start to now (it finishes as it is marked). A held session always has its minutes, so its
+ * attendees' session-RPE loads can be computed (docs/training.md, "Held sessions").
+ */
+function heldMinutes(start: string, plannedMinutes: number | null, now: Date): number {
+  if (plannedMinutes !== null) return plannedMinutes;
+  const minutes = Math.round((now.getTime() - Date.parse(start)) / 60_000);
+  if (minutes < 1) throw badRequest('actualMinutes', 'a held session needs its minutes: the session has not started yet, so give them');
+  if (minutes > 24 * 60) throw badRequest('actualMinutes', 'a held session needs its minutes: it started more than a day ago and has no planned length, so give them');
+  return minutes;
+}
+
+export interface StartNowInput {
+  unitId: number;
+  title: string;
+  plannedMinutes: number;
+  trainerId: number | null;
+}
+
+/**
+ * "Start a session now": the unit's session that started (or was planned to start) within
+ * JUST_STARTED_MINUTES of now and is not cancelled, if there is one, else a new session starting
+ * now (to the minute) with its planned length. A second tap, or a second trainer, gets the same session.
+ */
+export async function startSessionNow(w: Writer, input: StartNowInput): Promise<{ session: SessionView; created: boolean }> {
+  const window = JUST_STARTED_MINUTES * 60_000;
+  const now = w.now.getTime();
+  const recent = await w.db
+    .selectFrom('training_session')
+    .select('id')
+    .where('unit_id', '=', input.unitId)
+    .where('status', '!=', 'cancelled')
+    .where('starts_at', '>=', new Date(now - window).toISOString())
+    .where('starts_at', '<=', new Date(now + window).toISOString())
+    .orderBy('starts_at', 'desc')
+    .executeTakeFirst();
+  if (recent) return { session: await getSession(w.db, recent.id), created: false };
+  const start = new Date(Math.floor(now / 60_000) * 60_000).toISOString();
+  const session = await createSession(w, { unitId: input.unitId, title: input.title, plannedStart: start, plannedMinutes: input.plannedMinutes, trainerId: input.trainerId, notes: '' });
+  return { session, created: true };
 }
 
 /** The local day a session's loads count on: its actual start's, else its planned start's. */
@@ -325,18 +375,20 @@ export async function listAttendance(db: Db, sessionId: number): Promise<Attenda
     .selectFrom('session_attendance')
     .innerJoin('training_session', 'training_session.id', 'session_attendance.session_id')
     .innerJoin('person', 'person.id', 'session_attendance.person_id')
-    .select(['person.id', 'person.designation', 'person.name', 'person.rank', 'session_attendance.status', 'session_attendance.rpe', 'session_attendance.minutes', 'training_session.actual_minutes'])
+    .select(['person.id', 'person.designation', 'person.name', 'person.rank', 'session_attendance.status', 'session_attendance.rpe', 'session_attendance.minutes', 'training_session.actual_minutes', 'training_session.status as session_status'])
     .where('session_attendance.session_id', '=', sessionId)
     .orderBy('person.designation_key')
     .execute();
   return rows.map((r) => {
     const minutes = r.minutes ?? r.actual_minutes;
+    const loadMissing = loadMissingReason({ status: r.status, rpe: r.rpe, minutes }, r.session_status);
     return {
       person: { id: r.id, designation: r.designation, name: r.name, rank: r.rank },
       status: r.status,
       rpe: r.rpe,
       minutes: r.minutes,
       load: r.status === 'present' && r.rpe !== null && minutes !== null ? sessionLoad(r.rpe, minutes) : null,
+      loadMissing,
     };
   });
 }
@@ -370,6 +422,19 @@ export async function setAttendance(w: Writer, sessionId: number, personId: numb
   await w.record({ action: 'training.attendance', entity: 'training_session', entityId: sessionId, before: before && { personId, ...before }, after: { personId, ...input } });
 }
 
+/**
+ * "All present": marks present everyone in `personIds` whose attendance at the session is not
+ * recorded yet (a recorded absence or rating is left as it is), each through setAttendance.
+ * Returns how many were marked.
+ */
+export async function markAllPresent(w: Writer, sessionId: number, personIds: readonly number[]): Promise<number> {
+  if (personIds.length === 0) return 0;
+  const recorded = new Set((await w.db.selectFrom('session_attendance').select('person_id').where('session_id', '=', sessionId).execute()).map((r) => r.person_id));
+  const unmarked = personIds.filter((id) => !recorded.has(id));
+  for (const personId of unmarked) await setAttendance(w, sessionId, personId, { status: 'present', rpe: null, minutes: null });
+  return unmarked.length;
+}
+
 // ---- sets ----
 
 export interface SetValues {
@@ -386,6 +451,8 @@ export interface SetInput {
   personId: number;
   exerciseId: number;
   setNumber: number;
+  /** Normal unless said otherwise (a warm-up, drop or failure set). */
+  kind?: SetKind;
   loadUnit: LoadUnit;
   target: SetValues;
   actual: SetValues;
@@ -418,6 +485,7 @@ export function setColumns(input: SetInput): SetColumns {
     person_id: input.personId,
     exercise_id: input.exerciseId,
     set_number: input.setNumber,
+    kind: input.kind ?? 'normal',
     target_reps: input.target.reps,
     target_load_kg: targetLoad,
     target_rpe: input.target.rpe,
@@ -449,6 +517,7 @@ const setInsertColumns: [name: keyof SetColumns | 'self_reported' | 'created_at'
   ['person_id', 'integer'],
   ['exercise_id', 'integer'],
   ['set_number', 'integer'],
+  ['kind', 'text'],
   ['target_reps', 'integer'],
   ['target_load_kg', 'double precision'],
   ['target_rpe', 'double precision'],
@@ -512,13 +581,15 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
     const last = present[present.length - 1];
     if (last?.[0] !== s.session_id || last[1] !== s.person_id) present.push([s.session_id, s.person_id]);
   }
-  const values = (s: SetColumns) => [s.session_id, s.person_id, s.exercise_id, s.set_number, s.target_reps, s.target_load_kg, s.target_rpe, s.target_rir, s.target_duration_s, s.target_distance_m, s.reps, s.load_kg, s.load_unit, s.rpe, s.rir, s.duration_s, s.distance_m, s.notes, selfReported, at, at];
+  const values = (s: SetColumns) => [s.session_id, s.person_id, s.exercise_id, s.set_number, s.kind, s.target_reps, s.target_load_kg, s.target_rpe, s.target_rir, s.target_duration_s, s.target_distance_m, s.reps, s.load_kg, s.load_unit, s.rpe, s.rir, s.duration_s, s.distance_m, s.notes, selfReported, at, at];
   const ids: number[] = [];
+  // The attendance this batch marked present: it joins its people's tallies if the session was held.
+  const marked: [number, number][] = [];
   try {
     const connection = sqliteConnectionOf(w.db);
     if (connection) {
       const statements = setStatements(connection);
-      for (const [sessionId, personId] of present) statements.present.run(sessionId, personId);
+      for (const [sessionId, personId] of present) if (statements.present.run(sessionId, personId).changes > 0) marked.push([sessionId, personId]);
       const insert = options.duplicates === 'keep' ? statements.keep : statements.refuse;
       for (const s of sets) {
         // Spread: better-sqlite3 binds separate arguments about a tenth faster than one array.
@@ -526,11 +597,13 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
         if (result.changes > 0) ids.push(Number(result.lastInsertRowid));
       }
     } else {
-      await w.db
+      const inserted = await w.db
         .insertInto('session_attendance')
         .values(present.map(([session_id, person_id]) => ({ session_id, person_id, status: 'present' as const, rpe: null, minutes: null })))
         .onConflict((oc) => oc.doNothing())
+        .returning(['session_id', 'person_id'])
         .execute();
+      marked.push(...inserted.map((r): [number, number] => [r.session_id, r.person_id]));
       // One short statement whose only parameter is the JSON array of rows: the same text for every batch, one round trip.
       const json = JSON.stringify(sets.map(values));
       const select = setInsertColumns.map(([, type], i) => `(r->>${i})::${type}`).join(', ');
@@ -598,6 +671,7 @@ export interface SetView {
   personId: number;
   exercise: { id: number; name: string };
   setNumber: number;
+  kind: SetKind;
   at: LocalInstant;
   target: { reps: number | null; load: LoadView | null; rpe: number | null; rir: number | null; durationS: number | null; distanceM: number | null };
   actual: { reps: number | null; load: LoadView | null; rpe: number | null; rir: number | null; durationS: number | null; distanceM: number | null };
@@ -637,6 +711,7 @@ function toSetView(r: SetQueryRow, unit: LoadUnit): SetView {
     personId: r.person_id,
     exercise: { id: r.exercise_id, name: r.exercise_name },
     setNumber: r.set_number,
+    kind: r.kind,
     at: localInstant(r.starts_at, r.time_zone),
     target: { reps: r.target_reps, load: loadView(r.target_load_kg, r.load_unit, unit), rpe: r.target_rpe, rir: r.target_rir, durationS: r.target_duration_s, distanceM: r.target_distance_m },
     actual: { reps: r.reps, load: loadView(r.load_kg, r.load_unit, unit), rpe: r.rpe, rir: r.rir, durationS: r.duration_s, distanceM: r.distance_m },
@@ -670,9 +745,14 @@ export interface ExerciseBest {
   mostReps: { reps: number; setId: number; date: string };
 }
 
-/** Personal bests per exercise, computed from the sets as they are now: a changed or deleted set changes them at once. */
-export async function personalBests(db: Db, personId: number, unit: LoadUnit): Promise<ExerciseBest[]> {
-  const rows = await setsQuery(db).where('training_set.person_id', '=', personId).where('training_set.reps', '>=', 1).orderBy('training_session.starts_at').orderBy('training_set.id').execute();
+/**
+ * Personal bests per exercise, computed from the sets as they are now: a changed or deleted set
+ * changes them at once. Warm-up sets count only when `includeWarmups` (the API's ?warmups=include).
+ */
+export async function personalBests(db: Db, personId: number, unit: LoadUnit, includeWarmups = false): Promise<ExerciseBest[]> {
+  let q = setsQuery(db).where('training_set.person_id', '=', personId).where('training_set.reps', '>=', 1);
+  if (!includeWarmups) q = q.where('training_set.kind', '!=', 'warmup');
+  const rows = await q.orderBy('training_session.starts_at').orderBy('training_set.id').execute();
   const best = new Map<number, ExerciseBest & { e1rmKg: number }>();
   for (const r of rows) {
     const reps = r.reps!;
@@ -702,9 +782,20 @@ export async function personalBests(db: Db, personId: number, unit: LoadUnit): P
 
 
 /**
+ * Why some of a participant's sessions carry no load: how many lacked a session RPE and how many
+ * their minutes. Null when every session's load was computed.
+ */
+export function weekLoadMissing(unrated: number, untimed: number): string | null {
+  const parts = [unrated && `${unrated} session${unrated === 1 ? '' : 's'} without a session RPE`, untimed && `${untimed} session${untimed === 1 ? '' : 's'} without minutes`].filter(Boolean);
+  return parts.length ? parts.join('; ') : null;
+}
+
+/**
  * The dashboard's query: each participant now in one of `unitIds` (a unit and those below) with
  * their session-RPE load from the sessions held between two instants by those units and the
  * units above them. It reads only the week's sessions of those units (index on unit and start).
+ * A load is null, never 0, when they attended sessions whose loads could not be computed and no
+ * other; `loadMissing` says why (docs/training.md, "Missing loads").
  */
 export async function unitLoad(db: Db, unitIds: readonly number[], from: string, to: string) {
   if (unitIds.length === 0) return [];
@@ -714,11 +805,16 @@ export async function unitLoad(db: Db, unitIds: readonly number[], from: string,
     db
       .selectFrom('training_session')
       .innerJoin('session_attendance', 'session_attendance.session_id', 'training_session.id')
-      .select((e) => [
-        'session_attendance.person_id',
-        e.fn.sum<number>(e(e.ref('session_attendance.rpe'), '*', e.fn.coalesce('session_attendance.minutes', 'training_session.actual_minutes'))).as('load'),
-        e.fn.countAll<number>().as('sessions'),
-      ])
+      .select((e) => {
+        const minutes = e.fn.coalesce('session_attendance.minutes', 'training_session.actual_minutes');
+        return [
+          'session_attendance.person_id',
+          e.fn.sum<number | null>(e(e.ref('session_attendance.rpe'), '*', minutes)).as('load'),
+          e.fn.countAll<number>().as('sessions'),
+          e.fn.sum<number>(e.case().when('session_attendance.rpe', 'is', null).then(1).else(0).end()).as('unrated'),
+          e.fn.sum<number>(e.case().when(minutes, 'is', null).then(1).else(0).end()).as('untimed'),
+        ];
+      })
       .where('training_session.unit_id', 'in', sessionUnits)
       .where('training_session.starts_at', '>=', from)
       .where('training_session.starts_at', '<', to)
@@ -728,10 +824,15 @@ export async function unitLoad(db: Db, unitIds: readonly number[], from: string,
       .execute(),
   ]);
   const byPerson = new Map(loads.map((l) => [l.person_id, l]));
-  return people.map((r) => ({
-    person: { id: r.id, designation: r.designation, name: r.name, rank: r.rank },
-    unitId: r.unit_id,
-    load: Number(byPerson.get(r.id)?.load ?? 0),
-    sessions: Number(byPerson.get(r.id)?.sessions ?? 0),
-  }));
+  return people.map((r) => {
+    const l = byPerson.get(r.id);
+    const sessions = Number(l?.sessions ?? 0);
+    return {
+      person: { id: r.id, designation: r.designation, name: r.name, rank: r.rank },
+      unitId: r.unit_id,
+      load: l?.load == null ? (sessions > 0 ? null : 0) : Number(l.load),
+      sessions,
+      loadMissing: weekLoadMissing(Number(l?.unrated ?? 0), Number(l?.untimed ?? 0)),
+    };
+  });
 }
