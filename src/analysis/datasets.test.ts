@@ -54,8 +54,11 @@ describeEachDatabase('stored data sets for analysis', (database) => {
       expect((await client.request({ url: '/api/analysis/datasets', as: sessions[role] })).statusCode, role).toBe(403);
     }
     expect(await datasetRows(database().db)).toEqual([]);
-    // Statisticians do not read physique data, so not the data set derived from it either.
-    expect((await client.request({ url: '/api/analysis/derived/physique-by-visit', as: sessions.statistician })).statusCode).toBe(403);
+    // The derived data sets are for both analysing roles (issue 15: statisticians could not pick them), no other.
+    expect((await client.request({ url: '/api/analysis/derived/physique-by-visit', as: sessions.statistician })).statusCode).toBe(200);
+    for (const role of ['admin', 'trainer', 'assessor', 'monitor', 'participant'] as const) {
+      expect((await client.request({ url: '/api/analysis/derived/physique-by-visit', as: sessions[role] })).statusCode, role).toBe(403);
+    }
   });
 
   it('names the field at fault and stores nothing from bad input', async () => {

@@ -17,8 +17,9 @@ export const analysis = defineCapability<AnalysisTables>({
     // A trial's own data set: refused inside to a reader blinded to that trial (seesArms).
     'GET /api/analysis/trials/:code': only('statistician', 'investigator'),
     'DELETE /api/analysis/datasets/:id': only('statistician', 'investigator'),
-    // Physique data: of the analysing roles only investigators read it (docs/assessments.md).
-    'GET /api/analysis/derived/physique-by-visit': only('investigator'),
+    // Physique data, derived: both analysing roles (health-data roles, unblinded statisticians
+    // included: the data set names units, never arms); every read is in each participant's access log.
+    'GET /api/analysis/derived/physique-by-visit': only('statistician', 'investigator'),
   },
   screens: [
     { path: '/analysis', label: 'Analysis', roles: ['statistician', 'investigator'], needs: 'POST /api/analysis' },

@@ -120,7 +120,7 @@ export function DataSourcePanel({ source, onSource }: { source: DataSource | nul
           )
         }
       </Async>
-      {hasRole(me, 'investigator') && (
+      {(hasRole(me, 'investigator') || hasRole(me, 'statistician')) && (
         <p>
           <button type="button" onClick={() => void derive()} disabled={loading}>
             Use physique measurements by visit
