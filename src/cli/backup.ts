@@ -78,7 +78,8 @@ export async function restore(file: string, options: DatabaseOptions) {
       console.error(`muster: ${error.message}`);
       process.exitCode = 1;
     } else if (error instanceof AppError) {
-      console.error(`muster: ${fromStdin ? 'standard input' : file}: ${error.message}`);
+      // A bad file is named; a refused database is the database's problem, not the file's.
+      console.error(`muster: ${error.code === 'bad_request' ? `${fromStdin ? 'standard input' : file}: ` : ''}${error.message}`);
       process.exitCode = 2;
     } else throw error;
   } finally {
