@@ -13,6 +13,11 @@ import type { DatabaseOptions } from '../shared/cli-options.ts';
 /** `muster backup FILE`: the whole database, consistent as of one moment, while the server keeps running. `-` writes to standard output. */
 export async function backup(file: string, options: DatabaseOptions & { force?: boolean }) {
   const toStdout = file === '-';
+  if (toStdout && process.stdout.isTTY) {
+    console.error('muster: standard output is a terminal: give a FILE, or pipe `muster backup -` into a file or `muster restore -`');
+    process.exitCode = 2;
+    return;
+  }
   if (!toStdout && existsSync(file) && !options.force) {
     console.error(`muster: ${file} exists already: give --force to replace it`);
     process.exitCode = 2;
@@ -43,6 +48,11 @@ export async function backup(file: string, options: DatabaseOptions & { force?: 
  */
 export async function restore(file: string, options: DatabaseOptions) {
   const fromStdin = file === '-';
+  if (fromStdin && process.stdin.isTTY) {
+    console.error('muster: standard input is a terminal: give a FILE, or pipe a backup into `muster restore -`');
+    process.exitCode = 2;
+    return;
+  }
   if (!fromStdin && !existsSync(file)) {
     console.error(`muster: ${file}: no such file`);
     process.exitCode = 2;
