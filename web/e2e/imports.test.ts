@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorld, visit, WORLD_START_TIMEOUT, type World } from './harness.ts';
+import { startWorld, viewports, visit, WORLD_START_TIMEOUT, type World } from './harness.ts';
 
 const header = 'designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes\n';
 /** A day three days ago (UTC), so every row is in the past in the demo units' zone. */
@@ -98,4 +98,28 @@ describe('CSV imports', { timeout: 90_000 }, () => {
       expectNoConsoleErrors();
     });
   }
+
+  // Issue 15: the roster import's Reason column was cut off on a phone.
+  it("shows a roster file's problems on a phone with every reason whole, wrapped within the screen", async () => {
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'phone');
+    await signIn('admin');
+    await page.goto('/roster/import');
+    const bad = 'designation,name,rank,unit,role\nJB-970,Ann Example,Rct,No Such Platoon Anywhere,participant\nJB-971,Bo Example,Rct,1 Platoon (demo),general\n';
+    await page.getByLabel('Roster CSV file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await page.getByRole('button', { name: 'Import' }).click();
+    const problems = page.getByRole('region', { name: 'Import problems' });
+    await problems.waitFor();
+    // Nothing to scroll sideways to: the table fits its region, and each reason's box lies within the screen.
+    expect(await problems.evaluate((region) => region.scrollWidth - region.clientWidth)).toBeLessThanOrEqual(0);
+    const reasons = problems.locator('tbody td:nth-child(3)');
+    expect(await reasons.count()).toBe(2);
+    for (const reason of await reasons.all()) {
+      const box = (await reason.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(viewports.phone.width);
+      expect(await reason.evaluate((cell) => cell.scrollWidth - cell.clientWidth)).toBeLessThanOrEqual(0);
+    }
+    await check('imports-roster-problems-phone');
+    expectNoConsoleErrors();
+  });
 });

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { AccountSetupPage } from '../auth/AccountSetupPage.tsx';
 import { SetupPage } from '../auth/SetupPage.tsx';
 import { SignInPage } from '../auth/SignInPage.tsx';
 import { KioskPage } from '../kiosk/KioskPage.tsx';
@@ -33,8 +34,8 @@ function Gate() {
         Loading…
       </p>
     );
-  // The first admin's one-time link (printed by `muster serve`) opens before anyone can sign in.
-  if (me === null) return pathname === '/setup' ? <SetupPage /> : <SignInPage />;
+  // The first admin's one-time link (printed by `muster serve`) and a person's set-up link (from an admin) open before anyone can sign in.
+  if (me === null) return pathname === '/setup' ? <SetupPage /> : pathname === '/account-setup' ? <AccountSetupPage /> : <SignInPage />;
   return <Shell me={me} />;
 }
 

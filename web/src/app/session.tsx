@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, setCsrfToken, type ResponseOf } from '../api/client.ts';
+import { api, setCsrfToken, type ResponseOf } from '../api/client.ts';
 
 export type Me = ResponseOf<'/api/me'>;
 export type Role = Me['roles'][number];
@@ -8,6 +8,8 @@ interface Session {
   /** Who is signed in: undefined while asking the server, null when nobody is. */
   me: Me | null | undefined;
   signIn(username: string, password: string): Promise<void>;
+  /** Signed in by another answer (a set-up link's): the server set the cookie. */
+  signedIn(me: Me): void;
   signOut(): Promise<void>;
 }
 
@@ -21,16 +23,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    api('get', '/api/me').then(remember, (error: unknown) => {
-      if (error instanceof ApiError && error.status === 401) remember(null);
-      else throw error;
-    });
+    // GET /api/session, not /api/me: signed out it answers 200, so a start logs no failed request (issue 15).
+    void api('get', '/api/session').then((answer) => remember(answer.signedIn ? answer.me : null));
   }, [remember]);
 
   const session = useMemo<Session>(
     () => ({
       me,
       signIn: async (username, password) => remember(await api('post', '/api/auth/login', { body: { username, password } })),
+      signedIn: remember,
       signOut: async () => {
         await api('post', '/api/auth/logout');
         remember(null);

@@ -1,9 +1,8 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 
 /**
- * The sign-in and set-up forms: fields, the error the action throws (as an alert the form is
- * described by), and a submit button that says it is busy. On success the action moves on
- * (a new session), so the form stays busy.
+ * The sign-in, set-up and admin forms: fields, the error the action throws (as an alert the form is
+ * described by), and a submit button that says it is busy.
  */
 export function AccountForm({ id, action, submitLabel, busyLabel, children }: { id: string; action: (form: FormData) => Promise<void>; submitLabel: string; busyLabel: string; children: ReactNode }) {
   const [error, setError] = useState<string | null>(null);
@@ -17,6 +16,7 @@ export function AccountForm({ id, action, submitLabel, busyLabel, children }: { 
       await action(new FormData(event.currentTarget));
     } catch (failure) {
       setError((failure as Error).message);
+    } finally {
       setBusy(false);
     }
   }

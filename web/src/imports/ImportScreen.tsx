@@ -136,7 +136,8 @@ function Problems({ message, problems }: { message: string; problems: RowProblem
         {message}
       </h2>
       {problems.length > 0 && (
-        <DataTable label="Import problems" columns={['Line', 'Column', 'Reason']} rows={problems.map((problem) => [String(problem.line), problem.column, problem.reason])} />
+        // Stacked: on a phone each problem is a block and its reason wraps, never cut off (issue 15).
+        <DataTable stacked label="Import problems" columns={['Line', 'Column', 'Reason']} rows={problems.map((problem) => [String(problem.line), problem.column, problem.reason])} />
       )}
     </section>
   );

@@ -1,11 +1,14 @@
 import { useState } from 'react';
 import { navigate, useLocation } from '../app/router.tsx';
+import { hasRole, useMe } from '../app/session.tsx';
 import { Async, Page } from '../app/ui.tsx';
+import { AddPerson } from './PersonAdmin.tsx';
 import { PEOPLE_PAGE_SIZE, usePeoplePage, useUnits, type PeoplePage as Loaded } from './hooks.ts';
 import { PeopleTable } from './PeopleTable.tsx';
 
 /** The roster a page at a time, filtered by unit and searched by name or designation on the server; all three kept in the address, so they survive a reload. */
 export function PeoplePage() {
+  const me = useMe();
   const { search } = useLocation();
   const params = new URLSearchParams(search);
   const unitId = params.get('unitId') ? Number(params.get('unitId')) : undefined;
@@ -30,6 +33,7 @@ export function PeoplePage() {
 
   return (
     <Page title="People">
+      {hasRole(me, 'admin') && <AddPerson />}
       <div className="filters">
         <label>
           Unit

@@ -7,6 +7,7 @@ import { TrainingPanels } from '../training/TrainingPanels.tsx';
 import { useWellnessHistory } from '../wellness/hooks.ts';
 import { WellnessHistoryPanel } from '../wellness/WellnessHistoryPanel.tsx';
 import { personLabel, useChain, usePerson, useUnitHistory, type PersonRecord } from './hooks.ts';
+import { PersonAdmin } from './PersonAdmin.tsx';
 
 export function PersonPage({ params }: { params: Record<string, string> }) {
   const me = useMe();
@@ -22,6 +23,7 @@ export function PersonPage({ params }: { params: Record<string, string> }) {
         {(record) => (
           <>
             <PersonDetails person={record} />
+            {hasRole(me, 'admin') && <PersonAdmin person={record} onChange={person.reload} />}
             {physique && (
               <section aria-labelledby="physique-heading">
                 <h2 id="physique-heading">Body measurements</h2>
@@ -83,7 +85,8 @@ export function PersonDetails({ person }: { person: PersonRecord }) {
         />
       </section>
       <ChainOfCommand personId={person.id} />
-      {staff && <UnitHistory personId={person.id} />}
+      {/* Keyed by the unit: a move (the admin's tools) shows in the history at once. */}
+      {staff && <UnitHistory key={person.unit?.id ?? 0} personId={person.id} />}
     </div>
   );
 }

@@ -1,0 +1,56 @@
+import { useEffect } from 'react';
+import { api, ApiError } from '../api/client.ts';
+import { navigate } from '../app/router.tsx';
+import { useSession } from '../app/session.tsx';
+import { AccountForm } from './AccountForm.tsx';
+
+/**
+ * A person sets their own password with the one-time link an admin handed them (a new login or a
+ * reset: /account-setup?token=...); the server signs them in.
+ */
+export function AccountSetupPage() {
+  const { signedIn } = useSession();
+  const token = new URLSearchParams(window.location.search).get('token');
+  useEffect(() => {
+    document.title = 'Set your password · Muster';
+  }, []);
+
+  async function setPassword(form: FormData) {
+    const password = String(form.get('password'));
+    if (password !== form.get('confirm')) throw new Error('The two passwords differ: type the same password twice.');
+    try {
+      const me = await api('post', '/api/account-setup', { body: { token: token ?? '', password } });
+      // The link is spent: the address bar no longer shows it.
+      navigate('/', { replace: true });
+      signedIn(me);
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.status === 403) throw new Error('This link is not valid, was already used or has expired. Ask your administrator for a new one.', { cause: failure });
+      throw failure;
+    }
+  }
+
+  return (
+    <main id="main" className="sign-in">
+      <h1>Set your password</h1>
+      {token ? (
+        <>
+          <p>Choose the password you will sign in with (at least 10 characters). This link works once.</p>
+          <AccountForm id="account-setup" action={setPassword} submitLabel="Set password and sign in" busyLabel="Setting…">
+            <label>
+              Password
+              <input name="password" type="password" autoComplete="new-password" required />
+            </label>
+            <label>
+              Password again
+              <input name="confirm" type="password" autoComplete="new-password" required />
+            </label>
+          </AccountForm>
+        </>
+      ) : (
+        <p role="alert" className="error">
+          This page needs the one-time link (<code>/account-setup?token=…</code>) your administrator gave you. <a href="/">Sign in</a> instead.
+        </p>
+      )}
+    </main>
+  );
+}
