@@ -67,7 +67,7 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
     await page.getByRole('figure', { name: /Weekly training load/ }).waitFor();
     await expect.poll(() => page.getByRole('region', { name: 'Personal bests' }).locator('tbody tr').count()).toBe(personBests.length);
     await page.getByRole('heading', { name: 'Wellness', level: 2 }).waitFor();
-    await page.getByText(/Today’s score is (within|outside) their usual range/).waitFor();
+    await page.getByText(/Today’s score is (within their usual range|(well|far) (below|above) their usual \(about \d+\)|not enough history)/).waitFor();
     await page.waitForFunction(() => !document.body.innerText.includes('Loading…'));
     await check('commander-person');
     expectNoConsoleErrors();

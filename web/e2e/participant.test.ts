@@ -47,16 +47,38 @@ describe('participant', { timeout: 90_000 }, () => {
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('link', { name: 'My wellness' }).click();
     await page.getByRole('heading', { name: 'How are you today?' }).waitFor();
+    const { personId } = (await (await page.request.get('/api/me')).json()) as { personId: number };
+    const today = async () => {
+      const history = (await (await page.request.get(`/api/people/${personId}/wellness`)).json()) as { today: string; reports: { date: string; score: number }[] };
+      return { date: history.today, report: history.reports.find((report) => report.date === history.today) };
+    };
+    // The demo may have JB-001 reported already today: start from a day not yet reported.
+    await world.database.db.deleteFrom('wellness_report').where('person_id', '=', personId).where('local_date', '=', (await today()).date).execute();
+    await page.reload();
+    await page.getByRole('heading', { name: 'How are you today?' }).waitFor();
+    // The form starts empty, so no default can be sent unread: sending it as it is sends nothing.
+    expect(await page.getByRole('radio', { checked: true }).count()).toBe(0);
+    expect(await page.getByLabel('Hours slept last night').inputValue()).toBe('');
+    await page.getByRole('button', { name: 'Send today’s report' }).click();
+    expect((await today()).report).toBeUndefined();
     // Keyboard: arrow keys move within a radio row.
-    await page.getByRole('group', { name: /^Sleep quality/ }).getByRole('radio', { name: '4' }).focus();
+    await page.getByRole('group', { name: /^Sleep quality/ }).getByRole('radio', { name: '4' }).check();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     expect(await page.getByRole('group', { name: /^Sleep quality/ }).getByRole('radio', { name: '6' }).isChecked()).toBe(true);
     await page.getByRole('group', { name: /^Fatigue/ }).getByText('2', { exact: true }).click();
+    await page.getByRole('group', { name: /^Stress/ }).getByText('4', { exact: true }).click();
+    await page.getByRole('group', { name: /^Muscle soreness/ }).getByText('4', { exact: true }).click();
     await page.getByLabel('Hours slept last night').fill('8.5');
     await page.getByRole('button', { name: 'Send today’s report' }).click();
     // Sleep 6, fatigue 2 -> 6, stress 4 -> 4, soreness 4 -> 4: score 20.
-    await page.getByText(/^Saved for \d{4}-\d\d-\d\d: wellness score 20 of 28\.$/).waitFor();
+    const confirmation = page.getByText(/^Saved for \d{4}-\d\d-\d\d: wellness score 20 of 28\.$/);
+    await confirmation.waitFor();
+    // On a phone the confirmation is in view, not below the fold.
+    const box = (await confirmation.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(page.viewportSize()!.height);
+    expect((await today()).report?.score).toBe(20);
     const chart = page.getByRole('figure', { name: /Wellness over time/ });
     await chart.locator('svg').first().waitFor();
     await chart.getByText('Table of the numbers').click();
@@ -68,11 +90,21 @@ describe('participant', { timeout: 90_000 }, () => {
     const days = ((await (await page.request.get(`/api/people/${me.personId}/training/load`)).json()) as { days: { load: number }[] }).days;
     await page.goto('/');
     const week = page.getByRole('region', { name: 'Today and this week' });
-    await week.getByText(/^Wellness reported today: score 20, (within|outside) your usual range/).waitFor();
+    await week.getByText(/^Wellness reported today: score 20, (within your usual range|(well|far) (below|above) your usual \(about \d+\)|not enough history)/).waitFor();
     const lastSeven = Math.round(days.slice(-7).reduce((sum, d) => sum + d.load, 0));
     expect(await week.getByText(/^Training load in the last 7 days/).textContent()).toContain(`last 7 days: ${lastSeven} AU`);
     await week.getByText(/^Newest personal best: /).waitFor();
     await check('participant-home-phone');
+
+    // Back on the form: it shows what was sent, and sending again says it replaces it.
+    await page.goto('/me/wellness');
+    await page.getByText(/^You sent today’s report at .* \(score 20 of 28\)\. Sending the form again replaces it\.$/).waitFor();
+    expect(await page.getByRole('group', { name: /^Sleep quality/ }).getByRole('radio', { name: '6' }).isChecked()).toBe(true);
+    expect(await page.getByLabel('Hours slept last night').inputValue()).toBe('8.5');
+    await page.getByRole('group', { name: /^Muscle soreness/ }).getByText('3', { exact: true }).click();
+    await page.getByRole('button', { name: 'Change today’s report' }).click();
+    await page.getByText(/^Changed for \d{4}-\d\d-\d\d: wellness score 21 of 28\.$/).waitFor();
+    expect((await today()).report?.score).toBe(21);
 
     await page.goto('/me/measurements');
     const mass = page.getByRole('figure', { name: /Body mass/ });

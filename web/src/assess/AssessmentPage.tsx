@@ -1,19 +1,31 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { ageOn, bodyFatMethods, checkTrials, deriveValues, isSkinfoldMethod, siteSpecs, siteValue, skinfoldSites, type BodyFatMethod, type Site } from '../../../src/assess/model.ts';
+import {
+  ageOn,
+  bodyFatMethods,
+  checkTrials,
+  deriveValues,
+  formatInputProblem,
+  isSkinfoldMethod,
+  largeChanges,
+  methodNames,
+  siteLabel,
+  siteSpecs,
+  siteValue,
+  skinfoldSites,
+  type BodyFatMethod,
+  type InputProblem,
+  type LargeChange,
+  type Site,
+} from '../../../src/assess/model.ts';
 import { api, type ResponseOf } from '../api/client.ts';
+import { Link } from '../app/router.tsx';
 import { Async, ErrorMessage, Facts, Page } from '../app/ui.tsx';
 import { useApi } from '../app/useApi.ts';
 import { personLabel, usePerson, type PersonRecord } from '../roster/hooks.ts';
 import { localNow } from '../training/localTime.ts';
-import { SiteInput, siteLabel, trialsOf } from './SiteInput.tsx';
+import { useAssessments, type Assessment } from './hooks.ts';
+import { SiteInput, trialsOf } from './SiteInput.tsx';
 
-const methodNames: Record<BodyFatMethod, string> = {
-  dxa: 'DXA scan',
-  bioimpedance: 'Bioimpedance',
-  skinfold_jp3: 'Skinfolds, Jackson-Pollock 3-site',
-  skinfold_jp7: 'Skinfolds, Jackson-Pollock 7-site',
-  skinfold_dw: 'Skinfolds, Durnin-Womersley 4-site',
-};
 const girthSites = (Object.keys(siteSpecs) as Site[]).filter((site) => siteSpecs[site].kind === 'girth');
 const steps = ['Visit', 'Body mass and stature', 'Body fat', 'Girths', 'Review'] as const;
 
@@ -62,10 +74,29 @@ function AssessmentForm({ person, timeZone }: { person: PersonRecord; timeZone: 
   }, [entered]);
   const age = person.dateOfBirth ? ageOn(person.dateOfBirth, visit.date) : null;
   const derived = deriveValues(method, person.sex, age, complete.values);
+  const [blocking, setBlocking] = useState<InputProblem[]>([]);
+  const [confirmed, setConfirmed] = useState(false);
+  const changes = useLargeChanges(person.id, visit.date, complete.values, derived.bodyFatPercent?.value ?? null);
+
+  /** What keeps the step from being done: a required site left out, or trials the protocol does not accept yet. */
+  function stepProblems(index: number): InputProblem[] {
+    const required = index === 1 ? ['body_mass'] : index === 2 ? fatSites : [];
+    return stepSites[index].flatMap((site): InputProblem[] => {
+      const trials = trialsOf(entered[site] ?? []);
+      if (trials.length === 0) return required.includes(site) ? [{ field: site, reason: 'is required by the protocol' }] : [];
+      const problems = checkTrials(site, trials);
+      return problems.length ? problems : [];
+    });
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (step < steps.length - 1) return setStep(step + 1);
+    if (step < steps.length - 1) {
+      const problems = stepProblems(step);
+      setBlocking(problems);
+      if (problems.length === 0) setStep(step + 1);
+      return;
+    }
     setError(null);
     try {
       setSaved(await api('post', '/api/people/{id}/assessments', { path: { id: person.id }, body: { date: visit.date, time: visit.time, method, device: visit.device, fasted: visit.fasted, sites: complete.sites } }));
@@ -84,6 +115,7 @@ function AssessmentForm({ person, timeZone }: { person: PersonRecord; timeZone: 
           Visit of {saved.local.date} at {saved.local.time} ({saved.local.timeZone})
         </p>
         <DerivedList derived={saved.derived} />
+        <AfterSaving person={person} />
       </section>
     );
   }
@@ -145,14 +177,31 @@ function AssessmentForm({ person, timeZone }: { person: PersonRecord; timeZone: 
             ))}
           </ul>
         )}
+        {step === 4 && changes.length > 0 && <ConfirmChanges changes={changes} confirmed={confirmed} onConfirm={setConfirmed} />}
+        {blocking.length > 0 && (
+          <div role="alert" className="error">
+            <p>Not done yet:</p>
+            <ul>
+              {blocking.map((problem) => (
+                <li key={`${problem.field} ${problem.trial ?? ''}`}>{formatInputProblem(problem)}</li>
+              ))}
+            </ul>
+          </div>
+        )}
         {error && <ErrorMessage error={error} />}
         <div className="pager">
           {step > 0 && (
-            <button type="button" onClick={() => setStep(step - 1)}>
+            <button
+              type="button"
+              onClick={() => {
+                setBlocking([]);
+                setStep(step - 1);
+              }}
+            >
               Back
             </button>
           )}
-          <button type="submit" className="primary">
+          <button type="submit" className="primary" disabled={step === steps.length - 1 && changes.length > 0 && !confirmed}>
             {step < steps.length - 1 ? 'Next' : 'Save the assessment'}
           </button>
         </div>
@@ -162,6 +211,56 @@ function AssessmentForm({ person, timeZone }: { person: PersonRecord; timeZone: 
         <DerivedList derived={derived} />
       </section>
     </div>
+  );
+}
+
+/** The measures that moved more since the person's last assessment before this visit than the weeks between allow. */
+function useLargeChanges(personId: number, date: string, values: Partial<Record<Site, number>>, bodyFatPercent: number | null): LargeChange[] {
+  const assessments = useAssessments(personId);
+  const last = (assessments.data?.assessments ?? []).filter((a) => a.local.date <= date).sort((a, b) => b.local.date.localeCompare(a.local.date))[0];
+  if (!last) return [];
+  const days = (Date.parse(date) - Date.parse(last.local.date)) / 86_400_000;
+  return largeChanges({ values: siteValues(last), bodyFatPercent: last.derived.bodyFatPercent?.value ?? null }, { values, bodyFatPercent }, days).map((change) => ({ ...change, on: last.local.date }));
+}
+
+const siteValues = (assessment: Assessment) => Object.fromEntries(assessment.sites.map((s) => [s.site, s.value])) as Partial<Record<Site, number>>;
+
+function ConfirmChanges({ changes, confirmed, onConfirm }: { changes: (LargeChange & { on?: string })[]; confirmed: boolean; onConfirm: (confirmed: boolean) => void }) {
+  return (
+    <div className="prompt stack" role="group" aria-label="Large changes since the last assessment">
+      <p>More change since the last assessment than the weeks between allow. Check the readings (the scale, the person) before saving:</p>
+      <ul>
+        {changes.map((c) => (
+          <li key={c.measure}>
+            {c.measure}: {fixed(c.previous)} {c.unit} on {c.on} to {fixed(c.current)} {c.unit} now ({fixed(Math.abs(c.current - c.previous))} {c.unit}, where up to {fixed(c.allowed)} {c.unit} is plausible)
+          </li>
+        ))}
+      </ul>
+      <label className="inline">
+        <input type="checkbox" checked={confirmed} onChange={(e) => onConfirm(e.target.checked)} /> I have checked: these readings are right
+      </label>
+    </div>
+  );
+}
+
+const fixed = (value: number) => Number(value.toFixed(1)).toString();
+
+/** After saving, the assessor's next step: the next participant of the unit by designation, or this person's page. */
+function AfterSaving({ person }: { person: PersonRecord }) {
+  const unitPeople = useApi(person.unit ? '/api/people' : null, { query: { unitId: person.unit?.id, role: 'participant' } });
+  const participants = [...(unitPeople.data?.people ?? [])].sort((a, b) => a.designation.localeCompare(b.designation, undefined, { numeric: true }));
+  const next = participants[participants.findIndex((p) => p.id === person.id) + 1];
+  return (
+    <nav aria-label="Next" className="pager">
+      {next && (
+        <Link to={`/people/${next.id}/assess`} className="button primary">
+          Next participant: {personLabel(next)}
+        </Link>
+      )}
+      <Link to={`/people/${person.id}`} className="button">
+        Open {personLabel(person)}’s page
+      </Link>
+    </nav>
   );
 }
 

@@ -1,7 +1,10 @@
 import { useMemo } from 'react';
 import { Async } from '../app/ui.tsx';
 import { TimeSeriesChart } from '../charts/TimeSeriesChart.tsx';
-import { series, useAssessments } from './hooks.ts';
+import { methodNames } from '../../../src/assess/model.ts';
+import { series, useAssessments, type Assessment } from './hooks.ts';
+
+const methodOf = (a: Assessment) => (a.method ? methodNames[a.method] : undefined);
 
 /** A person's physique over time: body mass, body fat and lean mass, each with the equation that produced it. */
 export function MeasurementsPanel({ personId }: { personId: number }) {
@@ -10,8 +13,9 @@ export function MeasurementsPanel({ personId }: { personId: number }) {
     const list = assessments.data?.assessments ?? [];
     return {
       mass: series(list, (a) => a.sites.find((s) => s.site === 'body_mass')?.value),
-      fat: series(list, (a) => a.derived.bodyFatPercent?.value),
-      lean: series(list, (a) => a.derived.leanMass?.value),
+      // Results of different equations (7-site and 3-site skinfolds, a DXA scan) are not one line.
+      fat: series(list, (a) => a.derived.bodyFatPercent?.value, methodOf),
+      lean: series(list, (a) => a.derived.leanMass?.value, methodOf),
       equations: [...new Set(list.map((a) => a.derived.bodyFatPercent?.equation).filter(Boolean))].join('; '),
     };
   }, [assessments.data]);

@@ -1,13 +1,4 @@
-import { checkTrials, siteSpecs, type Site } from '../../../src/assess/model.ts';
-
-/** The words for a site in the form, e.g. "Arm flexed (left)". */
-export function siteLabel(site: Site): string {
-  const words = site.replace(/^(skinfold|girth)_/, '').replace(/_/g, ' ');
-  const side = / (left|right)$/.exec(words);
-  const base = side ? `${words.slice(0, -side[0].length)} (${side[1]})` : words;
-  const kind = site.startsWith('skinfold_') ? ' skinfold' : site.startsWith('girth_') ? ' girth' : '';
-  return `${base.charAt(0).toUpperCase()}${base.slice(1)}${kind}`;
-}
+import { checkTrials, siteLabel, siteSpecs, type Site } from '../../../src/assess/model.ts';
 
 /** The entered trials that are numbers, in order; empty inputs end the list. */
 export function trialsOf(entered: readonly string[]): number[] {

@@ -1,5 +1,5 @@
 import { useMe } from '../app/session.tsx';
-import { Page } from '../app/ui.tsx';
+import { Async, Page } from '../app/ui.tsx';
 import { useWellnessHistory } from './hooks.ts';
 import { TodayForm } from './TodayForm.tsx';
 import { WellnessHistoryPanel } from './WellnessHistoryPanel.tsx';
@@ -11,7 +11,12 @@ export function MyWellnessPage() {
   return (
     <Page title="My wellness">
       <div className="columns wide">
-        <TodayForm onSaved={history.reload} />
+        <Async loaded={history}>
+          {({ today, reports }) => {
+            const sent = reports.find((report) => report.date === today) ?? null;
+            return <TodayForm sent={sent} onSaved={history.reload} />;
+          }}
+        </Async>
         <WellnessHistoryPanel history={history} whose="your" />
       </div>
     </Page>

@@ -10,7 +10,7 @@ export function WellnessHistoryPanel({ history, whose }: { history: Loaded<Welln
       {(data) => (
         <div className="stack">
           <p>
-            Today’s score is <strong>{describeFlag(data.flags.wellness, whose)}</strong>; training load ratio <strong>{describeFlag(data.flags.loadRatio, whose)}</strong>.
+            Today’s score is <strong>{describeFlag(data.flags.wellness, whose)}</strong>; training load ratio <strong>{describeFlag(data.flags.loadRatio, whose, 2)}</strong>.
           </p>
           {data.reports.length > 0 ? <WellnessChart reports={data.reports} /> : <p>No reports yet.</p>}
         </div>
