@@ -79,8 +79,8 @@ export const cohortRoutes: FastifyPluginAsyncZod = async (app) => {
       const attendanceFrom = addDays(date, 1 - ATTENDANCE_DAYS);
       const [statuses, load, attendance] = await Promise.all([
         statusCountsByUnit(db, ids),
-        weeklyLoadByUnit(db, ids, localDayBounds(monday, unit.timeZone).start, localDayBounds(addDays(monday, 6), unit.timeZone).end),
-        attendanceByUnit(db, ids, localDayBounds(attendanceFrom, unit.timeZone).start, localDayBounds(date, unit.timeZone).end),
+        weeklyLoadByUnit(db, ids, monday),
+        attendanceByUnit(db, ids, attendanceFrom, date),
       ]);
       const noStatuses = () => Object.fromEntries(personStatuses.map((s) => [s, 0])) as Record<PersonStatus, number>;
       const statusTotals = rollUp(units, statuses, noStatuses);

@@ -235,6 +235,25 @@ export function onCountedUnitChanged(listener: CountedUnitChanged): void {
   if (!countedUnitListeners.includes(listener)) countedUnitListeners.push(listener);
 }
 
+/** Each participant with the unit they are in now: whom the cohort's tallies per unit count, and where. */
+export const countedMembers = (db: Db) =>
+  db
+    .selectFrom('person_unit')
+    .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'person_unit.person_id').on('person_role.role', '=', 'participant'))
+    .select(['person_unit.person_id', 'person_unit.unit_id'])
+    .where('person_unit.effective_to', 'is', null);
+
+/** The unit each of `personIds` counts for now (`countedMembers`); those who count for none are left out. */
+export async function countedUnitsOf(db: Db, personIds: readonly number[]): Promise<Map<number, number>> {
+  const units = new Map<number, number>();
+  const unique = [...new Set(personIds)];
+  // A thousand people a query keeps the parameters well under SQLite's limit.
+  for (let i = 0; i < unique.length; i += 1000) {
+    for (const r of await countedMembers(db).where('person_unit.person_id', 'in', unique.slice(i, i + 1000)).execute()) units.set(r.person_id, r.unit_id);
+  }
+  return units;
+}
+
 const countedUnitOf = (p: PersonView) => (p.roles.includes('participant') ? (p.unit?.id ?? null) : null);
 async function tellCountedUnitChanged(w: Writer, before: PersonView, after: PersonView): Promise<void> {
   const from = countedUnitOf(before);

@@ -10,9 +10,9 @@ import { unitsAbove } from '../access/index.ts';
  * Cohort-wide training queries for the dashboards: each reads a whole unit (and the units below)
  * with a fixed number of statements, whatever its size. Members are the participants now in the
  * units (their current membership); they train in their units' sessions and those of the units
- * above. The attendance queries group by person and join nothing per row (a battalion's month is
- * hundreds of thousands of rows); the per-person sums are then joined to the members' units and
- * summed per unit in the same statement, so a row a unit comes back, not one a person.
+ * above. Attendance and weekly load are read from tallies kept on write per unit and day or week
+ * (docs/adr/0008): a battalion's month is hundreds of thousands of attendance records, which no
+ * query shape groups in time at every view.
  */
 
 /** The participants now in `unitIds`: their current memberships. */
@@ -34,16 +34,6 @@ async function heldSessions(db: Db, unitIds: readonly number[], from: string, to
     .where('training_session.status', '=', 'held');
 }
 
-/** The attendance at those sessions. */
-async function attendanceAt(db: Db, unitIds: readonly number[], from: string, to: string) {
-  const sessionIds = (await heldSessions(db, unitIds, from, to)).select('training_session.id');
-  return db.selectFrom('session_attendance').where('session_attendance.session_id', 'in', sessionIds);
-}
-
-/** Session-RPE load of one attendance (Foster 2001, `sessionLoad`): RPE × the participant's minutes, else the session's. */
-const attendanceLoad = (e: ExpressionBuilder<Database, 'training_session' | 'session_attendance'>) =>
-  e(e.ref('session_attendance.rpe'), '*', e.fn.coalesce('session_attendance.minutes', 'training_session.actual_minutes'));
-
 export interface UnitWeekLoad {
   /** Summed session-RPE load (AU) of the unit's own members. */
   load: number;
@@ -51,20 +41,13 @@ export interface UnitWeekLoad {
   trained: number;
 }
 
-/** Each unit's (own members', not those below) session-RPE load between two instants. */
-export async function weeklyLoadByUnit(db: Db, unitIds: readonly number[], from: string, to: string): Promise<Map<number, UnitWeekLoad>> {
+/**
+ * Each unit's (own members', not those below) session-RPE load in the ISO week from `monday`:
+ * the kept week tallies (src/training/attendance-tally.ts), a row a unit.
+ */
+export async function weeklyLoadByUnit(db: Db, unitIds: readonly number[], monday: string): Promise<Map<number, UnitWeekLoad>> {
   if (unitIds.length === 0) return new Map();
-  const perPerson = (await attendanceAt(db, unitIds, from, to))
-    .innerJoin('training_session', 'training_session.id', 'session_attendance.session_id')
-    .select((e) => ['session_attendance.person_id', e.fn.sum<number>(attendanceLoad(e)).as('load')])
-    .where('session_attendance.status', '=', 'present')
-    .groupBy('session_attendance.person_id');
-  // People no longer in the units drop out of the join; each one left was present at a session: trained.
-  const rows = await currentMembers(db, unitIds)
-    .innerJoin(perPerson.as('own'), 'own.person_id', 'person_unit.person_id')
-    .select((e) => ['person_unit.unit_id', e.fn.coalesce(e.fn.sum<number>('own.load'), e.lit(0)).as('load'), e.fn.countAll<number>().as('trained')])
-    .groupBy('person_unit.unit_id')
-    .execute();
+  const rows = await db.selectFrom('training_unit_week').select(['unit_id', 'load', 'trained']).where('unit_id', 'in', unitIds).where('week_start', '=', monday).execute();
   return new Map(rows.map((r) => [r.unit_id, { load: Number(r.load), trained: Number(r.trained) }]));
 }
 
@@ -74,22 +57,21 @@ export interface UnitAttendance {
   present: number;
 }
 
-/** Each unit's (own members') attendance records at the sessions held between two instants. */
+/**
+ * Each unit's (own members') attendance records at the sessions held on the local days `from` to
+ * `to`: the kept day tallies (src/training/attendance-tally.ts), summed a row a unit.
+ */
 export async function attendanceByUnit(db: Db, unitIds: readonly number[], from: string, to: string): Promise<Map<number, UnitAttendance>> {
   if (unitIds.length === 0) return new Map();
-  const perPerson = (await attendanceAt(db, unitIds, from, to))
-    .select((e) => [
-      'session_attendance.person_id',
-      e.fn.countAll<number>().as('recorded'),
-      e.fn.sum<number>(e.case().when('session_attendance.status', '=', 'present').then(1).else(0).end()).as('present'),
-    ])
-    .groupBy('session_attendance.person_id');
-  // People no longer in the units drop out of the join.
-  const rows = await currentMembers(db, unitIds)
-    .innerJoin(perPerson.as('own'), 'own.person_id', 'person_unit.person_id')
-    .select((e) => ['person_unit.unit_id', e.fn.sum<number>('own.recorded').as('recorded'), e.fn.sum<number>('own.present').as('present')])
-    .groupBy('person_unit.unit_id')
+  const rows = await db
+    .selectFrom('attendance_unit_day')
+    .select((e) => ['unit_id', e.fn.sum<number>('recorded').as('recorded'), e.fn.sum<number>('present').as('present')])
+    .where('unit_id', 'in', unitIds)
+    .where('local_date', '>=', from)
+    .where('local_date', '<=', to)
+    .groupBy('unit_id')
     .execute();
+  // PostgreSQL returns sums as strings.
   return new Map(rows.map((r) => [r.unit_id, { recorded: Number(r.recorded), present: Number(r.present) }]));
 }
 

@@ -5,8 +5,13 @@ import type { TrainingTables } from './model.ts';
 import { trainingRoutes } from './routes.ts';
 import { loadDemoTraining } from './demo.ts';
 import { registerTrainingCommands } from './cli.ts';
+import { onCountedUnitChanged } from '../roster/index.ts';
+import { moveAttendanceTallies, rebuildAttendanceTallies, type AttendanceTallyTables } from './attendance-tally.ts';
 
-export const training = defineCapability<TrainingTables>({
+// A roster move carries a participant's attendance tallies to their new unit (docs/adr/0008).
+onCountedUnitChanged(moveAttendanceTallies);
+
+export const training = defineCapability<TrainingTables & AttendanceTallyTables>({
   name: 'training',
   migrations,
   routes: trainingRoutes,
@@ -44,6 +49,7 @@ export const training = defineCapability<TrainingTables>({
     { path: '/training/import', label: 'Import training', roles: ['admin', 'trainer'], needs: 'POST /api/training/import' },
   ],
   demo: (w, demo) => loadDemoTraining(w, demo),
+  rebuildDerived: rebuildAttendanceTallies,
   cli: registerTrainingCommands,
 });
 

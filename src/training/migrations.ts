@@ -2,6 +2,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import { columnTypes, withId } from '../store/migrate.ts';
 import { migrationWriter } from '../store/write.ts';
 import { refreshLoadRatios } from './load-ratio.ts';
+import { rebuildAttendanceTallies } from './attendance-tally.ts';
 import { nameKey, type ExerciseCategory, type TrainingTables } from './model.ts';
 
 /** The common lifts and conditioning work, with the names Strong exports them under. */
@@ -181,6 +182,40 @@ export const migrations: Record<string, Migration> = {
         .execute();
       const w = migrationWriter(db, '0018_training_set_kinds_and_held_minutes');
       await refreshLoadRatios(w, people.map((p) => p.person_id), '0001-01-01');
+    },
+  },
+  '0019_training_attendance_tallies': {
+    // The cohort's attendance and weekly load kept as tallies per person and day, per unit and day and
+    // per unit and week, so the dashboard reads a row a unit and day (docs/adr/0008); filled from the rows.
+    async up(db: Kysely<unknown>) {
+      const t = columnTypes(db);
+      await db.schema
+        .createTable('attendance_person_day')
+        .addColumn('person_id', 'integer', (c) => c.notNull().references('person.id'))
+        .addColumn('local_date', t.date, (c) => c.notNull())
+        .addColumn('week_start', t.date, (c) => c.notNull())
+        .addColumn('recorded', 'integer', (c) => c.notNull())
+        .addColumn('present', 'integer', (c) => c.notNull())
+        .addColumn('load', t.real, (c) => c.notNull())
+        .addPrimaryKeyConstraint('attendance_person_day_pk', ['person_id', 'local_date'])
+        .execute();
+      await db.schema
+        .createTable('attendance_unit_day')
+        .addColumn('unit_id', 'integer', (c) => c.notNull().references('unit.id'))
+        .addColumn('local_date', t.date, (c) => c.notNull())
+        .addColumn('recorded', 'integer', (c) => c.notNull())
+        .addColumn('present', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('attendance_unit_day_pk', ['unit_id', 'local_date'])
+        .execute();
+      await db.schema
+        .createTable('training_unit_week')
+        .addColumn('unit_id', 'integer', (c) => c.notNull().references('unit.id'))
+        .addColumn('week_start', t.date, (c) => c.notNull())
+        .addColumn('load', t.real, (c) => c.notNull())
+        .addColumn('trained', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('training_unit_week_pk', ['unit_id', 'week_start'])
+        .execute();
+      await rebuildAttendanceTallies(migrationWriter(db, '0019_training_attendance_tallies'));
     },
   },
 };

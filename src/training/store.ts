@@ -8,6 +8,7 @@ import { instantToLocal, localDateOf } from '../shared/time.ts';
 import { isUniqueViolation, sqliteConnectionOf, type Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
 import { refreshLoadRatios } from './load-ratio.ts';
+import { applyTallyChanges, attendanceTally, heldSessionDays, tallyChange, type TallyChange } from './attendance-tally.ts';
 import { sessionLoad } from './metrics.ts';
 import {
   brzycki,
@@ -253,6 +254,7 @@ export async function updateSession(w: Writer, id: number, patch: SessionPatch):
   }
   const after = await getSession(w.db, id);
   await refreshAttendeeLoads(w, before, after);
+  await retallyAttendees(w, before, after);
   await w.record({ action: 'training.session.update', entity: 'training_session', entityId: id, before, after });
   return after;
 }
@@ -311,6 +313,20 @@ async function refreshAttendeeLoads(w: Writer, before: SessionView, after: Sessi
   const rated = await w.db.selectFrom('session_attendance').select('person_id').where('session_id', '=', after.id).where('status', '=', 'present').where('rpe', 'is not', null).execute();
   const from = sessionDay(before) < sessionDay(after) ? sessionDay(before) : sessionDay(after);
   await refreshLoadRatios(w, rated.map((r) => r.person_id), from);
+}
+
+/** A session's status, day and minutes make its attendees' tallies (src/training/attendance-tally.ts): a change of any moves them. */
+async function retallyAttendees(w: Writer, before: SessionView, after: SessionView): Promise<void> {
+  const counted = before.status === 'held' || after.status === 'held';
+  const changed = before.status !== after.status || sessionDay(before) !== sessionDay(after) || before.actual?.minutes !== after.actual?.minutes;
+  if (!counted || !changed) return;
+  const attendance = await w.db.selectFrom('session_attendance').select(['person_id', 'status', 'rpe', 'minutes']).where('session_id', '=', after.id).execute();
+  const changes: TallyChange[] = [];
+  for (const [session, sign] of [[before, -1], [after, 1]] as const) {
+    if (session.status !== 'held') continue;
+    for (const a of attendance) changes.push(tallyChange(a.person_id, sessionDay(session), attendanceTally(a, session.actual?.minutes ?? null), sign));
+  }
+  await applyTallyChanges(w, changes);
 }
 
 const sessionColumns = [
@@ -415,9 +431,14 @@ export async function setAttendance(w: Writer, sessionId: number, personId: numb
     .onConflict((oc) => oc.columns(['session_id', 'person_id']).doUpdateSet(input))
     .execute();
   const carriesLoad = (a: { status: AttendanceStatus; rpe: number | null } | undefined) => a?.status === 'present' && a.rpe !== null;
-  if (carriesLoad(before) || carriesLoad(input)) {
-    const session = await getSession(w.db, sessionId);
-    if (session.status === 'held') await refreshLoadRatios(w, [personId], sessionDay(session));
+  const session = await getSession(w.db, sessionId);
+  if (session.status === 'held') {
+    if (carriesLoad(before) || carriesLoad(input)) await refreshLoadRatios(w, [personId], sessionDay(session));
+    const minutes = session.actual?.minutes ?? null;
+    await applyTallyChanges(w, [
+      ...(before ? [tallyChange(personId, sessionDay(session), attendanceTally(before, minutes), -1)] : []),
+      tallyChange(personId, sessionDay(session), attendanceTally(input, minutes), 1),
+    ]);
   }
   await w.record({ action: 'training.attendance', entity: 'training_session', entityId: sessionId, before: before && { personId, ...before }, after: { personId, ...input } });
 }
@@ -616,6 +637,11 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
       throw conflict(s ? `set ${s.set_number} of exercise ${s.exercise_id} is already recorded for person ${s.person_id} in session ${s.session_id}; change it instead` : 'a set in the batch is already recorded; change it instead', 'setNumber');
     }
     throw e;
+  }
+  if (marked.length > 0) {
+    const held = await heldSessionDays(w.db, marked.map(([sessionId]) => sessionId));
+    const present = attendanceTally({ status: 'present', rpe: null, minutes: null }, null);
+    await applyTallyChanges(w, marked.filter(([sessionId]) => held.has(sessionId)).map(([sessionId, personId]) => tallyChange(personId, held.get(sessionId)!.date, present, 1)));
   }
   if (ids.length > 0) await w.record({ action: 'training.set.create', entity: 'training_set', entityId: ids[0], after: { source: options.source, ids, self_reported: options.selfReported } });
   return ids;

@@ -4,8 +4,13 @@ import type { WellnessTables } from './model.ts';
 import { wellnessRoutes } from './routes.ts';
 import { loadDemoWellness } from './demo.ts';
 import { registerWellnessCommands } from './cli.ts';
+import { onCountedUnitChanged } from '../roster/index.ts';
+import { moveReportCounts, rebuildReportCounts, type WellnessTallyTables } from './tally.ts';
 
-export const wellness = defineCapability<WellnessTables>({
+// A roster move carries a participant's report counts to their new unit (docs/adr/0008).
+onCountedUnitChanged(moveReportCounts);
+
+export const wellness = defineCapability<WellnessTables & WellnessTallyTables>({
   name: 'wellness',
   migrations,
   routes: wellnessRoutes,
@@ -22,6 +27,7 @@ export const wellness = defineCapability<WellnessTables>({
     { path: '/wellness/import', label: 'Import wellness', roles: ['investigator'], needs: 'POST /api/wellness/import' },
   ],
   demo: (w, demo) => loadDemoWellness(w, demo),
+  rebuildDerived: rebuildReportCounts,
   cli: registerWellnessCommands,
 });
 

@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { columnTypes, withId } from '../store/migrate.ts';
+import { migrationWriter } from '../store/write.ts';
 import { baselinesOf, storedBaseline, wellnessScore } from './model.ts';
+import { rebuildReportCounts } from './tally.ts';
 
 const item = (name: string) => sql`${sql.ref(name)} between 1 and 7`;
 
@@ -62,6 +64,22 @@ export const migrations: Record<string, Migration> = {
         .on('wellness_report')
         .columns(['local_date', 'person_id', 'sleep_quality', 'fatigue', 'stress', 'soreness', 'hours_slept', 'reported_at', 'baseline_count', 'baseline_sum', 'baseline_sum_of_squares', 'flagged'])
         .execute();
+    },
+  },
+  '0028_wellness_unit_day': {
+    // Each unit's reports and flagged reports of a day over its members now, kept on write, so the
+    // dashboard reads a row a unit (docs/adr/0008); filled from the reports.
+    async up(db: Kysely<unknown>) {
+      const t = columnTypes(db);
+      await db.schema
+        .createTable('wellness_unit_day')
+        .addColumn('unit_id', 'integer', (c) => c.notNull().references('unit.id'))
+        .addColumn('local_date', t.date, (c) => c.notNull())
+        .addColumn('reported', 'integer', (c) => c.notNull())
+        .addColumn('flagged', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('wellness_unit_day_pk', ['unit_id', 'local_date'])
+        .execute();
+      await rebuildReportCounts(migrationWriter(db, '0028_wellness_unit_day'));
     },
   },
 };

@@ -6,6 +6,7 @@ import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
 import { storedBaselinesOf, wellnessFlag, wellnessScore, type WellnessItems } from './model.ts';
 import { BASELINE_DAYS, type RangeFlag } from '../stats/own-range.ts';
+import { countReportChanges, type ReportCountChange } from './tally.ts';
 
 export interface WellnessInput {
   sleepQuality: number;
@@ -67,6 +68,7 @@ export type WrittenDays = ReadonlyMap<number, { from: string; to: string }>;
  */
 export async function refreshBaselines(w: Writer, days: WrittenDays): Promise<void> {
   const changed: ReportRow[] = [];
+  const flagChanges: ReportCountChange[] = [];
   for (const [personId, { from, to }] of days) {
     const rows = await w.db
       .selectFrom('wellness_report')
@@ -81,8 +83,10 @@ export async function refreshBaselines(w: Writer, days: WrittenDays): Promise<vo
       const s = stored[i];
       if (r.local_date < from || (r.baseline_count === s.baseline_count && r.baseline_sum === s.baseline_sum && r.baseline_sum_of_squares === s.baseline_sum_of_squares && r.flagged === s.flagged)) continue;
       changed.push({ ...r, ...s });
+      if (r.flagged !== s.flagged) flagChanges.push({ personId, date: r.local_date, reported: 0, flagged: s.flagged - r.flagged });
     }
   }
+  await countReportChanges(w, flagChanges);
   for (let i = 0; i < changed.length; i += 500) {
     await w.db
       .insertInto('wellness_report')
@@ -191,6 +195,7 @@ export async function writeReports(w: Writer, reports: readonly ReportWrite[], s
     return { row: after.get(key)!, before: before.get(key) };
   });
   const created = written.filter((x) => !x.before);
+  await countReportChanges(w, created.map((x) => ({ personId: x.row.person_id, date: x.row.local_date, reported: 1, flagged: 0 })));
   const replaced = written.filter((x) => x.before);
   if (created.length > 0) await w.record({ action: 'wellness.create', entity: 'wellness_report', entityId: created[0].row.id, after: { source, ids: created.map((x) => x.row.id) } });
   if (replaced.length > 0) {
@@ -290,16 +295,12 @@ const reportsOfTheDay = (db: Db, unitIds: readonly number[], date: string) =>
     .where('wellness_report.local_date', '=', date)
     .where('person_unit.unit_id', 'in', unitIds);
 
-/** How many of each unit's own participants reported on `date` and how many were flagged: a row a unit. */
+/** How many of each unit's own participants reported on `date` and how many were flagged: the kept counts (src/wellness/tally.ts), a row a unit. */
 export async function reportCountsByUnit(db: Db, unitIds: readonly number[], date: string): Promise<Map<number, UnitWellnessCounts>> {
   const byUnit = new Map<number, UnitWellnessCounts>();
   if (unitIds.length === 0) return byUnit;
-  const counts = await reportsOfTheDay(db, unitIds, date)
-    .select((e) => ['person_unit.unit_id', e.fn.countAll<number>().as('reported'), e.fn.sum<number>('wellness_report.flagged').as('flagged')])
-    .groupBy('person_unit.unit_id')
-    .execute();
-  // PostgreSQL returns count and sum as strings.
-  for (const c of counts) byUnit.set(c.unit_id, { reported: Number(c.reported), flagged: Number(c.flagged) });
+  const counts = await db.selectFrom('wellness_unit_day').select(['unit_id', 'reported', 'flagged']).where('unit_id', 'in', unitIds).where('local_date', '=', date).execute();
+  for (const c of counts) byUnit.set(c.unit_id, { reported: c.reported, flagged: c.flagged });
   return byUnit;
 }
 
