@@ -10,16 +10,89 @@ import { readCsv, type CsvRecord, type RowProblem } from '../shared/csv.ts';
 import { AppError } from '../shared/errors.ts';
 import { localToInstant } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
-import { distanceSchema, durationSchema, loadAmountSchema, nameKey, notesSchema, repsSchema, rpeSchema, setNumberSchema, type LoadUnit } from './model.ts';
+import { distanceSchema, durationSchema, exactProduct, loadAmountSchema, nameKey, notesSchema, repsSchema, rpeSchema, setNumberSchema, type LoadUnit, type SetKind } from './model.ts';
 import { exerciseLookup, setColumns, writeSessions, writeSets, type SetValues } from './store.ts';
 
-export const trainingFileFormats = ['muster', 'strong'] as const;
+export const trainingFileFormats = ['muster', 'strong', 'hevy'] as const;
 export type TrainingFileFormat = (typeof trainingFileFormats)[number];
 
 export const trainingColumns = ['designation', 'date', 'time', 'exercise', 'set', 'reps', 'load', 'load_unit', 'rpe', 'duration_s', 'distance_m', 'notes'] as const;
-/** The workout CSV the Strong app exports (lower-cased, as readCsv gives header names). */
-export const strongColumns = ['date', 'workout name', 'duration', 'exercise name', 'set order', 'weight', 'reps', 'distance', 'seconds', 'notes', 'workout notes', 'rpe'] as const;
-const strongRequired = ['date', 'exercise name', 'set order'];
+
+/**
+ * How a file's columns map onto a set and its session (docs/training.md has a table per format).
+ * Header names are lower-cased, as readCsv gives them. Strong and Hevy files name nobody: the
+ * import says whose they are.
+ */
+interface Layout {
+  format: TrainingFileFormat;
+  separator: ',' | ';';
+  required: readonly string[];
+  optional: readonly string[];
+  exercise: string;
+  /** The set-order column: a number (muster), or Strong's number/W/D/F, or Hevy's set type. */
+  set: string;
+  reps: string;
+  load: string;
+  /** Where the load's unit comes from: a column of its own (muster), the load column's name, or the import's option. */
+  loadUnit: 'column' | LoadUnit | 'option';
+  rpe: string;
+  duration: string;
+  distance: string;
+  /** Metres per unit of the distance column, as an exact decimal. */
+  metresPer: string;
+  notes: string;
+  /** Strong and Hevy write 0 for "not recorded" in their number columns (a run's reps, a plank's weight): read as empty. */
+  zeroIsEmpty: boolean;
+  /** A decimal comma (Strong's semicolon form, written where the comma is the decimal mark). */
+  decimalComma: boolean;
+}
+
+const strongCommaColumns = ['date', 'workout name', 'duration', 'exercise name', 'set order', 'weight', 'reps', 'distance', 'seconds', 'notes', 'workout notes', 'rpe'];
+/** Strong's other export: semicolons, every field quoted, units in the column names. */
+const strongSemicolonColumns = ['workout #', 'date', 'workout name', 'duration (sec)', 'exercise name', 'set order', 'reps', 'rpe', 'seconds', 'notes', 'workout notes'];
+const hevyColumns = ['title', 'start_time', 'end_time', 'description', 'exercise_title', 'superset_id', 'exercise_notes', 'set_index', 'set_type', 'reps', 'duration_seconds', 'rpe'];
+
+const columnUnits = {
+  'weight (kg)': 'kg',
+  'weight (lbs)': 'lb',
+  weight_kg: 'kg',
+  weight_lbs: 'lb',
+} as const satisfies Record<string, LoadUnit>;
+/** Metres in one unit of each distance column, exactly (the international mile is 1609.344 m). */
+const distanceUnits: Record<string, string> = {
+  'distance (meters)': '1',
+  'distance (km)': '1000',
+  'distance (miles)': '1609.344',
+  distance_km: '1000',
+  distance_miles: '1609.344',
+};
+const firstPresent = (header: readonly string[], names: readonly string[]) => names.find((n) => header.includes(n));
+
+/** The file's layout, told by its header line; a problem at line 1 when it is none we read. */
+export function layoutOf(headerLine: string): Layout | RowProblem {
+  const semicolons = (headerLine.match(/;/g) ?? []).length;
+  const commas = (headerLine.match(/,/g) ?? []).length;
+  const separator = semicolons > commas ? ';' : ',';
+  const header = headerLine
+    .replace(/^\uFEFF/, '')
+    .split(separator)
+    .map((h) => h.trim().replace(/^"(.*)"$/, '$1').trim().toLowerCase());
+  const muster = { format: 'muster', separator: ',', required: trainingColumns, optional: [], exercise: 'exercise', set: 'set', reps: 'reps', load: 'load', loadUnit: 'column', rpe: 'rpe', duration: 'duration_s', distance: 'distance_m', metresPer: '1', notes: 'notes', zeroIsEmpty: false, decimalComma: false } as const;
+  if (header.includes('exercise_title')) {
+    const load = firstPresent(header, ['weight_kg', 'weight_lbs']) ?? 'weight_kg';
+    const distance = firstPresent(header, ['distance_km', 'distance_miles']) ?? 'distance_km';
+    return { ...muster, format: 'hevy', required: ['title', 'start_time', 'exercise_title', 'set_type'], optional: [...hevyColumns, load, distance], exercise: 'exercise_title', set: 'set_type', load, loadUnit: columnUnits[load as keyof typeof columnUnits], duration: 'duration_seconds', distance, metresPer: distanceUnits[distance], notes: 'exercise_notes', zeroIsEmpty: true };
+  }
+  if (header.includes('exercise name')) {
+    const common = { ...muster, format: 'strong', exercise: 'exercise name', set: 'set order', rpe: 'rpe', duration: 'seconds', notes: 'notes', zeroIsEmpty: true } as const;
+    if (separator === ',') return { ...common, required: ['date', 'exercise name', 'set order'], optional: strongCommaColumns, load: 'weight', loadUnit: 'option', distance: 'distance', metresPer: '1000' };
+    const load = firstPresent(header, Object.keys(columnUnits));
+    const distance = firstPresent(header, Object.keys(distanceUnits)) ?? 'distance (meters)';
+    if (!load) return { line: 1, column: 'weight', reason: "Strong's semicolon export names the weight's unit in its column: 'Weight (kg)' or 'Weight (lbs)'" };
+    return { ...common, separator, required: ['date', 'exercise name', 'set order'], optional: [...strongSemicolonColumns, load, distance], load, loadUnit: columnUnits[load as keyof typeof columnUnits], distance, metresPer: distanceUnits[distance], decimalComma: true };
+  }
+  return muster;
+}
 
 export interface TrainingImportOptions {
   scope: PersonScope;
@@ -191,15 +264,56 @@ function remembered<T>(check: (text: string) => CellCheck<T>): (text: string) =>
   };
 }
 
-/** A number column checked by its zod rule; `scale` turns the file's unit into the stored one. */
-function numberColumn<T>(schema: { safeParse(v: unknown): Parsed<T> }, scale = 1) {
+interface NumberReading {
+  /** The file's unit to the stored one, as an exact decimal factor (miles to metres: "1609.344"). */
+  factor?: string;
+  /** Round to this many decimals (another app's kilograms, converted from pounds on the phone). */
+  decimals?: number;
+}
+
+/** A number column checked by its zod rule, read as the layout writes numbers (0 for "not recorded", a decimal comma). */
+function numberColumn<T>(schema: { safeParse(v: unknown): Parsed<T> }, layout: Pick<Layout, 'zeroIsEmpty' | 'decimalComma'>, reading: NumberReading = {}) {
   return remembered((text): CellCheck<T | null> => {
-    const n = numberCell(text);
+    const plain = layout.decimalComma ? text.replace(',', '.') : text;
+    let n = numberCell(plain);
     if (n === undefined) return { reason: `'${text}' is not a number` };
-    if (n === null) return { value: null };
-    const parsed = schema.safeParse(n * scale);
+    if (n === null || (layout.zeroIsEmpty && n === 0)) return { value: null };
+    if (reading.factor) n = exactProduct(plain, reading.factor);
+    if (reading.decimals !== undefined) n = Number(n.toFixed(reading.decimals));
+    const parsed = schema.safeParse(n);
     return parsed.success ? { value: parsed.data } : { reason: `${text}: ${parsed.error.issues[0].message}` };
   });
+}
+
+const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const pad2 = (n: string | number) => String(n).padStart(2, '0');
+
+/** A 12-hour clock's hour as 0-23 ("12 AM" is 0); a 24-hour one as it is. */
+function hour24(hour: string, meridiem: string | undefined): number {
+  const h = Number(hour);
+  if (!meridiem) return h;
+  return (h % 12) + (meridiem.toLowerCase() === 'pm' ? 12 : 0);
+}
+
+/**
+ * A local date and time as another app writes it: Strong "2026-02-03 18:22:05" (or with a
+ * 12-hour clock, "2026-02-03 6:22:05 PM"), Hevy "26 Apr 2024, 06:30". Undefined when it is neither.
+ */
+export function parseAppDateTime(text: string): { date: string; time: string } | undefined {
+  const t = text.replace(/[\u202f\u00a0]/g, ' ').trim();
+  const iso = /^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(?::\d{2})?(?: ?([ap]m))?$/i.exec(t);
+  if (iso) return { date: iso[1], time: `${pad2(hour24(iso[2], iso[4]))}:${iso[3]}` };
+  const named = /^(\d{1,2}) ([a-z]{3})[a-z]* (\d{4}),? (\d{1,2}):(\d{2})(?::\d{2})?(?: ?([ap]m))?$/i.exec(t);
+  const month = named ? months.indexOf(named[2].toLowerCase()) : -1;
+  if (!named || month < 0) return undefined;
+  return { date: `${named[3]}-${pad2(month + 1)}-${pad2(named[1])}`, time: `${pad2(hour24(named[4], named[6]))}:${named[5]}` };
+}
+
+/** Strong's Set Order (a number, or W, D, F) and Hevy's set_type, as a set kind; undefined when neither. */
+export function setKindOf(text: string): SetKind | undefined {
+  const t = text.trim().toLowerCase();
+  if (/^\d+$/.test(t) || t === 'normal') return 'normal';
+  return ({ w: 'warmup', warmup: 'warmup', d: 'drop', dropset: 'drop', f: 'failure', failure: 'failure' } as const)[t];
 }
 
 interface Instant {
@@ -213,15 +327,25 @@ class RowChecker {
   private problems: RowProblem[] = [];
   private line = 0;
   skipped = 0;
+  /** Strong and Hevy number sets within a workout's exercise by their place in the file, warm-ups included: the last number given to each. */
+  private readonly setsSoFar = new Map<string, number>();
 
-  private readonly reps = numberColumn(repsSchema);
-  private readonly load = numberColumn(loadAmountSchema);
-  private readonly rpe = numberColumn(rpeSchema);
-  private readonly durationS = numberColumn(durationSchema);
+  private readonly reps: ReturnType<typeof numberColumn<number>>;
+  private readonly load: ReturnType<typeof numberColumn<number>>;
+  private readonly rpe: ReturnType<typeof numberColumn<number>>;
+  private readonly durationS: ReturnType<typeof numberColumn<number>>;
   private readonly distanceM: ReturnType<typeof numberColumn<number>>;
+  /** Strong's "Duration (sec)", in whole minutes. */
+  private readonly sessionSeconds: ReturnType<typeof numberColumn<number>>;
   private readonly setNumber = remembered((text): CellCheck<number> => {
     const parsed = setNumberSchema.safeParse(numberCell(text));
     return parsed.success ? { value: parsed.data } : { reason: text ? `'${text}' is not a set number from 1 to 100` : 'is required' };
+  });
+  private readonly setKind = remembered((text): CellCheck<SetKind> => {
+    const kind = setKindOf(text);
+    if (kind) return { value: kind };
+    const expected = this.layout.format === 'hevy' ? 'normal, warmup, dropset or failure' : 'a set number, or W, D or F (warm-up, drop, failure)';
+    return { reason: text ? `'${text}' is not ${expected}` : 'is required' };
   });
   private readonly notes = remembered((text): CellCheck<string> => (notesSchema.safeParse(text).success ? { value: text } : { reason: 'is longer than 2000 characters' }));
   private readonly exercise = remembered((name): CellCheck<number> => {
@@ -251,13 +375,18 @@ class RowChecker {
   });
 
   constructor(
-    private readonly format: TrainingFileFormat,
+    private readonly layout: Layout,
     private readonly people: Map<string, Person>,
     private readonly exercises: Map<string, number>,
     private readonly options: TrainingImportOptions,
   ) {
-    // Strong exports distance in kilometres (its metric setting).
-    this.distanceM = numberColumn(distanceSchema, format === 'strong' ? 1000 : 1);
+    this.reps = numberColumn(repsSchema, layout);
+    // Another app's kilograms may carry a phone's conversion from pounds: kept to the gram.
+    this.load = numberColumn(loadAmountSchema, layout, { decimals: layout.format === 'muster' ? undefined : 3 });
+    this.rpe = numberColumn(rpeSchema, layout);
+    this.durationS = numberColumn(durationSchema, layout);
+    this.distanceM = numberColumn(distanceSchema, layout, { factor: layout.metresPer });
+    this.sessionSeconds = numberColumn(durationSchema, layout);
   }
 
   private problem(column: string, reason: string) {
@@ -271,76 +400,101 @@ class RowChecker {
     return null;
   }
 
+  /** The local date and time of the row's session, or nulls after noting the problem. */
+  private when(get: (c: string) => string): { date: string; time: string } | null {
+    const { format } = this.layout;
+    if (format === 'muster') {
+      const date = get('date');
+      const time = get('time');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) this.problem('date', date ? `'${date}' is not a date YYYY-MM-DD` : 'is required');
+      if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) this.problem('time', time ? `'${time}' is not a local time HH:MM (24-hour)` : 'is required');
+      return { date, time };
+    }
+    const column = format === 'hevy' ? 'start_time' : 'date';
+    const text = get(column);
+    const at = parseAppDateTime(text);
+    if (!at) this.problem(column, text ? `'${text}' is not a date and time such as ${format === 'hevy' ? '26 Apr 2024, 06:30' : '2026-02-03 18:22:05'}` : 'is required');
+    return at ?? null;
+  }
+
+  /** The session's minutes: Strong's "1h 5m" or "Duration (sec)", Hevy's end time less its start. */
+  private sessionMinutes(get: (c: string) => string, when: { date: string; time: string } | null): number | null {
+    const { format } = this.layout;
+    if (format === 'muster') return null;
+    if (format === 'hevy') {
+      const end = parseAppDateTime(get('end_time'));
+      if (!end || !when) return null;
+      const minutes = Math.round((Date.parse(`${end.date}T${end.time}:00Z`) - Date.parse(`${when.date}T${when.time}:00Z`)) / 60_000);
+      return minutes >= 0 && minutes <= 24 * 60 ? minutes : null;
+    }
+    if (this.layout.separator === ';') {
+      const seconds = this.valueOf('duration (sec)', this.sessionSeconds(get('duration (sec)')));
+      return seconds === null ? null : Math.round(seconds / 60);
+    }
+    const minutes = parseStrongDuration(get('duration'));
+    if (minutes === undefined) this.problem('duration', `'${get('duration')}' is not a duration such as 1h 5m`);
+    return minutes ?? null;
+  }
+
   /** The row, or every problem with it; an empty list for a row that is not a set (Strong's rest timers). */
   check({ line, values }: CsvRecord): CheckedRow | RowProblem[] {
     this.line = line;
     const problems: RowProblem[] = (this.problems = []);
-    const strong = this.format === 'strong';
+    const layout = this.layout;
+    const muster = layout.format === 'muster';
     const get = (c: string) => (values[c] ?? '').trim();
-    if (strong && get('set order').toLowerCase() === 'rest timer') {
+    if (layout.format === 'strong' && get('set order').toLowerCase() === 'rest timer') {
       this.skipped += 1;
       return problems;
     }
 
-    let date = get('date');
-    let time = get('time');
-    if (strong) {
-      const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(?::\d{2})?$/.exec(date);
-      if (m) [date, time] = [m[1], `${m[2].padStart(2, '0')}:${m[3]}`];
-      else this.problem('date', date ? `'${date}' is not a date and time YYYY-MM-DD HH:MM:SS` : 'is required');
-    } else {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) this.problem('date', date ? `'${date}' is not a date YYYY-MM-DD` : 'is required');
-      if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) this.problem('time', time ? `'${time}' is not a local time HH:MM (24-hour)` : 'is required');
-    }
-    const person = this.valueOf('designation', this.person(strong ? (this.options.designation ?? '') : get('designation')));
-    const exerciseColumn = strong ? 'exercise name' : 'exercise';
-    const exerciseId = this.valueOf(exerciseColumn, this.exercise(get(exerciseColumn)));
-    const setColumn = strong ? 'set order' : 'set';
-    const setNumber = this.valueOf(setColumn, this.setNumber(get(setColumn)));
+    const when = this.when(get);
+    const person = this.valueOf('designation', this.person(muster ? get('designation') : (this.options.designation ?? '')));
+    const exerciseId = this.valueOf(layout.exercise, this.exercise(get(layout.exercise)));
+    const kind = muster ? 'normal' : this.valueOf(layout.set, this.setKind(get(layout.set)));
+    const givenNumber = muster ? this.valueOf(layout.set, this.setNumber(get(layout.set))) : null;
 
-    const reps = this.valueOf('reps', this.reps(get('reps')));
-    const loadColumn = strong ? 'weight' : 'load';
-    const load = this.valueOf(loadColumn, this.load(get(loadColumn)));
-    let loadUnit: LoadUnit = this.options.loadUnit ?? 'kg';
-    if (!strong && load !== null) {
+    const reps = this.valueOf(layout.reps, this.reps(get(layout.reps)));
+    const load = this.valueOf(layout.load, this.load(get(layout.load)));
+    let loadUnit: LoadUnit = layout.loadUnit === 'column' || layout.loadUnit === 'option' ? (this.options.loadUnit ?? 'kg') : layout.loadUnit;
+    if (layout.loadUnit === 'column' && load !== null) {
       const unit = parseLoadUnit(get('load_unit'));
       if (unit) loadUnit = unit;
       else this.problem('load_unit', get('load_unit') ? `'${get('load_unit')}' is not kg or lb` : 'is required when a load is given');
     }
-    const rpe = this.valueOf('rpe', this.rpe(get('rpe')));
-    const durationS = this.valueOf(strong ? 'seconds' : 'duration_s', this.durationS(get(strong ? 'seconds' : 'duration_s')));
-    const distanceM = this.valueOf(strong ? 'distance' : 'distance_m', this.distanceM(get(strong ? 'distance' : 'distance_m')));
-    const notes = this.valueOf('notes', this.notes(get('notes')));
-    if (problems.length === 0 && reps === null && load === null && durationS === null && distanceM === null) this.problem('reps', 'the row records nothing: give reps, a load, a duration or a distance');
+    const rpe = this.valueOf(layout.rpe, this.rpe(get(layout.rpe)));
+    const durationS = this.valueOf(layout.duration, this.durationS(get(layout.duration)));
+    const distanceM = this.valueOf(layout.distance, this.distanceM(get(layout.distance)));
+    const notes = this.valueOf(layout.notes, this.notes(get(layout.notes)));
+    if (problems.length === 0 && reps === null && load === null && durationS === null && distanceM === null) this.problem(layout.reps, 'the row records nothing: give reps, a load, a duration or a distance');
+    const sessionMinutes = this.sessionMinutes(get, when);
+    const title = muster ? 'Imported training' : get(layout.format === 'hevy' ? 'title' : 'workout name') || `${layout.format === 'hevy' ? 'Hevy' : 'Strong'} workout`;
+    const sessionNotes = this.valueOf(layout.format === 'hevy' ? 'description' : 'workout notes', this.notes(muster ? '' : get(layout.format === 'hevy' ? 'description' : 'workout notes')));
+    if (problems.length || when === null || person === null || exerciseId === null || kind === null || notes === null || sessionNotes === null) return problems;
 
-    let sessionMinutes: number | null = null;
-    if (strong) {
-      const minutes = parseStrongDuration(get('duration'));
-      if (minutes === undefined) this.problem('duration', `'${get('duration')}' is not a duration such as 1h 5m`);
-      else sessionMinutes = minutes;
-    }
-    if (problems.length || person === null || exerciseId === null || setNumber === null || notes === null) return problems;
-
-    const startsAt = this.instant(`${person.zone}|${date}|${time}`);
-    if (startsAt.reason !== undefined) return [{ line, column: strong ? 'date' : 'time', reason: startsAt.reason }];
+    const startsAt = this.instant(`${person.zone}|${when.date}|${when.time}`);
+    if (startsAt.reason !== undefined) return [{ line, column: muster ? 'time' : layout.format === 'hevy' ? 'start_time' : 'date', reason: startsAt.reason }];
+    const setNumber = givenNumber ?? this.nextSetNumber(`${startsAt.value.ms}|${exerciseId}`);
+    if (setNumber === null) return problems;
     const first = this.seen.firstOr(person.id, startsAt.value.ms, exerciseId, setNumber, line);
-    if (first !== undefined) return [{ line, column: setColumn, reason: `the same person, session, exercise and set as line ${first}` }];
+    if (first !== undefined) return [{ line, column: layout.set, reason: `the same person, session, exercise and set as line ${first}` }];
     let columns: StoredSet;
     try {
-      columns = setColumns({ sessionId: 0, personId: person.id, exerciseId, setNumber, loadUnit, target: noTarget, actual: { reps, load, rpe, rir: null, durationS, distanceM }, notes });
+      columns = setColumns({ sessionId: 0, personId: person.id, exerciseId, setNumber, kind, loadUnit, target: noTarget, actual: { reps, load, rpe, rir: null, durationS, distanceM }, notes });
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
-      return [{ line, column: loadColumn, reason: `${load} ${loadUnit}: ${e.message.replace(/^actual\.load: /, '')}` }];
+      return [{ line, column: layout.load, reason: `${load} ${loadUnit}: ${e.message.replace(/^actual\.load: /, '')}` }];
     }
-    return {
-      personId: person.id,
-      unitId: person.unitId!,
-      startsAt: startsAt.value.iso,
-      title: strong ? get('workout name') || 'Strong workout' : 'Imported training',
-      sessionMinutes,
-      sessionNotes: strong ? get('workout notes') : '',
-      columns,
-    };
+    return { personId: person.id, unitId: person.unitId!, startsAt: startsAt.value.iso, title, sessionMinutes, sessionNotes, columns };
+  }
+
+  /** The next set number of a workout's exercise (its place in the file), or null after noting that there are too many. */
+  private nextSetNumber(key: string): number | null {
+    const n = (this.setsSoFar.get(key) ?? 0) + 1;
+    this.setsSoFar.set(key, n);
+    if (n <= 100) return n;
+    this.problem(this.layout.set, 'more than 100 sets of one exercise in one workout');
+    return null;
   }
 }
 
@@ -451,14 +605,16 @@ class BatchWriter {
  */
 export async function runTrainingImport(db: Db, actor: Actor, source: string | Buffer | Readable, options: TrainingImportOptions): Promise<TrainingImportSummary> {
   const { header, input } = await withHeader(source);
-  const format: TrainingFileFormat = /exercise name/i.test(header) ? 'strong' : 'muster';
-  if (format === 'strong' && !options.designation) throw new ImportRejected([{ line: 1, column: 'designation', reason: 'a Strong export names nobody: say whose it is with --designation (API: ?designation=)' }]);
-  const shape = format === 'strong' ? { required: strongRequired, optional: strongColumns.filter((c) => !strongRequired.includes(c)) } : { required: trainingColumns };
+  const layout = layoutOf(header);
+  if (!('format' in layout)) throw new ImportRejected([layout]);
+  const { format } = layout;
+  if (format !== 'muster' && !options.designation) throw new ImportRejected([{ line: 1, column: 'designation', reason: `a ${format === 'hevy' ? 'Hevy' : 'Strong'} export names nobody: say whose it is with --designation (API: ?designation=)` }]);
+  const shape = { required: layout.required, optional: layout.optional.filter((c) => !layout.required.includes(c)), separator: layout.separator };
   return write(
     db,
     actor,
     async (w) => {
-      const checker = new RowChecker(format, await loadPeople(w.db), await exerciseLookup(w.db), options);
+      const checker = new RowChecker(layout, await loadPeople(w.db), await exerciseLookup(w.db), options);
       const writer = new BatchWriter(w);
       let rows = 0;
       const problems = await importInBatches(

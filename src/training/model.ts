@@ -129,8 +129,7 @@ export const nameKey = (name: string) => name.trim().replace(/\s+/g, ' ').toLowe
 
 /** The international pound (1959): exactly 0.45359237 kg. */
 export const KG_PER_LB = 0.45359237;
-const LB_IN_KG_DIGITS = 45359237n;
-const LB_IN_KG_SCALE = 8;
+const KG_PER_LB_DECIMAL = '0.45359237';
 export const MAX_LOAD_KG = 1000;
 
 /**
@@ -140,14 +139,17 @@ export const MAX_LOAD_KG = 1000;
  */
 export function toKilograms(amount: number, unit: LoadUnit): number {
   const text = String(amount);
-  const match = /^(\d+)(?:\.(\d{1,3}))?$/.exec(text);
-  if (!match) throw new RangeError(`${text} is not a load with at most three decimals`);
-  if (unit === 'kg') return amount;
-  const fraction = match[2] ?? '';
-  const digits = BigInt(match[1] + fraction) * LB_IN_KG_DIGITS;
-  const scale = fraction.length + LB_IN_KG_SCALE;
-  const padded = digits.toString().padStart(scale + 1, '0');
-  return Number(`${padded.slice(0, -scale)}.${padded.slice(-scale)}`);
+  if (!/^\d+(\.\d{1,3})?$/.test(text)) throw new RangeError(`${text} is not a load with at most three decimals`);
+  return unit === 'kg' ? amount : exactProduct(text, KG_PER_LB_DECIMAL);
+}
+
+/** The product of two plain decimals (e.g. "3.1" miles x "1609.344" m), computed exactly and returned as the nearest double. */
+export function exactProduct(a: string, b: string): number {
+  const [aWhole, aFraction = ''] = a.split('.');
+  const [bWhole, bFraction = ''] = b.split('.');
+  const scale = aFraction.length + bFraction.length;
+  const digits = (BigInt(aWhole + aFraction) * BigInt(bWhole + bFraction)).toString().padStart(scale + 1, '0');
+  return Number(scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`);
 }
 
 /** A load in kilograms shown in `unit`: exact for the unit it was typed in (three decimals), two decimals otherwise. */

@@ -579,7 +579,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
         bodyLimit: CSV_BODY_LIMIT,
         schema: {
           tags: ['training'],
-          summary: 'Import sets from CSV (designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes) or a Strong export (with ?designation=); all rows or none',
+          summary: 'Import sets from CSV (designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes), a Strong export (comma or semicolon form) or a Hevy workout export (with ?designation=); all rows or none (docs/training.md)',
           consumes: ['text/csv'],
           querystring: z.strictObject({ designation: z.string().trim().min(1).optional(), loadUnit: z.enum(loadUnits).optional() }),
           body: z.string(),
