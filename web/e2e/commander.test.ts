@@ -8,25 +8,19 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
   }, WORLD_START_TIMEOUT);
   afterAll(() => world?.close());
 
-  it('sees the cohort at a glance and drills down to a unit and a person with their chain of command', async () => {
+  it('sees today in their units at home, the cohort in detail, and drills down to a unit and a person with their chain of command', async () => {
     const { page, check, signIn, expectNoConsoleErrors } = await visit(world);
     await signIn('commander');
-    await page.getByRole('heading', { name: 'Cohort at a glance' }).waitFor();
-    await page.locator('.plot svg').first().waitFor();
-    expect(await page.locator('.stats').textContent()).toContain('60 people on strength');
-    await page.getByText('Table of the numbers').first().click();
-    expect(await page.getByRole('region', { name: /Participants by unit and status: numbers/ }).textContent()).toContain('1 Platoon (demo)');
-
-    // Attendance and load per unit: the platoon's row agrees with the per-person weekly load the API gives for it.
     const units = (await (await page.request.get('/api/units')).json()).units as { id: number; name: string; parentId: number | null }[];
     const company = units.find((u) => u.parentId === null)!;
     const platoon = units.find((u) => u.name === '1 Platoon (demo)')!;
-    const perPerson = (await (await page.request.get(`/api/units/${platoon.id}/training/load`)).json()).participants as { load: number; sessions: number }[];
-    const platoonRow = page.getByRole('region', { name: 'Attendance and training load per unit' }).getByRole('row', { name: /1 Platoon \(demo\)/ });
-    const cells = await platoonRow.getByRole('cell').allTextContents();
-    expect(cells[2]).toBe(String(Math.round(perPerson.reduce((sum, p) => sum + p.load, 0))));
-    expect(cells[4]).toBe(`${perPerson.filter((p) => p.sessions > 0).length} of 30`);
-    expect(Number(cells[1])).toBeGreaterThan(0);
+
+    // Home is the day: the numbers and who is flagged, no charts; the cohort's charts are a link away.
+    await page.getByRole('heading', { name: 'Today in your units' }).waitFor();
+    const today = page.getByRole('list', { name: `${company.name} today` });
+    await today.waitFor();
+    expect(await today.textContent()).toContain('60 people on strength');
+    expect(await today.textContent()).toMatch(/\d+% attendance since \d{4}-\d\d-\d\d/);
 
     // Flags: the platoon's wellness counts agree with the unit's wellness day; each flagged person links to their page.
     const day = (await (await page.request.get(`/api/units/${platoon.id}/wellness`)).json()) as { participants: { today: { flag: { state: string } } | null }[] };
@@ -35,12 +29,29 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
     expect(flagCells.slice(1, 3)).toEqual([String(day.participants.filter((p) => p.today).length), String(day.participants.filter((p) => p.today?.flag.state === 'flagged').length)]);
     const flagged = (await (await page.request.get(`/api/units/${company.id}/cohort/flags`)).json()).people as unknown[];
     expect(await flags.getByRole('list', { name: 'Flagged people' }).getByRole('link').count()).toBe(flagged.length);
+    expect(await page.locator('.plot svg').count()).toBe(0);
+    await check('commander-home');
+
+    await page.getByRole('main').getByRole('link', { name: 'The cohort in detail' }).click();
+    await page.getByRole('heading', { name: 'Cohort at a glance' }).waitFor();
+    await page.locator('.plot svg').first().waitFor();
+    expect(await page.locator('.stats').textContent()).toContain('60 people on strength');
+    await page.getByText('Table of the numbers').first().click();
+    expect(await page.getByRole('region', { name: /Participants by unit and status: numbers/ }).textContent()).toContain('1 Platoon (demo)');
+
+    // Attendance and load per unit: the platoon's row agrees with the per-person weekly load the API gives for it.
+    const perPerson = (await (await page.request.get(`/api/units/${platoon.id}/training/load`)).json()).participants as { load: number; sessions: number }[];
+    const platoonRow = page.getByRole('region', { name: 'Attendance and training load per unit' }).getByRole('row', { name: /1 Platoon \(demo\)/ });
+    const cells = await platoonRow.getByRole('cell').allTextContents();
+    expect(cells[2]).toBe(String(Math.round(perPerson.reduce((sum, p) => sum + p.load, 0))));
+    expect(cells[4]).toBe(`${perPerson.filter((p) => p.sessions > 0).length} of 30`);
+    expect(Number(cells[1])).toBeGreaterThan(0);
 
     // Recent personal bests, as many as the API lists, each naming a person.
     const bests = (await (await page.request.get(`/api/units/${company.id}/cohort/bests`)).json()).bests as unknown[];
     if (bests.length) expect(await page.getByRole('list', { name: `Recent personal bests in ${company.name}` }).getByRole('link').count()).toBe(bests.length);
     else await page.getByText(/^No new personal bests since/).waitFor();
-    await check('commander-home');
+    await check('commander-cohort');
 
     await page.getByRole('link', { name: '1 Platoon (demo)' }).click();
     await page.getByRole('heading', { name: '1 Platoon (demo)', level: 1 }).waitFor();
@@ -50,6 +61,8 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
     expect(await page.getByRole('region', { name: 'Attendance and training load per unit' }).getByRole('row', { name: /1 Platoon \(demo\)/ }).getByRole('cell').allTextContents()).toEqual(cells);
     await page.getByRole('region', { name: 'Flags in 1 Platoon (demo)' }).getByRole('region', { name: 'Flags per unit' }).waitFor();
     await page.waitForFunction(() => !document.body.innerText.includes('Loading…'));
+    // One unit: a chart of one bar would say no more than its number.
+    expect(await page.getByRole('figure', { name: /Participants by unit and status|Training load, week/ }).count()).toBe(0);
     await check('commander-unit');
 
     await page.getByRole('link', { name: 'JB-001', exact: true }).click();
@@ -97,7 +110,7 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
     for (const size of ['phone', 'tablet'] as const) {
       const { page, check, signIn, expectNoConsoleErrors } = await visit(world, size);
       await signIn('commander');
-      await page.locator('.plot svg').first().waitFor();
+      await page.getByRole('region', { name: /^Flags in / }).getByRole('region', { name: 'Flags per unit' }).waitFor();
       if (size === 'phone') {
         await expect.poll(() => page.getByRole('link', { name: 'People' }).isVisible()).toBe(false);
         await page.getByRole('button', { name: 'Menu' }).click();
@@ -107,6 +120,9 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
         await check('commander-people-phone');
       }
       await page.goto('/');
+      await page.getByRole('heading', { name: 'Today in your units' }).waitFor();
+      await check(`commander-home-${size}`);
+      await page.goto('/cohort');
       await page.locator('.plot svg').first().waitFor();
       // Every label of every chart is drawn inside its chart: long unit names wrap rather than run off the left edge.
       const outside = await page.locator('.plot svg').evaluateAll((svgs) =>
@@ -116,7 +132,7 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
         }),
       );
       expect(outside).toEqual([]);
-      await check(`commander-home-${size}`);
+      await check(`commander-cohort-${size}`);
       expectNoConsoleErrors();
     }
   });

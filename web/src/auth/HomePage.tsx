@@ -1,6 +1,6 @@
 import { AssessSomeone } from '../assess/AssessSomeone.tsx';
 import { TrainerFlags } from '../cohort/CohortFlags.tsx';
-import { CohortGlance } from '../cohort/CohortGlance.tsx';
+import { CommanderToday } from '../cohort/CommanderToday.tsx';
 import { Link } from '../app/router.tsx';
 import { hasRole, useMe } from '../app/session.tsx';
 import { Page } from '../app/ui.tsx';
@@ -13,7 +13,7 @@ export function HomePage() {
   const me = useMe();
   return (
     <Page title={`Good to see you, ${me.rank ? `${me.rank} ` : ''}${me.name}`}>
-      {hasRole(me, 'investigator') && <CohortGlance />}
+      {hasRole(me, 'investigator') && <CommanderToday />}
       {hasRole(me, 'trainer') && <TodaysSessions />}
       {hasRole(me, 'trainer') && <TrainerUnits />}
       {hasRole(me, 'trainer') && <TrainerFlags />}

@@ -5,7 +5,7 @@ import { Async, DataTable } from '../app/ui.tsx';
 import { namedRowsAxis, PlotFigure } from '../charts/PlotFigure.tsx';
 import { personLabel, useUnits } from '../roster/hooks.ts';
 import { UnitFlags } from './CohortFlags.tsx';
-import { topUnits, useCohort, useCohortBests, type CohortSummary } from './hooks.ts';
+import { attendancePercent, topUnits, useCohort, useCohortBests, type CohortSummary } from './hooks.ts';
 
 const statuses = ['active', 'injured', 'withdrawn', 'discharged'] as const;
 
@@ -39,20 +39,20 @@ export function UnitGlance({ unit }: { unit: { id: number; name: string } }) {
             <UnitFlags unit={unit} names={names} />
             <RecentBests unit={unit} />
             {data.units.length > 1 && (
-              <>
-                <h3>Units</h3>
-                <ul className="cards">
-                  {data.units.map((u) => (
-                    <li key={u.id} className="card">
-                      <Link to={`/units/${u.id}`}>{u.name}</Link>
-                      <p>
-                        Strength <strong>{u.strength}</strong>
-                      </p>
-                    </li>
-                  ))}
-                </ul>
-              </>
-            )}
+                <>
+                  <h3>Units</h3>
+                  <ul className="cards">
+                    {data.units.map((u) => (
+                      <li key={u.id} className="card">
+                        <Link to={`/units/${u.id}`}>{u.name}</Link>
+                        <p>
+                          Strength <strong>{u.strength}</strong>
+                        </p>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+      )}
           </>
         );
       }}
@@ -90,12 +90,14 @@ function Strength({ data }: { data: CohortSummary }) {
           <strong>{top.statuses.injured}</strong> injured
         </li>
       </ul>
-      <PlotFigure
-        title="Participants by unit and status"
-        description="stacked by status; a unit counts the people of the units below it"
-        plot={plot}
-        table={{ columns: ['Unit', 'Strength', ...statuses], rows: data.units.map((u) => [u.name, u.strength, ...statuses.map((s) => u.statuses[s])]) }}
-      />
+      {data.units.length > 1 && (
+        <PlotFigure
+          title="Participants by unit and status"
+          description="stacked by status; a unit counts the people of the units below it"
+          plot={plot}
+          table={{ columns: ['Unit', 'Strength', ...statuses], rows: data.units.map((u) => [u.name, u.strength, ...statuses.map((s) => u.statuses[s])]) }}
+        />
+      )}
     </>
   );
 }
@@ -103,14 +105,12 @@ function Strength({ data }: { data: CohortSummary }) {
 /** Loads typed in lb are stored in exact kg: show a tenth, as the set views do. */
 const oneDecimal = (x: number) => Math.round(x * 10) / 10;
 
-const percent = (part: number, whole: number) => (whole ? Math.round((100 * part) / whole) : null);
-
 function Training({ data }: { data: CohortSummary }) {
   const rows = useMemo(
     () =>
       data.units.map((u) => ({
         unit: u.name,
-        attendance: percent(u.attendance.present, u.attendance.recorded),
+        attendance: attendancePercent(u),
         perParticipant: u.strength ? Math.round(u.load / u.strength) : 0,
         u,
       })),
@@ -132,12 +132,14 @@ function Training({ data }: { data: CohortSummary }) {
   return (
     <>
       <h3>Training</h3>
-      <PlotFigure
-        title={`Training load, week from ${data.weekStart}`}
-        description="session RPE × minutes, summed over the week and divided by the unit's strength"
-        plot={plot}
-        table={{ columns: ['Unit', 'Load per participant (AU)'], rows: rows.map((r) => [r.unit, r.perParticipant]) }}
-      />
+      {rows.length > 1 && (
+          <PlotFigure
+            title={`Training load, week from ${data.weekStart}`}
+            description="session RPE × minutes, summed over the week and divided by the unit's strength"
+            plot={plot}
+            table={{ columns: ['Unit', 'Load per participant (AU)'], rows: rows.map((r) => [r.unit, r.perParticipant]) }}
+          />
+      )}
       <DataTable
         stacked
         label="Attendance and training load per unit"

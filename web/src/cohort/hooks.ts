@@ -12,3 +12,6 @@ export const useCohortBests = (unitId: number) => useApi('/api/units/{id}/cohort
 
 /** The units at the top of what the reader sees: each one's summary covers the units below it. */
 export const topUnits = (units: readonly Unit[]) => units.filter((unit) => !units.some((other) => other.id === unit.parentId));
+
+/** A unit's attendance as a whole percentage of the attendances recorded; null when none were. */
+export const attendancePercent = (unit: CohortSummary['units'][number]) => (unit.attendance.recorded ? Math.round((100 * unit.attendance.present) / unit.attendance.recorded) : null);
