@@ -110,6 +110,8 @@ describeEachDatabase('drills and strength tests API', (database) => {
     expect(seenByShy[0]).toMatchObject({ person: { id: shy.personId }, you: true });
     expect((await board(world.sessions.participant, world.otherPlatoon.id)).statusCode).toBe(404);
     expect((await board(world.sessions.investigator)).json().entries[0].person).toBeNull();
+    // Not even their own trainer sees the name: a leaderboard names an opted-out participant to themselves only (docs/training.md).
+    expect((await board(trainer)).json().entries[0]).toMatchObject({ person: null, time: '1:30' });
 
     const log = (await client.request({ method: 'GET', url: '/api/me/access-log', as: keen })).json().entries;
     const whats = (entries: { reads: { what: string; count: number }[] }[]) => entries.flatMap((e) => e.reads.map((r) => r.what));

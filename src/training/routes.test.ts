@@ -32,6 +32,55 @@ describeEachDatabase('training API', (database) => {
     expect(load.json().weeks).toEqual([{ weekStart: '2026-07-06', days: 7, load: 350, monotony: expect.any(Number), strain: expect.any(Number) }]);
   });
 
+  it('"Start a session now" answers the session just started; held, it has its minutes; a load that cannot be computed says why', async () => {
+    let at = new Date('2026-11-26T09:00:20Z');
+    const client = await startTestApp(database(), () => at);
+    const world = await makeWorld(database());
+    const trainer = world.sessions.trainer;
+    const start = () => client.request({ method: 'POST', url: '/api/training/sessions/start', as: trainer, payload: { unitId: world.platoon.id } });
+    const first = await start();
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).toMatchObject({ created: true, status: 'planned', planned: { at: '2026-11-26T09:00:00.000Z', minutes: 60 } });
+    at = new Date('2026-11-26T09:20:00Z');
+    const again = await start();
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ id: first.json().id, created: false });
+    const id = first.json().id as number;
+
+    // Marked held without minutes: the planned length, never none.
+    const held = await client.request({ method: 'PATCH', url: `/api/training/sessions/${id}`, as: trainer, payload: { status: 'held' } });
+    expect(held.json()).toMatchObject({ status: 'held', actual: { minutes: 60 } });
+
+    // Attendance and "all present": everyone not yet recorded is marked present; a recorded absence stays.
+    const late = await makePerson(database().db, { unitId: world.platoon.id });
+    const away = await makePerson(database().db, { unitId: world.platoon.id });
+    await client.request({ method: 'PUT', url: `/api/training/sessions/${id}/attendance/${away.id}`, as: trainer, payload: { status: 'absent' } });
+    await rate(client, trainer, id, world.ownParticipantId, 6);
+    const all = await client.request({ method: 'POST', url: `/api/training/sessions/${id}/attendance/all-present`, as: trainer });
+    expect(all.statusCode, all.body).toBe(200);
+    expect(all.json().marked).toBe(1);
+    const byPerson = new Map((all.json().attendance as { person: { id: number }; status: string; load: number | null; loadMissing: string | null }[]).map((a) => [a.person.id, a]));
+    expect(byPerson.get(world.ownParticipantId)).toMatchObject({ status: 'present', load: 360, loadMissing: null });
+    expect(byPerson.get(late.id)).toMatchObject({ status: 'present', load: null, loadMissing: 'no session RPE recorded' });
+    expect(byPerson.get(away.id)).toMatchObject({ status: 'absent', load: null, loadMissing: null });
+    expect((await client.request({ method: 'POST', url: `/api/training/sessions/${id}/attendance/all-present`, as: world.sessions.participant })).statusCode).toBe(403);
+
+    // The unit's week: a load that cannot be computed is null with its reason, not 0.
+    const week = (await client.request({ method: 'GET', url: `/api/units/${world.platoon.id}/training/load?week=2026-11-26`, as: trainer })).json().participants as { person: { id: number }; load: number | null; loadMissing: string | null }[];
+    expect(week.find((p) => p.person.id === world.ownParticipantId)).toMatchObject({ load: 360, loadMissing: null });
+    expect(week.find((p) => p.person.id === late.id)).toMatchObject({ load: null, loadMissing: '1 session without a session RPE' });
+    expect(week.find((p) => p.person.id === away.id)).toMatchObject({ load: 0, loadMissing: null });
+
+    // Another session, planned without a length and marked held 45 minutes after its start: 45 minutes.
+    at = new Date('2026-11-26T15:45:00Z');
+    const open = await client.request({ method: 'POST', url: '/api/training/sessions', as: trainer, payload: { unitId: world.platoon.id, title: 'Run', date: '2026-11-26', time: '15:00' } });
+    expect((await client.request({ method: 'PATCH', url: `/api/training/sessions/${open.json().id}`, as: trainer, payload: { status: 'held' } })).json()).toMatchObject({ actual: { minutes: 45 } });
+    const later = await client.request({ method: 'POST', url: '/api/training/sessions', as: trainer, payload: { unitId: world.platoon.id, title: 'Swim', date: '2026-11-27', time: '09:00' } });
+    const refused = await client.request({ method: 'PATCH', url: `/api/training/sessions/${later.json().id}`, as: trainer, payload: { status: 'held' } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toMatch(/^actualMinutes: a held session needs its minutes/);
+  });
+
   it('refuses a time that does not exist on the day the clocks go forward, and dates the day correctly', async () => {
     const client = await startTestApp(database(), now);
     const world = await makeWorld(database());
