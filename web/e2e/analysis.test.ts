@@ -1,7 +1,48 @@
 import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatedTrialCsv } from '../../src/analysis/testing.ts';
 import { startWorld, visit, WORLD_START_TIMEOUT, type World } from './harness.ts';
+
+/**
+ * Each analysis chart's width and the text in it: smallest rendered font size (px, after any scaling
+ * of the SVG), text outside the SVG, and pairs of text boxes that overlap.
+ */
+async function chartReadability(page: Page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('.results figure.figure')].map((figure) => {
+      const svg = [...figure.querySelectorAll<SVGSVGElement>('.plot svg')].find((element) => element.querySelector('text')) as SVGSVGElement;
+      const box = svg.getBoundingClientRect();
+      const scale = box.width / svg.width.baseVal.value;
+      const texts = [...svg.querySelectorAll('text')].filter((text) => text.textContent?.trim());
+      const rects = texts.map((text) => ({ text: text.textContent ?? '', rect: text.getBoundingClientRect() }));
+      const overlaps: string[] = [];
+      rects.forEach((a, i) =>
+        rects.slice(i + 1).forEach((b) => {
+          const x = Math.min(a.rect.right, b.rect.right) - Math.max(a.rect.left, b.rect.left);
+          const y = Math.min(a.rect.bottom, b.rect.bottom) - Math.max(a.rect.top, b.rect.top);
+          if (x > 1 && y > 1) overlaps.push(`"${a.text}" / "${b.text}"`);
+        }),
+      );
+      return {
+        title: figure.querySelector('figcaption strong')?.textContent ?? '',
+        width: box.width,
+        smallestFont: Math.min(...texts.map((text) => parseFloat(getComputedStyle(text).fontSize) * scale)),
+        outside: rects.filter(({ rect }) => rect.left < box.left - 1 || rect.right > box.right + 1 || rect.top < box.top - 1 || rect.bottom > box.bottom + 1).map(({ text }) => text),
+        overlaps,
+      };
+    }),
+  );
+}
+
+/** Whether a table's column headings are within the part of its scroll region that shows. */
+async function headingsInView(page: Page, region: string, headings: string[]) {
+  return page.locator(`.table-scroll[aria-label="${region}"]`).evaluate((scroll, names) => {
+    const view = scroll.getBoundingClientRect();
+    const shown = (th: Element) => th.getBoundingClientRect().right <= view.right + 1;
+    return Object.fromEntries(names.map((name) => [name, [...scroll.querySelectorAll('th')].some((th) => th.textContent === name && shown(th))]));
+  }, headings);
+}
 
 describe('statistician', { timeout: 90_000 }, () => {
   let world: World;
@@ -216,6 +257,44 @@ describe('statistician', { timeout: 90_000 }, () => {
     await page.getByRole('heading', { name: 'Imputation' }).waitFor();
     expect(await page.getByText('jackknife (normal intervals)').count()).toBe(1);
     await check('analysis-rbmi-tipping-point');
+    expectNoConsoleErrors();
+  });
+
+  it('charts as wide as they need, 12 px text, no label on another at any width; the Type III table shows F and p (scrolls on a phone)', async () => {
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world);
+    await signIn('statistician');
+    await page.goto('/analysis');
+    // The derived data set is there for the statistician too (issue 15).
+    await page.getByRole('button', { name: 'Use physique measurements by visit' }).waitFor();
+    const visits = ['baseline week', 'week 4 visit', 'week 8 visit', 'week 12 visit'];
+    await page.getByLabel(/^Upload a long-format CSV/).setInputFiles({ name: 'trial.csv', mimeType: 'text/csv', buffer: Buffer.from(simulatedTrialCsv({ visits })) });
+    await page.getByLabel(/Outcome unit/).fill('kg');
+    await page.getByRole('button', { name: 'Run the analysis' }).click();
+    await page.getByRole('figure', { name: /LS means by arm/ }).locator('svg').first().waitFor();
+    expect(await page.getByRole('figure', { name: /LS means by arm/ }).textContent()).toContain('Visit (4 visits)');
+
+    for (const viewport of ['desktop', 'tablet', 'phone'] as const) {
+      await page.setViewportSize({ desktop: { width: 1280, height: 800 }, tablet: { width: 820, height: 1180 }, phone: { width: 390, height: 844 } }[viewport]);
+      // The charts redraw at their new width.
+      await page.waitForTimeout(500);
+      const charts = await chartReadability(page);
+      expect(charts.map((chart) => chart.title)).toEqual(['LS means by arm', 'Treatment differences', 'Individual trajectories']);
+      for (const chart of charts) {
+        expect(chart.smallestFont, `${chart.title} at ${viewport}: text size`).toBeGreaterThanOrEqual(12);
+        expect(chart.overlaps, `${chart.title} at ${viewport}: overlapping labels`).toEqual([]);
+        expect(chart.outside, `${chart.title} at ${viewport}: text cut off`).toEqual([]);
+        // At 1280 px two charts share a row, each at least 520 px wide; narrower screens give each the full width.
+        if (viewport === 'desktop') expect(chart.width, chart.title).toBeGreaterThanOrEqual(500);
+      }
+      const columns = await headingsInView(page, 'Type III tests', ['Term', 'Num df', 'Den df', 'F', 'p']);
+      if (viewport === 'phone') {
+        // On a phone the table keeps its columns and scrolls sideways within its own region.
+        expect(await page.locator('.table-scroll[aria-label="Type III tests"] th').allTextContents()).toEqual(['Term', 'Num df', 'Den df', 'F', 'p']);
+      } else {
+        expect(columns, `Type III columns at ${viewport}`).toEqual({ Term: true, 'Num df': true, 'Den df': true, F: true, p: true });
+      }
+      await check(`analysis-charts-${viewport}`);
+    }
     expectNoConsoleErrors();
   });
 });

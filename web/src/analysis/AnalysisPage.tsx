@@ -38,7 +38,7 @@ export function AnalysisPage() {
             {response.verdict && <VerdictPanel verdict={response.verdict} />}
             {/* Groups that were not randomised (units, say) support no verdict: the comparison is described instead. */}
             {!response.verdict && response.description && <ComparisonPanel description={response.description} />}
-            <div className="columns wide">
+            <div className="charts">
               <LsMeansChart result={response.result} unit={unit} />
               <ForestChart response={response} unit={unit} direction={analysis.request?.rule?.direction} />
               {response.result.kind === 'rbmi' && response.result.tipping_point && <TippingPointChart tipping={response.result.tipping_point} unit={unit} deltaArm={response.result.delta_arm} />}

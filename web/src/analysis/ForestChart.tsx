@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { useCallback, useMemo } from 'react';
 import { fixed, namedRowsAxis, PlotFigure } from '../charts/PlotFigure.tsx';
+import { bottomAxis } from './axes.ts';
 import type { AnalysisResponse, DecisionRule } from './hooks.ts';
 
 const formatP = (p: number) => (p < 0.001 ? '< 0.001' : p.toFixed(3));
@@ -24,9 +25,10 @@ export function ForestChart({ response, unit, direction }: { response: AnalysisR
     (width: number): Plot.PlotOptions => {
       const names = namedRowsAxis(width, 220, 0.4);
       return {
-        height: 60 + 36 * rows.length,
+        height: 78 + 36 * rows.length,
         marginLeft: names.marginLeft,
-        x: { label: `Difference in ${result.outcome} (${unit || 'units of the data'}), 95% CI`, grid: true },
+        marginBottom: bottomAxis.marginBottom,
+        x: { ...bottomAxis.x, label: `Difference in ${result.outcome} (${unit || 'units of the data'}), 95% CI`, grid: true },
         y: { domain: rows.map((r) => r.label) },
         marks: [
           names.axis,

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { useCallback } from 'react';
 import { fixed, PlotFigure } from '../charts/PlotFigure.tsx';
+import { bottomAxis, visitAxis } from './axes.ts';
 import type { AnalysisResult } from './hooks.ts';
 
 /** LS means per arm: over the visits with a confidence band (MMRM), or with error bars (ANCOVA). */
@@ -8,12 +9,15 @@ export function LsMeansChart({ result, unit }: { result: AnalysisResult; unit: s
   const yLabel = `${result.outcome}, LS mean (${unit || 'units of the data'})`;
   const plot = useCallback(
     (width: number): Plot.PlotOptions => {
-      const common = { height: Math.min(420, Math.max(260, width * 0.55)), marginLeft: 56, y: { label: yLabel, grid: true }, color: { legend: true, label: 'Arm' } };
+      const common = { height: Math.min(420, Math.max(260, width * 0.55)), marginLeft: 56, marginBottom: bottomAxis.marginBottom, y: { label: yLabel, grid: true }, color: { legend: true, label: 'Arm' } };
       if (result.kind !== 'ancova') {
+        const axis = visitAxis(width, common.marginLeft, result.visits, `Visit (${result.visits.length} visits)`);
         return {
           ...common,
-          x: { type: 'point', domain: result.visits, label: `Visit (${result.visits.length} visits)`, padding: 0.2 },
+          marginBottom: axis.marginBottom,
+          x: { type: 'point', domain: result.visits, padding: 0.2 },
           marks: [
+            axis.mark,
             Plot.areaY(result.lsmeans, { x: 'visit', y1: 'lower', y2: 'upper', fill: 'arm', fillOpacity: 0.15 }),
             Plot.line(result.lsmeans, { x: 'visit', y: 'estimate', stroke: 'arm', strokeWidth: 2 }),
             Plot.dot(result.lsmeans, { x: 'visit', y: 'estimate', fill: 'arm', r: 4 }),
@@ -22,7 +26,7 @@ export function LsMeansChart({ result, unit }: { result: AnalysisResult; unit: s
       }
       return {
         ...common,
-        x: { type: 'band', label: 'Arm', padding: 0.4 },
+        x: { ...bottomAxis.x, type: 'band', label: 'Arm', padding: 0.4 },
         marks: [
           Plot.ruleX(result.lsmeans, { x: 'arm', y1: 'lower', y2: 'upper', stroke: 'arm', strokeWidth: 2 }),
           Plot.dot(result.lsmeans, { x: 'arm', y: 'estimate', fill: 'arm', r: 5 }),

@@ -6,7 +6,7 @@ import type { AnalysisResult, RbmiResult } from './hooks.ts';
 export function ResultTables({ result }: { result: AnalysisResult }) {
   if (result.kind === 'rbmi') return <RbmiFacts result={result} />;
   return (
-    <div className="columns">
+    <div className="fit-content">
       <section aria-labelledby="fit-heading" className="card">
         <h2 id="fit-heading">Fit</h2>
         <Facts

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { useCallback } from 'react';
 import { fixed, PlotFigure } from '../charts/PlotFigure.tsx';
+import { bottomAxis } from './axes.ts';
 import type { TippingPoint } from './hooks.ts';
 
 const formatP = (p: number) => (p < 0.001 ? '< 0.001' : p.toFixed(3));
@@ -17,7 +18,8 @@ export function TippingPointChart({ tipping, unit, deltaArm }: { tipping: Tippin
     (width: number): Plot.PlotOptions => ({
       height: Math.min(380, Math.max(240, width * 0.5)),
       marginLeft: 56,
-      x: { label: `Delta added to ${deltaArm ?? 'the arm'}'s imputed values (${units})`, grid: true },
+      marginBottom: bottomAxis.marginBottom,
+      x: { ...bottomAxis.x, label: `Delta added to ${deltaArm ?? 'the arm'}'s imputed values (${units})`, grid: true },
       y: { label: `${tipping.contrast} at ${tipping.visit} (${units}), 95% CI`, grid: true },
       marks: [
         Plot.areaY(tipping.scan, { x: 'delta', y1: 'lower', y2: 'upper', fill: '#1f4e9c', fillOpacity: 0.15 }),

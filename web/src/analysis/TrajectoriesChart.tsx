@@ -2,6 +2,7 @@ import * as Plot from '@observablehq/plot';
 import { useCallback, useMemo } from 'react';
 import { PlotFigure } from '../charts/PlotFigure.tsx';
 import { parseCsv } from './csv.ts';
+import { visitAxis } from './axes.ts';
 import type { AnalysisRequest, MmrmResult } from './hooks.ts';
 
 interface Observation {
@@ -24,17 +25,22 @@ export function TrajectoriesChart({ request, data: text, result, unit }: { reque
       .filter((o) => Number.isFinite(o.value));
   }, [request, text, result]);
   const plot = useCallback(
-    (width: number): Plot.PlotOptions => ({
-      height: Math.min(420, Math.max(260, width * 0.55)),
-      marginLeft: 56,
-      x: { type: 'point', domain: result.visits, label: 'Visit', padding: 0.2 },
-      y: { label: `${result.outcome}, observed (${unit || 'units of the data'})`, grid: true },
-      color: { legend: true, label: 'Arm' },
-      marks: [
-        Plot.line(observations, { x: 'visit', y: 'value', z: 'subject', stroke: 'arm', strokeOpacity: 0.35 }),
-        Plot.dot(observations, { x: 'visit', y: 'value', fill: 'arm', r: 1.5, fillOpacity: 0.6 }),
-      ],
-    }),
+    (width: number): Plot.PlotOptions => {
+      const axis = visitAxis(width, 56, result.visits, 'Visit');
+      return {
+        height: Math.min(420, Math.max(260, width * 0.55)),
+        marginLeft: 56,
+        marginBottom: axis.marginBottom,
+        x: { type: 'point', domain: result.visits, padding: 0.2 },
+        y: { label: `${result.outcome}, observed (${unit || 'units of the data'})`, grid: true },
+        color: { legend: true, label: 'Arm' },
+        marks: [
+          axis.mark,
+          Plot.line(observations, { x: 'visit', y: 'value', z: 'subject', stroke: 'arm', strokeOpacity: 0.35 }),
+          Plot.dot(observations, { x: 'visit', y: 'value', fill: 'arm', r: 1.5, fillOpacity: 0.6 }),
+        ],
+      };
+    },
     [observations, result, unit],
   );
   const subjects = new Set(observations.map((o) => o.subject)).size;
