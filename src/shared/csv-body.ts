@@ -2,15 +2,44 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ExportFormat } from './export.ts';
 import { AppError } from './errors.ts';
+import { CsvFormatError } from './csv.ts';
 import { countingRows, type ImportCounts } from './import-progress.ts';
 import { appErrorBody, internalErrorBody, type ErrorBody } from './errors.ts';
 
 /** The largest CSV file an import route accepts. */
 export const CSV_BODY_LIMIT = 50 * 1024 * 1024;
 
-/** Lets the routes of `scope` (an encapsulated plugin) receive text/csv bodies as a string. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lineAt = (text: string, index: number) => text.slice(0, index).split('\n').length;
+
+/**
+ * The CSV file's text, or a refusal naming the line where it stops being UTF-8 text: a file saved as
+ * latin-1 or UTF-16 would otherwise be read with replacement characters (or NULs) in its names.
+ */
+function decodeCsv(bytes: Buffer): string {
+  const refuse = (line: number, reason: string) => new CsvFormatError([{ line, column: '*', reason }]);
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) throw refuse(1, 'the file is UTF-16: save it as CSV UTF-8');
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    const loose = bytes.toString('utf8');
+    throw refuse(lineAt(loose, loose.indexOf('\uFFFD')), 'is not UTF-8 (latin-1 or another encoding?): save the file as CSV UTF-8');
+  }
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) throw refuse(lineAt(text, nul), 'holds a NUL character (a UTF-16 file?): save the file as CSV UTF-8');
+  return text;
+}
+
+/** Lets the routes of `scope` (an encapsulated plugin) receive text/csv bodies as a string (UTF-8, checked). */
 export function acceptCsvBodies(scope: FastifyInstance): void {
-  scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: CSV_BODY_LIMIT }, (_req, body, done) => done(null, body));
+  scope.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: CSV_BODY_LIMIT }, (_req, body, done) => {
+    try {
+      done(null, decodeCsv(body as Buffer));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
 }
 
 /** Streams an export document (src/shared/export.ts) with the content type of its format. */
