@@ -70,7 +70,10 @@ export const personFields = {
   status: z.enum(personStatuses),
   dateOfBirth: isoDateSchema.nullable(),
   sex: z.enum(sexes).nullable(),
-  roles: z.array(z.enum(roles)).min(1, 'at least one role'),
+  roles: z
+    .array(z.enum(roles))
+    .min(1, 'at least one role')
+    .refine((list) => new Set(list).size === list.length, 'names a role twice'),
 };
 
 /** Roles in a CSV cell: one or more, separated by ';' or '|'. */
