@@ -25,6 +25,9 @@ function zodIssues(error: FastifyError & { validation?: unknown[]; validationCon
   });
 }
 
+/** PostgreSQL's "invalid byte sequence for encoding UTF8: 0x00". */
+const POSTGRES_NUL_IN_TEXT = '22021';
+
 /** One handler turns every failure into `{"error":{code,message,field?}}`; 5xx bodies carry only the request id. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -47,6 +50,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return send(415, { code: 'unsupported_media_type', message: `unsupported content type ${request.headers['content-type'] ?? '(none)'}: send application/json (text/csv to an import)` });
     }
+    // PostgreSQL text holds no NUL character (SQLite's does): a value with one is the client's error there.
+    if ((error as { code?: unknown }).code === POSTGRES_NUL_IN_TEXT) return send(400, { code: 'bad_request', message: 'a value holds a NUL character (\\u0000), which text cannot hold' });
     if (error.statusCode === 429) return send(429, { code: 'rate_limited', message: 'too many requests: slow down and try again shortly' });
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return send(error.statusCode, { code: 'bad_request', message: error.message });
