@@ -58,25 +58,21 @@ const PAGE = 2000;
  * index seek), values encoded for the file. Run it inside one transaction for a consistent picture.
  */
 export async function* tableRows(db: AnyDb, table: TableShape): AsyncGenerator<unknown[]> {
-  const key = table.primaryKey.length ? table.primaryKey : table.columns;
+  if (!table.primaryKey.length) throw new Error(`table ${table.name} has no primary key: a backup reads rows in key order`);
   const columns = sql.join(table.columns.map((c) => sql.ref(c)));
-  const order = sql.join(key.map((c) => sql.ref(c)));
-  const keyIndexes = key.map((c) => table.columns.indexOf(c));
+  const key = sql.join(table.primaryKey.map((c) => sql.ref(c)));
+  const keyIndexes = table.primaryKey.map((c) => table.columns.indexOf(c));
   const bytes = table.byteColumns.map((c) => table.columns.indexOf(c));
   let last: unknown[] | undefined;
-  let offset = 0;
   for (;;) {
-    // Without a primary key (no such table today) rows may repeat, so paging falls back to an offset.
-    const after = !last ? sql`` : table.primaryKey.length ? sql`where (${order}) > (${sql.join(keyIndexes.map((i) => last![i]))})` : sql``;
-    const skip = table.primaryKey.length ? sql`` : sql` offset ${offset}`;
-    const { rows } = await sql<Record<string, unknown>>`select ${columns} from ${sql.table(table.name)} ${after} order by ${order} limit ${PAGE}${skip}`.execute(db);
+    const after = last ? sql`where (${key}) > (${sql.join(keyIndexes.map((i) => last![i]))})` : sql``;
+    const { rows } = await sql<Record<string, unknown>>`select ${columns} from ${sql.table(table.name)} ${after} order by ${key} limit ${PAGE}`.execute(db);
     for (const row of rows) {
       const values = table.columns.map((c) => row[c]);
       for (const i of bytes) if (values[i] !== null) values[i] = Buffer.from(values[i] as Uint8Array).toString('base64');
       last = values;
       yield values;
     }
-    offset += rows.length;
     if (rows.length < PAGE) return;
   }
 }
