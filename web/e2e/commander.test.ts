@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, visit, WORLD_START_TIMEOUT, type World } from './harness.ts';
 
@@ -51,6 +52,13 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
     const bests = (await (await page.request.get(`/api/units/${company.id}/cohort/bests`)).json()).bests as unknown[];
     if (bests.length) expect(await page.getByRole('list', { name: `Recent personal bests in ${company.name}` }).getByRole('link').count()).toBe(bests.length);
     else await page.getByText(/^No new personal bests since/).waitFor();
+    // Each export the commander may take, as a download.
+    const exports = page.getByRole('group', { name: 'Export wellness reports' });
+    const [download] = await Promise.all([page.waitForEvent('download'), exports.getByRole('link', { name: 'Export wellness reports (CSV)' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    expect((await readFile((await download.path())!, 'utf8')).split('\n')[0]).toMatch(/designation/);
+    await page.getByRole('group', { name: 'Export physique assessments' }).waitFor();
+    await page.getByRole('group', { name: 'Export training sets' }).waitFor();
     await check('commander-cohort');
 
     await page.getByRole('link', { name: '1 Platoon (demo)' }).click();
@@ -78,9 +86,17 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
     const personBests = (await (await page.request.get(`/api/people/${person.id}/training/bests`)).json()).bests as unknown[];
     await page.getByRole('heading', { name: 'Training', level: 2 }).waitFor();
     await page.getByRole('figure', { name: /Weekly training load/ }).waitFor();
-    await expect.poll(() => page.getByRole('region', { name: 'Personal bests' }).locator('tbody tr').count()).toBe(personBests.length);
+    await expect.poll(() => page.getByRole('region', { name: 'Personal bests', exact: true }).locator('tbody tr').count()).toBe(personBests.length);
     await page.getByRole('heading', { name: 'Wellness', level: 2 }).waitFor();
     await page.getByText(/Today’s score is (within their usual range|(well|far) (below|above) their usual \(about \d+\)|not enough history)/).waitFor();
+    // The load ratio with each week's monotony and strain, drills and strength tests, as the API computes them.
+    const load = (await (await page.request.get(`/api/people/${person.id}/training/load`)).json()) as { weeks: unknown[] };
+    await page.getByRole('figure', { name: /Acute:chronic workload ratio/ }).locator('svg').first().waitFor();
+    expect(await page.getByRole('region', { name: 'Weekly load, monotony and strain' }).locator('tbody tr').count()).toBe(load.weeks.length);
+    const drills = (await (await page.request.get(`/api/people/${person.id}/drills`)).json()) as { bests: unknown[] };
+    await page.getByRole('heading', { name: 'Drills', level: 2 }).waitFor();
+    if (drills.bests.length) expect(await page.getByRole('region', { name: 'Drill personal bests' }).locator('tbody tr').count()).toBe(drills.bests.length);
+    await page.getByRole('heading', { name: 'Strength tests', level: 2 }).waitFor();
     await page.waitForFunction(() => !document.body.innerText.includes('Loading…'));
     await check('commander-person');
     expectNoConsoleErrors();

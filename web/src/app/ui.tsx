@@ -110,3 +110,20 @@ const dateOnly = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' });
 /** An instant from the API (ISO-8601 UTC) in the browser's time zone. */
 export const formatInstant = (iso: string) => dateTime.format(new Date(iso));
 export const formatDate = (iso: string) => dateOnly.format(new Date(iso));
+
+/**
+ * Download links for an export route, as CSV and JSON: the browser saves what the server sends
+ * (the server decides whose rows, and records the reads in each person's access log).
+ */
+export function ExportLinks({ path, what }: { path: string; what: string }) {
+  return (
+    <p className="pager" aria-label={`Export ${what}`} role="group">
+      <a className="button" href={`${path}?format=csv`} download>
+        Export {what} (CSV)
+      </a>
+      <a className="button" href={`${path}?format=json`} download>
+        Export {what} (JSON)
+      </a>
+    </p>
+  );
+}

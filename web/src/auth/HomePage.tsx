@@ -3,7 +3,7 @@ import { TrainerFlags } from '../cohort/CohortFlags.tsx';
 import { CommanderToday } from '../cohort/CommanderToday.tsx';
 import { Link } from '../app/router.tsx';
 import { hasRole, useMe } from '../app/session.tsx';
-import { Page } from '../app/ui.tsx';
+import { ExportLinks, Page } from '../app/ui.tsx';
 import { MySummary } from '../me/MySummary.tsx';
 import { TrainerUnits } from '../roster/TrainerUnits.tsx';
 import { TodaysSessions } from '../training/TodaysSessions.tsx';
@@ -19,6 +19,7 @@ export function HomePage() {
       {hasRole(me, 'trainer') && <TrainerFlags />}
       {hasRole(me, 'participant') && <MySummary />}
       {hasRole(me, 'assessor') && <AssessSomeone />}
+      {hasRole(me, 'assessor') && <ExportLinks path="/api/assessments/export" what="physique assessments" />}
       {hasRole(me, 'admin', 'assessor', 'monitor', 'statistician') && (
         <section aria-labelledby="tasks-heading">
           <h2 id="tasks-heading">Your tasks</h2>

@@ -20,7 +20,9 @@ export function TimeSeriesChart({ title, description, yLabel, points, yDomain, t
       return {
         height: Math.min(320, Math.max(220, width * 0.45)),
         marginLeft: 52,
-        x: { type: 'utc', label: 'Date', nice: true },
+        // Room for the last date's label; no "Date" axis label to collide with it (dates say what they are).
+        marginRight: 28,
+        x: { type: 'utc', label: null, nice: true },
         y: { label: yLabel, grid: true, ...(yDomain && { domain: yDomain }) },
         ...(split && { color: { legend: true } }),
         marks: [Plot.lineY(data, { x: 'date', y: 'value', z: 'series', ...colour, strokeWidth: 2 }), Plot.dot(data, { x: 'date', y: 'value', ...(split ? { fill: 'series' } : { fill: '#1f4e9c' }), r: 3 })],

@@ -24,7 +24,7 @@ export function MyDrillsPage() {
   );
 }
 
-function AttemptTable({ label, attempts }: { label: string; attempts: Attempt[] }) {
+export function AttemptTable({ label, attempts }: { label: string; attempts: Attempt[] }) {
   return (
     <DataTable
       label={label}

@@ -9,13 +9,13 @@ export function MyStrengthPage() {
   const tests = useStrengthTests(me.personId);
   return (
     <Page title="My strength tests">
-      <Async loaded={tests}>{(data) => (data.tests.length ? <Series tests={data.tests} /> : <p>No strength tests yet.</p>)}</Async>
+      <Async loaded={tests}>{(data) => (data.tests.length ? <StrengthSeries tests={data.tests} /> : <p>No strength tests yet.</p>)}</Async>
     </Page>
   );
 }
 
-/** Results grouped by test, exercise and side: "Handgrip dynamometry, left hand". */
-function Series({ tests }: { tests: StrengthTest[] }) {
+/** Results grouped by test, exercise and side: "Handgrip dynamometry, left hand"; the staff's page of a person shows the same. */
+export function StrengthSeries({ tests }: { tests: StrengthTest[] }) {
   const series = new Map<string, { unit: string; points: { date: string; value: number }[] }>();
   for (const test of tests) {
     for (const result of test.results) {

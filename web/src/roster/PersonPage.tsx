@@ -3,7 +3,9 @@ import { Link } from '../app/router.tsx';
 import { hasRole, useMe } from '../app/session.tsx';
 import { Async, DataTable, Facts, formatDate, Page } from '../app/ui.tsx';
 import { useBests, useLoad, useSets } from '../training/hooks.ts';
+import { LoadRatioPanel } from '../training/LoadRatioPanel.tsx';
 import { TrainingPanels } from '../training/TrainingPanels.tsx';
+import { PersonDrills } from '../drills/PersonDrills.tsx';
 import { useWellnessHistory } from '../wellness/hooks.ts';
 import { WellnessHistoryPanel } from '../wellness/WellnessHistoryPanel.tsx';
 import { personLabel, useChain, usePerson, useUnitHistory, type PersonRecord } from './hooks.ts';
@@ -54,6 +56,8 @@ function TrainingAndWellness({ personId }: { personId: number }) {
         <h2 id="training-heading">Training</h2>
         <TrainingPanels load={load} sets={sets} bests={bests} />
       </section>
+      <LoadRatioPanel load={load} />
+      <PersonDrills personId={personId} />
       <section aria-labelledby="wellness-heading">
         <h2 id="wellness-heading">Wellness</h2>
         <WellnessHistoryPanel history={wellness} whose="their" />
