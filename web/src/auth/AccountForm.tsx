@@ -36,3 +36,26 @@ export function AccountForm({ id, action, submitLabel, busyLabel, children }: { 
     </form>
   );
 }
+
+/** A new password typed twice: the set-up pages' fields. */
+export function NewPasswordFields() {
+  return (
+    <>
+      <label>
+        Password
+        <input name="password" type="password" autoComplete="new-password" required />
+      </label>
+      <label>
+        Password again
+        <input name="confirm" type="password" autoComplete="new-password" required />
+      </label>
+    </>
+  );
+}
+
+/** The password from NewPasswordFields, once both are the same. */
+export function newPasswordOf(form: FormData): string {
+  const password = String(form.get('password'));
+  if (password !== form.get('confirm')) throw new Error('The two passwords differ: type the same password twice.');
+  return password;
+}

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { api, ApiError } from '../api/client.ts';
 import { navigate } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
-import { AccountForm } from './AccountForm.tsx';
+import { AccountForm, NewPasswordFields, newPasswordOf } from './AccountForm.tsx';
 
 /**
  * A person sets their own password with the one-time link an admin handed them (a new login or a
@@ -16,8 +16,7 @@ export function AccountSetupPage() {
   }, []);
 
   async function setPassword(form: FormData) {
-    const password = String(form.get('password'));
-    if (password !== form.get('confirm')) throw new Error('The two passwords differ: type the same password twice.');
+    const password = newPasswordOf(form);
     try {
       const me = await api('post', '/api/account-setup', { body: { token: token ?? '', password } });
       // The link is spent: the address bar no longer shows it.
@@ -36,14 +35,7 @@ export function AccountSetupPage() {
         <>
           <p>Choose the password you will sign in with (at least 10 characters). This link works once.</p>
           <AccountForm id="account-setup" action={setPassword} submitLabel="Set password and sign in" busyLabel="Setting…">
-            <label>
-              Password
-              <input name="password" type="password" autoComplete="new-password" required />
-            </label>
-            <label>
-              Password again
-              <input name="confirm" type="password" autoComplete="new-password" required />
-            </label>
+            <NewPasswordFields />
           </AccountForm>
         </>
       ) : (

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { api, ApiError } from '../api/client.ts';
-import { AccountForm } from './AccountForm.tsx';
+import { AccountForm, NewPasswordFields, newPasswordOf } from './AccountForm.tsx';
 
 /**
  * The first admin, from the one-time link `muster serve` prints on a new database (/setup?token=...).
@@ -13,8 +13,7 @@ export function SetupPage() {
   }, []);
 
   async function createAdmin(form: FormData) {
-    const password = String(form.get('password'));
-    if (password !== form.get('confirm')) throw new Error('The two passwords differ: type the same password twice.');
+    const password = newPasswordOf(form);
     try {
       await api('post', '/api/setup', { body: { token: token ?? '', name: String(form.get('name')), username: String(form.get('username')), password } });
     } catch (failure) {
@@ -40,14 +39,7 @@ export function SetupPage() {
               Username
               <input name="username" autoComplete="username" required autoCapitalize="none" spellCheck={false} />
             </label>
-            <label>
-              Password
-              <input name="password" type="password" autoComplete="new-password" required />
-            </label>
-            <label>
-              Password again
-              <input name="confirm" type="password" autoComplete="new-password" required />
-            </label>
+            <NewPasswordFields />
           </AccountForm>
         </>
       ) : (

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { navigate, useLocation } from '../app/router.tsx';
 import { hasRole, useMe } from '../app/session.tsx';
 import { Async, Page } from '../app/ui.tsx';
-import { AddPerson } from './PersonAdmin.tsx';
+import { AddPerson, UnitOptions } from './PersonAdmin.tsx';
 import { PEOPLE_PAGE_SIZE, usePeoplePage, useUnits, type PeoplePage as Loaded } from './hooks.ts';
 import { PeopleTable } from './PeopleTable.tsx';
 
@@ -39,11 +39,7 @@ export function PeoplePage() {
           Unit
           <select value={unitId ?? ''} onChange={(e) => go({ unitId: e.target.value })}>
             <option value="">All units</option>
-            {units.data?.units.map((unit) => (
-              <option key={unit.id} value={unit.id}>
-                {unit.name}
-              </option>
-            ))}
+            <UnitOptions units={units.data?.units ?? []} />
           </select>
         </label>
         <label>

@@ -6,9 +6,10 @@ import { useApi } from '../app/useApi.ts';
 import { navigate } from '../app/router.tsx';
 import { Async, Facts, formatInstant } from '../app/ui.tsx';
 import { AccountForm } from '../auth/AccountForm.tsx';
-import { personLabel, useUnits, type PersonRecord } from './hooks.ts';
+import { personLabel, useUnits, type PersonRecord, type Unit } from './hooks.ts';
 
 const statuses = ['active', 'injured', 'withdrawn', 'discharged'] as const;
+const sexes = ['female', 'male'] as const;
 type Status = (typeof statuses)[number];
 /** What each status sets off, said before the admin confirms it. */
 const statusEffects: Record<Status, string> = {
@@ -19,10 +20,16 @@ const statusEffects: Record<Status, string> = {
 };
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
-const sexOf = (form: FormData) => {
-  const sex = text(form, 'sex');
-  return sex === 'female' || sex === 'male' ? sex : null;
-};
+/** What PersonFields hold. */
+function recordOf(form: FormData) {
+  return {
+    designation: text(form, 'designation'),
+    name: text(form, 'name'),
+    rank: text(form, 'rank'),
+    sex: sexes.find((sex) => sex === text(form, 'sex')) ?? null,
+    dateOfBirth: text(form, 'dateOfBirth') || null,
+  };
+}
 /** The roles ticked in a RoleChoice, at least one. */
 function chosenRoles(form: FormData): Role[] {
   const chosen = roles.filter((role) => form.get(`role-${role}`) === 'on');
@@ -53,15 +60,7 @@ export function AddPerson() {
   async function add(form: FormData) {
     const unitId = Number(form.get('unitId'));
     const created = await api('post', '/api/people', {
-      body: {
-        designation: text(form, 'designation'),
-        name: text(form, 'name'),
-        rank: text(form, 'rank'),
-        sex: sexOf(form),
-        dateOfBirth: text(form, 'dateOfBirth') || null,
-        unitId: unitId > 0 ? unitId : null,
-        roles: chosenRoles(form),
-      },
+      body: { ...recordOf(form), unitId: unitId > 0 ? unitId : null, roles: chosenRoles(form) },
     });
     navigate(`/people/${created.id}`);
   }
@@ -76,11 +75,7 @@ export function AddPerson() {
               Unit
               <select name="unitId" defaultValue="">
                 <option value="">No unit</option>
-                {list.map((unit) => (
-                  <option key={unit.id} value={unit.id}>
-                    {unit.name}
-                  </option>
-                ))}
+                <UnitOptions units={list} />
               </select>
             </label>
             <RoleChoice chosen={['participant']} />
@@ -89,6 +84,15 @@ export function AddPerson() {
       </Async>
     </details>
   );
+}
+
+/** Units as a select's options, by name. */
+export function UnitOptions({ units }: { units: readonly Unit[] }) {
+  return units.map((unit) => (
+    <option key={unit.id} value={unit.id}>
+      {unit.name}
+    </option>
+  ));
 }
 
 /** The fields of a person's record, for adding and editing alike. */
@@ -128,7 +132,7 @@ function RoleChoice({ chosen, disabledWhy }: { chosen: readonly Role[]; disabled
     <fieldset disabled={disabledWhy !== undefined}>
       <legend>Roles{disabledWhy && ` (${disabledWhy})`}</legend>
       {roles.map((role) => (
-        <label key={role} className="actions">
+        <label key={role} className="inline">
           <input type="checkbox" name={`role-${role}`} defaultChecked={chosen.includes(role)} /> {role}
         </label>
       ))}
@@ -139,7 +143,7 @@ function RoleChoice({ chosen, disabledWhy }: { chosen: readonly Role[]; disabled
 /** A card with a heading and what the last action did. */
 function Tool({ id, title, done, children }: { id: string; title: string; done: string | null; children: ReactNode }) {
   return (
-    <section aria-labelledby={`${id}-heading`} className="card stack">
+    <section aria-labelledby={`${id}-heading`} className="stack">
       <h3 id={`${id}-heading`}>{title}</h3>
       {children}
       <p aria-live="polite" className="success">
@@ -155,14 +159,7 @@ function EditDetails({ person, onChange }: { person: PersonRecord; onChange: () 
   async function save(form: FormData) {
     await api('patch', '/api/people/{id}', {
       path: { id: person.id },
-      body: {
-        designation: text(form, 'designation'),
-        name: text(form, 'name'),
-        rank: text(form, 'rank'),
-        sex: sexOf(form),
-        dateOfBirth: text(form, 'dateOfBirth') || null,
-        email: text(form, 'email') || null,
-      },
+      body: { ...recordOf(form), email: text(form, 'email') || null },
     });
     setDone('Saved.');
     contact.reload();
@@ -263,13 +260,7 @@ function MoveUnit({ person, onChange }: { person: PersonRecord; onChange: () => 
                 <option value="" disabled>
                   Choose a unit
                 </option>
-                {list
-                  .filter((unit) => unit.id !== person.unit?.id)
-                  .map((unit) => (
-                    <option key={unit.id} value={unit.id}>
-                      {unit.name}
-                    </option>
-                  ))}
+                <UnitOptions units={list.filter((unit) => unit.id !== person.unit?.id)} />
               </select>
             </label>
             <label>
