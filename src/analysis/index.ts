@@ -11,6 +11,9 @@ export const analysis = defineCapability<AnalysisTables>({
     // Analyses are the statisticians' work and the investigators' decision. Either may store data
     // sets; archiving one is for whoever saved it or an investigator (src/analysis/model.ts mayArchive).
     'POST /api/analysis': only('statistician', 'investigator'),
+    // Past analyses: a trial's own are left out for a reader blinded to that trial (inside, as for its data set).
+    'GET /api/analysis/runs': only('statistician', 'investigator'),
+    'GET /api/analysis/runs/:id': only('statistician', 'investigator'),
     'GET /api/analysis/datasets': only('statistician', 'investigator'),
     'POST /api/analysis/datasets': only('statistician', 'investigator'),
     'GET /api/analysis/datasets/:id': only('statistician', 'investigator'),

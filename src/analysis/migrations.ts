@@ -21,4 +21,20 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0031_analysis_run': {
+    async up(db: Kysely<unknown>) {
+      const t = columnTypes(db);
+      await withId(db, db.schema.createTable('analysis_run'))
+        .addColumn('data_label', 'text', (c) => c.notNull())
+        .addColumn('data_sha256', 'text', (c) => c.notNull())
+        .addColumn('trial_code', 'text')
+        .addColumn('request_json', 'text', (c) => c.notNull())
+        .addColumn('response_json', 'text', (c) => c.notNull())
+        .addColumn('created_by_account_id', 'integer', (c) => c.references('account.id'))
+        .addColumn('created_by_label', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.instant, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('analysis_run_created').on('analysis_run').columns(['created_at', 'id']).execute();
+    },
+  },
 };

@@ -20,6 +20,23 @@ export interface AnalysisTables {
     archived_at: string | null;
     archived_by_label: string | null;
   };
+  /** An analysis run on the analysis screen, kept so it can be listed, opened and reported again. */
+  analysis_run: {
+    id: Generated<number>;
+    /** What the data are called: the uploaded file's name, the stored data set's, or the trial's. */
+    data_label: string;
+    /** The SHA-256 of the CSV the analysis ran on (the CSV itself stays where it came from). */
+    data_sha256: string;
+    /** A trial's own data set: only readers who see that trial's arms list the run. */
+    trial_code: string | null;
+    /** The request without its CSV text, as JSON. */
+    request_json: string;
+    /** The answer of POST /api/analysis (result, verdict, description), as JSON. */
+    response_json: string;
+    created_by_account_id: number | null;
+    created_by_label: string;
+    created_at: string;
+  };
 }
 
 /** The header and the number of data rows of a CSV, or the problem that makes it unusable for analysis. */

@@ -5,7 +5,7 @@ import { simulatedTrialCsv } from './testing.ts';
 
 const mmrm = { model: 'mmrm', data: simulatedTrialCsv(), subject: 'subject', visit: 'visit', outcome: 'lean', arm: 'arm', control: 'placebo', baseline: 'lean_bl' };
 
-// The route touches no table, so one database kind is enough.
+// The fits do not depend on the database, so one kind is enough here; storing runs is tested on both (runs.test.ts).
 describe('POST /api/analysis', () => {
   let database: TestDatabase;
   let client: Client;

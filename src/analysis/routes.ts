@@ -16,7 +16,7 @@ import { covarianceStructures, type CovarianceStructure } from '../stats/mmrm.ts
 import type { Db } from '../store/db.ts';
 import { judge, type JudgeableResult } from '../stats/verdict.ts';
 import { physiqueByVisitColumns } from './model.ts';
-import { archiveDataset, datasetSubjects, getDataset, listDatasets, physiqueByVisit, saveDataset } from './store.ts';
+import { archiveDataset, datasetSubjects, getDataset, getRun, listDatasets, listRuns, physiqueByVisit, saveDataset, saveRun } from './store.ts';
 import { answeredAbout, reads } from '../shared/reads.ts';
 import type { Actor } from '../shared/actor.ts';
 import { analysableTrials, trialDatasetFor } from '../trial/index.ts';
@@ -40,6 +40,7 @@ const common = {
   data: z.string().min(1).optional().describe('the data set: CSV text with a header row, one row per subject (ANCOVA) or per subject and visit (MMRM); or give `datasetId`'),
   datasetId: z.number().int().positive().optional().describe('a stored data set (GET /api/analysis/datasets) instead of `data`'),
   trial: z.string().min(1).max(40).optional().describe("a trial's primary analysis data set, by the trial's code (GET /api/analysis/datasets `trials`): the one kind whose arm column is a randomised arm"),
+  dataName: z.string().trim().min(1).max(200).optional().describe('what uploaded `data` is called (its file name), for the list of past analyses'),
   outcome: column,
   arm: column,
   control: z.string().min(1),
@@ -166,6 +167,27 @@ const verdict = z.object({
   sentence: z.string(),
 });
 
+const analysisResponse = z.object({
+  result: analysisResult,
+  verdict: verdict.nullable(),
+  randomisedArm: z.boolean().describe("whether the arm column is a trial's randomised arm: only then is a rule judged"),
+  description: z.string().nullable().describe("the rule's comparison described, when the arm is not randomised"),
+  runId: z.number().describe('the stored analysis (GET /api/analysis/runs/:id)'),
+});
+type AnalysisResponse = z.infer<typeof analysisResponse>;
+
+const runSummary = z.object({
+  id: z.number(),
+  dataLabel: z.string().describe('the file, stored data set or trial data set it ran on'),
+  dataSha256: z.string(),
+  trial: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  model: z.enum(['mmrm', 'ancova', 'rbmi']),
+  outcome: z.string(),
+  summary: z.string().nullable().describe("the verdict's sentence, or the description of a comparison of groups not randomised"),
+});
+
 const datasetSummary = z.object({
   id: z.number(),
   name: z.string(),
@@ -187,6 +209,8 @@ const physiqueDescription =
   "Each person's first visit is their baseline: its values are the _bl columns of their later visits, not a row of its own (an analysis adjusted for baseline models the visits after it). So visits are numbered 2, 3, ... in time order, and a person with one visit has no row. The unit is the group.";
 
 type AnalysisRequest = z.infer<typeof analysisRequest>;
+/** A stored request: without its CSV text. */
+type StoredRequest = Omit<AnalysisRequest, 'data'>;
 
 /** The fit runs in a worker thread within limits (src/stats/analysis-thread.ts), so no analysis stalls other requests. */
 function analyse(request: AnalysisRequest, data: string): Promise<AnalysisResult | RbmiResult> {
@@ -241,14 +265,24 @@ function analyse(request: AnalysisRequest, data: string): Promise<AnalysisResult
  * The CSV an analysis runs on: sent in the request, a stored data set's, or a trial's own; and its
  * randomised arm column, which only a trial's data set has (a verdict compares randomised arms only).
  */
-async function dataOf(db: Db, actor: Actor, request: AnalysisRequest): Promise<{ data: string; randomisedArm: string | null; personIds: number[] }> {
+async function dataOf(db: Db, actor: Actor, request: AnalysisRequest): Promise<{ data: string; label: string; randomisedArm: string | null; personIds: number[] }> {
   const given = [request.data, request.datasetId, request.trial].filter((source) => source !== undefined).length;
   if (given !== 1) throw badRequest('data', 'give the CSV text in `data`, a stored data set in `datasetId` or a trial in `trial`, one of the three');
   if (request.trial !== undefined) {
-    const { csv, randomisedArm, personIds } = await trialDatasetFor(db, actor, request.trial);
-    return { data: csv, randomisedArm, personIds };
+    const { csv, name, randomisedArm, personIds } = await trialDatasetFor(db, actor, request.trial);
+    return { data: csv, label: name, randomisedArm, personIds };
   }
-  return { data: request.data ?? (await getDataset(db, request.datasetId!)).data, randomisedArm: null, personIds: [] };
+  if (request.data !== undefined) return { data: request.data, label: request.dataName ?? 'uploaded CSV', randomisedArm: null, personIds: [] };
+  const stored = await getDataset(db, request.datasetId!);
+  return { data: stored.data, label: stored.name, randomisedArm: null, personIds: [] };
+}
+
+/** The result with the rule judged (randomised arms) or its comparison described (other groups). */
+function answerOf(body: AnalysisRequest, result: AnalysisResult | RbmiResult, randomised: boolean): Omit<AnalysisResponse, 'runId'> {
+  if (!body.rule) return { result, verdict: null, randomisedArm: randomised, description: null };
+  const { unit, ...rule } = body.rule;
+  if (!randomised) return { result, verdict: null, randomisedArm: false, description: describeComparison(rule, result, unit) };
+  return { result, verdict: judge({ ...rule, outcome: body.outcome, ...(unit !== undefined && { labels: { unit } }) }, result), randomisedArm: true, description: null };
 }
 
 /** The rule's comparison told as a description: groups that were not randomised support no verdict. */
@@ -266,8 +300,9 @@ function describeComparison(rule: { arm: string; visit?: string }, result: Judge
 
 /**
  * The statistics engine behind the datapad's analysis screen: the same pipeline and result as
- * `muster analyze`, on a CSV sent in the request or a stored data set. An analysis stores
- * nothing; saving and archiving data sets are audited writes.
+ * `muster analyze`, on a CSV sent in the request or a stored data set. Each analysis is kept
+ * (request without its CSV, the CSV's SHA-256, the answer) to be listed and opened again; keeping
+ * it, and saving and archiving data sets, are audited writes.
  */
 export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, clock } = app.muster;
@@ -283,26 +318,18 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Fit an MMRM (with `ddfm`, `vcov`, sp_exp `coordinates`), an ANCOVA or reference-based imputation (`rbmi`: strategy, events, jackknife or bootstrap, delta, tipping point) to a long-format CSV (as `muster analyze`), and judge a decision rule on it when the arm column is a trial's randomised arm (else the comparison comes as a description)",
         body: analysisRequest,
         response: {
-          200: z.object({
-            result: analysisResult,
-            verdict: verdict.nullable(),
-            randomisedArm: z.boolean().describe("whether the arm column is a trial's randomised arm: only then is a rule judged"),
-            description: z.string().nullable().describe("the rule's comparison described, when the arm is not randomised"),
-          }),
+          200: analysisResponse,
         },
       },
     },
     async (request) => {
       const body = request.body;
-      const { data, randomisedArm, personIds } = await dataOf(db, actorOf(request), body);
+      const { data, label, randomisedArm, personIds } = await dataOf(db, actorOf(request), body);
       answeredAbout(request, personIds);
       const randomised = randomisedArm !== null && randomisedArm === body.arm;
+      let answer: Omit<AnalysisResponse, 'runId'>;
       try {
-        const result = await analyse(body, data);
-        if (!body.rule) return { result, verdict: null, randomisedArm: randomised, description: null };
-        const { unit, ...rule } = body.rule;
-        if (!randomised) return { result, verdict: null, randomisedArm: false, description: describeComparison(rule, result, unit) };
-        return { result, verdict: judge({ ...rule, outcome: body.outcome, ...(unit !== undefined && { labels: { unit } }) }, result), randomisedArm: true, description: null };
+        answer = answerOf(body, await analyse(body, data), randomised);
       } catch (error) {
         if (error instanceof ThreadTimeout) throw new AppError('unprocessable', `the analysis took longer than the limit of ${error.limitMs / 1000} s and was stopped; fit a simpler model (fewer visits, a structured covariance) or a smaller data set`, { field: 'data' });
         if (error instanceof AnalysisBusy) throw new AppError('unavailable', error.message);
@@ -313,6 +340,45 @@ export const analysisRoutes: FastifyPluginAsyncZod = async (app) => {
         if (error.code === 'not_converged') throw new AppError('bad_request', `the model did not converge: ${error.message}`, { field: 'covariance' });
         throw new AppError('bad_request', error.message, { field });
       }
+      // Kept so it can be listed, opened and reported again: the request without its CSV, the CSV's SHA-256.
+      const { data: _csv, ...kept } = body;
+      const runId = await write(db, actorOf(request), (w) => saveRun(w, { dataLabel: label, csv: data, trial: body.trial ?? null, request: kept, response: answer }), clock);
+      return { ...answer, runId };
+    },
+  );
+
+  app.get(
+    '/analysis/runs',
+    {
+      config: { reads: reads.none },
+      schema: {
+        tags: ['analysis'],
+        summary: "The analyses run on the analysis screen, newest first (200): who ran them, when, on what; a trial's own only for a reader who sees its arms",
+        response: { 200: z.object({ runs: z.array(runSummary) }) },
+      },
+    },
+    async (request) => {
+      const shown = (await analysableTrials(db, actorOf(request))).map((t) => t.code);
+      const runs = await listRuns<StoredRequest, Omit<AnalysisResponse, 'runId'>>(db, shown);
+      return { runs: runs.map(({ request: stored, response, ...run }) => ({ ...run, model: stored.model, outcome: stored.outcome, summary: response.verdict?.sentence ?? response.description })) };
+    },
+  );
+
+  app.get(
+    '/analysis/runs/:id',
+    {
+      config: { reads: reads.none },
+      schema: {
+        tags: ['analysis'],
+        summary: 'One stored analysis: its request (without the CSV) and the answer as it was given',
+        params: idParams,
+        response: { 200: runSummary.extend({ request: z.record(z.string(), z.unknown()).describe('the POST /api/analysis body without `data`'), answer: analysisResponse.omit({ runId: true }) }) },
+      },
+    },
+    async (request) => {
+      const shown = (await analysableTrials(db, actorOf(request))).map((t) => t.code);
+      const { request: stored, response, ...run } = await getRun<StoredRequest, Omit<AnalysisResponse, 'runId'>>(db, request.params.id, shown);
+      return { ...run, model: stored.model, outcome: stored.outcome, summary: response.verdict?.sentence ?? response.description, request: stored, answer: response };
     },
   );
 

@@ -4,6 +4,7 @@ import { mayArchiveDataset } from '../access/index.ts';
 import { type Writer } from '../store/write.ts';
 import { designationKey, listPeople, type PersonView } from '../roster/index.ts';
 import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
+import { sha256Hex } from '../shared/canonical-json.ts';
 import { keysetPages } from '../shared/export.ts';
 import { isUniqueViolation, type Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
@@ -140,3 +141,68 @@ export async function datasetSubjects(db: Db, csv: string): Promise<number[]> {
   }
   return ids;
 }
+
+/** A stored analysis as the list shows it. */
+export interface RunSummary {
+  id: number;
+  dataLabel: string;
+  trial: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface StoredRun<Request, Response> extends RunSummary {
+  dataSha256: string;
+  request: Request;
+  response: Response;
+}
+
+/** Keeps an analysis as it was run: the request (without the CSV), the CSV's SHA-256 and the answer; audited. */
+export async function saveRun<Request extends object, Response>(
+  w: Writer,
+  input: { dataLabel: string; csv: string; trial: string | null; request: Request; response: Response },
+): Promise<number> {
+  const dataSha256 = sha256Hex(input.csv);
+  const { id } = await w.db
+    .insertInto('analysis_run')
+    .values({
+      data_label: input.dataLabel,
+      data_sha256: dataSha256,
+      trial_code: input.trial,
+      request_json: JSON.stringify(input.request),
+      response_json: JSON.stringify(input.response),
+      created_by_account_id: w.actor.accountId,
+      created_by_label: w.actor.label,
+      created_at: w.now.toISOString(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await w.record({ action: 'analysis.run', entity: 'analysis_run', entityId: id, after: { dataLabel: input.dataLabel, dataSha256, trial: input.trial } });
+  return id;
+}
+
+const RUNS_LISTED = 200;
+const runColumns = ['id', 'data_label', 'trial_code', 'created_by_label', 'created_at'] as const;
+const toRunSummary = (row: Pick<Selectable<Database['analysis_run']>, (typeof runColumns)[number]>): RunSummary => ({
+  id: row.id,
+  dataLabel: row.data_label,
+  trial: row.trial_code,
+  createdBy: row.created_by_label,
+  createdAt: row.created_at,
+});
+
+/** The newest analyses, with the model and the verdict's sentence (or the description); a trial's only for `trialsShown`. */
+export async function listRuns<Request, Response>(db: Db, trialsShown: readonly string[]): Promise<StoredRun<Request, Response>[]> {
+  let query = db.selectFrom('analysis_run').select([...runColumns, 'data_sha256', 'request_json', 'response_json']);
+  query = trialsShown.length > 0 ? query.where((eb) => eb.or([eb('trial_code', 'is', null), eb('trial_code', 'in', [...trialsShown])])) : query.where('trial_code', 'is', null);
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(RUNS_LISTED).execute();
+  return rows.map((row) => ({ ...toRunSummary(row), dataSha256: row.data_sha256, request: JSON.parse(row.request_json) as Request, response: JSON.parse(row.response_json) as Response }));
+}
+
+/** One stored analysis; a trial's only for a reader in `trialsShown` (else as if it did not exist). */
+export async function getRun<Request, Response>(db: Db, id: number, trialsShown: readonly string[]): Promise<StoredRun<Request, Response>> {
+  const row = await db.selectFrom('analysis_run').select([...runColumns, 'data_sha256', 'request_json', 'response_json']).where('id', '=', id).executeTakeFirst();
+  if (!row || (row.trial_code !== null && !trialsShown.includes(row.trial_code))) throw notFound(`analysis ${id}`);
+  return { ...toRunSummary(row), dataSha256: row.data_sha256, request: JSON.parse(row.request_json) as Request, response: JSON.parse(row.response_json) as Response };
+}
+
