@@ -212,7 +212,7 @@ function ChangeStatus({ person, onChange }: { person: PersonRecord; onChange: ()
           onCancel={() => setPending(null)}
         />
       ) : (
-        <AccountForm id="status" action={review} submitLabel="Change status…" busyLabel="…">
+        <AccountForm key={person.status} id="status" action={review} submitLabel="Change status…" busyLabel="…">
           <label>
             New status
             <select name="status" defaultValue={person.status}>
@@ -253,7 +253,7 @@ function MoveUnit({ person, onChange }: { person: PersonRecord; onChange: () => 
       </p>
       <Async loaded={units}>
         {({ units: list }) => (
-          <AccountForm id="move" action={move} submitLabel="Move" busyLabel="Moving…">
+          <AccountForm key={person.unit?.id ?? 0} id="move" action={move} submitLabel="Move" busyLabel="Moving…">
             <label>
               Move to
               <select name="unitId" required defaultValue="">
