@@ -9,6 +9,7 @@ import { readCatalogue } from '../store/backup-catalogue.ts';
 import { tableRows } from '../store/backup.ts';
 import { openDatabase, type DialectName } from '../store/db.ts';
 import { dialects } from '../server/test-databases.ts';
+import { startTestApp } from '../server/testing.ts';
 import { cliDatabase, muster } from './testing.ts';
 
 type Env = Record<string, string>;
@@ -51,6 +52,40 @@ function expectRestored(restored: Map<string, Record<string, unknown>[]>, origin
   expect(restored.get('audit_head')).toEqual([{ id: 1, seq: events.at(-1)!.seq, hash: events.at(-1)!.hash }]);
 }
 
+/**
+ * What the demo does not write and signed-in people do: a session, an API token, a calendar feed,
+ * a physique consent, and the access log of reads of a person's and a unit's data.
+ */
+async function signedInActivity(env: Env) {
+  const handle = openCli(env);
+  const client = await startTestApp({ ...handle, name: 'backup source' });
+  try {
+    const signIn = async (username: string) => {
+      const answer = await client.request({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'demo-password' } });
+      expect(answer.statusCode, answer.body).toBe(200);
+      return { cookie: String(answer.headers['set-cookie']).split(';')[0], 'x-csrf-token': (answer.json() as { csrfToken: string }).csrfToken };
+    };
+    const participant = await signIn('jb-001');
+    const investigator = await signIn('monitor');
+    const person = await handle.db.selectFrom('person').select('id').where('designation', '=', 'JB-001').executeTakeFirstOrThrow();
+    const unit = await handle.db.selectFrom('unit').select('id').where('parent_id', 'is', null).executeTakeFirstOrThrow();
+    const requests: [Record<string, string>, 'GET' | 'POST' | 'PUT', string, object?][] = [
+      [participant, 'POST', '/api/auth/tokens', { name: 'backup test' }],
+      [participant, 'POST', '/api/me/calendar-feed'],
+      [participant, 'PUT', '/api/me/physique-consent', { trainersMaySee: true }],
+      [investigator, 'GET', `/api/people/${person.id}/assessments`],
+      [investigator, 'GET', `/api/units/${unit.id}/cohort`],
+    ];
+    for (const [headers, method, url, payload] of requests) {
+      const answer = await client.request({ method, url, headers, ...(payload && { payload }) });
+      expect(answer.statusCode, `${method} ${url}: ${answer.body}`).toBeLessThan(300);
+    }
+  } finally {
+    await client.app.close();
+    await handle.close();
+  }
+}
+
 /** The backup file's lines, changed by `edit`, written gzip'd to a new file. */
 function editedBackup(file: string, name: string, edit: (lines: string[]) => string[]): string {
   const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n');
@@ -77,6 +112,7 @@ describe.each(dialects)('muster backup and restore, from %s', (dialect) => {
     source = await fresh(dialect);
     const demo = await muster(['demo', '--participants', '20'], { env: source });
     expect(demo.status, demo.stderr).toBe(0);
+    await signedInActivity(source);
     const anchor = await muster(['audit', 'anchor'], { env: source });
     expect(anchor.status, anchor.stderr).toBe(0);
     writeFileSync(anchorFile, anchor.stdout);
@@ -91,7 +127,7 @@ describe.each(dialects)('muster backup and restore, from %s', (dialect) => {
 
   it(`restores into ${other(dialect)} and back into ${dialect}: every table, every column, every row; the audit trail verifies against an anchor from before the backup`, async () => {
     expect(original.get('load_ratio_state')!.length).toBeGreaterThan(0); // the table with bytes
-    expect(original.get('audit_checkpoint')!.length).toBeGreaterThan(0);
+    for (const table of ['audit_checkpoint', 'auth_session', 'api_token', 'calendar_feed', 'physique_consent', 'access_log', 'unit_access_log']) expect(original.get(table)!.length, table).toBeGreaterThan(0);
     const there = await fresh(other(dialect));
     const restored = await muster(['restore', backupFile], { env: there });
     expect(restored.status, restored.stderr).toBe(0);
