@@ -204,7 +204,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/people/:id/account',
     {
-      config: { reads: reads.none },
+      // Their e-mail address is theirs: the read goes in their access log.
+      config: { reads: reads.person('login and e-mail address') },
       schema: {
         tags: ['auth'],
         summary: "A person's login (none: null) and the address their notifications go to by e-mail",
