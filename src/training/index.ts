@@ -36,6 +36,7 @@ export const training = defineCapability<TrainingTables & AttendanceTallyTables>
     'DELETE /api/training/sets/:id': only('admin', 'trainer'),
     'GET /api/people/:id/training/sets': signedIn,
     'GET /api/people/:id/training/load': signedIn,
+    'GET /api/people/:id/training/attendance': signedIn,
     'GET /api/people/:id/training/bests': signedIn,
     'GET /api/units/:id/training/load': rosterReaders,
     'POST /api/training/import': only('admin', 'trainer'),

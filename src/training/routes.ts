@@ -33,7 +33,7 @@ import {
   JUST_STARTED_MINUTES,
   type AttendanceStatus,
 } from './model.ts';
-import { addSet, markAllPresent, startSessionNow, attendanceOf, addExerciseAliases, createExercise, createSession, deleteSet, getSession, getSet, getSetRow, listAttendance, listExercises, listSessions, listSets, personalBests, preferredLoadUnit, replaceSet, setAttendance, setPreferredLoadUnit, unitLoad, updateSession, type SessionView, type SetInput } from './store.ts';
+import { addSet, markAllPresent, startSessionNow, attendanceOf, addExerciseAliases, createExercise, createSession, deleteSet, getSession, getSet, getSetRow, listAttendance, personAttendance, listExercises, listSessions, listSets, personalBests, preferredLoadUnit, replaceSet, setAttendance, setPreferredLoadUnit, unitLoad, updateSession, type SessionView, type SetInput } from './store.ts';
 import { unitsAbove } from '../access/index.ts';
 import { answeredAbout, reads } from '../shared/reads.ts';
 
@@ -467,6 +467,33 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
+  app.get(
+    '/people/:id/training/attendance',
+    {
+      config: { reads: reads.person('training attendance') },
+      schema: {
+        tags: ['training'],
+        summary: "A person's attendance at training sessions, newest first, each with its load or why it has none (default: the last 12 weeks); from/to are local dates",
+        params: idParams,
+        querystring: rangeQuery,
+        response: {
+          200: z.object({
+            from: z.string(),
+            to: z.string(),
+            counts: z.object({ recorded: z.number(), present: z.number() }),
+            sessions: z.array(attendanceView.omit({ person: true }).extend({ session: sessionView })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const person = await personInScope(actor, request.params.id);
+      const range = localRange(await zoneOf(db, person), request.query.from, request.query.to);
+      const sessions = await personAttendance(db, person.id, range);
+      return { from: range.firstDay, to: range.lastDay, counts: { recorded: sessions.length, present: sessions.filter((s) => s.status === 'present').length }, sessions };
+    },
+  );
   const dayView = z.object({
     date: z.string(),
     load: z.number(),

@@ -409,6 +409,30 @@ export async function listAttendance(db: Db, sessionId: number): Promise<Attenda
   });
 }
 
+/** A person's attendance at the sessions of a time range, newest first, each with its load or why it has none. */
+export async function personAttendance(db: Db, personId: number, range: { start: string; end: string }): Promise<(Omit<AttendanceView, 'person'> & { session: SessionView })[]> {
+  const rows = await sessionQuery(db)
+    .innerJoin('session_attendance', 'session_attendance.session_id', 'training_session.id')
+    .select(['session_attendance.status as attendance_status', 'session_attendance.rpe', 'session_attendance.minutes'])
+    .where('session_attendance.person_id', '=', personId)
+    .where('training_session.starts_at', '>=', range.start)
+    .where('training_session.starts_at', '<', range.end)
+    .orderBy('training_session.starts_at', 'desc')
+    .limit(1000)
+    .execute();
+  return rows.map((r) => {
+    const minutes = r.minutes ?? r.actual_minutes;
+    return {
+      session: toSessionView(r),
+      status: r.attendance_status,
+      rpe: r.rpe,
+      minutes: r.minutes,
+      load: r.attendance_status === 'present' && r.rpe !== null && minutes !== null ? sessionLoad(r.rpe, minutes) : null,
+      loadMissing: loadMissingReason({ status: r.attendance_status, rpe: r.rpe, minutes }, r.status),
+    };
+  });
+}
+
 /** One person's attendance status at each of the given sessions where it is recorded. */
 export async function attendanceOf(db: Db, personId: number, sessionIds: readonly number[]): Promise<Map<number, AttendanceStatus>> {
   if (sessionIds.length === 0) return new Map();

@@ -89,6 +89,9 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
     await expect.poll(() => page.getByRole('region', { name: 'Personal bests', exact: true }).locator('tbody tr').count()).toBe(personBests.length);
     await page.getByRole('heading', { name: 'Wellness', level: 2 }).waitFor();
     await page.getByText(/Today’s score is (within their usual range|(well|far) (below|above) their usual \(about \d+\)|not enough history)/).waitFor();
+    // Attendance: the sessions the API lists, with the share present.
+    const attendance = (await (await page.request.get(`/api/people/${person.id}/training/attendance`)).json()) as { counts: { recorded: number; present: number } };
+    await page.getByText(new RegExp(`^Present at ${attendance.counts.present} of ${attendance.counts.recorded} sessions recorded from`)).waitFor();
     // The load ratio with each week's monotony and strain, drills and strength tests, as the API computes them.
     const load = (await (await page.request.get(`/api/people/${person.id}/training/load`)).json()) as { weeks: unknown[] };
     await page.getByRole('figure', { name: /Acute:chronic workload ratio/ }).locator('svg').first().waitFor();

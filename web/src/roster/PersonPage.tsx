@@ -3,6 +3,7 @@ import { Link } from '../app/router.tsx';
 import { hasRole, useMe } from '../app/session.tsx';
 import { Async, DataTable, Facts, formatDate, Page } from '../app/ui.tsx';
 import { useBests, useLoad, useSets } from '../training/hooks.ts';
+import { AttendancePanel } from '../training/AttendancePanel.tsx';
 import { LoadRatioPanel } from '../training/LoadRatioPanel.tsx';
 import { TrainingPanels } from '../training/TrainingPanels.tsx';
 import { PersonDrills } from '../drills/PersonDrills.tsx';
@@ -56,6 +57,7 @@ function TrainingAndWellness({ personId }: { personId: number }) {
         <h2 id="training-heading">Training</h2>
         <TrainingPanels load={load} sets={sets} bests={bests} />
       </section>
+      <AttendancePanel personId={personId} />
       <LoadRatioPanel load={load} />
       <PersonDrills personId={personId} />
       <section aria-labelledby="wellness-heading">
