@@ -642,13 +642,9 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
         if (result.changes > 0) ids.push(Number(result.lastInsertRowid));
       }
     } else {
-      const inserted = await w.db
-        .insertInto('session_attendance')
-        .values(present.map(([session_id, person_id]) => ({ session_id, person_id, status: 'present' as const, rpe: null, minutes: null })))
-        .onConflict((oc) => oc.doNothing())
-        .returning(['session_id', 'person_id'])
-        .execute();
-      marked.push(...inserted.map((r): [number, number] => [r.session_id, r.person_id]));
+      // As the sets below, a JSON array: a demo's or an import's pairs would pass PostgreSQL's 65,535 parameters as rows.
+      const inserted = await sql<{ session_id: number; person_id: number }>`insert into session_attendance (session_id, person_id, status, rpe, minutes) select (r->>0)::integer, (r->>1)::integer, 'present', null, null from json_array_elements(${JSON.stringify(present)}::json) as e(r) on conflict do nothing returning session_id, person_id`.execute(w.db);
+      marked.push(...inserted.rows.map((r): [number, number] => [r.session_id, r.person_id]));
       // One short statement whose only parameter is the JSON array of rows: the same text for every batch, one round trip.
       const json = JSON.stringify(sets.map(values));
       const select = setInsertColumns.map(([, type], i) => `(r->>${i})::${type}`).join(', ');
