@@ -297,4 +297,47 @@ describe('statistician', { timeout: 90_000 }, () => {
     }
     expectNoConsoleErrors();
   });
+
+  for (const viewport of ['desktop', 'phone'] as const) {
+    it(`downloads an analysis as a self-contained HTML report, lists it with who ran it and when, and opens it again (${viewport})`, async () => {
+      const { page, context, check, signIn, expectNoConsoleErrors } = await visit(world, viewport);
+      await signIn('statistician');
+      await page.goto('/analysis');
+      const file = `report-${viewport}.csv`;
+      await page.getByLabel(/^Upload a long-format CSV/).setInputFiles({ name: file, mimeType: 'text/csv', buffer: Buffer.from(simulatedTrialCsv({ seed: 7 })) });
+      await page.getByLabel(/Outcome unit/).fill('kg');
+      await page.getByRole('button', { name: 'Run the analysis' }).click();
+      await page.getByRole('figure', { name: /LS means by arm/ }).locator('svg').first().waitFor();
+
+      const downloading = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Download the report (HTML)' }).click();
+      const download = await downloading;
+      expect(download.suggestedFilename()).toBe(`analysis-lean-report-${viewport}.csv.html`);
+      const html = readFileSync((await download.path())!, 'utf8');
+      // Self-contained: the plots inline, nothing fetched.
+      expect(html.match(/<svg/g)?.length).toBeGreaterThanOrEqual(3);
+      expect(html).not.toMatch(/<script|<link|src="http/);
+      for (const part of ['LS means by arm', 'Treatment differences', 'MMRM, us covariance, REML, satterthwaite df', 'Type III tests', 'Each arm minus placebo', 'Estimated covariance between visits', 'Comparison (no verdict', file]) {
+        expect(html, part).toContain(part);
+      }
+      const report = await context.newPage();
+      await report.setContent(html);
+      await report.screenshot({ path: `test-results/datapad/analysis-report-${viewport}.png`, fullPage: true });
+      await report.close();
+
+      // Listed with who ran it and when; after a reload it opens as it was.
+      const past = page.getByRole('region', { name: 'Past analyses' }).first();
+      const row = past.getByRole('row', { name: new RegExp(file) });
+      await row.waitFor();
+      expect(await row.textContent()).toMatch(new RegExp(`Open \\d+: MMRM of lean${file}statistician.*\\d{4}.*protein vs placebo on lean at week12`));
+      await page.reload();
+      await page.getByRole('region', { name: 'Past analyses' }).first().getByRole('row', { name: new RegExp(file) }).getByRole('button').click();
+      await page.getByText(new RegExp(`^Past analysis of ${file}, run by statistician`)).waitFor();
+      await page.getByRole('figure', { name: /LS means by arm/ }).locator('svg').first().waitFor();
+      await page.getByRole('heading', { name: 'Type III tests' }).waitFor();
+      await check(`analysis-past-opened-${viewport}`);
+      expectNoConsoleErrors();
+    });
+  }
 });
+

@@ -125,7 +125,7 @@ export function AnalysisForm({ source, busy, onSubmit }: { source: DataSource; b
       ...(unit.trim() && { unit: unit.trim() }),
     };
     const common = {
-      ...(source.trial !== undefined ? { trial: source.trial } : source.datasetId !== undefined ? { datasetId: source.datasetId } : { data: source.text }),
+      ...(source.trial !== undefined ? { trial: source.trial } : source.datasetId !== undefined ? { datasetId: source.datasetId } : { data: source.text, dataName: source.label }),
       outcome: choices.outcome,
       arm: choices.arm,
       control: choices.control,

@@ -7,7 +7,7 @@ import type { AnalysisResponse, DecisionRule } from './hooks.ts';
 const formatP = (p: number) => (p < 0.001 ? '< 0.001' : p.toFixed(3));
 
 /** Each arm minus control (at each visit), with its 95% CI, against no difference and the rule's threshold. */
-export function ForestChart({ response, unit, direction }: { response: AnalysisResponse; unit: string; direction?: DecisionRule['direction'] }) {
+export function ForestChart({ response, unit, direction }: { response: Pick<AnalysisResponse, 'result' | 'verdict'>; unit: string; direction?: DecisionRule['direction'] }) {
   const { result, verdict } = response;
   // With one comparison at several visits the axis names the visit alone, so labels fit a narrow panel.
   const oneComparison = new Set(result.contrasts.map((c) => c.contrast)).size === 1;
