@@ -83,12 +83,7 @@ function Strength({ data }: { data: CohortSummary }) {
         <li>
           <strong>{data.units.length}</strong> {data.units.length === 1 ? 'unit' : 'units'}
         </li>
-        <li>
-          <strong>{top.strength}</strong> people on strength
-        </li>
-        <li>
-          <strong>{top.statuses.injured}</strong> injured
-        </li>
+        <StrengthItems unit={top} />
       </ul>
       {data.units.length > 1 && (
         <PlotFigure
@@ -98,6 +93,20 @@ function Strength({ data }: { data: CohortSummary }) {
           table={{ columns: ['Unit', 'Strength', ...statuses], rows: data.units.map((u) => [u.name, u.strength, ...statuses.map((s) => u.statuses[s])]) }}
         />
       )}
+    </>
+  );
+}
+
+/** A unit's strength and its injured, as items of a `stats` list (the Cohort screen's and the commander's home). */
+export function StrengthItems({ unit }: { unit: CohortSummary['units'][number] }) {
+  return (
+    <>
+      <li>
+        <strong>{unit.strength}</strong> people on strength
+      </li>
+      <li>
+        <strong>{unit.statuses.injured}</strong> injured
+      </li>
     </>
   );
 }

@@ -2,6 +2,7 @@ import { Link } from '../app/router.tsx';
 import { Async } from '../app/ui.tsx';
 import { useUnits } from '../roster/hooks.ts';
 import { UnitFlags } from './CohortFlags.tsx';
+import { StrengthItems } from './CohortGlance.tsx';
 import { attendancePercent, topUnits, useCohort } from './hooks.ts';
 
 /**
@@ -37,12 +38,7 @@ function UnitToday({ unit, names }: { unit: { id: number; name: string }; names:
           const attendance = attendancePercent(top);
           return (
             <ul className="stats" aria-label={`${unit.name} today`}>
-              <li>
-                <strong>{top.strength}</strong> people on strength
-              </li>
-              <li>
-                <strong>{top.statuses.injured}</strong> injured
-              </li>
+              <StrengthItems unit={top} />
               <li>
                 <strong>{attendance ?? '—'}</strong>
                 {attendance !== null && '%'} attendance since {data.attendanceFrom}
