@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { createSession } from '../auth/store.ts';
 import { loadDemo } from '../demo/load.ts';
-import { roles, systemActor, type Role } from '../shared/actor.ts';
+import { roles, type Role } from '../shared/actor.ts';
 import type { Db } from '../store/db.ts';
-import { write } from '../store/write.ts';
 import { ruleFor } from '../access/index.ts';
 import { DEFAULT_BODY_LIMIT } from './app.ts';
 import { routePolicy } from './guard.ts';
@@ -23,6 +21,7 @@ import {
 import { byForm } from './stress.ts';
 import { describeEachDatabase, dialects } from './test-databases.ts';
 import { startTestApp, type Client, type Session } from './testing.ts';
+import { demoSession } from './walk-testing.ts';
 
 /** Requests per route and caller: the long form sends over 10,000 to each database. */
 const PER_ROUTE_AND_CALLER = byForm(1, 10);
@@ -41,19 +40,6 @@ const callersOf = (route: number, dialect: number) => callers.filter((_, i) => b
 
 /** A refused sign-in with a real username counts towards the lockout: the one write a refusal makes. */
 const refusalEvents = new Set(['account.login_failed', 'account.locked']);
-
-/** A signed-in session for the demo's first account holding `role`. */
-async function demoSession(db: Db, role: Role): Promise<Session> {
-  const account = await db
-    .selectFrom('account')
-    .innerJoin('person_role', 'person_role.person_id', 'account.person_id')
-    .select(['account.id', 'account.person_id'])
-    .where('person_role.role', '=', role)
-    .orderBy('account.id')
-    .executeTakeFirstOrThrow();
-  const session = await write(db, systemActor('test'), (w) => createSession(w, account.id));
-  return { cookie: session.token, csrfToken: session.csrfToken, personId: account.person_id! };
-}
 
 /** Real ids and codes from the demo, by what each path parameter names. */
 async function demoValues(db: Db, client: Client, participant: Session): Promise<KnownValues> {

@@ -1,5 +1,21 @@
+import { createSession } from '../auth/store.ts';
+import { systemActor, type Role } from '../shared/actor.ts';
 import type { Db } from '../store/db.ts';
+import { write } from '../store/write.ts';
 import type { Client, Session } from './testing.ts';
+
+/** A signed-in session for the demo's first account holding `role`. */
+export async function demoSession(db: Db, role: Role): Promise<Session> {
+  const account = await db
+    .selectFrom('account')
+    .innerJoin('person_role', 'person_role.person_id', 'account.person_id')
+    .select(['account.id', 'account.person_id'])
+    .where('person_role.role', '=', role)
+    .orderBy('account.id')
+    .executeTakeFirstOrThrow();
+  const session = await write(db, systemActor('test'), (w) => createSession(w, account.id));
+  return { cookie: session.token, csrfToken: session.csrfToken, personId: account.person_id! };
+}
 
 /**
  * For the tests that walk every GET route on the demo (the access log's, the blinding's): a value for
