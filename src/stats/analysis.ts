@@ -145,7 +145,7 @@ export function analyzeMmrm(table: Table, options: MmrmOptions): MmrmResult {
   const subjectColumn = columns.get('--subject') as number;
   const visits = visitLevels(table, rows, visitColumn, options);
   const arm = armVariable(table, rows, columns, options);
-  const visit = factorVariable(options.visit, rows.list.map((row) => row.cells[visitColumn]), { levels: visits });
+  const visit = factorVariable(options.visit, cellsOf(rows.list, visitColumn), { levels: visits });
   const subject = subjectIndices(rows.list, subjectColumn);
   checkOneRowPerVisit(rows.list, subject, visit, subjectColumn, options);
 
@@ -243,14 +243,16 @@ export const isMissing = (cell: string) => cell.length === 0 || (cell.charCodeAt
 
 /** A column's numbers (NaN where empty); the first rows whose value is not a number, and how many there are. */
 function numbersOf(table: Table, column: number): { values: Float64Array; firstNotNumbers: TableRow[]; notNumbers: number } {
-  const values = new Float64Array(table.rows.length);
+  const { rows } = table;
+  const values = new Float64Array(rows.length);
   const firstNotNumbers: TableRow[] = [];
   let notNumbers = 0;
-  table.rows.forEach((row, r) => {
-    const cell = row.cells[column];
+  // Plain loops in the passes over the rows: they run once, mostly before V8 optimises them, where a callback per row costs.
+  for (let r = 0; r < rows.length; r++) {
+    const cell = rows[r].cells[column];
     if (isMissing(cell)) values[r] = NaN;
-    else if (!Number.isFinite((values[r] = Number(cell))) && notNumbers++ < 5) firstNotNumbers.push(row);
-  });
+    else if (!Number.isFinite((values[r] = Number(cell))) && notNumbers++ < 5) firstNotNumbers.push(rows[r]);
+  }
   return { values, firstNotNumbers, notNumbers };
 }
 
@@ -281,17 +283,26 @@ export function analysedRows(table: Table, columns: Map<string, number>, without
       return { option, column, numbers: parsed.notNumbers === 0 ? parsed.values : null };
     });
   const structural = [...columns].filter(([option]) => option === '--arm' || option === '--subject' || option === '--visit');
+  const structuralColumns = structural.map(([, column]) => column);
+  const covariateIndices = covariateColumns.map((c) => c.column);
 
   const kept: number[] = [];
   let missingCovariate = 0;
-  table.rows.forEach((row, r) => {
-    if (Number.isNaN(outcome[r]) && !withoutOutcome) return;
-    for (const [option, column] of structural) {
-      if (isMissing(row.cells[column])) throw badData(`${option}: line ${row.line} has ${withoutOutcome ? 'no' : 'an outcome but no'} ${table.header[column]}`);
+  const { rows } = table;
+  for (let r = 0; r < rows.length; r++) {
+    if (Number.isNaN(outcome[r]) && !withoutOutcome) continue;
+    const cells = rows[r].cells;
+    for (let k = 0; k < structuralColumns.length; k++) {
+      if (isMissing(cells[structuralColumns[k]])) {
+        const [option, column] = structural[k];
+        throw badData(`${option}: line ${rows[r].line} has ${withoutOutcome ? 'no' : 'an outcome but no'} ${table.header[column]}`);
+      }
     }
-    if (covariateColumns.some((c) => isMissing(row.cells[c.column]))) missingCovariate++;
-    else kept.push(r);
-  });
+    let complete = true;
+    for (let k = 0; k < covariateIndices.length && complete; k++) complete = !isMissing(cells[covariateIndices[k]]);
+    if (complete) kept.push(r);
+    else missingCovariate++;
+  }
   if (kept.length === 0) throw badData('--outcome: no row has both an outcome and complete covariates');
   const everyRow: AnalysedRows = {
     list: table.rows,
@@ -299,7 +310,7 @@ export function analysedRows(table: Table, columns: Map<string, number>, without
     covariates: covariateColumns.map(({ option, column, numbers }) => ({
       option,
       name: table.header[column],
-      values: numbers ?? table.rows.map((row) => row.cells[column].trim()),
+      values: numbers ?? cellsOf(table.rows, column).map((cell) => cell.trim()),
     })),
     missingCovariate,
   };
@@ -308,26 +319,52 @@ export function analysedRows(table: Table, columns: Map<string, number>, without
 
 /** The rows at the given indices (repetitions allowed). */
 export function selectRows(rows: AnalysedRows, indices: readonly number[]): AnalysedRows {
+  const n = indices.length;
+  const list = new Array<TableRow>(n);
+  for (let k = 0; k < n; k++) list[k] = rows.list[indices[k]];
   return {
-    list: indices.map((r) => rows.list[r]),
-    outcome: Float64Array.from(indices, (r) => rows.outcome[r]),
+    list,
+    outcome: selectNumbers(rows.outcome, indices),
     covariates: rows.covariates.map(({ option, name, values }) => ({
       option,
       name,
-      values: values instanceof Float64Array ? Float64Array.from(indices, (r) => values[r]) : indices.map((r) => values[r]),
+      values: values instanceof Float64Array ? selectNumbers(values, indices) : indices.map((r) => values[r]),
     })),
     missingCovariate: rows.missingCovariate,
   };
 }
 
+function selectNumbers(values: Float64Array, indices: readonly number[]): Float64Array {
+  const out = new Float64Array(indices.length);
+  for (let k = 0; k < indices.length; k++) out[k] = values[indices[k]];
+  return out;
+}
+
+/** The distinct non-missing values of a column over the rows, in order of first appearance. */
+function distinctValues(rows: readonly TableRow[], column: number): Set<string> {
+  const seen = new Set<string>();
+  for (let r = 0; r < rows.length; r++) {
+    const cell = rows[r].cells[column];
+    if (!isMissing(cell)) seen.add(cell);
+  }
+  return seen;
+}
+
+/** A column's cells over the rows. */
+function cellsOf(rows: readonly TableRow[], column: number): string[] {
+  const out = new Array<string>(rows.length);
+  for (let r = 0; r < rows.length; r++) out[r] = rows[r].cells[column];
+  return out;
+}
+
 /** The arm factor, control first then the other arms by code point; every arm must have data. */
 export function armVariable(table: Table, rows: AnalysedRows, columns: Map<string, number>, options: AncovaOptions): FactorVariable {
   const column = columns.get('--arm') as number;
-  const inFile = new Set(table.rows.map((row) => row.cells[column]).filter((cell) => !isMissing(cell)));
+  const inFile = distinctValues(table.rows, column);
   if (!inFile.has(options.control)) {
     throw badData(`--control: arm "${options.control}" does not occur in column "${options.arm}" (arms: ${[...inFile].sort(compareCodePoints).join(', ')})`);
   }
-  const values = rows.list.map((row) => row.cells[column]);
+  const values = cellsOf(rows.list, column);
   const withData = new Set(values);
   const empty = [...inFile].filter((level) => !withData.has(level));
   if (empty.length > 0) throw badData(`--arm: arm ${empty.map((a) => `"${a}"`).join(', ')} has no analysable outcome data`);
@@ -346,9 +383,9 @@ export function visitLevels(table: Table, rows: AnalysedRows, column: number, op
     const stray = table.rows.find((row) => !isMissing(row.cells[column]) && !listed.has(row.cells[column]));
     if (stray) throw badData(`--visits: line ${stray.line} has visit "${stray.cells[column]}", which --visits does not list`);
   } else {
-    visits = [...new Set(table.rows.map((row) => row.cells[column]).filter((cell) => !isMissing(cell)))];
+    visits = [...distinctValues(table.rows, column)];
   }
-  const withData = new Set(rows.list.map((row) => row.cells[column]));
+  const withData = distinctValues(rows.list, column);
   const empty = visits.filter((v) => !withData.has(v));
   if (empty.length > 0) throw badData(`--visit: visit ${empty.map((v) => `"${v}"`).join(', ')} has no analysable outcome data`);
   return visits;
@@ -357,12 +394,14 @@ export function visitLevels(table: Table, rows: AnalysedRows, column: number, op
 /** Subjects numbered 0.. in order of first appearance. */
 export function subjectIndices(rows: readonly TableRow[], column: number): Int32Array {
   const index = new Map<string, number>();
-  return Int32Array.from(rows, (row) => {
-    const id = row.cells[column];
+  const out = new Int32Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const id = rows[r].cells[column];
     let i = index.get(id);
     if (i === undefined) index.set(id, (i = index.size));
-    return i;
-  });
+    out[r] = i;
+  }
+  return out;
 }
 
 function checkOneRowPerVisit(
@@ -373,16 +412,18 @@ function checkOneRowPerVisit(
   options: MmrmOptions,
 ): void {
   const nVisits = visit.levels.length;
-  const lineAt = new Int32Array((subject.reduce((max, s) => Math.max(max, s), 0) + 1) * nVisits);
-  rows.forEach((row, r) => {
+  let subjects = 0;
+  for (let r = 0; r < subject.length; r++) if (subject[r] >= subjects) subjects = subject[r] + 1;
+  const lineAt = new Int32Array(subjects * nVisits);
+  for (let r = 0; r < rows.length; r++) {
     const cell = subject[r] * nVisits + visit.codes[r];
     if (lineAt[cell] !== 0) {
       throw badData(
-        `--subject: subject "${row.cells[subjectColumn]}" has two outcomes at ${options.visit} "${visit.levels[visit.codes[r]]}" (lines ${lineAt[cell]} and ${row.line})`,
+        `--subject: subject "${rows[r].cells[subjectColumn]}" has two outcomes at ${options.visit} "${visit.levels[visit.codes[r]]}" (lines ${lineAt[cell]} and ${rows[r].line})`,
       );
     }
-    lineAt[cell] = row.line;
-  });
+    lineAt[cell] = rows[r].line;
+  }
 }
 
 /**

@@ -100,11 +100,11 @@ export function factorVariable(
   }
   const index = new Map(levels.map((level, i) => [level, i]));
   const codes = new Int32Array(values.length);
-  values.forEach((value, row) => {
-    const code = index.get(value);
-    if (code === undefined) throw badData(`${name}: "${value}" is not one of ${levels.join(', ')}`);
+  for (let row = 0; row < values.length; row++) {
+    const code = index.get(values[row]);
+    if (code === undefined) throw badData(`${name}: "${values[row]}" is not one of ${levels.join(', ')}`);
     codes[row] = code;
-  });
+  }
   return { kind: 'factor', name, levels, codes };
 }
 
@@ -172,13 +172,9 @@ export function buildDesign(spec: ModelSpec): Design {
   const full = new Float64Array(n * width);
   for (let row = 0; row < n; row++) full[row * width] = 1;
   columnParts.forEach((parts, c) => {
-    for (let row = 0, at = c + 1; row < n; row++, at += width) {
-      let product = 1;
-      for (const { variable, level } of parts) {
-        product *= variable.kind === 'numeric' ? variable.values[row] : variable.codes[row] === level ? 1 : 0;
-      }
-      full[at] = product;
-    }
+    const numbers = parts.flatMap(({ variable }) => (variable.kind === 'numeric' ? [variable.values] : []));
+    const factors = parts.flatMap(({ variable, level }) => (variable.kind === 'factor' ? [{ codes: variable.codes, level }] : []));
+    fillColumn(full, n, width, c + 1, numbers, factors);
   });
 
   const fullCross = crossProduct(full, n, width);
@@ -239,6 +235,26 @@ export function buildDesign(spec: ModelSpec): Design {
     },
     isEstimable: (fullRow) => nonEstimableColumns(fullRow).length === 0,
   };
+}
+
+/**
+ * One column of the full coding: the product of the numeric values and the factors' level
+ * indicators, row by row. A loops-only function: the command runs it once per column, cold.
+ */
+function fillColumn(
+  full: Float64Array,
+  n: number,
+  width: number,
+  column: number,
+  numbers: readonly Float64Array[],
+  factors: readonly { codes: Int32Array; level: number }[],
+): void {
+  for (let row = 0, at = column; row < n; row++, at += width) {
+    let product = 1;
+    for (let k = 0; k < factors.length; k++) if (factors[k].codes[row] !== factors[k].level) product = 0;
+    if (product !== 0) for (let k = 0; k < numbers.length; k++) product *= numbers[k][row];
+    full[at] = product;
+  }
 }
 
 /** All combinations of one entry from each list, the first list varying fastest (R's order). */
