@@ -41,6 +41,9 @@ export interface AnalysisTables {
 
 /** The header and the number of data rows of a CSV, or the problem that makes it unusable for analysis. */
 export function describeCsv(text: string): { columns: string[]; rowCount: number } | { problem: string } {
+  // A UTF-16 file read as UTF-8 has a NUL after every letter; SQLite would keep it, PostgreSQL refuses it.
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) return { problem: `line ${text.slice(0, nul).split('\n').length} holds a NUL character (a UTF-16 file?): save the file as CSV UTF-8` };
   try {
     const table = parseTable(text);
     if (table.rows.length === 0) return { problem: 'the file has a header but no rows' };
