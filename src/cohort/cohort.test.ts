@@ -113,8 +113,8 @@ describeEachDatabase('cohort dashboard', (database) => {
         await setAttendance(w, session, p1, { status: 'present', rpe: date >= '2026-03-11' ? 9 : 5, minutes: null });
         await setAttendance(w, session, p2, { status: 'present', rpe: 5, minutes: null });
       }
-      // A second session without minutes: p1's load is unknown, p2's is 7.5 x 40 = 300 (the cohort's lists of attendees and loads must stay in step).
-      const evening = await createSession(w, { unitId: world.platoon.id, title: 'Run', plannedStart: '2026-02-20T18:00:00.000Z', plannedMinutes: null, trainerId: null, notes: '' });
+      // A second session held for its planned 40 minutes: p1's load is 6 x 40, p2's 7.5 x 40 = 300 of their own minutes (the cohort's lists of attendees and loads must stay in step).
+      const evening = await createSession(w, { unitId: world.platoon.id, title: 'Run', plannedStart: '2026-02-20T18:00:00.000Z', plannedMinutes: 40, trainerId: null, notes: '' });
       await updateSession(w, evening.id, { status: 'held' });
       await setAttendance(w, evening.id, p1, { status: 'present', rpe: 6, minutes: null });
       await setAttendance(w, evening.id, p2, { status: 'present', rpe: 7.5, minutes: 40 });
@@ -138,7 +138,7 @@ describeEachDatabase('cohort dashboard', (database) => {
     expect(flagged.loadRatio.state).toBe('flagged');
     expect((await acwrFlag(db, p2, '2026-03-12'))?.state).toBe('usual');
     expect(await unitAccessRows(db)).toEqual([[company, 'cohort flags']]);
-  });
+  }, 120_000);
 
   it('lists recent personal bests: a heavier lift or faster drill than before, newest first', async () => {
     const { client, world, db, p1, p2 } = await cohortWorld(database());

@@ -90,7 +90,7 @@ async function applyBatch(db: Db, changes: readonly TallyChange[]): Promise<void
     .groupBy(['person_id', 'week_start'])
     .execute();
   for (const r of rows) presentBefore.set(key(r.person_id, r.week_start), Number(r.present));
-  await db
+  const afterPersonDays = await db
     .insertInto('attendance_person_day')
     .values(changes.map((c) => ({ person_id: c.personId, local_date: c.date, week_start: weekStart(c.date), recorded: c.recorded, present: c.present, load: c.load })))
     .onConflict((oc) =>
@@ -100,8 +100,12 @@ async function applyBatch(db: Db, changes: readonly TallyChange[]): Promise<void
         load: sql`attendance_person_day.load + ${e.ref('excluded.load')}`,
       })),
     )
+    .returning(['person_id', 'local_date', 'recorded', 'present', 'load'])
     .execute();
-  await db.deleteFrom('attendance_person_day').where('person_id', 'in', people).where('recorded', '=', 0).where('present', '=', 0).where('load', '=', 0).execute();
+  // Only a row the changes brought to zero is deleted: most writes delete none, and skip the statement.
+  for (const zero of afterPersonDays.filter((r) => r.recorded === 0 && r.present === 0 && r.load === 0)) {
+    await db.deleteFrom('attendance_person_day').where('person_id', '=', zero.person_id).where('local_date', '=', zero.local_date).execute();
+  }
 
   const units = await countedUnitsOf(db, people);
   const unitDays = new Map<string, { unit_id: number; local_date: string; recorded: number; present: number }>();
@@ -134,7 +138,7 @@ async function addToUnitTallies(db: Db, days: readonly AttendanceTallyTables['at
   const changedDays = days.filter((d) => d.recorded !== 0 || d.present !== 0);
   const changedWeeks = weeks.filter((d) => d.load !== 0 || d.trained !== 0);
   if (changedDays.length > 0) {
-    await db
+    const after = await db
       .insertInto('attendance_unit_day')
       .values(changedDays)
       .onConflict((oc) =>
@@ -143,11 +147,14 @@ async function addToUnitTallies(db: Db, days: readonly AttendanceTallyTables['at
           present: sql`attendance_unit_day.present + ${e.ref('excluded.present')}`,
         })),
       )
+      .returning(['unit_id', 'local_date', 'recorded', 'present'])
       .execute();
-    await db.deleteFrom('attendance_unit_day').where('unit_id', 'in', [...new Set(changedDays.map((d) => d.unit_id))]).where('recorded', '=', 0).where('present', '=', 0).execute();
+    for (const zero of after.filter((r) => r.recorded === 0 && r.present === 0)) {
+      await db.deleteFrom('attendance_unit_day').where('unit_id', '=', zero.unit_id).where('local_date', '=', zero.local_date).execute();
+    }
   }
   if (changedWeeks.length > 0) {
-    await db
+    const after = await db
       .insertInto('training_unit_week')
       .values(changedWeeks)
       .onConflict((oc) =>
@@ -156,8 +163,11 @@ async function addToUnitTallies(db: Db, days: readonly AttendanceTallyTables['at
           trained: sql`training_unit_week.trained + ${e.ref('excluded.trained')}`,
         })),
       )
+      .returning(['unit_id', 'week_start', 'load', 'trained'])
       .execute();
-    await db.deleteFrom('training_unit_week').where('unit_id', 'in', [...new Set(changedWeeks.map((d) => d.unit_id))]).where('trained', '=', 0).where('load', '=', 0).execute();
+    for (const zero of after.filter((r) => r.load === 0 && r.trained === 0)) {
+      await db.deleteFrom('training_unit_week').where('unit_id', '=', zero.unit_id).where('week_start', '=', zero.week_start).execute();
+    }
   }
 }
 

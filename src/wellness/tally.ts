@@ -27,7 +27,7 @@ type UnitDay = WellnessTallyTables['wellness_unit_day'];
 async function addToUnitDays(db: Db, days: readonly UnitDay[]): Promise<void> {
   const changed = days.filter((d) => d.reported !== 0 || d.flagged !== 0);
   for (let i = 0; i < changed.length; i += 500) {
-    await db
+    const after = await db
       .insertInto('wellness_unit_day')
       .values(changed.slice(i, i + 500))
       .onConflict((oc) =>
@@ -36,9 +36,13 @@ async function addToUnitDays(db: Db, days: readonly UnitDay[]): Promise<void> {
           flagged: sql`wellness_unit_day.flagged + ${e.ref('excluded.flagged')}`,
         })),
       )
+      .returning(['unit_id', 'local_date', 'reported', 'flagged'])
       .execute();
+    // Only a row the changes brought to zero is deleted: most writes delete none, and skip the statement.
+    for (const zero of after.filter((r) => r.reported === 0 && r.flagged === 0)) {
+      await db.deleteFrom('wellness_unit_day').where('unit_id', '=', zero.unit_id).where('local_date', '=', zero.local_date).execute();
+    }
   }
-  if (changed.length > 0) await db.deleteFrom('wellness_unit_day').where('unit_id', 'in', [...new Set(changed.map((d) => d.unit_id))]).where('reported', '=', 0).where('flagged', '=', 0).execute();
 }
 
 /** Applies changes to people's counts to the units they count for now. */
