@@ -164,6 +164,7 @@ export async function recentLiftBests(db: Db, unitIds: readonly number[], from: 
         .whereRef('earlier.person_id', '=', 'training_set.person_id')
         .whereRef('earlier.exercise_id', '=', 'training_set.exercise_id')
         .where('earlier.reps', '>=', 1)
+        .where('earlier.kind', '!=', 'warmup')
         .where((e) => e.or([e('earlier_session.starts_at', '<', session.starts_at), e.and([e('earlier.session_id', '=', session.id), e('earlier.id', '<', e.ref('training_set.id'))])]));
     const rows = await db
       .selectFrom('training_set')
@@ -174,6 +175,8 @@ export async function recentLiftBests(db: Db, unitIds: readonly number[], from: 
       .where('training_set.session_id', '=', session.id)
       .where('person_unit.unit_id', 'in', unitIds)
       .where('training_set.reps', '>=', 1)
+      // Warm-ups are not personal bests (docs/training.md, "Set kinds").
+      .where('training_set.kind', '!=', 'warmup')
       .where('training_set.load_kg', '>', 0)
       .where((eb) => eb.exists(earlier(eb).select('earlier.id')))
       .where((eb) => eb.not(eb.exists(earlier(eb).select('earlier.id').where('earlier.load_kg', '>=', eb.ref('training_set.load_kg')))))

@@ -6,6 +6,7 @@ import { setUnitStaff } from '../roster/store.ts';
 import { makeWorld, startTestApp } from '../server/testing.ts';
 import type { Db } from '../store/db.ts';
 import { describeEachDatabase } from '../server/test-databases.ts';
+import { recentLiftBests } from './cohort.ts';
 import { exerciseLookup } from './store.ts';
 import { exerciseId, heldSession, rate } from './testing.ts';
 
@@ -79,6 +80,26 @@ describeEachDatabase('training API', (database) => {
     const refused = await client.request({ method: 'PATCH', url: `/api/training/sessions/${later.json().id}`, as: trainer, payload: { status: 'held' } });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error.message).toMatch(/^actualMinutes: a held session needs its minutes/);
+  });
+
+  it('leaves warm-up sets out of personal bests, the person’s and the unit’s recent ones, unless asked', async () => {
+    const client = await startTestApp(database(), now);
+    const world = await makeWorld(database());
+    const trainer = world.sessions.trainer;
+    const squat = await exerciseId(client, trainer, 'Back Squat');
+    const set = (sessionId: number, setNumber: number, load: number, kind: string) =>
+      client.request({ method: 'POST', url: '/api/training/sets', as: trainer, payload: { sessionId, personId: world.ownParticipantId, exerciseId: squat, setNumber, kind, loadUnit: 'kg', actual: { reps: 5, load } } });
+    const before = await heldSession(client, trainer, { unitId: world.platoon.id, date: '2026-11-02', time: '07:00' });
+    expect((await set(before.id, 1, 100, 'normal')).statusCode).toBe(201);
+    const after = await heldSession(client, trainer, { unitId: world.platoon.id, date: '2026-11-20', time: '07:00' });
+    const warmup = await set(after.id, 1, 110, 'warmup');
+    expect(warmup.json()).toMatchObject({ kind: 'warmup' });
+    expect((await set(after.id, 2, 95, 'normal')).statusCode).toBe(201);
+    const recent = await recentLiftBests(database().db, [world.platoon.id], '2026-11-10T00:00:00.000Z', '2026-11-26T00:00:00.000Z', 10);
+    expect(recent).toEqual([]);
+    const heaviest = async (query: string) => (await client.request({ method: 'GET', url: `/api/people/${world.ownParticipantId}/training/bests${query}`, as: trainer })).json().bests[0].heaviest.load.kg;
+    expect(await heaviest('')).toBe(100);
+    expect(await heaviest('?warmups=include')).toBe(110);
   });
 
   it('refuses a time that does not exist on the day the clocks go forward, and dates the day correctly', async () => {
