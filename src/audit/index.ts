@@ -2,11 +2,11 @@ import { defineCapability, only } from '../shared/capability.ts';
 import { migrations } from './migrations.ts';
 import type { AuditTables } from './model.ts';
 import { auditRoutes } from './routes.ts';
-import { appendEvent } from './store.ts';
+import { appendEvent, lockAuditHead } from './store.ts';
 import { registerAuditTrail } from '../store/write.ts';
 
 // Every write in every capability appends to this trail (src/store/write.ts).
-registerAuditTrail(appendEvent);
+registerAuditTrail({ append: appendEvent, lock: lockAuditHead });
 
 export const audit = defineCapability<AuditTables>({
   name: 'audit',

@@ -8,6 +8,11 @@ import { canonicalJson } from '../shared/canonical-json.ts';
 import { type AuditInput } from '../store/write.ts';
 import { anchorSignatureValid, auditKeyFromEnvironment, checkpointEvery, signAnchor, type Anchor, type AuditKey } from './anchors.ts';
 
+/** Locks the chain's head for the transaction (PostgreSQL; SQLite runs one writer at a time): see AuditTrail.lock. */
+export async function lockAuditHead(tx: Transaction<Database>): Promise<void> {
+  if (dialectOf(tx) === 'postgres') await tx.selectFrom('audit_head').select('id').where('id', '=', 1).forUpdate().execute();
+}
+
 export async function appendEvent(tx: Transaction<Database>, actor: Actor, now: Date, input: AuditInput): Promise<void> {
   // Lock the head row first: concurrent writers queue here, so the chain never forks.
   let headQuery = tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);

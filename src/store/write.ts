@@ -28,22 +28,39 @@ export interface Writer {
 /** Appends one event to the audit trail inside the writer's transaction (the audit capability provides it). */
 export type AuditAppend = (tx: Transaction<Database>, actor: Actor, now: Date, event: AuditInput) => Promise<void>;
 
-let auditAppend: AuditAppend | undefined;
+/** The audit trail as the kernel uses it: `append` an event; `lock` the chain for this transaction. */
+export interface AuditTrail {
+  append: AuditAppend;
+  /**
+   * Taken first in every write (PostgreSQL), before the write locks any row. A write that appends
+   * and then locks another row (a group of check-ins, the appointments falling due, an import's
+   * batches) held the chain while a single write held that row and waited for the chain: a deadlock
+   * (found by the soak test, issue 14). With the chain locked first, every writer queues in one order.
+   */
+  lock: (tx: Transaction<Database>) => Promise<void>;
+}
+
+let auditTrail: AuditTrail | undefined;
 
 /**
- * The audit capability registers its append here when it loads, so the kernel needs no import
+ * The audit capability registers its trail here when it loads, so the kernel needs no import
  * from above it. Every entry point loads the capabilities (src/capabilities.ts) first.
  */
-export function registerAuditTrail(append: AuditAppend): void {
-  auditAppend = append;
+export function registerAuditTrail(trail: AuditTrail): void {
+  auditTrail = trail;
+}
+
+/** Default deny: a write that cannot be audited is not made. */
+function registeredTrail(): AuditTrail {
+  if (!auditTrail) throw new Error('no audit trail is registered: load src/capabilities.ts before writing');
+  return auditTrail;
 }
 
 /** Runs `fn` in one transaction with its audit events: both commit or neither does. */
 export async function write<T>(db: Db, actor: Actor, fn: (w: Writer) => Promise<T>, clock: Clock = systemClock): Promise<T> {
-  const append = auditAppend;
-  // Default deny: a write that cannot be audited is not made.
-  if (!append) throw new Error('no audit trail is registered: load src/capabilities.ts before writing');
+  const { append, lock } = registeredTrail();
   return db.transaction().execute(async (tx) => {
+    await lock(tx);
     const now = clock();
     return fn({ db: tx, actor, now, record: (event) => append(tx, actor, now, event) });
   });
@@ -63,9 +80,9 @@ export interface GroupedWrite<T> {
  * commit together. If the commit fails, every write fails.
  */
 export async function writeEach<T>(db: Db, writes: readonly GroupedWrite<T>[], clock: Clock = systemClock): Promise<PromiseSettledResult<T>[]> {
-  const append = auditAppend;
-  if (!append) throw new Error('no audit trail is registered: load src/capabilities.ts before writing');
+  const { append, lock } = registeredTrail();
   return db.transaction().execute(async (tx) => {
+    await lock(tx);
     const now = clock();
     const results: PromiseSettledResult<T>[] = [];
     for (const { actor, run } of writes) {
