@@ -38,10 +38,18 @@ describe('trainer', { timeout: 90_000 }, () => {
     const { page, context, check, signIn, expectNoConsoleErrors, expectConsoleError } = await visit(world, 'tablet');
     await signIn('trainer1');
     await page.getByRole('link', { name: 'Log a session' }).click();
-    const started = page.waitForResponse((r) => r.url().endsWith('/api/training/sessions') && r.request().method() === 'POST');
-    await page.getByRole('button', { name: 'Start a session now' }).click();
-    const sessionId = (await (await started).json()).id as number;
+    const startNow = async () => {
+      const started = page.waitForResponse((r) => r.url().endsWith('/api/training/sessions/start'));
+      await page.getByRole('button', { name: 'Start a session now' }).click();
+      return (await (await started).json()) as { id: number; created: boolean; planned: { minutes: number } };
+    };
+    const first = await startNow();
+    expect(first).toMatchObject({ created: true, planned: { minutes: 60 } });
+    const sessionId = first.id;
     await expect.poll(() => page.getByRole('combobox', { name: /^Session/ }).inputValue()).toBe(String(sessionId));
+    // A second tap answers the session just started: no second session.
+    expect(await startNow()).toMatchObject({ id: sessionId, created: false });
+    // Not the first exercise in the list: it stays chosen after saving.
     await page.getByRole('combobox', { name: /^Exercise/ }).selectOption({ label: 'Back Squat' });
     await page.getByLabel('JB-001 set 1 reps').waitFor();
 
@@ -59,6 +67,14 @@ describe('trainer', { timeout: 90_000 }, () => {
     await page.getByLabel('JB-003 set 1 load (kg)').fill('50');
     await page.getByRole('button', { name: 'Save the sets' }).click();
     await page.getByText(/^3 sets are saved on this device/).waitFor();
+    // What was logged is shown, and the exercise is still the one chosen.
+    expect(await page.getByRole('combobox', { name: /^Exercise/ }).locator('option:checked').textContent()).toBe('Back Squat');
+    const logged = page.getByRole('region', { name: 'Logged sets of Back Squat' });
+    await expect.poll(async () => (await logged.getByRole('row').allTextContents()).slice(1)).toEqual([
+      expect.stringMatching(/JB-001\s*1\s*5\s*60 kg\s*on this device/),
+      expect.stringMatching(/JB-001\s*2\s*5\s*62.5 kg\s*on this device/),
+      expect.stringMatching(/JB-003\s*1\s*8\s*50 kg\s*on this device/),
+    ]);
     await check('trainer-log-offline');
 
     // Still offline, away from the screen and back: the sets are still waiting on the device.
@@ -68,6 +84,9 @@ describe('trainer', { timeout: 90_000 }, () => {
 
     await context.setOffline(false);
     await page.getByText('All logged sets are saved on the server.').waitFor();
+    // Back on the log, it opens on the session in progress: the one just started.
+    await expect.poll(() => page.getByRole('combobox', { name: /^Session/ }).inputValue()).toBe(String(sessionId));
+    await expect.poll(async () => (await page.getByRole('region', { name: 'Logged sets of Back Squat' }).getByRole('row').allTextContents()).filter((r) => r.includes('saved')).length).toBe(3);
     const people = (await (await page.request.get('/api/people?unitId=2')).json()).people as { id: number; designation: string }[];
     const jb001 = people.find((p) => p.designation === 'JB-001')!;
     const sets = (await (await page.request.get(`/api/people/${jb001.id}/training/sets`)).json()).sets as { sessionId: number; setNumber: number; actual: { reps: number; load: { value: number } | null } }[];
@@ -88,6 +107,9 @@ describe('trainer', { timeout: 90_000 }, () => {
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('link', { name: 'Plan sessions' }).click();
     await page.getByText(/^Date and time are local to 1 Platoon \(demo\): /).waitFor();
+    // It opens on the trainer's own unit.
+    const me = await (await page.request.get('/api/me')).json();
+    expect(await page.getByRole('combobox', { name: 'Unit' }).locator('option:checked').textContent()).toBe(me.unit.name);
     await page.getByLabel('Title').fill('Pre-dawn run');
     await page.getByLabel(/^Start time/).fill(start);
     await page.getByLabel('Minutes').fill('40');
@@ -109,25 +131,39 @@ describe('trainer', { timeout: 90_000 }, () => {
     await page.getByLabel('JB-003 attendance').selectOption('absent');
     await page.getByRole('button', { name: 'Save attendance' }).click();
     await page.getByText('Attendance saved for 2 participants.').waitFor();
+    // "All present" marks everyone else; JB-003 stays absent.
+    await page.getByRole('button', { name: 'All present' }).click();
+    await page.getByText(/^\d+ marked present\.$/).waitFor();
     const stored = await (await page.request.get(`/api/training/sessions/${session.id}`)).json();
-    expect(stored.attendance.map((a: { person: { designation: string }; status: string; rpe: number | null }) => [a.person.designation, a.status, a.rpe])).toEqual([
-      ['JB-001', 'present', 7],
-      ['JB-003', 'absent', null],
-    ]);
+    const statusOf = (designation: string) => stored.attendance.find((a: { person: { designation: string } }) => a.person.designation === designation);
+    expect(statusOf('JB-001')).toMatchObject({ status: 'present', rpe: 7, load: null, loadMissing: 'the session is not marked held with its minutes yet' });
+    expect(statusOf('JB-003')).toMatchObject({ status: 'absent' });
+    expect(statusOf('JB-005')).toMatchObject({ status: 'present', rpe: null, loadMissing: 'no session RPE recorded' });
+    await expect.poll(() => page.getByLabel('JB-005 attendance').inputValue()).toBe('present');
+    // The load is shown as missing with its reason, never as 0.
+    await page.getByRole('row', { name: /JB-001/ }).getByText('Load missing: the session is not marked held with its minutes yet').waitFor();
     // On a phone the whole grid fits: RPE and minutes are in view without scrolling it sideways.
     const grid = page.getByRole('region', { name: 'Attendance by participant' });
     expect(await grid.evaluate((region) => region.scrollWidth - region.clientWidth)).toBeLessThanOrEqual(0);
     await check('trainer-attendance');
 
-    await page.getByRole('link', { name: 'Log sets of this session' }).click();
-    await expect.poll(() => page.getByRole('combobox', { name: /^Session/ }).inputValue()).toBe(String(session.id));
-    await page.getByLabel('JB-001 set 1 reps').waitFor();
+    // Sets are recorded on the same page.
+    await page.getByRole('combobox', { name: /^Exercise/ }).selectOption({ label: 'Push-up' });
+    await page.getByLabel('JB-001 set 1 reps').fill('20');
+    await page.getByRole('button', { name: 'Save the sets' }).click();
+    // On a phone each logged set is a block of labelled values: matched by its text.
+    await page.getByRole('region', { name: 'Logged sets of Push-up' }).locator('tr', { hasText: 'JB-001' }).filter({ hasText: 'saved' }).waitFor();
+    expect(await page.getByRole('combobox', { name: /^Exercise/ }).locator('option:checked').textContent()).toBe('Push-up');
+    await check('trainer-session-page-phone');
 
     await page.goto('/training/sessions');
     await page.getByRole('button', { name: `Mark Pre-dawn run on ${session.planned.date} held` }).click();
     const past = page.getByRole('region', { name: 'Past and cancelled sessions' });
     await past.getByRole('row', { name: /Pre-dawn run .* held/ }).waitFor();
     expect((await (await page.request.get(`/api/training/sessions/${session.id}`)).json()).actual).toMatchObject({ time: start, minutes: 40 });
+    // Held with its 40 minutes: JB-001's load is RPE 7 x 40 = 280.
+    await page.goto(`/training/sessions/${session.id}`);
+    await page.getByRole('row', { name: /JB-001/ }).getByText('Load: 280', { exact: true }).waitFor();
 
     // The home lists today's sessions (London's day), a step from the grid of sets.
     const todayInLondon = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
@@ -141,6 +177,29 @@ describe('trainer', { timeout: 90_000 }, () => {
     await check('trainer-home-today-phone');
     await row.getByRole('link', { name: 'Log sets' }).click();
     await expect.poll(() => page.getByRole('combobox', { name: /^Session/ }).inputValue()).toBe(String(session.id));
+    expectNoConsoleErrors();
+  });
+
+  it('a person’s weekly load runs from their first week of training to the current week, and one value is said in words', async () => {
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'desktop');
+    await signIn('trainer1');
+    const people = (await (await page.request.get('/api/people?unitId=2')).json()).people as { id: number; designation: string }[];
+    const jb001 = people.find((p) => p.designation === 'JB-001')!;
+    await page.goto(`/people/${jb001.id}`);
+    const figure = page.locator('figure', { hasText: 'Weekly training load' });
+    await figure.locator('svg').first().waitFor();
+    const rows = await figure.locator('table tbody tr').allTextContents();
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+    const monday = new Date(`${today}T00:00:00Z`);
+    monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+    expect(rows.length).toBeGreaterThan(1);
+    // The last week is the current one (so far); the first is not an empty week before any training.
+    expect(rows.at(-1)).toContain(monday.toISOString().slice(0, 10));
+    expect(Number(rows[0].replace(/^\d{4}-\d\d-\d\d/, ''))).toBeGreaterThan(0);
+    // Chart text is at least 12 px.
+    const sizes = await figure.locator('svg text').evaluateAll((texts) => texts.map((t) => parseFloat(getComputedStyle(t).fontSize)));
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12);
+    await check('trainer-person-weekly-load-desktop');
     expectNoConsoleErrors();
   });
 });

@@ -1,6 +1,6 @@
 import { useMe } from '../app/session.tsx';
 import { Async, Page } from '../app/ui.tsx';
-import { TimeSeriesChart } from '../charts/TimeSeriesChart.tsx';
+import { SeriesOrValue } from '../training/SeriesOrValue.tsx';
 import { useStrengthTests, type StrengthTest } from './hooks.ts';
 
 /** The participant's strength tests over time: one chart per test and side (best trial), each with its table of numbers. */
@@ -28,7 +28,7 @@ export function StrengthSeries({ tests }: { tests: StrengthTest[] }) {
   return (
     <div className="columns">
       {[...series].map(([name, { unit, points }]) => (
-        <TimeSeriesChart key={name} title={name} description={`the best trial of each test, in ${unit}`} yLabel={`Best (${unit})`} points={points} />
+        <SeriesOrValue key={name} title={name} description={`the best trial of each test, in ${unit}`} yLabel={`Best (${unit})`} unit={unit} points={points} />
       ))}
     </div>
   );

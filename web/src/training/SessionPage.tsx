@@ -1,12 +1,14 @@
 import { useState, type FormEvent } from 'react';
-import { api, type BodyOf } from '../api/client.ts';
-import { Link } from '../app/router.tsx';
+import { api, type BodyOf, type ResponseOf } from '../api/client.ts';
 import { useApi } from '../app/useApi.ts';
 import { outcomeOf, SubmitWithOutcome, type Outcome } from './FormOutcome.tsx';
 import { Async, Facts, Page, TableScroll } from '../app/ui.tsx';
 import { usePeople } from '../roster/hooks.ts';
+import { SessionSets } from './SessionSets.tsx';
 
 type Attendance = BodyOf<'/api/training/sessions/{id}/attendance/{personId}', 'put'>;
+type Recorded = ResponseOf<'/api/training/sessions/{id}'>['attendance'][number];
+type SessionDetailView = ResponseOf<'/api/training/sessions/{id}'>;
 type Status = Attendance['status'];
 const statuses: Status[] = ['present', 'absent', 'excused', 'injured'];
 interface Row {
@@ -15,34 +17,93 @@ interface Row {
   minutes: string;
 }
 
-/** One session: when it was planned and held, and each participant's attendance with their session RPE (CR-10) and minutes. */
+/** One session on one page: when it was held (its minutes), each participant's attendance with session RPE and load, and its sets. */
 export function SessionPage({ params }: { params: Record<string, string> }) {
-  const session = useApi('/api/training/sessions/{id}', { path: { id: Number(params.id) } });
   return (
-    <Page title="Session and attendance">
-      <Async loaded={session}>
-        {(s) => (
-          <div className="stack">
-            <Facts
-              items={[
-                ['Session', s.title],
-                ['Unit', `${s.unit.name} (${s.unit.timeZone})`],
-                ['Planned', `${s.planned.date} ${s.planned.time}${s.planned.minutes === null ? '' : `, ${s.planned.minutes} min`}`],
-                ['Held', s.actual ? `${s.actual.date} ${s.actual.time}${s.actual.minutes === null ? '' : `, ${s.actual.minutes} min`}` : '—'],
-                ['Status', s.status],
-                ['Sets logged', s.sets.length],
-              ]}
-            />
-            {s.status !== 'cancelled' && <Link to={`/training/log?unitId=${s.unit.id}&session=${s.id}`}>Log sets of this session</Link>}
-            <AttendanceForm key={s.id} sessionId={s.id} unitId={s.unit.id} recorded={s.attendance} onSaved={session.reload} />
-          </div>
-        )}
-      </Async>
+    <Page title="Session">
+      <SessionDetail sessionId={Number(params.id)} />
     </Page>
   );
 }
 
-function AttendanceForm({ sessionId, unitId, recorded, onSaved }: { sessionId: number; unitId: number; recorded: { person: { id: number }; status: Status; rpe: number | null; minutes: number | null }[]; onSaved: () => void }) {
+export function SessionDetail({ sessionId }: { sessionId: number }) {
+  const session = useApi('/api/training/sessions/{id}', { path: { id: sessionId } });
+  return (
+    <Async loaded={session}>
+      {(s) => (
+        <div className="stack">
+          <Facts
+            items={[
+              ['Session', s.title],
+              ['Unit', `${s.unit.name} (${s.unit.timeZone})`],
+              ['Planned', `${s.planned.date} ${s.planned.time}${s.planned.minutes === null ? '' : `, ${s.planned.minutes} min`}`],
+              ['Held', s.actual ? `${s.actual.date} ${s.actual.time}${s.actual.minutes === null ? '' : `, ${s.actual.minutes} min`}` : '—'],
+              ['Status', s.status],
+              ['Sets logged', s.sets.length],
+            ]}
+          />
+          {s.status !== 'cancelled' && <HeldForm key={`${s.id}-${s.status}-${s.actual?.at ?? ''}-${s.actual?.minutes ?? ''}`} session={s} onSaved={session.reload} />}
+          <AttendanceForm key={s.id} sessionId={s.id} unitId={s.unit.id} recorded={s.attendance} onSaved={session.reload} />
+          {s.status !== 'cancelled' && <SessionSets unitId={s.unit.id} sessionId={s.id} logged={s.sets} onLogged={session.reload} />}
+        </div>
+      )}
+    </Async>
+  );
+}
+
+const minutesOfDay = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+const timeOfDay = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+
+/** When the session started and finished: its minutes, which every attendee's load needs (a held session always has them). */
+function HeldForm({ session, onSaved }: { session: SessionDetailView; onSaved: () => void }) {
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const started = session.actual ?? session.planned;
+  const minutes = session.actual?.minutes ?? session.planned.minutes ?? 60;
+
+  async function save(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const start = String(data.get('started'));
+    // A finish before the start is after midnight.
+    const length = (minutesOfDay(String(data.get('finished'))) - minutesOfDay(start) + 24 * 60) % (24 * 60);
+    setOutcome(
+      await outcomeOf(async () => {
+        const held = await api('patch', '/api/training/sessions/{id}', { path: { id: session.id }, body: { actualDate: String(data.get('date')), actualTime: start, actualMinutes: length } });
+        onSaved();
+        return `Held: ${held.actual?.date} ${held.actual?.time}, ${held.actual?.minutes} min.`;
+      }),
+    );
+  }
+
+  return (
+    <form onSubmit={save} className="card stack" aria-labelledby="held-heading">
+      <h2 id="held-heading">{session.status === 'held' ? 'When it was held' : 'Mark it held'}</h2>
+      <div className="grid">
+        <label>
+          Date
+          <input type="date" name="date" required defaultValue={started.date} />
+        </label>
+        <label>
+          Started ({session.unit.timeZone})
+          <input type="time" name="started" required defaultValue={started.time} />
+        </label>
+        <label>
+          Finished
+          <input type="time" name="finished" required defaultValue={timeOfDay(minutesOfDay(started.time) + minutes)} />
+        </label>
+      </div>
+      <SubmitWithOutcome label={session.status === 'held' ? 'Save the times' : 'Mark held'} outcome={outcome} />
+    </form>
+  );
+}
+
+/** A participant's load at the session, or why there is none (never a 0 for a load that cannot be computed). */
+function loadLine(recorded: Recorded | undefined): string {
+  if (recorded?.load != null) return `Load: ${Math.round(recorded.load)}`;
+  return recorded?.loadMissing ? `Load missing: ${recorded.loadMissing}` : '';
+}
+
+function AttendanceForm({ sessionId, unitId, recorded, onSaved }: { sessionId: number; unitId: number; recorded: readonly Recorded[]; onSaved: () => void }) {
   const people = usePeople(unitId);
   const [rows, setRows] = useState<Record<number, Row>>(() =>
     Object.fromEntries(recorded.map((a) => [a.person.id, { status: a.status, rpe: a.rpe === null ? '' : String(a.rpe), minutes: a.minutes === null ? '' : String(a.minutes) }])),
@@ -50,6 +111,19 @@ function AttendanceForm({ sessionId, unitId, recorded, onSaved }: { sessionId: n
   const [message, setMessage] = useState<Outcome>(null);
   const participants = (people.data?.people ?? []).filter((p) => p.roles.includes('participant'));
   const rowOf = (id: number): Row => rows[id] ?? { status: '', rpe: '', minutes: '' };
+  const recordedOf = (id: number) => recorded.find((a) => a.person.id === id);
+
+  async function allPresent() {
+    setMessage(
+      await outcomeOf(async () => {
+        const answer = await api('post', '/api/training/sessions/{id}/attendance/all-present', { path: { id: sessionId } });
+        // Those just marked show as present; rows being edited keep what was typed.
+        setRows((all) => ({ ...Object.fromEntries(answer.attendance.map((a) => [a.person.id, { status: a.status, rpe: a.rpe === null ? '' : String(a.rpe), minutes: a.minutes === null ? '' : String(a.minutes) }])), ...all }));
+        onSaved();
+        return `${answer.marked} marked present.`;
+      }),
+    );
+  }
   const change = (id: number, patch: Partial<Row>) => setRows((all) => ({ ...all, [id]: { ...rowOf(id), ...patch } }));
 
   async function save(event: FormEvent) {
@@ -73,7 +147,13 @@ function AttendanceForm({ sessionId, unitId, recorded, onSaved }: { sessionId: n
   return (
     <form onSubmit={save} className="stack" aria-labelledby="attendance-heading">
       <h2 id="attendance-heading">Attendance</h2>
-      <p className="muted">Session RPE is the participant’s CR-10 rating (0–10) of the whole session, asked about 30 minutes after it; minutes only when not the whole session.</p>
+      <p className="muted">Session RPE is the participant’s CR-10 rating (0–10) of the whole session, asked about 30 minutes after it; minutes only when not the whole session. Load is RPE × minutes.</p>
+      <p>
+        <button type="button" onClick={() => void allPresent()}>
+          All present
+        </button>{' '}
+        <span className="muted">marks everyone not yet recorded as present.</span>
+      </p>
       <Async loaded={people}>
         {() => (
           <TableScroll label="Attendance by participant">
@@ -99,6 +179,10 @@ function AttendanceForm({ sessionId, unitId, recorded, onSaved }: { sessionId: n
                         {person.designation}
                         <br />
                         <span className="muted">{person.name}</span>
+                        {/* Under the name, wrapped to its width: a phone has no room for another column. */}
+                        <span className="load-line" style={{ display: 'block', whiteSpace: 'normal' }}>
+                          {loadLine(recordedOf(person.id))}
+                        </span>
                       </th>
                       <td>
                         <select aria-label={`${person.designation} attendance`} value={row.status} onChange={(e) => change(person.id, { status: e.target.value as Status | '' })}>

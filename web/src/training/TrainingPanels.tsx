@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Async, DataTable } from '../app/ui.tsx';
 import type { Loaded } from '../app/useApi.ts';
-import { TimeSeriesChart } from '../charts/TimeSeriesChart.tsx';
+import { SeriesOrValue } from './SeriesOrValue.tsx';
 import { formatLoad, type Best, type LoadHistory, type TrainingSet } from './hooks.ts';
 
 /**
@@ -16,7 +16,7 @@ export function TrainingPanels({ load, sets, bests }: { load: Loaded<LoadHistory
       <Async loaded={load}>
         {() =>
           weekly.length ? (
-            <TimeSeriesChart title="Weekly training load" description="session RPE × minutes, summed per week" yLabel="Load (arbitrary units, RPE × min)" points={weekly} />
+            <SeriesOrValue title="Weekly training load" description="session RPE × minutes, summed per week from Monday; the last point is the current week so far" yLabel="Load (arbitrary units, RPE × min)" unit="AU" points={weekly} />
           ) : (
             <p>No training recorded yet.</p>
           )
@@ -30,9 +30,10 @@ export function TrainingPanels({ load, sets, bests }: { load: Loaded<LoadHistory
   );
 }
 
-/** The heaviest set of one exercise on each day it was trained. */
+/** The heaviest set of one exercise on each day it was trained, warm-ups left out. */
 function LoadOverTime({ sets }: { sets: TrainingSet[] }) {
-  const lifted = sets.filter((s) => s.actual.load !== null && (s.actual.reps ?? 0) > 0);
+  // Warm-ups are not what was lifted (docs/training.md, "Set kinds").
+  const lifted = sets.filter((s) => s.kind !== 'warmup' && s.actual.load !== null && (s.actual.reps ?? 0) > 0);
   const names = [...new Set(lifted.map((s) => s.exercise.name))].sort();
   const [chosen, setChosen] = useState<string | null>(null);
   const exercise = chosen ?? names[0];
@@ -52,7 +53,7 @@ function LoadOverTime({ sets }: { sets: TrainingSet[] }) {
           ))}
         </select>
       </label>
-      <TimeSeriesChart title={`${exercise}: heaviest set per day`} description="the heaviest load lifted for at least one rep on each day" yLabel={`Load (${unit})`} points={points} />
+      <SeriesOrValue title={`${exercise}: heaviest set per day`} description="the heaviest load lifted for at least one rep on each day" yLabel={`Load (${unit})`} unit={unit} points={points} />
     </section>
   );
 }

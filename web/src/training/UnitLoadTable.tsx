@@ -1,21 +1,23 @@
 import { useApi } from '../app/useApi.ts';
 import type { Unit } from '../roster/hooks.ts';
 
-/** One unit's training load this week (session RPE × minutes, summed over its participants). */
+/** One unit's training load this week (session RPE × minutes, summed over its participants), and whose load is missing and why. */
 function UnitLoadRow({ unit }: { unit: Unit }) {
   const { data, error } = useApi('/api/units/{id}/training/load', { path: { id: unit.id } });
   if (!data) {
     return (
       <tr>
         <th scope="row">{unit.name}</th>
-        <td colSpan={4} className={error ? 'error' : 'muted'}>
+        <td colSpan={5} className={error ? 'error' : 'muted'}>
           {error ? error.message : 'Loading…'}
         </td>
       </tr>
     );
   }
-  const total = data.participants.reduce((sum, p) => sum + p.load, 0);
+  const total = data.participants.reduce((sum, p) => sum + (p.load ?? 0), 0);
   const trained = data.participants.filter((p) => p.sessions > 0).length;
+  // A load that cannot be computed (no session RPE, no minutes) is missing, never counted as 0.
+  const missing = data.participants.filter((p) => p.loadMissing !== null);
   return (
     <tr>
       <th scope="row">{unit.name}</th>
@@ -25,6 +27,7 @@ function UnitLoadRow({ unit }: { unit: Unit }) {
       <td className="number">
         {trained} of {data.participants.length}
       </td>
+      <td>{missing.length === 0 ? 'none' : `${missing.length} participant${missing.length === 1 ? '' : 's'}: ${[...new Set(missing.map((p) => p.loadMissing))].join('; ')}`}</td>
     </tr>
   );
 }
@@ -40,6 +43,7 @@ export function UnitLoadTable({ units }: { units: readonly Unit[] }) {
             <th scope="col">Load (RPE × min)</th>
             <th scope="col">Per participant (RPE × min)</th>
             <th scope="col">Trained this week</th>
+            <th scope="col">Load missing</th>
           </tr>
         </thead>
         <tbody>
