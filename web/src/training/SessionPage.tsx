@@ -180,7 +180,7 @@ function AttendanceForm({ sessionId, unitId, recorded, onSaved }: { sessionId: n
                         <br />
                         <span className="muted">{person.name}</span>
                         {/* Under the name, wrapped to its width: a phone has no room for another column. */}
-                        <span className="load-line" style={{ display: 'block', whiteSpace: 'normal' }}>
+                        <span className="muted" style={{ display: 'block', whiteSpace: 'normal', fontWeight: 'normal' }}>
                           {loadLine(recordedOf(person.id))}
                         </span>
                       </th>

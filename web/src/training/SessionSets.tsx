@@ -68,7 +68,7 @@ export function SessionSets({ unitId, sessionId, logged, onLogged }: { unitId: n
     setValues({});
     // The exercise stays chosen: the next sets are usually of the same one.
     if (exerciseId === null) setExerciseId(exercise.id);
-    setMessage(`${queued.length} sets of ${exercise.name} logged.`);
+    setMessage(`${queued.length} set${queued.length === 1 ? '' : 's'} of ${exercise.name} logged.`);
     void flushOutbox();
   }
 
