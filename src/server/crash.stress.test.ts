@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../shared/random.ts';
-import { freePort, freshStressDatabase, killServer, sleep, startServer, type RunningServer } from './stress/harness.ts';
+import { freePort, freshStressDatabase, killServer, serverErrors, sleep, startServer, type RunningServer } from './stress/harness.ts';
 import { checkIntegrity, checkStored, Ledger, prepareFixture, verifyAuditChain, type Fixture } from './stress/workload.ts';
 import { byForm } from './stress.ts';
 import { dialects } from './test-databases.ts';
@@ -86,7 +86,7 @@ describe.each(dialects)('crash: SIGKILL under writes, restart, check [%s]', (dia
           }
           const audit = await verifyAuditChain(database);
           expect(audit.status, `round ${round}: ${audit.output}`).toBe(0);
-          expect(ledger.unexpected, `round ${round}`).toEqual([]);
+          expect(ledger.unexpected, `round ${round}: ${serverErrors(server)}`).toEqual([]);
           survived = round;
         }
         console.log(`crash [${dialect}]: ${survived} of ${ROUNDS} SIGKILL rounds survived (seed ${SEED}); ${checked} acknowledged writes checked (sets ${ledger.sets.length}, measurements ${ledger.assessments.length}, appointments ${ledger.appointments.length}, check-ins ${ledger.checkIns.length}, imports ${ledger.imports.filter((i) => i.state === 'acknowledged').length} of ${ledger.imports[0]?.rows} rows each, wellness 1); ${importsInFlight} imports in flight at kill time (${ledger.imports.filter((i) => i.state === 'settled' && i.settledRows! > 0).length} of them found committed whole, the rest absent whole)`);

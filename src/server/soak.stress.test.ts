@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../shared/random.ts';
-import { call, freePort, freshStressDatabase, killServer, residentBytes, sleep, startServer, type Client, type RunningServer } from './stress/harness.ts';
+import { call, freePort, freshStressDatabase, killServer, residentBytes, serverErrors, sleep, startServer, type Client, type RunningServer } from './stress/harness.ts';
 import { checkIntegrity, checkStored, Ledger, prepareFixture, verifyAuditChain, type Fixture } from './stress/workload.ts';
 import { byForm } from './stress.ts';
 import { dialects } from './test-databases.ts';
@@ -106,8 +106,8 @@ describe.each(dialects)('soak: concurrent clients against the real server [%s]',
         console.log(
           `soak [${dialect}]: ${CLIENTS} clients, ${SOAK_SECONDS} s after a ${WARM_UP_SECONDS} s warm-up: ${tally.requests - warmUpRequests} requests (${tally.requests} with the warm-up), ${tally.failures.length} failed; ${stored.checked} acknowledged writes checked (sets ${ledger.sets.length}, measurements ${ledger.assessments.length}, check-ins ${ledger.checkIns.length}, imports ${ledger.imports.filter((i) => i.state === 'acknowledged').length}); RSS ${mebibytes(rssStart)} MiB at the start, ${mebibytes(rssEnd)} MiB at the end (${(((rssEnd - rssStart) / rssStart) * 100).toFixed(1)}%)`,
         );
-        expect(tally.failures.slice(0, 20)).toEqual([]);
-        expect(ledger.unexpected.slice(0, 20)).toEqual([]);
+        expect(tally.failures.slice(0, 20), serverErrors(server)).toEqual([]);
+        expect(ledger.unexpected.slice(0, 20), serverErrors(server)).toEqual([]);
         expect(stored.problems).toEqual([]);
         expect(audit.status, audit.output).toBe(0);
         expect(Math.abs(rssEnd - rssStart) / rssStart).toBeLessThanOrEqual(0.2);

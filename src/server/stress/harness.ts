@@ -94,6 +94,16 @@ export function killServer(server: RunningServer, signal: NodeJS.Signals = 'SIGK
   });
 }
 
+/** What the server logged at error level or above (pino's JSON lines): the cause of a 500, for a failure's message. */
+export function serverErrors(server: RunningServer): string {
+  return server
+    .output()
+    .split('\n')
+    .filter((line) => /"level":(5|6)\d/.test(line))
+    .slice(0, 5)
+    .join('\n');
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The process's resident set size in bytes (Linux: /proc/<pid>/status, VmRSS). */
