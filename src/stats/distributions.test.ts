@@ -1,4 +1,3 @@
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import { describe, expect, it } from 'vitest';
 import {
   chiSquareCdf, chiSquareUpper, fisherFCdf, fisherFUpper,
@@ -17,18 +16,6 @@ describe('distributions', () => {
     expect(relative(studentTUpper(1e6, 1), 0.5 - Math.atan(1e6) / Math.PI)).toBeLessThan(1e-8);
     expect(studentTTwoSided(-3, 2)).toBeCloseTo(1 - 3 / Math.sqrt(11), 14);
     expect(studentTQuantile(0.5 + Math.atan(2) / Math.PI, 1)).toBeCloseTo(2, 12);
-  });
-  it("t quantile: the root of the cdf, equal to @stdlib's inverse of the incomplete beta function", () => {
-    for (const df of [0.5, 1, 2, 3, 4.7, 10, 30, 112.4, 2000, 1e6]) {
-      for (const q of [1e-9, 0.001, 0.025, 0.1, 0.4999, 0.6, 0.9, 0.95, 0.975, 0.995, 0.9999]) {
-        const theirs = tQuantile(q, df);
-        expect(Math.abs(studentTQuantile(q, df) - theirs) / Math.max(1, Math.abs(theirs)), `q ${q}, df ${df}`).toBeLessThan(1e-11);
-      }
-    }
-    expect(studentTQuantile(0.5, 7)).toBe(0);
-    expect(studentTQuantile(0.975, Infinity)).toBeCloseTo(1.959963984540054, 13);
-    expect(studentTQuantile(1, 3)).toBe(Infinity);
-    expect(studentTQuantile(0.9, -1)).toBeNaN();
   });
   it('F: cdf and exact upper tail', () => {
     const upper = (x: number, d: number) => (1 + (2 * x) / d) ** (-d / 2);

@@ -5,7 +5,7 @@ import { actorOf } from '../shared/context.ts';
 import { answeredAbout, reads } from '../shared/reads.ts';
 import { write } from '../store/write.ts';
 import { listTrialAnalyses, runTrialAnalysis, storeTrialAnalysis } from './analysis-store.ts';
-import { iceStrategies, intercurrentEventKinds } from './protocol.ts';
+import { intercurrentEventKinds } from './protocol.ts';
 import { trialByCode } from './trials.ts';
 
 const codeParams = z.strictObject({ code: z.string().min(1).max(40) });
@@ -19,7 +19,7 @@ const estimandView = z.object({
   intercurrent_events: z.array(
     z.object({
       event: z.enum(intercurrentEventKinds),
-      strategy: z.enum(iceStrategies),
+      strategy: z.string().describe("ICH E9(R1)'s strategy: treatment-policy, hypothetical, composite, while-on-treatment or principal-stratum"),
       imputation: z.string().nullable().describe("the engine's imputation that carries the strategy out (rbmi)"),
       description: z.string().nullable(),
       participants: z.number().describe('participants of the record with this event'),
