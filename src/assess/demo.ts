@@ -4,7 +4,7 @@ import type { Writer } from '../store/write.ts';
 import { seededRandom } from '../shared/random.ts';
 import { addDays, localDateOf, localToInstant } from '../shared/time.ts';
 import { skinfoldSites, type Site } from './model.ts';
-import { createAssessment } from './store.ts';
+import { insertRows } from '../store/bulk-insert.ts';
 
 /** Baseline, week 6 and week 12 of the twelve demo weeks (days from the first). */
 const VISIT_DAYS = [0, 41, 83];
@@ -27,7 +27,9 @@ export async function loadDemoAssessments(w: Writer, demo: DemoContext): Promise
     // The protocol's third trial, taken when the first two disagree; it lands near the true value.
     return Math.abs(a - b) / ((a + b) / 2) > (spread > 0.02 ? 0.05 : 0.01) ? [a, b, Math.round(value * 1.005 * 10) / 10] : [a, b];
   };
-  let visits = 0;
+  const at = w.now.toISOString();
+  const visits: { person_id: number; assessed_at: string; assessor_person_id: number; method: 'skinfold_jp7'; device: string; fasted: number; notes: string; created_at: string; updated_at: string }[] = [];
+  const sitesOfVisits: Partial<Record<Site, number[]>>[] = [];
   for (const person of people) {
     const female = person.sex === 'female';
     const stature = female ? 160 + random() * 14 : 170 + random() * 16;
@@ -45,18 +47,27 @@ export async function loadDemoAssessments(w: Writer, demo: DemoContext): Promise
         girth_arm_flexed_left: twoTrials((female ? 27.6 : 32.6) * (1 + 0.03 * progress), 0.008, 0.02),
       };
       for (const site of skinfoldSites('skinfold_jp7', female ? 'female' : 'male')) sites[site] = twoTrials(fold * (0.7 + random() * 0.6), 0.04, 0.09);
-      await createAssessment(w, {
-        personId: person.id,
-        assessedAt: localToInstant(addDays(first, day), '07:30', timeZone),
-        assessorId,
+      visits.push({
+        person_id: person.id,
+        assessed_at: localToInstant(addDays(first, day), '07:30', timeZone),
+        assessor_person_id: assessorId,
         method: 'skinfold_jp7',
         device: 'Harpenden skinfold caliper; Lufkin tape',
-        fasted: true,
+        fasted: 1,
         notes: ['baseline', 'week 6', 'week 12'][visit],
-        sites,
+        created_at: at,
+        updated_at: at,
       });
-      visits += 1;
+      sitesOfVisits.push(sites);
     }
   }
-  return visits;
+  // The rows createAssessment writes, in bulk: the visits, then each one's sites under the id it got.
+  const ids = await insertRows(w.db, 'assessment', visits, { ids: true });
+  await insertRows(
+    w.db,
+    'assessment_site',
+    ids.flatMap((id, k) => (Object.entries(sitesOfVisits[k]) as [Site, number[]][]).map(([site, trials]) => ({ assessment_id: id, site, trial_1: trials[0], trial_2: trials[1] ?? null, trial_3: trials[2] ?? null }))),
+  );
+  if (ids.length > 0) await w.record({ action: 'assessment.create', entity: 'assessment', entityId: ids[0], after: { source: 'demo', ids } });
+  return ids.length;
 }

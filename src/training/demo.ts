@@ -3,8 +3,8 @@ import { readDemoRoster } from '../roster/index.ts';
 import type { Writer } from '../store/write.ts';
 import { seededRandom } from '../shared/random.ts';
 import { addDays, localDateOf, localToInstant, weekStart } from '../shared/time.ts';
-import { refreshLoadRatios } from './load-ratio.ts';
-import { exerciseLookup, setColumns, writeSessions, writeSets, type SessionColumns } from './store.ts';
+import { insertRows } from '../store/bulk-insert.ts';
+import { exerciseLookup, setColumns, writeSessions, type SessionColumns } from './store.ts';
 import type { LoadUnit } from './model.ts';
 
 /** A week of a platoon's programme: day offset from Monday, local start, minutes, and what is done. */
@@ -25,7 +25,6 @@ const hardWeeks = new Set([3, 7, 11]);
  */
 const overreaching = (index: number) => index % 25 === 1;
 const OVERREACH_DAYS = 4;
-const BATCH = 500;
 
 /** Each participant's starting strength: roughly bodyweight-scaled working loads in kg. */
 const baseLoads: Record<string, number> = { 'Back Squat': 80, 'Bench Press': 60, 'Barbell Row': 55, Deadlift: 100, 'Overhead Press': 40 };
@@ -58,7 +57,10 @@ export async function loadDemoTraining(w: Writer, demo: DemoContext): Promise<{ 
     overreaching: overreaching(i),
   }));
   const overreachFrom = new Date(w.now.getTime() - OVERREACH_DAYS * 86_400_000).toISOString();
-  const sets: ReturnType<typeof setColumns>[] = [];
+  const sets: (ReturnType<typeof setColumns> & { self_reported: number; created_at: string; updated_at: string })[] = [];
+  const setIds: number[] = [];
+  let attendanceCount = 0;
+  const attendance: { session_id: number; person_id: number; status: 'present' | 'absent' | 'injured'; rpe: number | null; minutes: number | null }[] = [];
 
   // The sessions first, in one batch on the sessions' write path; then, in the same order, who came and what they did.
   const planned: SessionColumns[] = [];
@@ -97,28 +99,28 @@ export async function loadDemoTraining(w: Writer, demo: DemoContext): Promise<{ 
         const { starts_at: start, status, planned_minutes } = planned[next++];
         const minutes = planned_minutes!;
         if (status !== 'held') continue;
-        const attendance = [];
         for (const person of people.filter((x) => x.platoonId === platoonId)) {
           const roll = random();
           const status = roll < 0.03 ? 'injured' : roll < 0.08 ? 'absent' : 'present';
           const overreached = person.overreaching && start >= overreachFrom;
           const rpe = status === 'present' ? Math.min(10, Math.max(2, Math.round((hard ? 7 : 5) + (overreached ? 4 : 0) + random() * 3 - 1))) : null;
-          attendance.push({ session_id: sessionId, person_id: person.id, status, rpe, minutes: overreached ? Math.round(minutes * 2.5) : null } as const);
+          attendance.push({ session_id: sessionId, person_id: person.id, status, rpe, minutes: overreached ? Math.round(minutes * 2.5) : null });
           if (status !== 'present') continue;
           const progress = 1 + (week - 1) * 0.012;
-          const add = (exercise: string, setNumber: number, actual: { reps: number | null; load: number | null; rpe: number | null; durationS?: number; distanceM?: number }, target: { reps: number | null; load: number | null; rpe: number | null }) =>
-            sets.push(
-              setColumns({
-                sessionId,
-                personId: person.id,
-                exerciseId: exerciseId(exercise),
-                setNumber,
-                loadUnit: person.unit,
-                target: { ...target, rir: null, durationS: null, distanceM: null },
-                actual: { ...actual, rir: null, durationS: actual.durationS ?? null, distanceM: actual.distanceM ?? null },
-                notes: '',
-              }),
-            );
+          const add = (exercise: string, setNumber: number, actual: { reps: number | null; load: number | null; rpe: number | null; durationS?: number; distanceM?: number }, target: { reps: number | null; load: number | null; rpe: number | null }) => {
+            const columns = setColumns({
+              sessionId,
+              personId: person.id,
+              exerciseId: exerciseId(exercise),
+              setNumber,
+              loadUnit: person.unit,
+              target: { ...target, rir: null, durationS: null, distanceM: null },
+              actual: { ...actual, rir: null, durationS: actual.durationS ?? null, distanceM: actual.distanceM ?? null },
+              notes: '',
+            });
+            // Added, not spread: a spread copy of a row this wide is many times slower, at millions of rows.
+            sets.push(Object.assign(columns, { self_reported: 0, created_at: at, updated_at: at }));
+          };
           if ('lifts' in item) {
             for (const lift of item.lifts) {
               const base = baseLoads[lift];
@@ -139,17 +141,22 @@ export async function loadDemoTraining(w: Writer, demo: DemoContext): Promise<{ 
             add('Ruck March', 1, { reps: null, load: 20, rpe: null, distanceM: item.march.metres, durationS: Math.round(item.march.metres / (1.45 * person.fitness)) }, { reps: null, load: 20, rpe: null });
           }
         }
-        await db.insertInto('session_attendance').values(attendance).execute();
+        // A session's attendance and sets go in bulk, bypassing what their write paths keep
+        // (tallies, load-ratio states): the demo builds that once at the end (each capability's
+        // rebuildDerived, src/demo/load.ts). Session by session, so the rows never pile up in memory.
+        await insertRows(db, 'session_attendance', attendance);
+        setIds.push(...(await insertRows(db, 'training_set', sets, { ids: true })));
+        attendanceCount += attendance.length;
+        attendance.length = 0;
+        sets.length = 0;
       }
     }
   }
-  // Attendance went in directly, in bulk: the load-ratio states are built once from it.
-  await refreshLoadRatios(w, people.map((p) => p.id), firstMonday);
-  await writeSets(w, sets, { source: 'demo', selfReported: false, duplicates: 'refuse' });
+  if (setIds.length > 0) await w.record({ action: 'training.set.create', entity: 'training_set', entityId: setIds[0], after: { source: 'demo', ids: setIds, self_reported: false } });
 
   await loadDemoDrillsAndTests(w, people, firstMonday, today, timeZone, random);
-  await w.record({ action: 'demo.load', entity: 'demo', entityId: 'training', after: { weeks: 12, sessions, sets: sets.length } });
-  return { sessions, sets: sets.length };
+  await w.record({ action: 'demo.load', entity: 'demo', entityId: 'training', after: { weeks: 12, sessions, attendance: attendanceCount, sets: setIds.length } });
+  return { sessions, sets: setIds.length };
 }
 
 /** Drill attempts every fourth week and strength tests in the first and last week, improving a little over the course. */
@@ -171,33 +178,37 @@ async function loadDemoDrillsAndTests(w: Writer, people: { id: number; strength:
       }
     }
   }
-  for (let i = 0; i < attempts.length; i += BATCH) await db.insertInto('drill_attempt').values(attempts.slice(i, i + BATCH)).execute();
+  await insertRows(db, 'drill_attempt', attempts);
   if (people.length > 2) await db.insertInto('leaderboard_opt_out').values({ person_id: people[2].id, since: at }).execute();
 
+  // Each test's trials follow it: the tests in bulk first, then their trials under the ids they got.
+  const tests: { protocol_id: number; person_id: number; exercise_id: number | null; performed_at: string; notes: string; recorded_by: string; created_at: string }[] = [];
+  const trialsOfTests: { side: 'left' | 'right' | 'both'; value: number; success: number; load_unit: LoadUnit | null }[][] = [];
   for (const week of [1, 12]) {
     const date = addDays(firstMonday, (week - 1) * 7 + 4);
     if (date > today) continue;
     const performedAt = localToInstant(date, '10:00', timeZone);
     for (const person of people) {
       const progress = week === 12 ? 1.08 : 1;
-      const test = async (key: string, exercise: number | null, trials: { side: 'left' | 'right' | 'both'; value: number; success: number; load_unit: LoadUnit | null }[]) => {
-        const { id } = await db
-          .insertInto('strength_test')
-          .values({ protocol_id: protocols.get(key)!, person_id: person.id, exercise_id: exercise, performed_at: performedAt, notes: '', recorded_by: w.actor.label, created_at: at })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        const counts = new Map<string, number>();
-        await db
-          .insertInto('strength_trial')
-          .values(trials.map((t) => ({ ...t, test_id: id, trial: counts.set(t.side, (counts.get(t.side) ?? 0) + 1).get(t.side)! })))
-          .execute();
+      const test = (key: string, exercise: number | null, trials: (typeof trialsOfTests)[number]) => {
+        tests.push({ protocol_id: protocols.get(key)!, person_id: person.id, exercise_id: exercise, performed_at: performedAt, notes: '', recorded_by: w.actor.label, created_at: at });
+        trialsOfTests.push(trials);
       };
       const grip = 40 * person.strength * progress;
-      await test('grip', null, ['left', 'right', 'left', 'right', 'left', 'right'].map((side) => ({ side: side as 'left' | 'right', value: Math.round((grip + random() * 6 - 3) * 10) / 10, success: 1, load_unit: null })));
+      test('grip', null, ['left', 'right', 'left', 'right', 'left', 'right'].map((side) => ({ side: side as 'left' | 'right', value: Math.round((grip + random() * 6 - 3) * 10) / 10, success: 1, load_unit: null })));
       const jump = 38 * person.fitness * progress;
-      await test('cmj', null, [0, 1, 2].map(() => ({ side: 'both' as const, value: Math.round((jump + random() * 4 - 2) * 10) / 10, success: 1, load_unit: null })));
+      test('cmj', null, [0, 1, 2].map(() => ({ side: 'both' as const, value: Math.round((jump + random() * 4 - 2) * 10) / 10, success: 1, load_unit: null })));
       const oneRm = round(105 * person.strength * progress, 2.5);
-      await test('one-rm', squat, [oneRm - 10, oneRm - 2.5, oneRm, oneRm + 5].map((kg, i) => ({ side: 'both' as const, value: kg, success: i < 3 ? 1 : 0, load_unit: 'kg' as const })));
+      test('one-rm', squat, [oneRm - 10, oneRm - 2.5, oneRm, oneRm + 5].map((kg, i) => ({ side: 'both' as const, value: kg, success: i < 3 ? 1 : 0, load_unit: 'kg' as const })));
     }
   }
+  const testIds = await insertRows(db, 'strength_test', tests, { ids: true });
+  await insertRows(
+    db,
+    'strength_trial',
+    testIds.flatMap((testId, k) => {
+      const counts = new Map<string, number>();
+      return trialsOfTests[k].map((t) => ({ test_id: testId, side: t.side, trial: counts.set(t.side, (counts.get(t.side) ?? 0) + 1).get(t.side)!, value: t.value, load_unit: t.load_unit, success: t.success }));
+    }),
+  );
 }

@@ -5,6 +5,7 @@ import type { TrainingTables } from './model.ts';
 import { trainingRoutes } from './routes.ts';
 import { loadDemoTraining } from './demo.ts';
 import { registerTrainingCommands } from './cli.ts';
+import { rebuildLoadRatios } from './load-ratio.ts';
 import { onCountedUnitChanged } from '../roster/index.ts';
 import { moveAttendanceTallies, rebuildAttendanceTallies, type AttendanceTallyTables } from './attendance-tally.ts';
 
@@ -50,7 +51,11 @@ export const training = defineCapability<TrainingTables & AttendanceTallyTables>
     { path: '/training/import', label: 'Import training', roles: ['admin', 'trainer'], needs: 'POST /api/training/import' },
   ],
   demo: (w, demo) => loadDemoTraining(w, demo),
-  rebuildDerived: rebuildAttendanceTallies,
+  // The attendance tallies and each person's load-ratio state (ADR 0006), rebuilt from the rows.
+  rebuildDerived: async (w) => {
+    await rebuildAttendanceTallies(w);
+    await rebuildLoadRatios(w);
+  },
   cli: registerTrainingCommands,
 });
 

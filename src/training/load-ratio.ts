@@ -145,6 +145,18 @@ export async function refreshLoadRatios(w: Writer, personIds: readonly number[],
 }
 
 /**
+ * Rebuilds every person's stored state from all their loads (part of the capability's
+ * `rebuildDerived`): after a bulk load that wrote attendance without keeping the states, and in
+ * the tests that compare kept with rebuilt. Everyone with attendance or a state is rebuilt.
+ */
+export async function rebuildLoadRatios(w: Writer): Promise<void> {
+  const attended = await w.db.selectFrom('session_attendance').select('person_id').distinct().execute();
+  const stated = await w.db.selectFrom('load_ratio_state').select('person_id').execute();
+  // No day comes before '': every state is rebuilt from all its loads rather than walked on.
+  await refreshLoadRatios(w, [...attended, ...stated].map((r) => r.person_id), '');
+}
+
+/**
  * How many days from a person's last day with a load the stored flags run. Until their next load
  * their state is fixed, so so are these flags: a cohort counts them in SQL without reading the
  * states; a person last loaded longer ago than this is computed from the state.
