@@ -62,13 +62,18 @@ export function isValidTimeZone(zone: string): boolean {
 
 export const timeZoneSchema = z.string().refine(isValidTimeZone, 'not an IANA time zone such as Europe/London');
 export const isoDateSchema = z.iso.date();
+/** Today's date where the day has begun first (UTC+14): a later date is in the future everywhere. */
+const latestToday = () => new Date(Date.now() + 14 * 3_600_000).toISOString().slice(0, 10);
+const BORN_IN_THE_FUTURE = 'must not be in the future';
+/** A date of birth: a date, not after today. */
+const dateOfBirthSchema = isoDateSchema.refine((date) => date <= latestToday(), BORN_IN_THE_FUTURE);
 
 export const personFields = {
   designation: designationSchema,
   name: z.string().trim().min(1, 'a name is required').max(200),
   rank: z.string().trim().max(50),
   status: z.enum(personStatuses),
-  dateOfBirth: isoDateSchema.nullable(),
+  dateOfBirth: dateOfBirthSchema.nullable(),
   sex: z.enum(sexes).nullable(),
   roles: z
     .array(z.enum(roles))
@@ -129,8 +134,9 @@ export function checkRosterRow(record: Record<string, string>, line: number): Ro
   if ('date_of_birth' in record) {
     const d = get('date_of_birth');
     if (!d) row.dateOfBirth = null;
-    else if (isoDateSchema.safeParse(d).success) row.dateOfBirth = d;
-    else problem('date_of_birth', `'${d}' is not a date YYYY-MM-DD`);
+    else if (!isoDateSchema.safeParse(d).success) problem('date_of_birth', `'${d}' is not a date YYYY-MM-DD`);
+    else if (!dateOfBirthSchema.safeParse(d).success) problem('date_of_birth', `'${d}' ${BORN_IN_THE_FUTURE}`);
+    else row.dateOfBirth = d;
   }
   if ('sex' in record) {
     const s = get('sex').toLowerCase();

@@ -61,3 +61,42 @@ describeEachDatabase('GET /api/people: pages and search', (database) => {
     expect(response.json().error.field).toBe('limit');
   });
 });
+
+describeEachDatabase('the admin moves and edits people: dates that cannot be', (database) => {
+  it('refuses a move dated in the future (the person would show in a unit they have not joined), naming the field, and moves from today', async () => {
+    const world = await makeWorld(database());
+    const client = await startTestApp(database());
+    const person = await makePerson(database().db, { unitId: world.platoon.id });
+    const move = (effectiveFrom?: string) =>
+      client.request({ method: 'POST', url: `/api/people/${person.id}/move`, as: world.sessions.admin, payload: { unitId: world.otherPlatoon.id, ...(effectiveFrom && { effectiveFrom }) } });
+    const ahead = await move(new Date(Date.now() + 7 * 86_400_000).toISOString());
+    expect(ahead.statusCode, ahead.body).toBe(400);
+    expect(ahead.json().error.field).toBe('effectiveFrom');
+    expect(ahead.json().error.message).toMatch(/future/);
+    const unitNow = await client.request({ method: 'GET', url: `/api/people/${person.id}`, as: world.sessions.admin });
+    expect(unitNow.json().unit.id).toBe(world.platoon.id);
+    const today = await move();
+    expect(today.statusCode, today.body).toBe(200);
+    expect(today.json().unit.id).toBe(world.otherPlatoon.id);
+  });
+
+  it('refuses a date of birth in the future when a person is added or edited, naming the field', async () => {
+    const world = await makeWorld(database());
+    const client = await startTestApp(database());
+    const person = await makePerson(database().db, { unitId: world.platoon.id });
+    const nextYear = `${new Date().getUTCFullYear() + 1}-01-01`;
+    const edited = await client.request({ method: 'PATCH', url: `/api/people/${person.id}`, as: world.sessions.admin, payload: { dateOfBirth: nextYear } });
+    expect(edited.statusCode, edited.body).toBe(400);
+    expect(edited.json().error.field).toBe('dateOfBirth');
+    const added = await client.request({
+      method: 'POST',
+      url: '/api/people',
+      as: world.sessions.admin,
+      payload: { designation: 'DOB-1', name: 'Future Born', unitId: null, roles: ['participant'], dateOfBirth: nextYear },
+    });
+    expect(added.statusCode, added.body).toBe(400);
+    expect(added.json().error.field).toBe('dateOfBirth');
+    const past = await client.request({ method: 'PATCH', url: `/api/people/${person.id}`, as: world.sessions.admin, payload: { dateOfBirth: '2001-02-03' } });
+    expect(past.statusCode, past.body).toBe(200);
+  });
+});

@@ -5,6 +5,7 @@ import { roles, type Actor } from '../shared/actor.ts';
 import { requirePersonVisible, requireUnitVisible, unitScope } from '../access/index.ts';
 import { write } from '../store/write.ts';
 import { actorOf } from '../shared/context.ts';
+import { badRequest } from '../shared/errors.ts';
 import { acceptCsvBodies, answerImport, CSV_BODY_LIMIT } from '../shared/csv-body.ts';
 import { personFields, personStatuses, timeZoneSchema } from './model.ts';
 import { runRosterImport } from './import.ts';
@@ -220,7 +221,17 @@ export const rosterRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { unitId, effectiveFrom, reason } = request.body;
-      return write(db, actorOf(request), (w) => movePerson(w, request.params.id, unitId, effectiveFrom ? new Date(effectiveFrom) : w.now, reason), clock);
+      return write(
+        db,
+        actorOf(request),
+        async (w) => {
+          const from = effectiveFrom ? new Date(effectiveFrom) : w.now;
+          // The current unit is the latest membership: one dated ahead would show them in a unit they have not joined.
+          if (from > w.now) throw badRequest('effectiveFrom', 'must not be in the future: move them on the day they join the unit');
+          return movePerson(w, request.params.id, unitId, from, reason);
+        },
+        clock,
+      );
     },
   );
 

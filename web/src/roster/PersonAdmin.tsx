@@ -121,7 +121,7 @@ function PersonFields({ person }: { person?: PersonRecord }) {
       </label>
       <label>
         Date of birth
-        <input name="dateOfBirth" type="date" defaultValue={person?.dateOfBirth ?? ''} />
+        <input name="dateOfBirth" type="date" defaultValue={person?.dateOfBirth ?? ''} max={today()} />
       </label>
     </>
   );
@@ -157,6 +157,7 @@ function EditDetails({ person, onChange }: { person: PersonRecord; onChange: () 
   const contact = useApi('/api/people/{id}/account', { path: { id: person.id } });
   const [done, setDone] = useState<string | null>(null);
   async function save(form: FormData) {
+    setDone(null);
     await api('patch', '/api/people/{id}', {
       path: { id: person.id },
       body: { ...recordOf(form), email: text(form, 'email') || null },
@@ -237,12 +238,13 @@ function MoveUnit({ person, onChange }: { person: PersonRecord; onChange: () => 
   const units = useUnits();
   const [done, setDone] = useState<string | null>(null);
   async function move(form: FormData) {
+    setDone(null);
     const unitId = Number(form.get('unitId'));
     const reason = text(form, 'reason');
-    // Another day starts at local midnight, where the admin is; today is now (after the current membership began, even if that was this morning).
+    // An earlier day starts at local midnight, where the admin is; today is the server's now (after the current membership began, even if that was this morning, and never ahead of the server's clock).
     const date = text(form, 'effectiveFrom');
-    const effectiveFrom = date === today() ? new Date().toISOString() : new Date(`${date}T00:00`).toISOString();
-    const moved = await api('post', '/api/people/{id}/move', { path: { id: person.id }, body: { unitId, effectiveFrom, ...(reason && { reason }) } });
+    const effectiveFrom = date === today() ? undefined : new Date(`${date}T00:00`).toISOString();
+    const moved = await api('post', '/api/people/{id}/move', { path: { id: person.id }, body: { unitId, ...(effectiveFrom && { effectiveFrom }), ...(reason && { reason }) } });
     setDone(`Moved to ${moved.unit?.name ?? 'the unit'} from ${text(form, 'effectiveFrom')}.`);
     onChange();
   }
@@ -265,7 +267,7 @@ function MoveUnit({ person, onChange }: { person: PersonRecord; onChange: () => 
             </label>
             <label>
               From (effective date)
-              <input name="effectiveFrom" type="date" required defaultValue={today()} />
+              <input name="effectiveFrom" type="date" required defaultValue={today()} max={today()} />
             </label>
             <label>
               Reason (optional)
