@@ -42,7 +42,7 @@ describe.each(dialects)('muster import/export training [%s]', (dialect) => {
     const exported = (await muster(['export', 'training', '--format', 'csv'], { env })).stdout;
     // Sunday 31 March 2024 is the day British clocks go forward: 23:00 there is 22:00 UTC.
     expect(exported).toMatch(/^\d+,JB-001,\d+,1 Platoon \(demo\),Europe\/London,\d+,Imported training,held,2024-03-31,23:00,\+01:00,2024-03-31T22:00:00.000Z,/m);
-    expect(exported).toContain(',Back Squat,1,,,,,,,5,102.05828325,lb,225,8,');
+    expect(exported).toContain(',Back Squat,1,normal,,,,,,,5,102.05828325,lb,225,8,');
     expect(exported).toContain('"easy, flat"');
     const output = join(dir, `training-${dialect}.json`);
     expect((await muster(['export', 'training', '--format', 'json', '--output', output], { env })).status).toBe(0);

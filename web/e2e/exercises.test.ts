@@ -40,5 +40,28 @@ it('a trainer adds a coach’s spelling to an exercise and a new exercise, and a
   await page.getByRole('button', { name: 'Import' }).click();
   await page.getByRole('heading', { name: 'Imported' }).waitFor();
   expect(await page.locator('.outcome').textContent()).toMatch(/Rows\s*2.*Sets added\s*2/);
+  // Strong's semicolon export, as Strong writes it: a warm-up set, pounds, and a workout with only a run in miles.
+  await page.reload();
+  const strong = [
+    '"Workout #";"Date";"Workout Name";"Duration (sec)";"Exercise Name";"Set Order";"Weight (lbs)";"Reps";"RPE";"Distance (miles)";"Seconds";"Notes";"Workout Notes"',
+    `"1";"${day} 18:00:00";"Push";"3600";"Bench Press (Barbell)";"W";"95";"10";"";"";"";"";"easy; ""short"""`,
+    `"1";"${day} 18:00:00";"Push";"3600";"Bench Press (Barbell)";"1";"225";"5";"8";"";"";"";"easy; ""short"""`,
+    `"2";"${day} 19:30:00";"Run";"1800";"Running";"1";"0";"0";"";"3.1";"1800";"";""`,
+  ].join('\n');
+  await page.getByLabel('Designation (Strong and Hevy exports only)').fill('JB-001');
+  await page.getByLabel('Training CSV file').setInputFiles({ name: 'strong.csv', mimeType: 'text/csv', buffer: Buffer.from(strong) });
+  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByRole('heading', { name: 'Imported' }).waitFor();
+  expect(await page.locator('.outcome').textContent()).toMatch(/Rows\s*3.*Sets added\s*3.*Sessions created\s*2/);
+  await check('trainer-import-strong-semicolon');
+  const people = (await (await page.request.get('/api/people?q=JB-001')).json()).people as { id: number; designation: string }[];
+  const jb001 = people.find((p) => p.designation === 'JB-001')!;
+  const sets = (await (await page.request.get(`/api/people/${jb001.id}/training/sets?from=${day}&to=${day}`)).json()).sets as { kind: string; exercise: { name: string }; actual: { reps: number | null; load: { kg: number } | null; distanceM: number | null } }[];
+  const bench = sets.filter((s) => s.exercise.name === 'Bench Press');
+  expect(bench.map((s) => [s.kind, s.actual.load?.kg])).toEqual([
+    ['warmup', 43.09127515],
+    ['normal', 102.05828325],
+  ]);
+  expect(sets.find((s) => s.exercise.name === 'Run')!.actual).toMatchObject({ reps: null, load: null, distanceM: 4988.9664 });
   expectNoConsoleErrors();
 });

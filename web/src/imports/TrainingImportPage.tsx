@@ -1,6 +1,6 @@
 import { ImportScreen } from './ImportScreen.tsx';
 
-/** Training sets from our CSV or the Strong app's export (which names nobody, so it asks whose it is). */
+/** Training sets from our CSV, or a Strong or Hevy workout export (which name nobody, so it asks whose it is). */
 export function TrainingImportPage() {
   return (
     <ImportScreen
@@ -10,14 +10,14 @@ export function TrainingImportPage() {
       columns={['designation', 'date', 'time', 'exercise', 'set', 'reps', 'load', 'load_unit', 'rpe', 'duration_s', 'distance_m', 'notes']}
       about={
         <p>
-          One set a row, date and time local to the person’s unit. A workout export from the Strong app is recognised by its header; give the designation
-          of the person it belongs to.
+          One set a row, date and time local to the person’s unit. A workout export from the Strong app (either of its forms) or from Hevy is recognised by
+          its header; give the designation of the person it belongs to. Warm-up, drop and failure sets are kept as such.
         </p>
       }
       template={{ fileName: 'training-template.csv', rows: [['JB-001', '2026-01-12', '06:30', 'Back Squat', '1', '5', '100', 'kg', '8', '', '', '']] }}
       fields={
         <label>
-          Designation (Strong app exports only)
+          Designation (Strong and Hevy exports only)
           <input name="designation" autoCapitalize="characters" spellCheck={false} />
         </label>
       }
