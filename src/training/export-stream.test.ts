@@ -33,6 +33,7 @@ describeEachDatabase('GET /api/training/export streams without blocking', (datab
           person_id: people[Math.floor(i / 2) % 20].id,
           exercise_id: exercise.id,
           set_number: (i % 2) + 1,
+          kind: 'normal',
           target_reps: 5, target_load_kg: 100, target_rpe: null, target_rir: null, target_duration_s: null, target_distance_m: null,
           reps: 5, load_kg: 100, load_unit: 'kg', rpe: 8, rir: null, duration_s: null, distance_m: null, notes: '',
         } as SetColumns);
