@@ -118,6 +118,49 @@ describe('assessor', { timeout: 90_000 }, () => {
     expectNoConsoleErrors();
   });
 
+  it('reviews and saves only the sites of the method chosen last, when Back changed it', async () => {
+    const { page, check, signIn, expectNoConsoleErrors } = await visit(world, 'phone');
+    await signIn('assessor');
+    await page.getByLabel('Participant (designation or name)').fill('JB-002');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('list', { name: 'Participants found' }).getByRole('link', { name: /\(JB-002\)$/ }).click();
+    await page.waitForURL(/\/people\/\d+\/assess$/);
+    const personId = Number(/people\/(\d+)/.exec(page.url())?.[1]);
+    // JB-002 is male: the 7-site skinfolds first, all entered...
+    await page.getByRole('combobox', { name: /^Body fat method/ }).selectOption('skinfold_jp7');
+    await page.getByRole('button', { name: 'Next' }).click();
+    for (const site of ['Body mass (kg)', 'Stature (cm)']) {
+      const group = page.getByRole('group', { name: site });
+      await group.getByLabel('Trial 1').fill(site.startsWith('Body') ? '80.0' : '180.0');
+      await group.getByLabel('Trial 2').fill(site.startsWith('Body') ? '80.0' : '180.0');
+    }
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Step 3 of 5: Body fat' }).waitFor();
+    const skinfolds = page.getByRole('group', { name: /skinfold/ });
+    expect(await skinfolds.count()).toBe(7);
+    for (const group of await skinfolds.all()) {
+      await group.getByLabel('Trial 1').fill('10');
+      await group.getByLabel('Trial 2').fill('10');
+    }
+    // ...then Back to the visit, and the 3-site method instead.
+    await page.getByRole('button', { name: 'Back' }).click();
+    await page.getByRole('button', { name: 'Back' }).click();
+    await page.getByRole('combobox', { name: /^Body fat method/ }).selectOption('skinfold_jp3');
+    for (let step = 1; step < 5; step++) await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Step 5 of 5: Review' }).waitFor();
+    // Male Jackson-Pollock 3-site: chest, abdominal and thigh; the other four readings are not this protocol's.
+    const reviewed = await page.getByRole('form').locator('ul').first().locator('li').allTextContents();
+    expect(reviewed).toEqual(['Body mass: 80 kg', 'Stature: 180 cm', 'Chest skinfold: 10 mm', 'Abdominal skinfold: 10 mm', 'Thigh skinfold: 10 mm']);
+    await check('assessor-method-changed-review');
+    if (await page.getByRole('group', { name: 'Large changes since the last assessment' }).count()) await page.getByLabel('I have checked: these readings are right').check();
+    await page.getByRole('button', { name: 'Save the assessment' }).click();
+    await page.getByRole('heading', { name: 'Assessment saved' }).waitFor();
+    const stored = (await (await page.request.get(`/api/people/${personId}/assessments`)).json()) as { assessments: { method: string | null; sites: { site: string }[] }[] };
+    const saved = stored.assessments.find((a) => a.sites.some((s) => s.site === 'skinfold_chest') && a.method === 'skinfold_jp3');
+    expect(saved?.sites.map((s) => s.site).sort()).toEqual(['body_mass', 'skinfold_abdominal', 'skinfold_chest', 'skinfold_thigh', 'stature']);
+    expectNoConsoleErrors();
+  });
+
   it("enters and shows the visit's date and time in the unit's zone, not the browser's", async () => {
     const { page, context, check, signIn, expectNoConsoleErrors } = await visit(world, 'phone');
     // The browser is in Auckland (13 hours from the demo unit's Europe/London this time of year).

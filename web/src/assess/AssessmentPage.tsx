@@ -60,18 +60,23 @@ function AssessmentForm({ person, timeZone }: { person: PersonRecord; timeZone: 
   const fatSites: Site[] = method === null ? [] : isSkinfoldMethod(method) ? (person.sex ? skinfoldSites(method, person.sex) : []) : ['body_fat_percent'];
   const stepSites: Site[][] = [[], ['body_mass', 'stature'], fatSites, girthSites, []];
 
-  /** Every site with complete, valid trials, and its value by the protocol's rule. */
+  /**
+   * Every site of the chosen protocol with complete, valid trials, and its value by the protocol's rule.
+   * Sites entered for another method (chosen, then changed with Back) are neither reviewed nor saved.
+   */
+  const protocolSites = stepSites.flat().join();
   const complete = useMemo(() => {
     const sites: Partial<Record<Site, number[]>> = {};
     const values: Partial<Record<Site, number>> = {};
     for (const [site, text] of Object.entries(entered) as [Site, string[]][]) {
+      if (!protocolSites.split(',').includes(site)) continue;
       const trials = trialsOf(text);
       if (trials.length === 0 || checkTrials(site, trials).length > 0) continue;
       sites[site] = trials;
       values[site] = siteValue(site, trials).value;
     }
     return { sites, values };
-  }, [entered]);
+  }, [entered, protocolSites]);
   const age = person.dateOfBirth ? ageOn(person.dateOfBirth, visit.date) : null;
   const derived = deriveValues(method, person.sex, age, complete.values);
   const [blocking, setBlocking] = useState<InputProblem[]>([]);
