@@ -19,7 +19,9 @@ function describeIssues(issues: Issue[]): { message: string; field?: string } {
 function zodIssues(error: FastifyError & { validation?: unknown[]; validationContext?: string }): Issue[] {
   return (error.validation as { instancePath: string; message: string; keyword: string; params: { keys?: string[] } }[]).map((v) => {
     const base = v.instancePath.replace(/^\//, '').split('/').filter(Boolean).join('.');
-    const path = v.keyword === 'unrecognized_keys' && v.params.keys?.length ? [base, v.params.keys[0]].filter(Boolean).join('.') : base;
+    // An unknown field with an empty name, or a body, query or path of the wrong shape as a whole, is named too.
+    const unknown = v.params.keys?.[0] === '' ? '""' : v.params.keys?.[0];
+    const path = (v.keyword === 'unrecognized_keys' && unknown ? [base, unknown].filter(Boolean).join('.') : base) || (error.validationContext ?? 'body');
     const message = v.keyword === 'unrecognized_keys' ? `is not a known field` : v.message;
     return { path, message };
   });

@@ -306,8 +306,10 @@ export function requestFor(operation: Operation, known: KnownValues, bigBodyByte
 }
 
 const errorCodes = new Set(Object.keys(statusOf));
+/** 400s about the request as a whole rather than one field of it: a URL that is not percent-encoding, a NUL that PostgreSQL refuses. */
+const wholeRequestRefusals = [/^the URL is not valid percent-encoding/, /holds a NUL character/];
 
-/** A 4xx answer in our shape: `{"error":{code,message,field?}}`, its code the one for its status, no stack trace. */
+/** A 4xx answer in our shape: `{"error":{code,message,field?}}`, its code the one for its status, a 400 naming its field, no stack trace. */
 export function errorShapeProblem(response: LightMyRequestResponse): string | undefined {
   let body: unknown;
   try {
@@ -321,6 +323,7 @@ export function errorShapeProblem(response: LightMyRequestResponse): string | un
   if (statusOf[error.code as ErrorCode] !== response.statusCode) return `code ${error.code} answered with status ${response.statusCode}`;
   if (typeof error.message !== 'string' || error.message.trim() === '') return 'no message';
   if (error.field !== undefined && typeof error.field !== 'string') return 'a field that is not a string';
+  if (response.statusCode === 400 && error.field === undefined && !wholeRequestRefusals.some((r) => r.test(String(error.message)))) return `a 400 that names no field: ${String(error.message).slice(0, 120)}`;
   if (/\n\s+at /.test(error.message) || /node_modules|\.ts:\d+/.test(error.message)) return `a stack trace in the message: ${error.message.slice(0, 120)}`;
   return undefined;
 }
