@@ -35,6 +35,7 @@ const misread = (text: string) => ['\uFEFF', '\uFFFD', '\u0000', '\r', '\n'].som
 /** Ways a file goes wrong on its way from a spreadsheet: each takes the text and gives the bytes sent. */
 type Corruption = (text: string) => { bytes: Buffer; how: string };
 
+const replacementCharacter = Buffer.from('\uFFFD');
 const lines = (text: string) => text.split('\n');
 const utf8 = (text: string, how: string) => ({ bytes: Buffer.from(text, 'utf8'), how });
 
@@ -273,7 +274,8 @@ describeEachDatabase('CSV imports of corrupted files', (database) => {
             const added = format.added(response.json());
             const stored = after[format.table] - before[format.table];
             if (added !== stored) problems.push(`accepted: the answer says ${added} added, the ${format.table} table grew by ${stored} <- ${label}`);
-            const garbage = await format.garbage(db);
+            // A replacement character the file itself holds (a lone surrogate written as UTF-8 becomes one) is its text, not a misreading.
+            const garbage = (await format.garbage(db)).filter((text) => !(text.includes('\uFFFD') && bytes.includes(replacementCharacter)));
             if (garbage.length) problems.push(`accepted and stored misread text ${JSON.stringify(garbage.slice(0, 3))} <- ${label}`);
           }
         }
