@@ -9,7 +9,7 @@ import { describeEachDatabase, type TestDatabase } from './test-databases.ts';
 import { makeWorld, startTestApp, type Session } from './testing.ts';
 
 /** Corrupted files per import format and database. */
-const CASES_PER_FORMAT = byForm(40, 600);
+const CASES_PER_FORMAT = byForm(20, 600);
 const STALL_MS = byForm(30_000, 15_000);
 const seed = Number(process.env.MUSTER_SEED ?? Date.now() % 2 ** 31);
 /** After every date in the files: the imports refuse days still to come. */

@@ -152,7 +152,7 @@ describeEachDatabase('generated requests to every route of the OpenAPI document'
       }
       expect(Object.keys(await counts()).length, 'tables counted').toBeGreaterThan(40);
       const missed = operations.map((o) => o.route).filter((route) => !hits.has(route));
-      console.log(`[${database().dialect}] seed ${seed}: ${sent} generated requests over ${hits.size} of ${operations.length} routes, as anonymous and ${roles.length} roles (short form: half of them per route on each database); ${problems.length} problems`);
+      console.log(`[${database().dialect}] seed ${seed}: ${sent} generated requests over ${hits.size} of ${operations.length} routes, as anonymous and ${roles.length} roles${byForm(' (short form: half of them per route on each database)', '')}; ${problems.length} problems`);
       expect(missed, 'routes of the document no request reached').toEqual([]);
       expect(sent).toBeGreaterThanOrEqual(byForm(operations.length * 4, 10_000));
       expectNoProblems(problems, `problems (seed ${seed}; rerun with MUSTER_SEED=${seed})`);
