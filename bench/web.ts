@@ -24,6 +24,8 @@ import type { Capability } from '../src/shared/capability.ts';
 import { systemActor } from '../src/shared/actor.ts';
 import { write } from '../src/store/write.ts';
 import { createSession, exerciseLookup, setAttendance, setColumns, updateSession, writeSets } from '../src/training/store.ts';
+import { applyTallyChanges, attendanceTally, tallyChange } from '../src/training/attendance-tally.ts';
+import { localDateOf } from '../src/shared/time.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -192,9 +194,40 @@ async function timeWrites(platoonId: number) {
     await asBench((w) => writeSets(w, sets, { source: 'form', selfReported: false, duplicates: 'refuse' }));
     sessionTimes.push(performance.now() - started);
   }
+  // The keeping alone, in transactions rolled back: one attendance's tally change, and a session's attendees' at once.
+  const tallyTimes: number[] = [];
+  const tallyCpu: number[] = [];
+  const sessionTallyTimes: number[] = [];
+  const today = localDateOf(new Date(), 'Europe/London');
+  const present = attendanceTally({ status: 'present', rpe: 6, minutes: null }, 60);
+  const rolledBack = new Error('rolled back');
+  for (let run = 0; run < WRITE_RUNS; run++) {
+    await db
+      .transaction()
+      .execute(async (tx) => {
+        const w = { db: tx, actor: systemActor('bench'), now: new Date(), record: () => Promise.reject(new Error('the tallies record nothing')) };
+        for (const personId of members) {
+          const started = performance.now();
+          const cpu = process.cpuUsage();
+          await applyTallyChanges(w, [tallyChange(personId, today, present, 1)]);
+          tallyTimes.push(performance.now() - started);
+          const used = process.cpuUsage(cpu);
+          tallyCpu.push((used.user + used.system) / 1000);
+        }
+        const started = performance.now();
+        await applyTallyChanges(w, members.map((personId) => tallyChange(personId, today, present, -1)));
+        sessionTallyTimes.push(performance.now() - started);
+        throw rolledBack;
+      })
+      .catch((e: unknown) => {
+        if (e !== rolledBack) throw e;
+      });
+  }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const best = (xs: number[]) => Math.min(...xs);
   console.log(`writes (${database.dialect}, platoon ${platoonId}, ${members.length} members, ${WRITE_RUNS} sessions):`);
   console.log(`  one attendance write                             median ${median(attendanceTimes).toFixed(1).padStart(7)} ms  best ${best(attendanceTimes).toFixed(1).padStart(7)} ms  load average ${loadavg()[0].toFixed(1)}`);
   console.log(`  a platoon's session (held, attendance, ${members.length * lifts.length * 4} sets)  median ${median(sessionTimes).toFixed(0).padStart(7)} ms  best ${best(sessionTimes).toFixed(0).padStart(7)} ms  load average ${loadavg()[0].toFixed(1)}`);
+  console.log(`  of which the tallies, one attendance               median ${median(tallyTimes).toFixed(2).padStart(7)} ms  best ${best(tallyTimes).toFixed(2).padStart(7)} ms  cpu median ${median(tallyCpu).toFixed(2)} ms`);
+  console.log(`  of which the tallies, a session's ${members.length} attendees at once  median ${median(sessionTallyTimes).toFixed(1).padStart(7)} ms  best ${best(sessionTallyTimes).toFixed(1).padStart(7)} ms  load average ${loadavg()[0].toFixed(1)}`);
 }
