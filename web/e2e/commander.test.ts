@@ -55,10 +55,18 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
     // Each export the commander may take, as a download.
     const exports = page.getByRole('group', { name: 'Export wellness reports' });
     const [download] = await Promise.all([page.waitForEvent('download'), exports.getByRole('link', { name: 'Export wellness reports (CSV)' }).click()]);
-    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    // Named for what it holds and the day, so three exports in one folder are not export.csv, export (1).csv...
+    const localDay = new Date().toLocaleDateString('en-CA');
+    expect(download.suggestedFilename()).toBe(`wellness-reports-${localDay}.csv`);
     expect((await readFile((await download.path())!, 'utf8')).split('\n')[0]).toMatch(/designation/);
-    await page.getByRole('group', { name: 'Export physique assessments' }).waitFor();
-    await page.getByRole('group', { name: 'Export training sets' }).waitFor();
+    for (const [what, format] of [['physique assessments', 'JSON'], ['training sets', 'CSV']] as const) {
+      const link = page.getByRole('group', { name: `Export ${what}` }).getByRole('link', { name: `Export ${what} (${format})` });
+      const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      expect(file.suggestedFilename()).toBe(`${what.replaceAll(' ', '-')}-${localDay}.${format.toLowerCase()}`);
+      const text = await readFile((await file.path())!, 'utf8');
+      if (format === 'JSON') expect(Array.isArray(JSON.parse(text))).toBe(true);
+      else expect(text.split('\n')[0]).toMatch(/^set_id,designation,/);
+    }
     await check('commander-cohort');
 
     await page.getByRole('link', { name: '1 Platoon (demo)' }).click();

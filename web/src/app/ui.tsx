@@ -113,15 +113,17 @@ export const formatDate = (iso: string) => dateOnly.format(new Date(iso));
 
 /**
  * Download links for an export route, as CSV and JSON: the browser saves what the server sends
- * (the server decides whose rows, and records the reads in each person's access log).
+ * (the server decides whose rows, and records the reads in each person's access log), under a name
+ * that says what and when (not "export.csv" for every one of them).
  */
 export function ExportLinks({ path, what }: { path: string; what: string }) {
+  const fileName = (format: string) => `${what.replaceAll(' ', '-')}-${new Date().toLocaleDateString('en-CA')}.${format}`;
   return (
     <p className="pager" aria-label={`Export ${what}`} role="group">
-      <a className="button" href={`${path}?format=csv`} download>
+      <a className="button" href={`${path}?format=csv`} download={fileName('csv')}>
         Export {what} (CSV)
       </a>
-      <a className="button" href={`${path}?format=json`} download>
+      <a className="button" href={`${path}?format=json`} download={fileName('json')}>
         Export {what} (JSON)
       </a>
     </p>
