@@ -28,12 +28,16 @@ export async function demoPathFiller(client: Client, db: Db, options: { personId
   const trial = await db.selectFrom('trial').select('code').orderBy('id').executeTakeFirstOrThrow();
   const appointment = await db.selectFrom('appointment').select('id').orderBy('id').executeTakeFirstOrThrow();
   const feed = new URL((await client.request({ method: 'POST', url: '/api/me/calendar-feed', as: options.feedOwner })).json().url);
+  // A past analysis (GET /api/analysis/runs/:id): an ANCOVA on a small upload, as the feed's owner (an analysing role).
+  const ancova = { model: 'ancova', data: 'id,arm,y\n1,a,1\n2,a,2\n3,b,4\n4,b,6\n', outcome: 'y', arm: 'arm', control: 'a' };
+  const run = (await client.request({ method: 'POST', url: '/api/analysis', payload: ancova, as: options.feedOwner })).json() as { runId: number };
   return (url) =>
     url
       .replace(/^\/api\/people\/:id/, `/api/people/${options.personId}`)
       .replace(/^\/api\/units\/:id/, `/api/units/${topUnit.id}`)
       .replace(/^\/api\/training\/sessions\/:id/, `/api/training/sessions/${attended.session_id}`)
       .replace(/^\/api\/analysis\/datasets\/:id/, `/api/analysis/datasets/${options.datasetId}`)
+      .replace(/^\/api\/analysis\/runs\/:id/, `/api/analysis/runs/${run.runId}`)
       .replace(/^\/api\/appointments\/:id/, `/api/appointments/${appointment.id}`)
       .replace(/^\/api\/calendar\/:token/, feed.pathname)
       .replace(/:drillId/, String(drill.drill_id))
