@@ -203,7 +203,7 @@ describe.each(dialects)('muster backup and restore, from %s', (dialect) => {
     expect(restored.status, restored.stderr).toBe(0);
   }, 120_000);
 
-  it('refuses a backup whose audit trail was changed, with exit code 1, and keeps nothing', async () => {
+  it('refuses a backup whose audit trail was changed, or restored under another audit key, with exit code 1, and keeps nothing', async () => {
     const tampered = editedBackup(backupFile, `${dialect}-tampered.gz`, (lines) => {
       const event = lines.findIndex((l) => l.startsWith('{"table":"audit_event"')) + 10;
       return lines.map((l, i) => (i === event ? l.replace(/"system:demo"/, '"system:someone else"') : l));
@@ -212,6 +212,10 @@ describe.each(dialects)('muster backup and restore, from %s', (dialect) => {
     const refused = await muster(['restore', tampered], { env: target });
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/the backup's audit trail does not verify after 9 good events: event #10 was changed after it was written; nothing was restored/);
+    // Checkpoints signed with the site's key look forged to another key.
+    const otherKey = await muster(['restore', backupFile], { env: { ...target, MUSTER_AUDIT_KEY_FILE: keyFile() } });
+    expect(otherKey.status).toBe(1);
+    expect(otherKey.stderr).toMatch(/checkpoint at event #50 has a signature the audit key did not make: it was forged; nothing was restored/);
     const people = openCli(target);
     try {
       expect(await people.db.selectFrom('person').select('id').execute()).toEqual([]);
