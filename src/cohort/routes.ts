@@ -4,7 +4,7 @@ import { idParams } from '../shared/http-params.ts';
 import type { Actor } from '../shared/actor.ts';
 import { recentDrillBests } from '../drills/index.ts';
 import { isoDateSchema, personStatuses, type PersonStatus } from '../roster/index.ts';
-import { listPeople, listUnits, statusCountsByUnit } from '../roster/index.ts';
+import { listUnits, personRefs, statusCountsByUnit } from '../roster/index.ts';
 import { requireUnitVisible, unitsBelow } from '../access/index.ts';
 import { actorOf } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
@@ -34,8 +34,7 @@ async function cohortOf(db: Db, actor: Actor, unitId: number, date: string | und
 }
 
 async function peopleById(db: Db, ids: readonly number[]) {
-  const people = await listPeople(db, { ids: [...new Set(ids)] });
-  return new Map(people.map((p) => [p.id, { id: p.id, designation: p.designation, name: p.name, rank: p.rank }]));
+  return new Map((await personRefs(db, ids)).map((p) => [p.id, p]));
 }
 
 export const cohortRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -39,4 +39,4 @@ export { runRosterImport } from './import.ts';
 export { designationKey, isoDateSchema, personFields, personStatuses, timeZoneSchema, type PersonStatus } from './model.ts';
 export { zoneOf } from './zone.ts';
 export { readDemoRoster, type DemoRoster } from './demo.ts';
-export { chainOfCommand, createPerson, findPersonByDesignation, getPerson, onAccessEnded, onCountedUnitChanged, countedMembers, countedUnitsOf, getUnit, listPeople, listUnits, participantsOf, setEmail, statusCountsByUnit, timeZonesOf, updatePerson, type PersonView } from './store.ts';
+export { chainOfCommand, createPerson, findPersonByDesignation, getPerson, onAccessEnded, onCountedUnitChanged, countedMembers, countedUnitsOf, personRefs, getUnit, listPeople, listUnits, participantsOf, setEmail, statusCountsByUnit, timeZonesOf, updatePerson, type PersonView } from './store.ts';

@@ -243,6 +243,15 @@ export const countedMembers = (db: Db) =>
     .select(['person_unit.person_id', 'person_unit.unit_id'])
     .where('person_unit.effective_to', 'is', null);
 
+/** Who each of `personIds` is, as lists name them (designation, name, rank): the cohort's flagged thousand without their roles and units. */
+export async function personRefs(db: Db, personIds: readonly number[]): Promise<{ id: number; designation: string; name: string; rank: string }[]> {
+  const unique = [...new Set(personIds)];
+  const refs = [];
+  // A thousand people a query keeps the parameters well under SQLite's limit.
+  for (let i = 0; i < unique.length; i += 1000) refs.push(...(await db.selectFrom('person').select(['id', 'designation', 'name', 'rank']).where('id', 'in', unique.slice(i, i + 1000)).execute()));
+  return refs;
+}
+
 /** The unit each of `personIds` counts for now (`countedMembers`); those who count for none are left out. */
 export async function countedUnitsOf(db: Db, personIds: readonly number[]): Promise<Map<number, number>> {
   const units = new Map<number, number>();
