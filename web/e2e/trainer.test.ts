@@ -200,6 +200,13 @@ describe('trainer', { timeout: 90_000 }, () => {
     const sizes = await figure.locator('svg text').evaluateAll((texts) => texts.map((t) => parseFloat(getComputedStyle(t).fontSize)));
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12);
     await check('trainer-person-weekly-load-desktop');
+
+    // The session page at desktop width: times, attendance with loads, and the sets grid on one page.
+    await page.getByRole('link', { name: 'Log a session' }).click();
+    await page.getByRole('button', { name: 'Start a session now' }).click();
+    await page.getByRole('heading', { name: 'Attendance', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Save the sets' }).waitFor();
+    await check('trainer-session-desktop');
     expectNoConsoleErrors();
   });
 });
