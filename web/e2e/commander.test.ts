@@ -159,6 +159,16 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
         }),
       );
       expect(outside).toEqual([]);
+      // No two labels of a chart overlap (the x axis's title sat 4.5 px over its 12 px tick labels).
+      const overlapping = await page.locator('.plot svg').evaluateAll((svgs) =>
+        svgs.flatMap((svg) => {
+          const labels = [...svg.querySelectorAll('text')].filter((t) => t.textContent?.trim()).map((t) => ({ text: t.textContent, box: t.getBoundingClientRect() }));
+          return labels.flatMap((a, i) =>
+            labels.slice(i + 1).filter((b) => Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top) > 0.5 && Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left) > 0.5).map((b) => `${a.text} / ${b.text}`),
+          );
+        }),
+      );
+      expect(overlapping).toEqual([]);
       await check(`commander-cohort-${size}`);
       expectNoConsoleErrors();
     }

@@ -60,6 +60,10 @@ export function UnitGlance({ unit }: { unit: { id: number; name: string } }) {
   );
 }
 
+/** Plot's bottom margin (30 px) is sized for 10 px text: at 12 px the x axis's label overlapped its tick labels. */
+const X_LABEL_ROOM = 10;
+const MARGIN_BOTTOM = 30 + X_LABEL_ROOM;
+
 function Strength({ data }: { data: CohortSummary }) {
   const [top] = data.units;
   const bars = useMemo(() => data.units.flatMap((u) => statuses.map((status) => ({ unit: u.name, status, count: u.statuses[status] }))), [data]);
@@ -67,8 +71,9 @@ function Strength({ data }: { data: CohortSummary }) {
     (width: number): Plot.PlotOptions => {
       const names = namedRowsAxis(width, 180, 0.35);
       return {
-        height: 50 + 40 * data.units.length,
+        height: 50 + 40 * data.units.length + X_LABEL_ROOM,
         marginLeft: names.marginLeft,
+        marginBottom: MARGIN_BOTTOM,
         x: { label: 'Participants (people)', grid: true },
         y: { domain: data.units.map((u) => u.name) },
         color: { legend: true, label: 'Status', domain: [...statuses], range: ['#2e7d32', '#c77700', '#6b6b6b', '#3b3b98'] },
@@ -129,8 +134,9 @@ function Training({ data }: { data: CohortSummary }) {
     (width: number): Plot.PlotOptions => {
       const names = namedRowsAxis(width, 180, 0.35);
       return {
-        height: 50 + 40 * rows.length,
+        height: 50 + 40 * rows.length + X_LABEL_ROOM,
         marginLeft: names.marginLeft,
+        marginBottom: MARGIN_BOTTOM,
         x: { label: 'Load per participant this week (AU, RPE × min)', grid: true },
         y: { domain: rows.map((r) => r.unit) },
         marks: [names.axis, Plot.barX(rows, { y: 'unit', x: 'perParticipant', fill: '#3b3b98' }), Plot.ruleX([0])],
