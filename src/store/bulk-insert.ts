@@ -9,6 +9,13 @@ const SQLITE_ROWS = 200;
 /** Values a PostgreSQL statement carries in its one JSON parameter: a few megabytes of text. */
 const POSTGRES_VALUES = 100_000;
 
+/** A row's values in the order of `columns`. */
+function valuesOf(row: Record<string, unknown>, columns: readonly string[]): unknown[] {
+  const values = new Array<unknown>(columns.length);
+  for (let k = 0; k < columns.length; k++) values[k] = row[columns[k]];
+  return values;
+}
+
 /**
  * Inserts many rows of one table inside the transaction of `db` (a bulk load: the demo), with
  * neither Kysely's query building per row nor a round trip per row: on SQLite one prepared
@@ -47,7 +54,9 @@ export async function insertRows<T extends keyof Database & string>(db: Db, tabl
   const names = sql.join(columns.map((c) => sql.ref(c)));
   const perStatement = Math.max(1, Math.floor(POSTGRES_VALUES / columns.length));
   for (let start = 0; start < rows.length; start += perStatement) {
-    const json = JSON.stringify(rows.slice(start, start + perStatement).map((row) => columns.map((c) => (row as Record<string, unknown>)[c])));
+    const batch: unknown[][] = [];
+    for (const row of rows.slice(start, start + perStatement)) batch.push(valuesOf(row as Record<string, unknown>, columns));
+    const json = JSON.stringify(batch);
     const result = await sql<{ id: number }>`insert into ${sql.table(table)} (${names})
       select ${casts} from json_array_elements(${json}::json) as e(r) ${options.ids ? sql`returning id` : sql``}`.execute(db);
     // A sequence hands out ascending ids in the order the rows went in.

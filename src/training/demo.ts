@@ -31,6 +31,15 @@ const baseLoads: Record<string, number> = { 'Back Squat': 80, 'Bench Press': 60,
 
 const round = (kg: number, step: number) => Math.round(kg / step) * step;
 
+/** A set's target or actual effort as the programme gives it. */
+interface Effort {
+  reps: number | null;
+  load: number | null;
+  rpe: number | null;
+  durationS?: number;
+  distanceM?: number;
+}
+
 /**
  * Twelve weeks of platoon training ending this week in the unit's zone: four sessions a week
  * with attendance and session RPE, sets with target and actual side by side (every fifth
@@ -88,6 +97,22 @@ export async function loadDemoTraining(w: Writer, demo: DemoContext): Promise<{ 
     }
   }
   const sessionIds = await writeSessions(w, planned, 'demo');
+  // Defined once, not per person and session: millions of sets go through it.
+  const add = (sessionId: number, person: (typeof people)[number], exercise: string, setNumber: number, actual: Effort, target: Effort) => {
+    const columns = setColumns({
+      sessionId,
+      personId: person.id,
+      exerciseId: exerciseId(exercise),
+      setNumber,
+      loadUnit: person.unit,
+      target: { reps: target.reps, load: target.load, rpe: target.rpe, rir: null, durationS: null, distanceM: null },
+      actual: { reps: actual.reps, load: actual.load, rpe: actual.rpe, rir: null, durationS: actual.durationS ?? null, distanceM: actual.distanceM ?? null },
+      notes: '',
+    });
+    // Added, not spread: a spread copy of a row this wide is many times slower, at millions of rows.
+    sets.push(Object.assign(columns, { self_reported: 0, created_at: at, updated_at: at }));
+  };
+  const members = new Map(roster.platoonIds.map((platoonId) => [platoonId, people.filter((x) => x.platoonId === platoonId)]));
   const sessions = sessionIds.length;
   let next = 0;
 
@@ -99,7 +124,7 @@ export async function loadDemoTraining(w: Writer, demo: DemoContext): Promise<{ 
         const { starts_at: start, status, planned_minutes } = planned[next++];
         const minutes = planned_minutes!;
         if (status !== 'held') continue;
-        for (const person of people.filter((x) => x.platoonId === platoonId)) {
+        for (const person of members.get(platoonId)!) {
           const roll = random();
           const status = roll < 0.03 ? 'injured' : roll < 0.08 ? 'absent' : 'present';
           const overreached = person.overreaching && start >= overreachFrom;
@@ -107,38 +132,24 @@ export async function loadDemoTraining(w: Writer, demo: DemoContext): Promise<{ 
           attendance.push({ session_id: sessionId, person_id: person.id, status, rpe, minutes: overreached ? Math.round(minutes * 2.5) : null });
           if (status !== 'present') continue;
           const progress = 1 + (week - 1) * 0.012;
-          const add = (exercise: string, setNumber: number, actual: { reps: number | null; load: number | null; rpe: number | null; durationS?: number; distanceM?: number }, target: { reps: number | null; load: number | null; rpe: number | null }) => {
-            const columns = setColumns({
-              sessionId,
-              personId: person.id,
-              exerciseId: exerciseId(exercise),
-              setNumber,
-              loadUnit: person.unit,
-              target: { ...target, rir: null, durationS: null, distanceM: null },
-              actual: { ...actual, rir: null, durationS: actual.durationS ?? null, distanceM: actual.distanceM ?? null },
-              notes: '',
-            });
-            // Added, not spread: a spread copy of a row this wide is many times slower, at millions of rows.
-            sets.push(Object.assign(columns, { self_reported: 0, created_at: at, updated_at: at }));
-          };
           if ('lifts' in item) {
             for (const lift of item.lifts) {
               const base = baseLoads[lift];
               if (base === undefined) {
-                for (let s = 1; s <= 3; s++) add(lift, s, { reps: Math.max(1, Math.round(person.strength * 10 - s + random() * 3)), load: null, rpe: 8 }, { reps: 8, load: null, rpe: 8 });
+                for (let s = 1; s <= 3; s++) add(sessionId, person, lift, s, { reps: Math.max(1, Math.round(person.strength * 10 - s + random() * 3)), load: null, rpe: 8 }, { reps: 8, load: null, rpe: 8 });
                 continue;
               }
               const kg = base * person.strength * progress * (hard ? 1.05 : 1);
               const load = person.unit === 'lb' ? round(kg / 0.45359237, 5) : round(kg, 2.5);
               for (let s = 1; s <= 4; s++) {
                 const reps = random() < 0.1 ? 4 : 5;
-                add(lift, s, { reps, load, rpe: Math.min(10, 6.5 + s * 0.5 + (hard ? 0.5 : 0)) }, { reps: 5, load, rpe: 7 + (s > 2 ? 1 : 0) });
+                add(sessionId, person, lift, s, { reps, load, rpe: Math.min(10, 6.5 + s * 0.5 + (hard ? 0.5 : 0)) }, { reps: 5, load, rpe: 7 + (s > 2 ? 1 : 0) });
               }
             }
           } else if ('run' in item) {
-            add('Run', 1, { reps: null, load: null, rpe: null, distanceM: item.run.metres, durationS: Math.round((item.run.metres / 1000) * item.run.secondsPerKm / person.fitness) }, { reps: null, load: null, rpe: null });
+            add(sessionId, person, 'Run', 1, { reps: null, load: null, rpe: null, distanceM: item.run.metres, durationS: Math.round((item.run.metres / 1000) * item.run.secondsPerKm / person.fitness) }, { reps: null, load: null, rpe: null });
           } else {
-            add('Ruck March', 1, { reps: null, load: 20, rpe: null, distanceM: item.march.metres, durationS: Math.round(item.march.metres / (1.45 * person.fitness)) }, { reps: null, load: 20, rpe: null });
+            add(sessionId, person, 'Ruck March', 1, { reps: null, load: 20, rpe: null, distanceM: item.march.metres, durationS: Math.round(item.march.metres / (1.45 * person.fitness)) }, { reps: null, load: 20, rpe: null });
           }
         }
         // A session's attendance and sets go in bulk, bypassing what their write paths keep

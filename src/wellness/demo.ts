@@ -23,6 +23,8 @@ export async function loadDemoWellness(w: Writer, demo: DemoContext): Promise<nu
   const today = localDateOf(w.now, timeZone);
   const first = addDays(today, -(DEMO_DAYS - 1));
   const clamp = (x: number) => Math.min(ITEM_MAX, Math.max(ITEM_MIN, Math.round(x)));
+  // Defined once, not per report: closures made in a hot loop cost more than the work in them.
+  const noise = () => (random() - 0.5) * 1.6;
   const at = w.now.toISOString();
   const rows: Insertable<Database['wellness_report']>[] = [];
   for (const personId of participantIds) {
@@ -34,7 +36,6 @@ export async function loadDemoWellness(w: Writer, demo: DemoContext): Promise<nu
       const hardWeek = [2, 6, 10].includes(Math.floor(day / 7));
       const strain = hardWeek ? 1 + random() : 0;
       const badNight = isToday && random() < 0.12 ? 3 : 0;
-      const noise = () => (random() - 0.5) * 1.6;
       own.push({
         person_id: personId,
         local_date: addDays(first, day),
