@@ -231,6 +231,26 @@ describe('admin', { timeout: 90_000 }, () => {
       await folded.first().getByText(/and 2 earlier/).click();
       await expect.poll(() => folded.first().locator('li').count()).toBe(2);
       await check(`admin-audit-folded-${viewport}`);
+      // Every column in view without scrolling the table, Reason too (names and reasons wrap instead),
+      // even beside a long reason and a long name.
+      if (viewport === 'desktop') {
+        const [someone] = ((await (await page.request.get('/api/people?q=JB-005')).json()) as { people: { id: number }[] }).people;
+        await page.goto(`/people/${someone.id}`);
+        const status = page.getByRole('region', { name: 'Status', exact: true });
+        await status.getByLabel('New status').selectOption('injured');
+        await status.getByLabel(/^Reason/).fill('Stress fracture of the left tibia found at the medical centre after the loaded march; rest for six weeks, then review');
+        await status.getByRole('button', { name: 'Change status…' }).click();
+        await status.getByRole('button', { name: 'Confirm: injured' }).click();
+        await status.getByText(/is now injured/).waitFor();
+        await page.goto('/audit');
+        await events.getByText(/Stress fracture/).waitFor();
+        const visible = await events.boundingBox();
+        const reason = await events.getByRole('columnheader', { name: 'Reason' }).boundingBox();
+        expect(reason!.x + reason!.width).toBeLessThanOrEqual(visible!.x + visible!.width + 1);
+        await check('admin-audit-long-reason-desktop');
+      }
+      // The option says what folding does: runs of one person's sign-ins, not a row per day.
+      expect(await page.getByRole('form', { name: 'Filter the audit trail' }).getByLabel('Sign-ins').locator('option:checked').textContent()).toBe('folded, a person’s run as one row');
 
       // Names instead of ids: a person changed shows their name.
       const filters = page.getByRole('form', { name: 'Filter the audit trail' });

@@ -93,7 +93,7 @@ export function AuditPage() {
         <label>
           Sign-ins
           <select name="signIns" defaultValue="fold">
-            <option value="fold">folded, a row per person and day</option>
+            <option value="fold">folded, a person’s run as one row</option>
             <option value="show">each shown</option>
             <option value="hide">hidden</option>
           </select>
@@ -104,13 +104,16 @@ export function AuditPage() {
         {({ events: list, nextBeforeSeq }) => (
           <>
             {list.length === 0 && <p>No events match.</p>}
-            <DataTable
-              stacked
-              label="Audit events"
-              columns={['#', 'When', 'Who', 'Action', 'About', 'Reason']}
-              rows={list.map((event) => [event.seq, <When key="when" event={event} />, whoOf(event), event.count > 1 ? `${event.action} ×${event.count}` : event.action, aboutOf(event), event.reason ?? ''])}
-              rowKey={(i) => list[i].id}
-            />
+            {/* Names and reasons wrap, so every column, Reason too, fits a desktop screen without scrolling the table sideways. */}
+            <div className="wrap-cells">
+              <DataTable
+                stacked
+                label="Audit events"
+                columns={['#', 'When', 'Who', 'Action', 'About', 'Reason']}
+                rows={list.map((event) => [event.seq, <When key="when" event={event} />, whoOf(event), event.count > 1 ? `${event.action} ×${event.count}` : event.action, aboutOf(event), event.reason ?? ''])}
+                rowKey={(i) => list[i].id}
+              />
+            </div>
             <div className="pager">
               {beforeSeq !== undefined && (
                 <button type="button" onClick={() => setBeforeSeq(undefined)}>
