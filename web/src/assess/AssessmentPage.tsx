@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import {
   ageOn,
   bodyFatMethods,
@@ -64,19 +64,14 @@ function AssessmentForm({ person, timeZone }: { person: PersonRecord; timeZone: 
    * Every site of the chosen protocol with complete, valid trials, and its value by the protocol's rule.
    * Sites entered for another method (chosen, then changed with Back) are neither reviewed nor saved.
    */
-  const protocolSites = stepSites.flat().join();
-  const complete = useMemo(() => {
-    const sites: Partial<Record<Site, number[]>> = {};
-    const values: Partial<Record<Site, number>> = {};
-    for (const [site, text] of Object.entries(entered) as [Site, string[]][]) {
-      if (!protocolSites.split(',').includes(site)) continue;
-      const trials = trialsOf(text);
-      if (trials.length === 0 || checkTrials(site, trials).length > 0) continue;
-      sites[site] = trials;
-      values[site] = siteValue(site, trials).value;
-    }
-    return { sites, values };
-  }, [entered, protocolSites]);
+  const protocolSites = stepSites.flat();
+  const complete: { sites: Partial<Record<Site, number[]>>; values: Partial<Record<Site, number>> } = { sites: {}, values: {} };
+  for (const [site, text] of Object.entries(entered) as [Site, string[]][]) {
+    const trials = trialsOf(text);
+    if (!protocolSites.includes(site) || trials.length === 0 || checkTrials(site, trials).length > 0) continue;
+    complete.sites[site] = trials;
+    complete.values[site] = siteValue(site, trials).value;
+  }
   const age = person.dateOfBirth ? ageOn(person.dateOfBirth, visit.date) : null;
   const derived = deriveValues(method, person.sex, age, complete.values);
   const [blocking, setBlocking] = useState<InputProblem[]>([]);
