@@ -283,6 +283,6 @@ describeEachDatabase('CSV imports of corrupted files', (database) => {
       expect(tally.sent).toBe(formats.length * (wholeFile.length + CASES_PER_FORMAT));
       expectNoProblems(problems, `problems (seed ${seed}; rerun with MUSTER_SEED=${seed})`);
     },
-    byForm(120_000, 1_200_000),
+    byForm(120_000, 3_600_000),
   );
 });

@@ -157,6 +157,6 @@ describeEachDatabase('generated requests to every route of the OpenAPI document'
       expect(sent).toBeGreaterThanOrEqual(byForm(operations.length * 4, 10_000));
       expectNoProblems(problems, `problems (seed ${seed}; rerun with MUSTER_SEED=${seed})`);
     },
-    byForm(300_000, 1_200_000),
+    byForm(300_000, 3_600_000),
   );
 });
