@@ -54,6 +54,16 @@ describeEachDatabase('logins an admin gives: set-up links, resets, unlocks', (da
     const second = await client.request({ method: 'POST', url: `/api/people/${person.id}/account`, as: admin, payload: { username: 'other' } });
     expect(second.statusCode).toBe(409);
     expect(second.json().error.field).toBe('username');
+    // Each refusal says which: this person's login exists, or another has the username.
+    expect(second.json().error.message).toMatch(/already has a login \(taken\)/);
+    const someoneElse = await makePerson(database().db);
+    const taken = await client.request({ method: 'POST', url: `/api/people/${someoneElse.id}/account`, as: admin, payload: { username: 'Taken' } });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().error.message).toMatch(/'taken' is taken/);
+    // A username with a space or punctuation (the admin typed a name) is refused, naming the field.
+    const spaced = await client.request({ method: 'POST', url: `/api/people/${someoneElse.id}/account`, as: admin, payload: { username: 'Bad Name!' } });
+    expect(spaced.statusCode, spaced.body).toBe(400);
+    expect(spaced.json().error.field).toBe('username');
     const blank = await client.request({ method: 'POST', url: `/api/people/${person.id}/account`, as: admin, payload: { username: '  ' } });
     expect(blank.statusCode).toBe(400);
     expect(blank.json().error.field).toBe('username');

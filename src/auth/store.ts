@@ -21,11 +21,16 @@ export function checkPasswordStrength(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) throw badRequest('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
 }
 
+const USERNAME = /^[a-z0-9][a-z0-9._@-]{0,99}$/;
+
 export async function createAccount(w: Writer, input: { username: string; password: string | null; personId: number }) {
   if (input.password !== null) checkPasswordStrength(input.password);
   const username = input.username.trim().toLowerCase();
-  const taken = await w.db.selectFrom('account').select('id').where((eb) => eb.or([eb('username', '=', username), eb('person_id', '=', input.personId)])).executeTakeFirst();
-  if (taken) throw conflict(`the username '${username}' or an account for person ${input.personId} already exists`, 'username');
+  // Typed at every sign-in, often on a phone: no spaces or punctuation to get wrong.
+  if (!USERNAME.test(username)) throw badRequest('username', `'${username}' is not a username: letters, digits, '.', '_', '-' or '@', starting with a letter or digit`);
+  const taken = await w.db.selectFrom('account').select(['username', 'person_id']).where((eb) => eb.or([eb('username', '=', username), eb('person_id', '=', input.personId)])).executeTakeFirst();
+  if (taken?.person_id === input.personId) throw conflict(`this person already has a login (${taken.username}): reset its password instead`, 'username');
+  if (taken) throw conflict(`the username '${username}' is taken: choose another`, 'username');
   const person = await w.db.selectFrom('person').select('id').where('id', '=', input.personId).executeTakeFirst();
   if (!person) throw notFound(`person ${input.personId}`);
   const { id } = await w.db
