@@ -644,12 +644,13 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
     } else {
       // As the sets below, a JSON array: a demo's or an import's pairs would pass PostgreSQL's 65,535 parameters as rows.
       const inserted = await sql<{ session_id: number; person_id: number }>`insert into session_attendance (session_id, person_id, status, rpe, minutes) select (r->>0)::integer, (r->>1)::integer, 'present', null, null from json_array_elements(${JSON.stringify(present)}::json) as e(r) on conflict do nothing returning session_id, person_id`.execute(w.db);
-      marked.push(...inserted.rows.map((r): [number, number] => [r.session_id, r.person_id]));
+      for (const r of inserted.rows) marked.push([r.session_id, r.person_id]);
       // One short statement whose only parameter is the JSON array of rows: the same text for every batch, one round trip.
       const json = JSON.stringify(sets.map(values));
       const select = setInsertColumns.map(([, type], i) => `(r->>${i})::${type}`).join(', ');
       const result = await sql<{ id: number }>`insert into training_set (${sql.raw(setInsertNames)}) select ${sql.raw(select)} from json_array_elements(${json}::json) with ordinality as e(r, n) order by n ${sql.raw(options.duplicates === 'keep' ? setConflict : '')} returning id`.execute(w.db);
-      ids.push(...result.rows.map((r) => r.id));
+      // One push a row: spreading a million ids as arguments overflows the stack (the demo's sets on PostgreSQL).
+      for (const r of result.rows) ids.push(r.id);
     }
   } catch (e) {
     if (isUniqueViolation(e)) {
