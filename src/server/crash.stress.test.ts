@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../shared/random.ts';
-import { freePort, freshStressDatabase, killServer, serverErrors, sleep, startServer, type RunningServer } from './stress/harness.ts';
+import { freePort, freshStressDatabase, killServer, loadSmallDemo, serverErrors, sleep, startServer, type RunningServer } from './stress/harness.ts';
 import { checkIntegrity, checkStored, Ledger, prepareFixture, verifyAuditChain, type Fixture } from './stress/workload.ts';
 import { byForm } from './stress.ts';
 import { dialects } from './test-databases.ts';
@@ -19,7 +19,9 @@ const ROUNDS = byForm(3, 20);
  */
 const ACKNOWLEDGED_BEFORE_KILL = byForm(10, 20);
 const KILL_WITHIN_MS = byForm(2_000, 4_000);
-const IMPORT_SETS_EACH = byForm(10, 20); // × 60 participants × 5 exercises: 3,000 or 6,000 rows
+const IMPORT_ROWS = byForm(3_000, 6_000);
+/** The short form loads a smaller demo (`muster demo --participants`); the long one lets `muster start` load the default. */
+const DEMO_PARTICIPANTS = byForm<number | undefined>(20, undefined);
 const SEED = Number(process.env.MUSTER_STRESS_SEED ?? 14);
 
 /** Writers of every kind until the server is gone; an error while it still runs is a finding. */
@@ -31,7 +33,7 @@ function writeUntilKilled(fixture: Fixture, ledger: Ledger, killed: () => boolea
     () => ledger.addAssessment(fixture),
     () => ledger.reportWellness(fixture),
     () => ledger.checkIn(fixture),
-    () => ledger.importTraining(fixture, IMPORT_SETS_EACH),
+    () => ledger.importTraining(fixture, IMPORT_ROWS),
   ];
   return Promise.all(
     writes.map(async (write) => {
@@ -56,6 +58,7 @@ describe.each(dialects)('crash: SIGKILL under writes, restart, check [%s]', (dia
       try {
         const port = await freePort();
         const random = seededRandom(SEED);
+        if (DEMO_PARTICIPANTS) await loadSmallDemo(database, DEMO_PARTICIPANTS);
         server = await startServer(database, port);
         const fixture = await prepareFixture(server.base);
         const ledger = new Ledger();

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../shared/random.ts';
-import { call, freePort, freshStressDatabase, killServer, residentBytes, serverErrors, sleep, startServer, type Client, type RunningServer } from './stress/harness.ts';
+import { call, freePort, freshStressDatabase, killServer, loadSmallDemo, residentBytes, serverErrors, sleep, startServer, type Client, type RunningServer } from './stress/harness.ts';
 import { checkIntegrity, checkStored, Ledger, prepareFixture, verifyAuditChain, type Fixture } from './stress/workload.ts';
 import { byForm } from './stress.ts';
 import { dialects } from './test-databases.ts';
@@ -16,7 +16,9 @@ const CLIENTS = byForm(20, 40);
 const WARM_UP_SECONDS = byForm(4, 30);
 const SOAK_SECONDS = byForm(15, 300);
 const SETTLE_MS = byForm(1_000, 5_000);
-const IMPORT_SETS_EACH = 2; // × 60 participants × 5 exercises: 600 rows an import
+const IMPORT_ROWS = 600;
+/** The short form loads a smaller demo (`muster demo --participants`); the long one lets `muster start` load the default. */
+const DEMO_PARTICIPANTS = byForm<number | undefined>(20, undefined);
 const SEED = Number(process.env.MUSTER_STRESS_SEED ?? 14);
 
 const mebibytes = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
@@ -53,7 +55,7 @@ async function client(n: number, f: Fixture, ledger: Ledger, tally: Tally, until
     try {
       tally.requests++;
       if (n === 0 && pick < 0.3) await ledger.reportWellness(f);
-      else if (n === 1 && pick < 0.3) await ledger.importTraining(f, IMPORT_SETS_EACH);
+      else if (n === 1 && pick < 0.3) await ledger.importTraining(f, IMPORT_ROWS);
       else if (n > 1 && pick < 0.15) await ledger.addSet(f);
       else if (n > 1 && pick < 0.22) await ledger.addAssessment(f);
       else if (n > 1 && pick < 0.3) await ledger.checkIn(f);
@@ -81,6 +83,7 @@ describe.each(dialects)('soak: concurrent clients against the real server [%s]',
       const database = await freshStressDatabase(dialect);
       let server: RunningServer | undefined;
       try {
+        if (DEMO_PARTICIPANTS) await loadSmallDemo(database, DEMO_PARTICIPANTS);
         server = await startServer(database, await freePort());
         const fixture = await prepareFixture(server.base);
         const ledger = new Ledger();

@@ -150,11 +150,12 @@ export class Ledger {
   }
 
   /**
-   * One training import of every participant × 5 exercises × `setsEach` sets on a day of its own,
-   * every row's notes its tag. Every other import asks for the NDJSON progress stream, whose 200 comes
-   * at once: there only the final `done` line acknowledges it.
+   * One training import of about `rows` rows (every participant × 5 exercises × as many sets as it
+   * takes) on a day of its own, every row's notes its tag. Every other import asks for the NDJSON
+   * progress stream, whose 200 comes at once: there only the final `done` line acknowledges it.
    */
-  async importTraining(f: Fixture, setsEach: number): Promise<void> {
+  async importTraining(f: Fixture, rows: number): Promise<void> {
+    const setsEach = Math.min(SET_NUMBERS, Math.ceil(rows / (f.participants.length * IMPORT_EXERCISES)));
     const n = this.counters.import++;
     const tag = `${IMPORT_TAG} ${this.run}-${n}`;
     const date = addDays('2025-12-31', -n);
