@@ -86,10 +86,14 @@ describeEachDatabase('logins an admin gives: set-up links, resets, unlocks', (da
     expect(reset.statusCode, reset.body).toBe(200);
     expect((await meWith()).statusCode).toBe(401);
     expect((await signIn(client, 'pat', 'first password 1')).statusCode).toBe(401);
-    // Only the newest link works.
+    // Only the newest link works, and asking about a link says so before a password is typed.
+    const status = async (path: string) => (await client.request({ method: 'GET', url: `/api/account-setup?token=${encodeURIComponent(tokenOf(path))}` })).json();
+    expect(await status(setupLink.path)).toEqual({ valid: false, username: null });
+    expect(await status(reset.json().setupLink.path)).toEqual({ valid: true, username: 'pat' });
     expect((await client.request({ method: 'POST', url: '/api/account-setup', payload: { token: tokenOf(setupLink.path), password: 'second password 2' } })).statusCode).toBe(403);
     expect((await client.request({ method: 'POST', url: '/api/account-setup', payload: { token: tokenOf(reset.json().setupLink.path), password: 'second password 2' } })).statusCode).toBe(200);
     expect((await signIn(client, 'pat', 'second password 2')).statusCode).toBe(200);
+    expect(await status(reset.json().setupLink.path)).toEqual({ valid: false, username: null });
     const actions = (await database().db.selectFrom('audit_event').select('action').where('entity', '=', 'account').orderBy('seq').execute()).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['account.password_reset', 'account.access_ended', 'setup_link.create', 'setup_link.use']));
   });

@@ -23,6 +23,7 @@ export const auth = defineCapability<AuthTables>({
     'POST /api/auth/tokens': signedIn,
     'DELETE /api/auth/tokens/:id': signedIn,
     'GET /api/session': publicRoute,
+    'GET /api/account-setup': publicRoute,
     'POST /api/account-setup': publicRoute,
     'GET /api/people/:id/account': only('admin'),
     'POST /api/people/:id/account': only('admin'),

@@ -12,6 +12,7 @@ import { SESSION_HOURS } from './model.ts';
 import { roles, type Actor } from '../shared/actor.ts';
 import {
   accountHolders,
+  accountLinkStatus,
   accountOfPerson,
   emailOf,
   checkLogin,
@@ -274,6 +275,20 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       await write(db, actorOf(request), (w) => unlockAccount(w, request.params.id), clock);
       return { account: (await accountOfPerson(db, request.params.id, clock()))! };
     },
+  );
+
+  app.get(
+    '/account-setup',
+    {
+      config: { reads: reads.none, rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Whether a one-time set-up link still works, and the username it sets a password for',
+        querystring: z.strictObject({ token: z.string().min(1).max(200) }),
+        response: { 200: z.object({ valid: z.boolean(), username: z.string().nullable() }) },
+      },
+    },
+    async (request) => accountLinkStatus(db, request.query.token, clock()),
   );
 
   app.post(

@@ -325,11 +325,27 @@ export async function unlockAccount(w: Writer, personId: number): Promise<void> 
 }
 
 /** The person sets their password with the link an admin gave them; the link works once. Answers who they are now. */
+/** An account's set-up link by its token, if it still works at `now` (not used, not expired). */
+async function usableAccountLink(db: Db, token: string, now: Date) {
+  const link = await db
+    .selectFrom('setup_link')
+    .innerJoin('account', 'account.id', 'setup_link.account_id')
+    .select(['setup_link.id', 'setup_link.account_id', 'setup_link.used_at', 'setup_link.expires_at', 'account.username'])
+    .where('setup_link.token_hash', '=', sha256(token))
+    .executeTakeFirst();
+  if (!link || link.used_at || (link.expires_at !== null && link.expires_at <= now.toISOString())) return undefined;
+  return link;
+}
+
+/** Whether a set-up link still works, and whose login it sets: the page says so before a password is typed. */
+export async function accountLinkStatus(db: Db, token: string, now: Date): Promise<{ valid: boolean; username: string | null }> {
+  const link = await usableAccountLink(db, token, now);
+  return { valid: link !== undefined, username: link?.username ?? null };
+}
+
 export async function useAccountLink(w: Writer, token: string, password: string): Promise<Actor> {
-  const link = await w.db.selectFrom('setup_link').select(['id', 'account_id', 'used_at', 'expires_at']).where('token_hash', '=', sha256(token)).where('account_id', 'is not', null).executeTakeFirst();
-  if (!link || link.used_at || (link.expires_at !== null && link.expires_at <= w.now.toISOString())) {
-    throw new AppError('forbidden', 'this link is not valid, was already used or has expired: ask your administrator for a new one');
-  }
+  const link = await usableAccountLink(w.db, token, w.now);
+  if (!link) throw new AppError('forbidden', 'this link is not valid, was already used or has expired: ask your administrator for a new one');
   await setPassword(w, link.account_id!, password);
   await w.db.updateTable('setup_link').set({ used_at: w.now.toISOString() }).where('id', '=', link.id).execute();
   await w.record({ action: 'setup_link.use', entity: 'account', entityId: link.account_id!, after: { setupLinkId: link.id } });

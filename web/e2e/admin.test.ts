@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorld, viewports, visit, WORLD_START_TIMEOUT, type World } from './harness.ts';
+import { signedOutStart, startWorld, viewports, visit, WORLD_START_TIMEOUT, type World } from './harness.ts';
 
 const DESIGNATION_OF = { desktop: 'JB-950', phone: 'JB-951' } as const;
 
@@ -164,6 +164,14 @@ describe('admin', { timeout: 90_000 }, () => {
       await newcomer.page.getByRole('heading', { name: 'Good to see you, Rct Robin Newman' }).waitFor();
       expect(new URL(newcomer.page.url()).search).toBe('');
       newcomer.expectNoConsoleErrors();
+      // The link a second time, in another browser: it says at once that it is spent, with no password form to fill in vain.
+      const again = await visit(world, viewport);
+      again.expectConsoleError(signedOutStart);
+      await again.page.goto(link);
+      await again.page.getByRole('alert').getByText(/This link is not valid, was already used or has expired/).waitFor();
+      expect(await again.page.getByLabel('Password again').count()).toBe(0);
+      await again.check(`account-setup-spent-${viewport}`);
+      again.expectNoConsoleErrors();
 
       // Locked as five wrong passwords lock it (set here directly: sign-ins are rate limited per address); the admin sees it and unlocks it.
       const stranger = await world.browser.newContext({ baseURL: world.url });
