@@ -49,7 +49,7 @@ describe('participant', { timeout: 90_000 }, () => {
     await page.getByRole('heading', { name: 'How are you today?' }).waitFor();
     const { personId } = (await (await page.request.get('/api/me')).json()) as { personId: number };
     const today = async () => {
-      const history = (await (await page.request.get(`/api/people/${personId}/wellness`)).json()) as { today: string; reports: { date: string; score: number }[] };
+      const history = (await (await page.request.get(`/api/people/${personId}/wellness`)).json()) as { today: string; reports: { date: string; score: number; reportedAt: string }[] };
       return { date: history.today, report: history.reports.find((report) => report.date === history.today) };
     };
     // The demo may have JB-001 reported already today: start from a day not yet reported.
@@ -101,6 +101,11 @@ describe('participant', { timeout: 90_000 }, () => {
     await page.getByText(/^You sent today’s report at .* \(score 20 of 28\)\. Sending the form again replaces it\.$/).waitFor();
     expect(await page.getByRole('group', { name: /^Sleep quality/ }).getByRole('radio', { name: '6' }).isChecked()).toBe(true);
     expect(await page.getByLabel('Hours slept last night').inputValue()).toBe('8.5');
+    // Sent again as it is: nothing changes, and it does not say "Changed".
+    const sentAt = (await today()).report?.reportedAt;
+    await page.getByRole('button', { name: 'Change today’s report' }).click();
+    await page.getByText('Nothing changed: today’s report stays as sent (score 20 of 28).').waitFor();
+    expect((await today()).report?.reportedAt).toBe(sentAt);
     await page.getByRole('group', { name: /^Muscle soreness/ }).getByText('3', { exact: true }).click();
     await page.getByRole('button', { name: 'Change today’s report' }).click();
     await page.getByText(/^Changed for \d{4}-\d\d-\d\d: wellness score 21 of 28\.$/).waitFor();

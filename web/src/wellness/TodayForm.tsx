@@ -28,6 +28,11 @@ export function TodayForm({ sent, onSaved }: { sent: WellnessReport | null; onSa
       hoursSlept: Number(form.get('hoursSlept')),
     } as WellnessAnswers;
     setError(null);
+    // The same answers again change nothing: saying "Changed" (and re-sending) would claim an edit that was not made.
+    if (sent && (Object.keys(answers) as (keyof WellnessAnswers)[]).every((name) => sent[name] === answers[name])) {
+      setSaved(`Nothing changed: today’s report stays as sent (score ${sent.score} of 28).`);
+      return;
+    }
     try {
       const { report } = await api('put', '/api/me/wellness/today', { body: answers });
       setSaved(`${sent ? 'Changed' : 'Saved'} for ${report.date}: wellness score ${report.score} of 28.`);
