@@ -78,6 +78,10 @@ describeEachDatabase('the admin moves and edits people: dates that cannot be', (
     const today = await move();
     expect(today.statusCode, today.body).toBe(200);
     expect(today.json().unit.id).toBe(world.otherPlatoon.id);
+    // Before the current membership: the date in words an admin reads, not an ISO instant.
+    const back = await client.request({ method: 'POST', url: `/api/people/${person.id}/move`, as: world.sessions.admin, payload: { unitId: world.platoon.id, effectiveFrom: '2020-01-01T00:00:00Z' } });
+    expect(back.statusCode, back.body).toBe(400);
+    expect(back.json().error.message).toMatch(/^effectiveFrom: must not be before \d{4}-\d\d-\d\d, when they joined their current unit$/);
   });
 
   it('refuses a date of birth in the future when a person is added or edited, naming the field', async () => {

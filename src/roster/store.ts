@@ -343,7 +343,7 @@ export async function movePerson(w: Writer, personId: number, unitId: number, ef
   if (before.unit?.id === unitId) throw conflict(`${before.designation} is already in ${before.unit.name}`, 'unitId');
   const current = await w.db.selectFrom('person_unit').select(['id', 'effective_from']).where('person_id', '=', personId).where('effective_to', 'is', null).executeTakeFirst();
   const from = effectiveFrom.toISOString();
-  if (current && current.effective_from > from) throw badRequest('effectiveFrom', `must not be before the current membership began (${current.effective_from})`);
+  if (current && current.effective_from > from) throw badRequest('effectiveFrom', `must not be before ${current.effective_from.slice(0, 10)}, when they joined their current unit`);
   if (current) await w.db.updateTable('person_unit').set({ effective_to: from }).where('id', '=', current.id).execute();
   await w.db.insertInto('person_unit').values({ person_id: personId, unit_id: unitId, effective_from: from, effective_to: null }).execute();
   const after = await getPerson(w.db, personId);
