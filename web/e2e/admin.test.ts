@@ -135,7 +135,7 @@ describe('admin', { timeout: 90_000 }, () => {
       await check(`admin-person-status-confirm-${viewport}`);
       await status.getByRole('button', { name: 'Confirm: injured' }).click();
       await status.getByText('Robin Newman is now injured.').waitFor();
-      expect(await page.getByRole('region', { name: 'Record' }).textContent()).toContain('injured');
+      await expect.poll(() => page.getByRole('region', { name: 'Record' }).textContent()).toContain('injured');
 
       // Unit: moved from a date, and the history shows both memberships.
       const unit = page.getByRole('region', { name: 'Unit', exact: true });
@@ -221,9 +221,9 @@ describe('admin', { timeout: 90_000 }, () => {
     it(`filters the audit trail, names people instead of ids and folds sign-ins (${viewport})`, async () => {
       const { page, check, signIn, expectNoConsoleErrors } = await visit(world, viewport);
       await signIn('admin');
-      // A flood of sign-ins by one person.
+      // A flood of sign-ins by one person (two: this file signs in 19 times, under the 20 a minute one address may).
       // Each from a fresh browser, as a session cookie would otherwise ask for its CSRF token.
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 2; i++) {
         const other = await world.browser.newContext({ baseURL: world.url });
         const response = await other.request.post('/api/auth/login', { data: { username: 'monitor', password: 'demo-password' } });
         expect(response.status(), await response.text()).toBe(200);
@@ -232,12 +232,11 @@ describe('admin', { timeout: 90_000 }, () => {
       await page.goto('/audit');
       const events = page.getByRole('region', { name: 'Audit events' });
       await events.waitFor();
-      // Folded by default: the three sign-ins are one row with a count that opens to each time.
-      const folded = events.locator('tr', { hasText: /session\.create ×3/ });
+      // Folded by default: the two sign-ins are one row with a count that opens to each time.
+      const folded = events.locator('tr', { hasText: /session\.create ×2/ }).filter({ hasText: 'monitor' });
       await folded.first().waitFor();
-      expect(await folded.first().textContent()).toMatch(/monitor/);
-      await folded.first().getByText(/and 2 earlier/).click();
-      await expect.poll(() => folded.first().locator('li').count()).toBe(2);
+      await folded.first().getByText(/and 1 earlier/).click();
+      await expect.poll(() => folded.first().locator('li').count()).toBe(1);
       await check(`admin-audit-folded-${viewport}`);
       // Every column in view without scrolling the table, Reason too (names and reasons wrap instead),
       // even beside a long reason and a long name.
@@ -288,7 +287,7 @@ describe('admin', { timeout: 90_000 }, () => {
       await filters.getByLabel('About').selectOption('account');
       await filters.getByLabel('Sign-ins').selectOption('show');
       await filters.getByRole('button', { name: 'Filter' }).click();
-      await expect.poll(() => events.locator('tbody tr', { hasText: 'session.create' }).count()).toBeGreaterThanOrEqual(3);
+      await expect.poll(() => events.locator('tbody tr', { hasText: 'session.create' }).count()).toBeGreaterThanOrEqual(2);
       await check(`admin-audit-filtered-${viewport}`);
       expectNoConsoleErrors();
     });
