@@ -275,9 +275,9 @@ describeEachDatabase('CSV imports of corrupted files', (database) => {
             if (added !== stored) problems.push(`accepted: the answer says ${added} added, the ${format.table} table grew by ${stored} <- ${label}`);
             // A replacement character the file itself holds (a lone surrogate written as UTF-8 becomes one) is its text, not a
             // misreading: it stays stored, so only text new since the last answer counts.
-            const stored = await format.garbage(db);
-            const garbage = stored.filter((text) => !seen.has(text) && !(text.includes('\uFFFD') && bytes.includes(replacementCharacter)));
-            stored.forEach((text) => seen.add(text));
+            const texts = await format.garbage(db);
+            const garbage = texts.filter((text) => !seen.has(text) && !(text.includes('\uFFFD') && bytes.includes(replacementCharacter)));
+            texts.forEach((text) => seen.add(text));
             if (garbage.length) problems.push(`accepted and stored misread text ${JSON.stringify(garbage.slice(0, 3))} <- ${label}`);
           }
         }
