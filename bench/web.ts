@@ -1,8 +1,8 @@
 // `npm run bench -- web [--participants N] [--runs N] [--api-runs N] [--write-runs N] [--fresh] [--postgres]`:
 // the commander's home screen on a large cohort. Loads the demo with N participants (default
 // 10,000; `muster demo --participants N`) into bench/out/web/web-N.db, or on PostgreSQL into schema
-// bench_web, once: later runs reuse it (--fresh loads it again; migrations still run on a reused
-// one, and fill the state they add). Serves it with the datapad, signs in as the commander in
+// bench_web, once (the demo rebuilds the state kept on write at its end): later runs reuse it
+// (--fresh loads it again; migrations still run on a reused one, and fill the state they add). Serves it with the datapad, signs in as the commander in
 // headless Chromium (Debian's /usr/bin/chromium) and times, over several runs, navigation to the
 // home screen until every panel has its data (goal: under 1 s), and the same for the drill-down to
 // a platoon and to one of its participants; then times each API answer behind those screens (goal:
@@ -19,8 +19,7 @@ import { loadDemo } from '../src/demo/load.ts';
 import { DEMO_PASSWORD } from '../src/auth/demo.ts';
 import { buildApp } from '../src/server/app.ts';
 import { openDatabase } from '../src/store/db.ts';
-import { capabilities, migrateAll } from '../src/capabilities.ts';
-import type { Capability } from '../src/shared/capability.ts';
+import { migrateAll } from '../src/capabilities.ts';
 import { systemActor } from '../src/shared/actor.ts';
 import { write } from '../src/store/write.ts';
 import { createSession, exerciseLookup, setAttendance, setColumns, updateSession, writeSets } from '../src/training/store.ts';
@@ -66,10 +65,6 @@ await migrateAll(database.db);
 if (!reuse) {
   const started = performance.now();
   await loadDemo(database.db, { participants: PARTICIPANTS });
-  // The demo writes in bulk past the state kept on write: each capability rebuilds its own once.
-  await write(database.db, systemActor('bench'), async (w) => {
-    for (const capability of capabilities as readonly Capability[]) await capability.rebuildDerived?.(w);
-  });
   if (postgresUrl) await sql`analyze`.execute(database.db);
   console.log(`demo with ${PARTICIPANTS} participants loaded into ${database.dialect} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
