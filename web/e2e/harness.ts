@@ -228,3 +228,15 @@ export async function visit(world: World, viewport: keyof typeof viewports = 'de
     },
   };
 }
+
+/** Pairs of labels that overlap within one chart on the page ("a / b"), for the no-overlap checks. */
+export function overlappingChartLabels(page: Page): Promise<string[]> {
+  return page.locator('.plot svg').evaluateAll((svgs) =>
+    svgs.flatMap((svg) => {
+      const labels = [...svg.querySelectorAll('text')].filter((t) => t.textContent?.trim()).map((t) => ({ text: t.textContent, box: t.getBoundingClientRect() }));
+      return labels.flatMap((a, i) =>
+        labels.slice(i + 1).filter((b) => Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top) > 0.5 && Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left) > 0.5).map((b) => `${a.text} / ${b.text}`),
+      );
+    }),
+  );
+}

@@ -20,6 +20,8 @@ export function TimeSeriesChart({ title, description, yLabel, points, yDomain, t
       return {
         height: Math.min(320, Math.max(220, width * 0.45)),
         marginLeft: 52,
+        // Room above the top tick for the y axis's title.
+        marginTop: 30,
         // Room for the last date's label; no "Date" axis label to collide with it (dates say what they are).
         marginRight: 28,
         x: { type: 'utc', label: null, nice: true },

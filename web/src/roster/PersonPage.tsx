@@ -127,9 +127,13 @@ function UnitHistory({ personId }: { personId: number }) {
     <section aria-labelledby="history-heading" className="card">
       <h2 id="history-heading">Unit history</h2>
       <Async loaded={history}>
-        {({ history: rows }) => (
-          <DataTable label="Unit history table" columns={['Unit', 'From', 'To']} rows={rows.map((row) => [row.unitName, formatDate(row.from), row.to ? formatDate(row.to) : 'now'])} />
-        )}
+        {({ history: rows }) =>
+          rows.length ? (
+            <DataTable label="Unit history table" columns={['Unit', 'From', 'To']} rows={rows.map((row) => [row.unitName, formatDate(row.from), row.to ? formatDate(row.to) : 'now'])} />
+          ) : (
+            <p>Never in a unit.</p>
+          )
+        }
       </Async>
     </section>
   );

@@ -29,7 +29,6 @@ export function LoadRatioPanel({ load }: { load: Loaded<LoadHistory> }) {
               )}
               {weeks.length > 0 && (
                 <DataTable
-                  stacked
                   label="Weekly load, monotony and strain"
                   columns={['Week from', 'Days', 'Load (AU)', 'Monotony', 'Strain (AU)']}
                   rows={[...weeks].reverse().map((w) => [w.weekStart, w.days, Math.round(w.load), w.monotony === null ? '—' : fixed(w.monotony, 2), w.strain === null ? '—' : Math.round(w.strain)])}
