@@ -40,6 +40,8 @@ export async function demoPathFiller(client: Client, db: Db, options: { personId
       .replace(/^\/api\/analysis\/runs\/:id/, `/api/analysis/runs/${run.runId}`)
       .replace(/^\/api\/appointments\/:id/, `/api/appointments/${appointment.id}`)
       .replace(/^\/api\/calendar\/:token/, feed.pathname)
+      // Its token is a query parameter: an unknown one answers that the link is not valid.
+      .replace(/^\/api\/account-setup$/, '/api/account-setup?token=not-a-set-up-link')
       .replace(/:drillId/, String(drill.drill_id))
       .replace(/:code/, trial.code)
       .replace(/\/participants\/:id/, `/participants/${options.personId}`)
