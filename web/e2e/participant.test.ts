@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, visit, WORLD_START_TIMEOUT, type World } from './harness.ts';
 
@@ -158,6 +159,11 @@ describe('participant', { timeout: 90_000 }, () => {
     await chart.locator('svg').first().waitFor();
     expect(await chart.textContent()).toContain('Load (lb)');
     await page.getByText(/^Estimated 1RM by Epley \(1985\)/).waitFor();
+    // Every set of theirs to take away, and nobody else's: the set just logged is in it.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('group', { name: 'Export my training sets' }).getByRole('link', { name: /\(CSV\)$/ }).click()]);
+    const rows = (await readFile((await download.path())!, 'utf8')).trimEnd().split('\n');
+    const designations = new Set(rows.slice(1).map((row) => row.split(',')[rows[0].split(',').indexOf('designation')]));
+    expect([...designations]).toEqual(['JB-001']);
     await check('participant-training');
     expectNoConsoleErrors();
   });

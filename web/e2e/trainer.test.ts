@@ -110,6 +110,8 @@ describe('trainer', { timeout: 90_000 }, () => {
     // It opens on the trainer's own unit.
     const me = await (await page.request.get('/api/me')).json();
     expect(await page.getByRole('combobox', { name: 'Unit' }).locator('option:checked').textContent()).toBe(me.unit.name);
+    // The unit's whole history is in the export, a link away from the plan.
+    await page.getByRole('group', { name: 'Export training sets' }).getByRole('link', { name: 'Export training sets (CSV)' }).waitFor();
     await page.getByLabel('Title').fill('Pre-dawn run');
     await page.getByLabel(/^Start time/).fill(start);
     await page.getByLabel('Minutes').fill('40');

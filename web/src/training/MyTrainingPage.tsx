@@ -1,5 +1,5 @@
 import { useMe } from '../app/session.tsx';
-import { Async, DataTable, Page } from '../app/ui.tsx';
+import { Async, DataTable, ExportLinks, Page } from '../app/ui.tsx';
 import { formatLoad, useBests, useLoad, useSets, type TrainingSet } from './hooks.ts';
 import { LoadUnitPreference, useLoadUnit } from './LoadUnitPreference.tsx';
 import { OwnSetForm } from './OwnSetForm.tsx';
@@ -23,6 +23,8 @@ export function MyTrainingPage() {
       <TrainingPanels load={load} sets={sets} bests={bests} />
       <h2>My sets: the {RECENT_SETS} most recent</h2>
       <Async loaded={sets}>{(data) => (data.sets.length ? <SetsTable sets={data.sets} /> : <p>No sets in the last 12 weeks.</p>)}</Async>
+      {/* Every set of theirs, not only the recent ones: the export answers a participant with their own. */}
+      <ExportLinks path="/api/training/export" what="my training sets" />
     </Page>
   );
 }

@@ -3,7 +3,7 @@ import { api, type ResponseOf } from '../api/client.ts';
 import { Link } from '../app/router.tsx';
 import { useApi } from '../app/useApi.ts';
 import { outcomeOf, SubmitWithOutcome, type Outcome } from './FormOutcome.tsx';
-import { Async, DataTable, Page } from '../app/ui.tsx';
+import { Async, DataTable, ExportLinks, Page } from '../app/ui.tsx';
 import type { Unit } from '../roster/hooks.ts';
 import { LocalDateTimeFields } from './fields.tsx';
 import { localNow } from './localTime.ts';
@@ -16,6 +16,7 @@ export function SessionsPage() {
   return (
     <Page title="Plan sessions">
       <UnitPicker>{(unit) => <UnitPlan key={unit.id} unit={unit} />}</UnitPicker>
+      <ExportLinks path="/api/training/export" what="training sets" />
     </Page>
   );
 }
