@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import { unitsBelow } from '../src/access/units.ts';
 import { seededRandom } from '../src/shared/random.ts';
-import { addDays, localDayBounds, localToInstant, weekStart } from '../src/shared/time.ts';
+import { addDays, localToInstant, weekStart } from '../src/shared/time.ts';
 import { openDatabase } from '../src/store/db.ts';
 import { write } from '../src/store/write.ts';
 import { systemActor } from '../src/shared/actor.ts';
@@ -133,10 +133,9 @@ const notReported = entries.filter((e) => e.today === null).length;
 console.log(`    ${entries.length.toLocaleString()} participants, ${flagged} flagged, ${notReported} not reported today`);
 await time("a unit's card: counts and who has not reported", () => Promise.all([notReportedOn(handle.db, unitIds, TODAY), reportCountsByUnit(handle.db, unitIds, TODAY)]));
 await time('wellnessByUnit (counts per unit, flagged reports)', () => wellnessByUnit(handle.db, unitIds, TODAY));
-const monday = weekStart(TODAY);
-const week = [localDayBounds(monday, 'Europe/London').start, localDayBounds(addDays(monday, 6), 'Europe/London').end] as const;
-await time("weeklyLoadByUnit (the week's sRPE load per unit)", () => weeklyLoadByUnit(handle.db, unitIds, ...week));
-await time('attendanceByUnit (28 days)', () => attendanceByUnit(handle.db, unitIds, localDayBounds(addDays(TODAY, -27), 'Europe/London').start, localDayBounds(TODAY, 'Europe/London').end));
+// Both read the tallies kept on write (ADR 0008), by local days.
+await time("weeklyLoadByUnit (the week's sRPE load per unit)", () => weeklyLoadByUnit(handle.db, unitIds, weekStart(TODAY)));
+await time('attendanceByUnit (28 days)', () => attendanceByUnit(handle.db, unitIds, addDays(TODAY, -27), TODAY));
 const ratios = await time('cohortLoadRatioFlags (every participant, ACWR EWMA)', () => cohortLoadRatioFlags(handle.db, unitIds, TODAY));
 console.log(`    ${[...ratios.byUnit.values()].reduce((sum, u) => sum + u.rated, 0).toLocaleString()} rated, ${ratios.flagged.size} flagged`);
 
