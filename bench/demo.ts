@@ -1,5 +1,5 @@
-// `npm run bench -- demo [--participants N] [--postgres]`: times `muster demo --participants N`
-// (default 10,000) as a whole process from the source (tsx src/cli/main.ts), on a fresh SQLite file
+// `npm run bench -- demo [--participants N] [--weeks W] [--postgres]`: times `muster demo
+// --participants N --weeks W` (default 10,000 and 12, the demo's own weeks) as a whole process from the source (tsx src/cli/main.ts), on a fresh SQLite file
 // or, with --postgres, on a fresh PostgreSQL database made for the run on the server of
 // DATABASE_URL (default the local one) and dropped after. Then `muster audit verify` must accept
 // the chain. Goal (issue 17): under 60 s on SQLite, 120 s on PostgreSQL. Prints wall and CPU
@@ -14,6 +14,7 @@ import { measure } from './measure-process.ts';
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const PARTICIPANTS = option('--participants', 10_000);
+const WEEKS = option('--weeks', 12);
 const onPostgres = args.includes('--postgres');
 const GOAL_SECONDS = onPostgres ? 120 : 60;
 
@@ -43,8 +44,8 @@ if (onPostgres) {
 }
 
 try {
-  console.log(`muster demo --participants ${PARTICIPANTS.toLocaleString()} on ${onPostgres ? 'PostgreSQL' : 'SQLite'} (load average before: ${load()})`);
-  const loaded = measure('npx', ['tsx', 'src/cli/main.ts', 'demo', '--participants', String(PARTICIPANTS)])!;
+  console.log(`muster demo --participants ${PARTICIPANTS.toLocaleString()} --weeks ${WEEKS} on ${onPostgres ? 'PostgreSQL' : 'SQLite'} (load average before: ${load()})`);
+  const loaded = measure('npx', ['tsx', 'src/cli/main.ts', 'demo', '--participants', String(PARTICIPANTS), '--weeks', String(WEEKS)])!;
   console.log(`  loaded in ${loaded.seconds.toFixed(1)} s wall, ${loaded.cpuSeconds?.toFixed(1) ?? '?'} s CPU, peak ${loaded.peakMegabytes?.toFixed(0) ?? '?'} MB (goal under ${GOAL_SECONDS} s; load average after: ${load()})`);
   const verified = measure('npx', ['tsx', 'src/cli/main.ts', 'audit', 'verify'])!;
   console.log(`  muster audit verify: ${verified.stdout.trim().split('\n').pop()} (${verified.seconds.toFixed(1)} s)`);

@@ -1,7 +1,7 @@
-// `npm run bench -- web [--participants N] [--runs N] [--api-runs N] [--write-runs N] [--fresh] [--postgres]`:
+// `npm run bench -- web [--participants N] [--weeks W] [--runs N] [--api-runs N] [--write-runs N] [--fresh] [--postgres]`:
 // the commander's home screen on a large cohort. Loads the demo with N participants (default
-// 10,000; `muster demo --participants N`) into bench/out/web/web-N.db, or on PostgreSQL into schema
-// bench_web, once (the demo rebuilds the state kept on write at its end): later runs reuse it
+// 10,000) and W weeks of training and wellness (default 52, a year; `muster demo --participants N
+// --weeks W`) into bench/out/web/web-N-Ww.db, or on PostgreSQL into schema bench_web_N_Ww, once (the demo rebuilds the state kept on write at its end): later runs reuse it
 // (--fresh loads it again; migrations still run on a reused one, and fill the state they add). Serves it with the datapad, signs in as the commander in
 // headless Chromium (Debian's /usr/bin/chromium) and times, over several runs, navigation to the
 // home screen until every panel has its data (goal: under 1 s), and the same for the drill-down to
@@ -29,18 +29,19 @@ import { localDateOf } from '../src/shared/time.ts';
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const PARTICIPANTS = option('--participants', 10_000);
+const WEEKS = option('--weeks', 52);
 const RUNS = option('--runs', 5);
 const API_RUNS = option('--api-runs', 20);
 const WRITE_RUNS = option('--write-runs', 5);
 const PLATOON = 30;
 const outDir = new URL('./out/web/', import.meta.url).pathname;
-const file = `${outDir}web-${PARTICIPANTS}.db`;
+const file = `${outDir}web-${PARTICIPANTS}-${WEEKS}w.db`;
 const webRoot = `${outDir}dist`;
 const repo = new URL('../', import.meta.url).pathname;
 
-// --postgres: the same on PostgreSQL (DATABASE_URL, default the local test database), in schema bench_web.
+// --postgres: the same on PostgreSQL (DATABASE_URL, default the local test database), in its own schema.
 const postgresUrl = args.includes('--postgres') ? (process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : undefined;
-const PG_SCHEMA = 'bench_web';
+const PG_SCHEMA = `bench_web_${PARTICIPANTS}_${WEEKS}w`;
 
 /** True when the demo is already in the schema (and not --fresh); otherwise the schema is made afresh, empty. */
 async function reusePostgresSchema(url: string): Promise<boolean> {
@@ -64,9 +65,9 @@ const database = postgresUrl ? openDatabase({ databaseUrl: postgresUrl, pgSchema
 await migrateAll(database.db);
 if (!reuse) {
   const started = performance.now();
-  await loadDemo(database.db, { participants: PARTICIPANTS });
+  await loadDemo(database.db, { participants: PARTICIPANTS, weeks: WEEKS });
   if (postgresUrl) await sql`analyze`.execute(database.db);
-  console.log(`demo with ${PARTICIPANTS} participants loaded into ${database.dialect} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`demo with ${PARTICIPANTS} participants and ${WEEKS} weeks loaded into ${database.dialect} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 // The datapad is built every run, so that a reused database never meets an older build of it.
 execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--outDir', webRoot, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' });

@@ -3,7 +3,7 @@ import { systemActor } from '../shared/actor.ts';
 import { createAccount } from '../auth/index.ts';
 import { AUDIT_KEY_VARIABLE, anchorAudit, auditKeyFromEnvironment, parseAnchor, verifyAudit, type Anchor } from '../audit/index.ts';
 import { write } from '../store/write.ts';
-import { isDatabaseEmpty, loadDemo } from '../demo/load.ts';
+import { DEMO_MAX_WEEKS, isDatabaseEmpty, loadDemo } from '../demo/load.ts';
 import { DEMO_PASSWORD } from '../auth/index.ts';
 import { runRosterImport } from '../roster/index.ts';
 import { findPersonByDesignation } from '../roster/index.ts';
@@ -100,16 +100,22 @@ export async function printAuditAnchor(options: DatabaseOptions) {
   });
 }
 
-export async function demo(options: DatabaseOptions & { participants: string }) {
+export async function demo(options: DatabaseOptions & { participants: string; weeks: string }) {
   const participants = Number(options.participants);
-  if (!Number.isInteger(participants) || participants < 1) {
-    console.error(`muster: --participants: '${options.participants}' is not a positive whole number`);
+  const weeks = Number(options.weeks);
+  const problem = !Number.isInteger(participants) || participants < 1
+    ? `--participants: '${options.participants}' is not a positive whole number`
+    : !Number.isInteger(weeks) || weeks < 1 || weeks > DEMO_MAX_WEEKS
+      ? `--weeks: '${options.weeks}' is not a whole number from 1 to ${DEMO_MAX_WEEKS}`
+      : undefined;
+  if (problem) {
+    console.error(`muster: ${problem}`);
     process.exitCode = 2;
     return;
   }
   await withDatabaseHandle(options, async ({ db }) => {
     if (!(await isDatabaseEmpty(db))) throw new AppError('conflict', 'the database already holds people: the demo loads only into an empty database');
-    const result = await loadDemo(db, { participants });
-    console.log(`loaded the DEMO cohort: ${result.participants} participants. Logins (password ${DEMO_PASSWORD}): ${result.logins.map((l) => l.username).join(', ')}`);
+    const result = await loadDemo(db, { participants, weeks });
+    console.log(`loaded the DEMO cohort: ${result.participants} participants, ${weeks} weeks. Logins (password ${DEMO_PASSWORD}): ${result.logins.map((l) => l.username).join(', ')}`);
   });
 }

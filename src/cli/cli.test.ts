@@ -29,6 +29,12 @@ describe.each(dialects)('muster command [%s]', (dialect) => {
 
   it('imports a roster file all or nothing, and audit verify catches tampering', async () => {
     const { env } = await database();
+    // Usage errors name the option and write nothing.
+    for (const [option, value, message] of [['--participants', '0', 'is not a positive whole number'], ['--weeks', '105', 'is not a whole number from 1 to 104'], ['--weeks', 'a year', 'is not a whole number']]) {
+      const wrong = await muster(['demo', option, value], { env });
+      expect(wrong.status).toBe(2);
+      expect(wrong.stderr).toContain(`muster: ${option}: '${value}' ${message}`);
+    }
     const demo = await muster(['demo', '--participants', '6'], { env });
     expect(demo.stderr).toBe('');
     expect(demo.stdout).toMatch(/loaded the DEMO cohort: 6 participants/);

@@ -105,8 +105,9 @@ async function buildProgram(analyzeOnly: boolean): Promise<Command> {
     program
       .command('demo')
       .description('Load the demo cohort into an empty database')
-      .option('--participants <n>', 'number of participants', '60'),
-  ).action(async (options: DatabaseOptions & { participants: string }) => (await import('./admin.ts')).demo(options));
+      .option('--participants <n>', 'number of participants', '60')
+      .option('--weeks <n>', 'weeks of training and wellness history, ending this week (1 to 104)', '12'),
+  ).action(async (options: DatabaseOptions & { participants: string; weeks: string }) => (await import('./admin.ts')).demo(options));
 
   registerAnalyze(program);
 

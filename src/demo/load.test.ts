@@ -7,7 +7,7 @@ import { DEMO_HISTORY_DAYS } from '../roster/demo.ts';
 import { describeEachDatabase } from '../server/test-databases.ts';
 import { systemActor } from '../shared/actor.ts';
 import type { Capability } from '../shared/capability.ts';
-import { addDays, localDateOf } from '../shared/time.ts';
+import { addDays, localDateOf, weekStart } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import { write } from '../store/write.ts';
 import { refreshBaselines } from '../wellness/store.ts';
@@ -91,6 +91,22 @@ async function derivedState(db: Db) {
   };
 }
 
+/** Everyone joined their unit `historyDays` before today, and every participant's earliest record of any kind falls after that. */
+async function expectMembershipsBeforeData(db: Db, historyDays: number) {
+  const memberships = await db.selectFrom('person_unit').select(['person_id', 'effective_from']).execute();
+  const since = memberships.map((m) => m.effective_from).reduce((a, b) => (a > b ? a : b));
+  expect(localDateOf(since, 'Europe/London')).toBe(addDays(localDateOf(now, 'Europe/London'), -historyDays));
+  const earliest = [
+    await db.selectFrom('trial_consent').select((eb) => eb.fn.min('recorded_at').as('at')).executeTakeFirstOrThrow(),
+    await db.selectFrom('training_session').select((eb) => eb.fn.min('starts_at').as('at')).executeTakeFirstOrThrow(),
+    await db.selectFrom('assessment').select((eb) => eb.fn.min('assessed_at').as('at')).executeTakeFirstOrThrow(),
+  ].map((r) => String(r.at));
+  const firstReport = await db.selectFrom('wellness_report').select((eb) => eb.fn.min('local_date').as('date')).executeTakeFirstOrThrow();
+  for (const at of earliest) expect(at > since, `${at} is before ${since}`).toBe(true);
+  expect(String(firstReport.date) >= localDateOf(since, 'Europe/London')).toBe(true);
+  expect(memberships.every((m) => m.effective_from === since)).toBe(true);
+}
+
 describeEachDatabase('the demo, loaded in bulk', (database) => {
   it('writes the same rows as the row-by-row demo did, in one audit trail that verifies, with its derived state current', async () => {
     const { db } = database();
@@ -146,18 +162,25 @@ describeEachDatabase('the demo, loaded in bulk', (database) => {
     }
     expect([...sexesOfName].filter(([, sexes]) => sexes.size > 1).map(([name]) => name)).toEqual([]);
 
-    const memberships = await db.selectFrom('person_unit').select(['person_id', 'effective_from']).execute();
-    const since = memberships.map((m) => m.effective_from).reduce((a, b) => (a > b ? a : b));
-    expect(localDateOf(since, 'Europe/London')).toBe(addDays(localDateOf(now, 'Europe/London'), -DEMO_HISTORY_DAYS));
-    // Every participant's earliest record of any kind falls after their membership began.
-    const earliest = [
-      await db.selectFrom('trial_consent').select((eb) => eb.fn.min('recorded_at').as('at')).executeTakeFirstOrThrow(),
-      await db.selectFrom('training_session').select((eb) => eb.fn.min('starts_at').as('at')).executeTakeFirstOrThrow(),
-      await db.selectFrom('assessment').select((eb) => eb.fn.min('assessed_at').as('at')).executeTakeFirstOrThrow(),
-    ].map((r) => String(r.at));
-    const firstReport = await db.selectFrom('wellness_report').select((eb) => eb.fn.min('local_date').as('date')).executeTakeFirstOrThrow();
-    for (const at of earliest) expect(at > since, `${at} is before ${since}`).toBe(true);
-    expect(String(firstReport.date) >= localDateOf(since, 'Europe/London')).toBe(true);
-    expect(memberships.every((m) => m.effective_from === since)).toBe(true);
+    await expectMembershipsBeforeData(db, DEMO_HISTORY_DAYS);
+  }, LOAD_TIMEOUT);
+
+  it('loads a year of training and wellness with --weeks 52, the hard weeks and tests following it, memberships a week before', async () => {
+    const { db } = database();
+    await loadDemo(db, { participants: 8, weeks: 52, clock });
+    const today = localDateOf(now, 'Europe/London');
+    // Two platoons, four sessions a week for 52 weeks; Saturday's march (28 November) is still to come.
+    expect(await count(db, 'training_session')).toBe(2 * 4 * 52);
+    const first = await db.selectFrom('training_session').select((eb) => eb.fn.min('starts_at').as('at')).executeTakeFirstOrThrow();
+    expect(localDateOf(String(first.at), 'Europe/London')).toBe(addDays(weekStart(today), -51 * 7));
+    const hard = await db.selectFrom('training_session').select('starts_at').where('notes', '=', 'Hard week').execute();
+    expect(hard).toHaveLength(2 * 4 * 13);
+    // Drill attempts in weeks 2, 6, ..., 50 (13 weeks, two drills each); strength tests in week 1 (week 52's fall on Friday, to come).
+    expect(await count(db, 'drill_attempt')).toBe(8 * 2 * 13);
+    expect(await count(db, 'strength_test')).toBe(8 * 3);
+    const reports = await db.selectFrom('wellness_report').select((eb) => [eb.fn.min('local_date').as('from'), eb.fn.max('local_date').as('to')]).executeTakeFirstOrThrow();
+    expect([String(reports.from), String(reports.to)]).toEqual([addDays(today, -363), today]);
+    await expectMembershipsBeforeData(db, 53 * 7);
+    expect(await verifyAudit(db)).toMatchObject({ ok: true });
   }, LOAD_TIMEOUT);
 });

@@ -16,9 +16,12 @@ const lastNames = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'J
 
 /**
  * How far back the demo's history reaches: everyone is in their unit from then on. The demo's
- * data starts later (the trial's set-up 117 days back, training and wellness 12 weeks back).
+ * data starts later (the trial's set-up 117 days back, training and wellness 12 weeks back), or,
+ * with more weeks of training and wellness, a week before their first.
  */
 export const DEMO_HISTORY_DAYS = 120;
+
+export const demoHistoryDays = (weeks: number) => Math.max(DEMO_HISTORY_DAYS, (weeks + 1) * 7);
 
 export interface DemoRoster {
   companyId: number;
@@ -33,7 +36,7 @@ export interface DemoRoster {
  * trainers, commanders, an assessor, a monitor, a statistician and an admin. Every unit name
  * says "(demo)" so nobody mistakes it for real data.
  */
-export async function loadDemoRoster(w: Writer, participants = 60, zone = 'Europe/London'): Promise<DemoRoster> {
+export async function loadDemoRoster(w: Writer, participants = 60, zone = 'Europe/London', weeks = 12): Promise<DemoRoster> {
   const company = await createUnit(w, { name: 'A Company (demo)', kind: 'company', parentId: null, timeZone: zone });
   const platoons = [
     await createUnit(w, { name: '1 Platoon (demo)', kind: 'platoon', parentId: company.id, timeZone: zone }),
@@ -81,7 +84,7 @@ export async function loadDemoRoster(w: Writer, participants = 60, zone = 'Europ
   await insertRows(w.db, 'person_unit', participantIds.map((id, k) => ({ person_id: id, unit_id: platoons[k % platoons.length].id, effective_from: at, effective_to: null })));
   if (participantIds.length > 0) await w.record({ action: 'person.create', entity: 'person', entityId: participantIds[0], after: { source: 'demo', ids: participantIds } });
   // Everyone has been in their unit since the demo's history starts, not since the moment it was loaded.
-  const since = localToInstant(addDays(localDateOf(w.now, zone), -DEMO_HISTORY_DAYS), '00:00', zone);
+  const since = localToInstant(addDays(localDateOf(w.now, zone), -demoHistoryDays(weeks)), '00:00', zone);
   await w.db.updateTable('person_unit').set({ effective_from: since }).where('effective_from', '=', at).execute();
   await w.record({ action: 'demo.load', entity: 'demo', entityId: 'roster', after: { units: 3, participants, memberships_from: since } });
   return { companyId: company.id, platoonIds: platoons.map((p) => p.id), participantIds, trainerIds: [pti.id, ...trainers.map((t) => t.id)], assessorId: assessor.id };

@@ -30,7 +30,7 @@ export const roster = defineCapability<RosterTables>({
     { path: '/roster/import', label: 'Import roster', roles: ['admin'], needs: 'POST /api/roster/import' },
   ],
   demo: async (w, demo) => {
-    await loadDemoRoster(w, demo.participants, demo.zone);
+    await loadDemoRoster(w, demo.participants, demo.zone, demo.weeks);
   },
 });
 

@@ -11,7 +11,7 @@ describeEachDatabase("the schedule's demo", (database) => {
     const { db } = database();
     const clock = () => new Date('2026-12-04T12:00:00.000Z');
     await write(db, systemActor('demo'), (w) => loadDemoRoster(w, 20), clock);
-    const { appointmentIds } = await write(db, systemActor('demo'), (w) => loadDemoSchedule(w, { participants: 20, zone: 'Europe/London', logins: [] }), clock);
+    const { appointmentIds } = await write(db, systemActor('demo'), (w) => loadDemoSchedule(w, { participants: 20, weeks: 12, zone: 'Europe/London', logins: [] }), clock);
     const all = await listAppointments(db, { kind: 'all', selfId: null }, { limit: 1000 });
     expect(all.map((a) => a.id).sort((a, b) => a - b)).toEqual([...appointmentIds].sort((a, b) => a - b));
     const tests = all.filter((a) => a.title === 'Morning fitness test');

@@ -12,7 +12,7 @@ describeEachDatabase("the kiosk's demo", (database) => {
     const { db } = database();
     const clock = () => new Date('2026-12-04T12:00:00.000Z');
     await write(db, systemActor('demo'), (w) => loadDemoRoster(w, 20), clock);
-    const { checkIns } = await write(db, systemActor('demo'), async (w) => loadKioskDemo(w, await loadDemoSchedule(w, { participants: 20, zone: 'Europe/London', logins: [] })), clock);
+    const { checkIns } = await write(db, systemActor('demo'), async (w) => loadKioskDemo(w, await loadDemoSchedule(w, { participants: 20, weeks: 12, zone: 'Europe/London', logins: [] })), clock);
     const rows = await db.selectFrom('check_in').innerJoin('appointment', 'appointment.id', 'check_in.appointment_id').select(['check_in.minutes_late', 'appointment.title', 'appointment.status']).execute();
     expect(rows).toHaveLength(checkIns);
     // Seven mornings of ten people have begun by noon; about one in ten absent.

@@ -34,6 +34,8 @@ export interface DemoLogin {
 /** What the demo steps share: each step reads what earlier ones wrote from the database. */
 export interface DemoContext {
   participants: number;
+  /** Weeks of training and wellness history, ending this week (default 12, the trial's length). */
+  weeks: number;
   /** The demo units' time zone. */
   zone: string;
   /** Sign-ins the demo created, printed at the end. */

@@ -18,7 +18,7 @@ describeEachDatabase('training demo', (database) => {
       systemActor('demo'),
       async (w) => {
         const roster = await loadDemoRoster(w, 6);
-        const training = await loadDemoTraining(w, { participants: 6, zone: 'Europe/London', logins: [] });
+        const training = await loadDemoTraining(w, { participants: 6, weeks: 12, zone: 'Europe/London', logins: [] });
         // The demo writes attendance in bulk; its derived state is built once, at the end (src/demo/load.ts).
         await rebuildLoadRatios(w);
         return { roster, training };

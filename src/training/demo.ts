@@ -15,8 +15,8 @@ const programme = [
   { day: 5, time: '08:00', minutes: 120, title: 'Loaded march', march: { metres: 12000 } },
 ] as const;
 
-/** Weeks 3, 7 and 11 are the hard ones (the wellness demo shows their fatigue too). */
-const hardWeeks = new Set([3, 7, 11]);
+/** Weeks 3, 7, 11 and every fourth after are the hard ones (the wellness demo shows their fatigue too). */
+const isHardWeek = (week: number) => week % 4 === 3;
 /**
  * One participant in 25 (the second, then every 25th) trained two and a half times as long and
  * harder in the last four days, so the commander's demo shows load-ratio flags. The flag marks
@@ -28,6 +28,9 @@ const OVERREACH_DAYS = 4;
 
 /** Each participant's starting strength: roughly bodyweight-scaled working loads in kg. */
 const baseLoads: Record<string, number> = { 'Back Squat': 80, 'Bench Press': 60, 'Barbell Row': 55, Deadlift: 100, 'Overhead Press': 40 };
+
+/** Sets held in memory before they go to the database: a statement per session was a round trip per 700 rows. */
+const FLUSH_SETS = 20_000;
 
 const round = (kg: number, step: number) => Math.round(kg / step) * step;
 
@@ -41,10 +44,10 @@ interface Effort {
 }
 
 /**
- * Twelve weeks of platoon training ending this week in the unit's zone: four sessions a week
+ * Twelve weeks (or `demo.weeks`) of platoon training ending this week in the unit's zone: four sessions a week
  * with attendance and session RPE, sets with target and actual side by side (every fifth
- * participant types loads in lb), drill attempts every four weeks, and strength tests in the
- * first and last weeks; a few participants overreached in the last days (`overreaching`).
+ * participant types loads in lb), drill attempts every four weeks (2, 6, 10, ...), and strength
+ * tests in the first and last weeks; a few participants overreached in the last days (`overreaching`).
  * Deterministic: the same cohort always gets the same numbers.
  */
 export async function loadDemoTraining(w: Writer, demo: DemoContext): Promise<{ sessions: number; sets: number }> {
@@ -54,7 +57,8 @@ export async function loadDemoTraining(w: Writer, demo: DemoContext): Promise<{ 
   const db = w.db;
   const at = w.now.toISOString();
   const today = localDateOf(w.now, timeZone);
-  const firstMonday = addDays(weekStart(today), -11 * 7);
+  const weeks = demo.weeks;
+  const firstMonday = addDays(weekStart(today), -(weeks - 1) * 7);
   const exercises = await exerciseLookup(db);
   const exerciseId = (name: string) => exercises.get(name.toLowerCase())!;
   const people = roster.participantIds.map((id, i) => ({
@@ -73,9 +77,9 @@ export async function loadDemoTraining(w: Writer, demo: DemoContext): Promise<{ 
 
   // The sessions first, in one batch on the sessions' write path; then, in the same order, who came and what they did.
   const planned: SessionColumns[] = [];
-  for (let week = 1; week <= 12; week++) {
+  for (let week = 1; week <= weeks; week++) {
     const monday = addDays(firstMonday, (week - 1) * 7);
-    const hard = hardWeeks.has(week);
+    const hard = isHardWeek(week);
     for (const [p, platoonId] of roster.platoonIds.entries()) {
       for (const item of programme) {
         const start = localToInstant(addDays(monday, item.day), item.time, timeZone);
@@ -115,9 +119,19 @@ export async function loadDemoTraining(w: Writer, demo: DemoContext): Promise<{ 
   const members = new Map(roster.platoonIds.map((platoonId) => [platoonId, people.filter((x) => x.platoonId === platoonId)]));
   const sessions = sessionIds.length;
   let next = 0;
+  // Attendance and sets go in bulk, bypassing what their write paths keep (tallies, load-ratio
+  // states): the demo builds that once at the end (each capability's rebuildDerived,
+  // src/demo/load.ts). Some sessions at a time, so the rows never pile up in memory.
+  const flush = async () => {
+    await insertRows(db, 'session_attendance', attendance);
+    setIds.push(...(await insertRows(db, 'training_set', sets, { ids: true })));
+    attendanceCount += attendance.length;
+    attendance.length = 0;
+    sets.length = 0;
+  };
 
-  for (let week = 1; week <= 12; week++) {
-    const hard = hardWeeks.has(week);
+  for (let week = 1; week <= weeks; week++) {
+    const hard = isHardWeek(week);
     for (const platoonId of roster.platoonIds) {
       for (const item of programme) {
         const sessionId = sessionIds[next];
@@ -152,33 +166,27 @@ export async function loadDemoTraining(w: Writer, demo: DemoContext): Promise<{ 
             add(sessionId, person, 'Ruck March', 1, { reps: null, load: 20, rpe: null, distanceM: item.march.metres, durationS: Math.round(item.march.metres / (1.45 * person.fitness)) }, { reps: null, load: 20, rpe: null });
           }
         }
-        // A session's attendance and sets go in bulk, bypassing what their write paths keep
-        // (tallies, load-ratio states): the demo builds that once at the end (each capability's
-        // rebuildDerived, src/demo/load.ts). Session by session, so the rows never pile up in memory.
-        await insertRows(db, 'session_attendance', attendance);
-        setIds.push(...(await insertRows(db, 'training_set', sets, { ids: true })));
-        attendanceCount += attendance.length;
-        attendance.length = 0;
-        sets.length = 0;
+        if (sets.length >= FLUSH_SETS) await flush();
       }
     }
   }
+  await flush();
   if (setIds.length > 0) await w.record({ action: 'training.set.create', entity: 'training_set', entityId: setIds[0], after: { source: 'demo', ids: setIds, self_reported: false } });
 
-  await loadDemoDrillsAndTests(w, people, firstMonday, today, timeZone, random);
-  await w.record({ action: 'demo.load', entity: 'demo', entityId: 'training', after: { weeks: 12, sessions, attendance: attendanceCount, sets: setIds.length } });
+  await loadDemoDrillsAndTests(w, people, weeks, firstMonday, today, timeZone, random);
+  await w.record({ action: 'demo.load', entity: 'demo', entityId: 'training', after: { weeks, sessions, attendance: attendanceCount, sets: setIds.length } });
   return { sessions, sets: setIds.length };
 }
 
 /** Drill attempts every fourth week and strength tests in the first and last week, improving a little over the course. */
-async function loadDemoDrillsAndTests(w: Writer, people: { id: number; strength: number; fitness: number; unit: LoadUnit }[], firstMonday: string, today: string, timeZone: string, random: () => number) {
+async function loadDemoDrillsAndTests(w: Writer, people: { id: number; strength: number; fitness: number; unit: LoadUnit }[], weeks: number, firstMonday: string, today: string, timeZone: string, random: () => number) {
   const db = w.db;
   const at = w.now.toISOString();
   const drills = await db.selectFrom('drill').select(['id', 'name_key', 'standard_s']).execute();
   const protocols = new Map((await db.selectFrom('strength_protocol').select(['key', 'id']).execute()).map((p) => [p.key, p.id]));
   const squat = (await exerciseLookup(db)).get('back squat')!;
   const attempts = [];
-  for (const week of [2, 6, 10]) {
+  for (let week = 2; week <= weeks; week += 4) {
     const date = addDays(firstMonday, (week - 1) * 7 + 1);
     if (date > today) continue;
     const performedAt = localToInstant(date, '14:00', timeZone);
@@ -195,12 +203,12 @@ async function loadDemoDrillsAndTests(w: Writer, people: { id: number; strength:
   // Each test's trials follow it: the tests in bulk first, then their trials under the ids they got.
   const tests: { protocol_id: number; person_id: number; exercise_id: number | null; performed_at: string; notes: string; recorded_by: string; created_at: string }[] = [];
   const trialsOfTests: { side: 'left' | 'right' | 'both'; value: number; success: number; load_unit: LoadUnit | null }[][] = [];
-  for (const week of [1, 12]) {
+  for (const week of weeks > 1 ? [1, weeks] : [1]) {
     const date = addDays(firstMonday, (week - 1) * 7 + 4);
     if (date > today) continue;
     const performedAt = localToInstant(date, '10:00', timeZone);
     for (const person of people) {
-      const progress = week === 12 ? 1.08 : 1;
+      const progress = week === weeks && weeks > 1 ? 1.08 : 1;
       const test = (key: string, exercise: number | null, trials: (typeof trialsOfTests)[number]) => {
         tests.push({ protocol_id: protocols.get(key)!, person_id: person.id, exercise_id: exercise, performed_at: performedAt, notes: '', recorded_by: w.actor.label, created_at: at });
         trialsOfTests.push(trials);

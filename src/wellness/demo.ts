@@ -8,11 +8,10 @@ import { addDays, localDateOf } from '../shared/time.ts';
 import { insertRows } from '../store/bulk-insert.ts';
 import { ITEM_MAX, ITEM_MIN, storedBaselinesOf, wellnessScore } from './model.ts';
 
-const DEMO_DAYS = 84;
 
 /**
- * Twelve weeks of daily reports for the demo cohort, ending today in the unit's zone. Each
- * person has their own usual answers; hard training weeks (3, 7 and 11) raise fatigue and
+ * Twelve weeks (or `demo.weeks`) of daily reports for the demo cohort, ending today in the unit's
+ * zone. Each person has their own usual answers; hard training weeks (3, 7, 11, ...) raise fatigue and
  * soreness; about one day in ten is missed, a quarter have not reported yet today and about
  * one in eight had a bad night, so the dashboard has flags and gaps to show. Deterministic apart from the date it ends on.
  */
@@ -21,7 +20,8 @@ export async function loadDemoWellness(w: Writer, demo: DemoContext): Promise<nu
   const timeZone = demo.zone;
   const random = seededRandom(2026);
   const today = localDateOf(w.now, timeZone);
-  const first = addDays(today, -(DEMO_DAYS - 1));
+  const days = demo.weeks * 7;
+  const first = addDays(today, -(days - 1));
   const clamp = (x: number) => Math.min(ITEM_MAX, Math.max(ITEM_MIN, Math.round(x)));
   // Defined once, not per report: closures made in a hot loop cost more than the work in them.
   const noise = () => (random() - 0.5) * 1.6;
@@ -30,10 +30,10 @@ export async function loadDemoWellness(w: Writer, demo: DemoContext): Promise<nu
   for (const personId of participantIds) {
     const own: Omit<(typeof rows)[number], 'baseline_count' | 'baseline_sum' | 'baseline_sum_of_squares' | 'flagged'>[] = [];
     const usual = { sleep: 4.5 + random() * 1.5, fatigue: 2.5 + random() * 1.5, stress: 2 + random() * 1.5, soreness: 2.5 + random() * 1.5, hours: 6.5 + random() };
-    for (let day = 0; day < DEMO_DAYS; day++) {
-      const isToday = day === DEMO_DAYS - 1;
+    for (let day = 0; day < days; day++) {
+      const isToday = day === days - 1;
       if (random() < (isToday ? 0.25 : 0.1)) continue;
-      const hardWeek = [2, 6, 10].includes(Math.floor(day / 7));
+      const hardWeek = Math.floor(day / 7) % 4 === 2;
       const strain = hardWeek ? 1 + random() : 0;
       const badNight = isToday && random() < 0.12 ? 3 : 0;
       own.push({
