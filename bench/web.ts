@@ -1,13 +1,14 @@
-// `npm run bench -- web [--participants N] [--weeks W] [--runs N] [--api-runs N] [--write-runs N] [--fresh] [--postgres]`:
+// `npm run bench -- web [--participants N] [--weeks W] [--runs N] [--api-runs N] [--fresh] [--postgres]`:
 // the commander's home screen on a large cohort. Loads the demo with N participants (default
 // 10,000) and W weeks of training and wellness (default 52, a year; `muster demo --participants N
-// --weeks W`) into bench/out/web/web-N-Ww.db, or on PostgreSQL into schema bench_web_N_Ww, once (the demo rebuilds the state kept on write at its end): later runs reuse it
-// (--fresh loads it again; migrations still run on a reused one, and fill the state they add). Serves it with the datapad, signs in as the commander in
-// headless Chromium (Debian's /usr/bin/chromium) and times, over several runs, navigation to the
-// home screen until every panel has its data (goal: under 1 s), and the same for the drill-down to
-// a platoon and to one of its participants; then times each API answer behind those screens (goal:
-// p95 under 100 ms); then the write cost of the tallies kept on write (docs/adr/0008): one
-// attendance write, and a platoon's session (held, attendance for its ~30 people, their sets).
+// --weeks W`) into bench/out/web/web-N-Ww.db, or on PostgreSQL into schema bench_web_N_Ww, once
+// (the demo rebuilds the state kept on write at its end): later runs reuse it (--fresh loads it
+// again; migrations still run on a reused one, and fill the state they add). Serves it with the
+// datapad, signs in as the commander in headless Chromium (Debian's /usr/bin/chromium) and times,
+// over several runs, navigation to the home screen until every panel has its data (goal: under
+// 1 s), and the same for the drill-down to a platoon and to one of its participants; then times
+// each API answer behind those screens (goal: p95 under 100 ms). What writes cost on the same
+// database: `npm run bench -- writes`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -20,28 +21,15 @@ import { DEMO_PASSWORD } from '../src/auth/demo.ts';
 import { buildApp } from '../src/server/app.ts';
 import { openDatabase } from '../src/store/db.ts';
 import { migrateAll } from '../src/capabilities.ts';
-import { systemActor } from '../src/shared/actor.ts';
-import { write } from '../src/store/write.ts';
-import { createSession, exerciseLookup, setAttendance, setColumns, updateSession, writeSets } from '../src/training/store.ts';
-import { applyTallyChanges, attendanceTally, tallyChange } from '../src/training/attendance-tally.ts';
-import { localDateOf } from '../src/shared/time.ts';
+import { benchOption, webBenchDatabase, webOutDir } from './lib/web-database.ts';
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
-const PARTICIPANTS = option('--participants', 10_000);
-const WEEKS = option('--weeks', 52);
-const RUNS = option('--runs', 5);
-const API_RUNS = option('--api-runs', 20);
-const WRITE_RUNS = option('--write-runs', 5);
-const PLATOON = 30;
-const outDir = new URL('./out/web/', import.meta.url).pathname;
-const file = `${outDir}web-${PARTICIPANTS}-${WEEKS}w.db`;
+const { participants: PARTICIPANTS, weeks: WEEKS, sqliteFile: file, postgresUrl, pgSchema: PG_SCHEMA } = webBenchDatabase(args);
+const RUNS = benchOption(args, '--runs', 5);
+const API_RUNS = benchOption(args, '--api-runs', 20);
+const outDir = webOutDir;
 const webRoot = `${outDir}dist`;
 const repo = new URL('../', import.meta.url).pathname;
-
-// --postgres: the same on PostgreSQL (DATABASE_URL, default the local test database), in its own schema.
-const postgresUrl = args.includes('--postgres') ? (process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : undefined;
-const PG_SCHEMA = `bench_web_${PARTICIPANTS}_${WEEKS}w`;
 
 /** True when the demo is already in the schema (and not --fresh); otherwise the schema is made afresh, empty. */
 async function reusePostgresSchema(url: string): Promise<boolean> {
@@ -148,82 +136,8 @@ try {
       );
     }
   }
-  if (platoon) await timeWrites(platoon.id);
 } finally {
   await browser.close();
   await app.close();
   await database.close();
-}
-
-/**
- * The write path's cost with the tallies kept on write: a platoon's session, held, as its trainer
- * logs it (each write a transaction of its own, as the datapad sends them): each member's
- * attendance with a rating, then their sets (three lifts of four sets) in one batch. Each run uses
- * a new session of the platoon at a start of its own (the bench's writes stay in the database).
- */
-async function timeWrites(platoonId: number) {
-  const db = database.db;
-  const asBench = <T>(fn: Parameters<typeof write<T>>[2]) => write(db, systemActor('bench'), fn);
-  // A platoon's worth of people (the demo's platoons grow with the cohort): its first 30 members.
-  const members = (await db.selectFrom('person_unit').select('person_id').where('unit_id', '=', platoonId).where('effective_to', 'is', null).orderBy('person_id').limit(PLATOON).execute()).map((r) => r.person_id);
-  const exercises = await exerciseLookup(db);
-  const lifts = ['back squat', 'bench press', 'deadlift'].map((name) => exercises.get(name)!);
-  const attendanceTimes: number[] = [];
-  const sessionTimes: number[] = [];
-  for (let run = 0; run < WRITE_RUNS; run++) {
-    const start = new Date(Math.floor(Date.now() / 60_000) * 60_000 - (run + 1) * 3_600_000).toISOString();
-    const started = performance.now();
-    const session = await asBench((w) => createSession(w, { unitId: platoonId, title: 'bench', plannedStart: start, plannedMinutes: 60, trainerId: null, notes: '' }));
-    await asBench((w) => updateSession(w, session.id, { status: 'held', actualMinutes: 60 }));
-    for (const personId of members) {
-      const one = performance.now();
-      await asBench((w) => setAttendance(w, session.id, personId, { status: 'present', rpe: 6, minutes: null }));
-      attendanceTimes.push(performance.now() - one);
-    }
-    const sets = members.flatMap((personId) =>
-      lifts.flatMap((exerciseId) =>
-        [1, 2, 3, 4].map((setNumber) =>
-          setColumns({ sessionId: session.id, personId, exerciseId, setNumber, loadUnit: 'kg', target: { reps: 5, load: 80, rpe: null, rir: null, durationS: null, distanceM: null }, actual: { reps: 5, load: 80, rpe: 7, rir: null, durationS: null, distanceM: null }, notes: '' }),
-        ),
-      ),
-    );
-    await asBench((w) => writeSets(w, sets, { source: 'form', selfReported: false, duplicates: 'refuse' }));
-    sessionTimes.push(performance.now() - started);
-  }
-  // The keeping alone, in transactions rolled back: one attendance's tally change, and a session's attendees' at once.
-  const tallyTimes: number[] = [];
-  const tallyCpu: number[] = [];
-  const sessionTallyTimes: number[] = [];
-  const today = localDateOf(new Date(), 'Europe/London');
-  const present = attendanceTally({ status: 'present', rpe: 6, minutes: null }, 60);
-  const rolledBack = new Error('rolled back');
-  for (let run = 0; run < WRITE_RUNS; run++) {
-    await db
-      .transaction()
-      .execute(async (tx) => {
-        const w = { db: tx, actor: systemActor('bench'), now: new Date(), record: () => Promise.reject(new Error('the tallies record nothing')) };
-        for (const personId of members) {
-          const started = performance.now();
-          const cpu = process.cpuUsage();
-          await applyTallyChanges(w, [tallyChange(personId, today, present, 1)]);
-          tallyTimes.push(performance.now() - started);
-          const used = process.cpuUsage(cpu);
-          tallyCpu.push((used.user + used.system) / 1000);
-        }
-        const started = performance.now();
-        await applyTallyChanges(w, members.map((personId) => tallyChange(personId, today, present, -1)));
-        sessionTallyTimes.push(performance.now() - started);
-        throw rolledBack;
-      })
-      .catch((e: unknown) => {
-        if (e !== rolledBack) throw e;
-      });
-  }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const best = (xs: number[]) => Math.min(...xs);
-  console.log(`writes (${database.dialect}, platoon ${platoonId}, ${members.length} members, ${WRITE_RUNS} sessions):`);
-  console.log(`  one attendance write                             median ${median(attendanceTimes).toFixed(1).padStart(7)} ms  best ${best(attendanceTimes).toFixed(1).padStart(7)} ms  load average ${loadavg()[0].toFixed(1)}`);
-  console.log(`  a platoon's session (held, attendance, ${members.length * lifts.length * 4} sets)  median ${median(sessionTimes).toFixed(0).padStart(7)} ms  best ${best(sessionTimes).toFixed(0).padStart(7)} ms  load average ${loadavg()[0].toFixed(1)}`);
-  console.log(`  of which the tallies, one attendance               median ${median(tallyTimes).toFixed(2).padStart(7)} ms  best ${best(tallyTimes).toFixed(2).padStart(7)} ms  cpu median ${median(tallyCpu).toFixed(2)} ms`);
-  console.log(`  of which the tallies, a session's ${members.length} attendees at once  median ${median(sessionTallyTimes).toFixed(1).padStart(7)} ms  best ${best(sessionTallyTimes).toFixed(1).padStart(7)} ms  load average ${loadavg()[0].toFixed(1)}`);
 }

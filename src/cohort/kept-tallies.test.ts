@@ -9,7 +9,7 @@ import { makePerson, makeUnit } from '../roster/testing.ts';
 import { addDays } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import { describeEachDatabase } from '../server/test-databases.ts';
-import { addSet, createSession, exerciseLookup, setAttendance, updateSession } from '../training/store.ts';
+import { addSet, createSession, deleteSet, exerciseLookup, replaceSet, setAttendance, updateSession } from '../training/store.ts';
 import { attendanceStatuses } from '../training/model.ts';
 import { saveReport } from '../wellness/store.ts';
 
@@ -24,11 +24,12 @@ async function keptTallies(db: Db) {
     unitDays: await db.selectFrom('attendance_unit_day').selectAll().orderBy('unit_id').orderBy('local_date').execute(),
     unitWeeks: (await db.selectFrom('training_unit_week').selectAll().orderBy('unit_id').orderBy('week_start').execute()).map((r) => ({ ...r, load: round(r.load) })),
     wellness: await db.selectFrom('wellness_unit_day').selectAll().orderBy('unit_id').orderBy('local_date').execute(),
+    liftBests: await db.selectFrom('lift_best').selectAll().orderBy('set_id').execute(),
   };
 }
 
 describeEachDatabase('tallies kept on write', (database) => {
-  it('equal the tallies rebuilt from the rows after a random sequence of writes, moves, role changes and back-dated changes', async () => {
+  it('equal the tallies and lift bests rebuilt from the rows after a random sequence of writes, set changes, moves, role changes and back-dated changes', async () => {
     const db = database().db;
     const random = seededRandom(17);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
@@ -43,7 +44,8 @@ describeEachDatabase('tallies kept on write', (database) => {
     const people: number[] = [];
     for (let i = 0; i < 9; i++) people.push((await makePerson(db, { unitId: platoons[i % 3].id })).id);
     people.push((await makePerson(db, { unitId: null })).id);
-    const squat = (await exerciseLookup(db)).get('back squat')!;
+    const exercises = await exerciseLookup(db);
+    const lifts = [exercises.get('back squat')!, exercises.get('deadlift')!];
     const days = Array.from({ length: 21 }, (_, i) => addDays('2026-02-23', i));
     const sessions: number[] = [];
     for (let i = 0; i < 14; i++) {
@@ -55,19 +57,23 @@ describeEachDatabase('tallies kept on write', (database) => {
       }
     }
     let setNumber = 0;
+    const sets: number[] = [];
+    const setInput = () => {
+      const load = 40 + 2.5 * Math.floor(random() * 16);
+      const effort = { reps: random() < 0.1 ? 0 : 5, load, rpe: null, rir: null, durationS: null, distanceM: null };
+      return { sessionId: pick(sessions), personId: pick(people.slice(3, 6)), exerciseId: pick(lifts), setNumber: ++setNumber, loadUnit: 'kg' as const, kind: random() < 0.1 ? ('warmup' as const) : ('normal' as const), target: effort, actual: effort, notes: '' };
+    };
     const operations: ((w: Writer) => Promise<unknown>)[] = [
       // Attendance, with or without a rating and minutes of its own.
       (w) => {
         const status = pick(attendanceStatuses);
         return setAttendance(w, pick(sessions), pick(people), { status, rpe: status === 'present' && random() < 0.8 ? 1 + Math.floor(random() * 10) : null, minutes: random() < 0.3 ? 30 + Math.floor(random() * 60) : null });
       },
-      // A set marks its lifter present.
-      (w) =>
-        addSet(
-          w,
-          { sessionId: pick(sessions), personId: pick(people), exerciseId: squat, setNumber: ++setNumber, loadUnit: 'kg', target: { reps: 5, load: 60, rpe: null, rir: null, durationS: null, distanceM: null }, actual: { reps: 5, load: 60, rpe: null, rir: null, durationS: null, distanceM: null }, notes: '' },
-          false,
-        ),
+      // A set marks its lifter present; its load may beat the lifter's earlier best (kept in lift_best).
+      async (w) => sets.push(await addSet(w, setInput(), false)),
+      // A set changed (another lift, load or session) or removed: the bests after it follow.
+      (w) => (sets.length ? replaceSet(w, pick(sets), setInput()) : Promise.resolve()),
+      (w) => (sets.length ? deleteSet(w, sets.splice(Math.floor(random() * sets.length), 1)[0]) : Promise.resolve()),
       // Held, with minutes; its minutes changed; moved to another day (back-dated too); cancelled; planned again.
       (w) => updateSession(w, pick(sessions), { status: 'held', actualMinutes: 30 + Math.floor(random() * 60) }),
       (w) => updateSession(w, pick(sessions), { actualStart: `${pick(days)}T${String(Math.floor(random() * 24)).padStart(2, '0')}:30:00.000Z` }),
@@ -83,7 +89,7 @@ describeEachDatabase('tallies kept on write', (database) => {
         return saveReport(w, pick(people.slice(0, 3)), pick(days), { sleepQuality: item(), fatigue: 8 - item(), stress: 8 - item(), soreness: 8 - item(), hoursSlept: 7 });
       },
     ];
-    const weights = [6, 3, 3, 2, 1, 1, 1, 1, 8];
+    const weights = [6, 10, 2, 1, 3, 2, 1, 1, 1, 1, 8];
     const weighted = weights.flatMap((n, i) => Array<number>(n).fill(i));
     let done = 0;
     for (let step = 0; step < 200; step++) {
@@ -100,6 +106,7 @@ describeEachDatabase('tallies kept on write', (database) => {
     expect(kept.unitDays.length).toBeGreaterThan(5);
     expect(kept.unitWeeks.some((r) => r.trained > 0 && r.load > 0)).toBe(true);
     expect(kept.wellness.some((r) => r.flagged > 0)).toBe(true);
+    expect(kept.liftBests.length).toBeGreaterThan(3);
     await asSystem(db, async (w) => {
       await training.rebuildDerived!(w);
       await wellness.rebuildDerived!(w);

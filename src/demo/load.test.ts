@@ -88,6 +88,7 @@ async function derivedState(db: Db) {
   return {
     loadRatios: await db.selectFrom('load_ratio_state').selectAll().orderBy('person_id').execute(),
     baselines: await db.selectFrom('wellness_report').select(['id', 'baseline_count', 'baseline_sum', 'baseline_sum_of_squares', 'flagged']).orderBy('id').execute(),
+    liftBests: await db.selectFrom('lift_best').selectAll().orderBy('set_id').execute(),
   };
 }
 
@@ -137,6 +138,7 @@ describeEachDatabase('the demo, loaded in bulk', (database) => {
     const loaded = await derivedState(db);
     expect(loaded.loadRatios).toHaveLength(60);
     expect(loaded.baselines.filter((b) => b.flagged === 1).length).toBeGreaterThan(0);
+    expect(loaded.liftBests.length).toBeGreaterThan(100);
     await write(db, systemActor('test'), async (w) => {
       for (const capability of capabilities as readonly Capability[]) await capability.rebuildDerived?.(w);
       const spans = await w.db.selectFrom('wellness_report').select(['person_id', (eb) => eb.fn.min('local_date').as('from'), (eb) => eb.fn.max('local_date').as('to')]).groupBy('person_id').execute();

@@ -70,6 +70,15 @@ export function columnTypes(db: Kysely<unknown>) {
   } as const;
 }
 
+/** Whether a table of the current schema has a column: for a migration that must work before and after another that adds it. */
+export async function hasColumn(db: Kysely<unknown>, table: string, column: string): Promise<boolean> {
+  const found =
+    dialectOf(db) === 'postgres'
+      ? sql<{ n: number }>`select count(*)::int as n from information_schema.columns where table_schema = current_schema() and table_name = ${table} and column_name = ${column}`
+      : sql<{ n: number }>`select count(*) as n from pragma_table_info(${table}) where name = ${column}`;
+  return (await found.execute(db)).rows[0].n > 0;
+}
+
 /** Adds an auto-incrementing integer primary key named id. */
 export function withId<T extends string>(db: Kysely<unknown>, table: CreateTableBuilder<T, never>) {
   return dialectOf(db) === 'postgres'

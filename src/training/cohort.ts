@@ -23,17 +23,6 @@ const currentMembers = (db: Db, unitIds: readonly number[]) =>
     .where('person_unit.unit_id', 'in', unitIds)
     .where('person_unit.effective_to', 'is', null);
 
-/** The sessions held between two instants by the units and those above them (index on unit and start). */
-async function heldSessions(db: Db, unitIds: readonly number[], from: string, to: string) {
-  const sessionUnits = [...new Set([...unitIds, ...(await unitsAbove(db, unitIds))])];
-  return db
-    .selectFrom('training_session')
-    .where('training_session.unit_id', 'in', sessionUnits)
-    .where('training_session.starts_at', '>=', from)
-    .where('training_session.starts_at', '<', to)
-    .where('training_session.status', '=', 'held');
-}
-
 export interface UnitWeekLoad {
   /** Summed session-RPE load (AU) of the unit's own members. */
   load: number;
@@ -140,51 +129,35 @@ export interface RecentLiftBest {
 }
 
 /**
- * The newest sets (at most `limit`) between two instants in which a member lifted more than at
- * any earlier set of that exercise: `personalBests`' heaviest-load rule (a load for at least one
- * rep; earlier means an earlier session, or an earlier set of the same session), counted only
- * when there was an earlier lift to beat. Sessions are read newest first until `limit` are found;
- * within one, a set's check is a seek in training_set_person_exercise_load for an earlier set at
- * least as heavy.
+ * The newest sets (at most `limit`) of held sessions between two instants in which a member lifted
+ * more than at any earlier set of that exercise: `personalBests`' heaviest-load rule (a load for at
+ * least one rep; earlier means an earlier session, or an earlier set of the same session), counted
+ * only when there was an earlier lift to beat. Read from the bests kept on write (`lift_best`),
+ * newest first.
  */
 export async function recentLiftBests(db: Db, unitIds: readonly number[], from: string, to: string, limit: number): Promise<RecentLiftBest[]> {
   if (unitIds.length === 0) return [];
-  const sessions = await (await heldSessions(db, unitIds, from, to))
+  // Held sessions of the units or those above them, as the cohort's other training numbers count them.
+  const sessionUnits = [...new Set([...unitIds, ...(await unitsAbove(db, unitIds))])];
+  // CROSS JOIN keeps lift_best the outer loop on SQLite (its documented join-order hint; on
+  // PostgreSQL it is an inner join), so the window is read newest first and the read stops at `limit`.
+  const rows = await db
+    .selectFrom('lift_best')
+    .crossJoin('training_session')
+    .where((e) => e('training_session.id', '=', e.ref('lift_best.session_id')))
     .innerJoin('unit', 'unit.id', 'training_session.unit_id')
-    .select(['training_session.id', 'training_session.starts_at', 'unit.time_zone'])
-    .orderBy('training_session.starts_at', 'desc')
+    .innerJoin('person_unit', (j) => j.onRef('person_unit.person_id', '=', 'lift_best.person_id').on('person_unit.effective_to', 'is', null))
+    .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'lift_best.person_id').on('person_role.role', '=', 'participant'))
+    .innerJoin('exercise', 'exercise.id', 'lift_best.exercise_id')
+    .select(['lift_best.set_id', 'lift_best.person_id', 'lift_best.starts_at', 'lift_best.load_kg', 'lift_best.previous_kg', 'unit.time_zone', 'exercise.name'])
+    .where('lift_best.starts_at', '>=', from)
+    .where('lift_best.starts_at', '<', to)
+    .where('training_session.status', '=', 'held')
+    .where('training_session.unit_id', 'in', sessionUnits)
+    .where('person_unit.unit_id', 'in', unitIds)
+    .orderBy('lift_best.starts_at', 'desc')
+    .orderBy('lift_best.set_id', 'desc')
+    .limit(limit)
     .execute();
-  const bests: RecentLiftBest[] = [];
-  for (const session of sessions) {
-    if (bests.length >= limit) break;
-    const earlier = (eb: ExpressionBuilder<Database, 'training_set'>) =>
-      eb
-        .selectFrom('training_set as earlier')
-        .innerJoin('training_session as earlier_session', 'earlier_session.id', 'earlier.session_id')
-        .whereRef('earlier.person_id', '=', 'training_set.person_id')
-        .whereRef('earlier.exercise_id', '=', 'training_set.exercise_id')
-        .where('earlier.reps', '>=', 1)
-        .where('earlier.kind', '!=', 'warmup')
-        .where((e) => e.or([e('earlier_session.starts_at', '<', session.starts_at), e.and([e('earlier.session_id', '=', session.id), e('earlier.id', '<', e.ref('training_set.id'))])]));
-    const rows = await db
-      .selectFrom('training_set')
-      .innerJoin('person_unit', (j) => j.onRef('person_unit.person_id', '=', 'training_set.person_id').on('person_unit.effective_to', 'is', null))
-      .innerJoin('person_role', (j) => j.onRef('person_role.person_id', '=', 'training_set.person_id').on('person_role.role', '=', 'participant'))
-      .innerJoin('exercise', 'exercise.id', 'training_set.exercise_id')
-      .select((eb) => ['training_set.id', 'training_set.person_id', 'training_set.load_kg', 'exercise.name', earlier(eb).select((e) => e.fn.max('earlier.load_kg').as('kg')).as('previous_kg')])
-      .where('training_set.session_id', '=', session.id)
-      .where('person_unit.unit_id', 'in', unitIds)
-      .where('training_set.reps', '>=', 1)
-      // Warm-ups are not personal bests (docs/training.md, "Set kinds").
-      .where('training_set.kind', '!=', 'warmup')
-      .where('training_set.load_kg', '>', 0)
-      .where((eb) => eb.exists(earlier(eb).select('earlier.id')))
-      .where((eb) => eb.not(eb.exists(earlier(eb).select('earlier.id').where('earlier.load_kg', '>=', eb.ref('training_set.load_kg')))))
-      .orderBy('training_set.id', 'desc')
-      .limit(limit - bests.length)
-      .execute();
-    const date = localDateOf(session.starts_at, session.time_zone);
-    for (const r of rows) bests.push({ personId: r.person_id, exercise: r.name, setId: r.id, at: session.starts_at, date, loadKg: r.load_kg!, previousKg: Number(r.previous_kg) });
-  }
-  return bests;
+  return rows.map((r) => ({ personId: r.person_id, exercise: r.name, setId: r.set_id, at: r.starts_at, date: localDateOf(r.starts_at, r.time_zone), loadKg: r.load_kg, previousKg: Number(r.previous_kg) }));
 }

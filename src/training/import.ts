@@ -12,6 +12,7 @@ import { localToInstant } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import { distanceSchema, durationSchema, exactProduct, loadAmountSchema, nameKey, notesSchema, repsSchema, rpeSchema, setNumberSchema, type LoadUnit, type SetKind } from './model.ts';
 import { exerciseLookup, setColumns, writeSessions, writeSets, type SetValues } from './store.ts';
+import { liftPairsOf, refreshLiftBests, type LiftPair } from './lift-best.ts';
 
 export const trainingFileFormats = ['muster', 'strong', 'hevy'] as const;
 export type TrainingFileFormat = (typeof trainingFileFormats)[number];
@@ -537,6 +538,7 @@ class BatchWriter {
   private readonly sessions = new Map<number, Map<string, number>>();
   added = 0;
   sessionsCreated = 0;
+  private readonly liftPairs = new Map<string, LiftPair>();
 
   constructor(private readonly w: Writer) {}
 
@@ -592,7 +594,13 @@ class BatchWriter {
       row.columns.session_id = this.sessions.get(row.unitId)!.get(row.startsAt)!;
       return row.columns;
     });
-    this.added += (await writeSets(this.w, sets, { source: 'import', selfReported: false, duplicates: 'keep' })).length;
+    this.added += (await writeSets(this.w, sets, { source: 'import', selfReported: false, duplicates: 'keep', liftBests: 'caller' })).length;
+    for (const pair of liftPairsOf(sets)) this.liftPairs.set(`${pair.personId} ${pair.exerciseId}`, pair);
+  }
+
+  /** The lift bests of every person and exercise the batches wrote, computed once at the end. */
+  async refreshLiftBests() {
+    await refreshLiftBests(this.w, [...this.liftPairs.values()]);
   }
 }
 
@@ -627,6 +635,7 @@ export async function runTrainingImport(db: Db, actor: Actor, source: string | B
         BATCH_ROWS,
       );
       if (problems.length) throw new ImportRejected(problems);
+      await writer.refreshLiftBests();
       const summary: TrainingImportSummary = { format, rows, added: writer.added, alreadyStored: rows - writer.added, sessionsCreated: writer.sessionsCreated, skipped: checker.skipped };
       if (writer.added > 0) await w.record({ action: 'training.import', entity: 'training_set', entityId: 'import', after: summary });
       return summary;

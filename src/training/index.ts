@@ -8,11 +8,12 @@ import { registerTrainingCommands } from './cli.ts';
 import { rebuildLoadRatios } from './load-ratio.ts';
 import { onCountedUnitChanged } from '../roster/index.ts';
 import { moveAttendanceTallies, rebuildAttendanceTallies, type AttendanceTallyTables } from './attendance-tally.ts';
+import { rebuildLiftBests, type LiftBestTables } from './lift-best.ts';
 
 // A roster move carries a participant's attendance tallies to their new unit (docs/adr/0008).
 onCountedUnitChanged(moveAttendanceTallies);
 
-export const training = defineCapability<TrainingTables & AttendanceTallyTables>({
+export const training = defineCapability<TrainingTables & AttendanceTallyTables & LiftBestTables>({
   name: 'training',
   migrations,
   routes: trainingRoutes,
@@ -55,6 +56,7 @@ export const training = defineCapability<TrainingTables & AttendanceTallyTables>
   rebuildDerived: async (w) => {
     await rebuildAttendanceTallies(w);
     await rebuildLoadRatios(w);
+    await rebuildLiftBests(w);
   },
   cli: registerTrainingCommands,
 });

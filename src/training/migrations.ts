@@ -1,8 +1,9 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { columnTypes, withId } from '../store/migrate.ts';
+import { columnTypes, hasColumn, withId } from '../store/migrate.ts';
 import { migrationWriter } from '../store/write.ts';
 import { refreshLoadRatios } from './load-ratio.ts';
 import { rebuildAttendanceTallies } from './attendance-tally.ts';
+import { rebuildLiftBests } from './lift-best.ts';
 import { nameKey, type ExerciseCategory, type TrainingTables } from './model.ts';
 
 /** The common lifts and conditioning work, with the names Strong exports them under. */
@@ -161,6 +162,27 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('session_attendance_session_status').on('session_attendance').columns(['session_id', 'status', 'person_id']).execute();
     },
   },
+  '0017_training_lift_best': {
+    // Every set that beat its person's earlier heaviest of the exercise, kept on write, so the
+    // cohort's recent bests read a few rows newest first (docs/adr/0008); filled from the sets.
+    async up(db: Kysely<unknown>) {
+      const t = columnTypes(db);
+      await db.schema
+        .createTable('lift_best')
+        .addColumn('set_id', 'integer', (c) => c.primaryKey().references('training_set.id').onDelete('cascade'))
+        .addColumn('person_id', 'integer', (c) => c.notNull().references('person.id'))
+        .addColumn('exercise_id', 'integer', (c) => c.notNull().references('exercise.id'))
+        .addColumn('session_id', 'integer', (c) => c.notNull().references('training_session.id'))
+        .addColumn('starts_at', t.instant, (c) => c.notNull())
+        .addColumn('load_kg', t.real, (c) => c.notNull())
+        .addColumn('previous_kg', t.real)
+        .execute();
+      await db.schema.createIndex('lift_best_start').on('lift_best').columns(['starts_at', 'set_id']).execute();
+      await db.schema.createIndex('lift_best_person_exercise').on('lift_best').columns(['person_id', 'exercise_id']).execute();
+      // On a database older than 0018, sets have no kind yet (warm-ups are told by it): 0018 fills the table at its end.
+      if (await hasColumn(db, 'training_set', 'kind')) await rebuildLiftBests(migrationWriter(db, '0017_training_lift_best'));
+    },
+  },
   '0018_training_set_kinds_and_held_minutes': {
     // Warm-up, drop and failure sets as other apps export them (docs/training.md, "Set kinds");
     // and held sessions without minutes (from "Start a session now") take their planned length, so
@@ -182,6 +204,8 @@ export const migrations: Record<string, Migration> = {
         .execute();
       const w = migrationWriter(db, '0018_training_set_kinds_and_held_minutes');
       await refreshLoadRatios(w, people.map((p) => p.person_id), '0001-01-01');
+      // 0017 (which sorts first) made lift_best but could not fill it without the sets' kinds.
+      await rebuildLiftBests(w);
     },
   },
   '0019_training_attendance_tallies': {

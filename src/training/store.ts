@@ -9,6 +9,7 @@ import { isUniqueViolation, sqliteConnectionOf, type Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
 import { refreshLoadRatios } from './load-ratio.ts';
 import { applyTallyChanges, attendanceTally, heldSessionDays, tallyChange, type TallyChange } from './attendance-tally.ts';
+import { liftPairsOf, liftPairsOfSessions, refreshLiftBests } from './lift-best.ts';
 import { sessionLoad } from './metrics.ts';
 import {
   brzycki,
@@ -255,6 +256,8 @@ export async function updateSession(w: Writer, id: number, patch: SessionPatch):
   const after = await getSession(w.db, id);
   await refreshAttendeeLoads(w, before, after);
   await retallyAttendees(w, before, after);
+  // Its sets now come before or after others: the bests of its lifters' exercises follow.
+  if ((after.actual?.at ?? after.planned.at) !== (before.actual?.at ?? before.planned.at)) await refreshLiftBests(w, await liftPairsOfSessions(w.db, [id]));
   await w.record({ action: 'training.session.update', entity: 'training_session', entityId: id, before, after });
   return after;
 }
@@ -606,7 +609,14 @@ export interface WriteSetsOptions {
   selfReported: boolean;
   /** A set already stored (same person, session, exercise, set number): refused with a conflict, or kept as stored and skipped (imports). */
   duplicates: 'refuse' | 'keep';
+  /**
+   * The lift bests of the sets' people and exercises are computed again after the batch, unless
+   * the caller does so once after many batches (an import: each batch would read its people's
+   * whole history again).
+   */
+  liftBests?: 'refresh' | 'caller';
 }
+
 
 /**
  * The one write path of sets, from a form (a batch of one), an import or the demo: marks each
@@ -664,6 +674,7 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
     const present = attendanceTally({ status: 'present', rpe: null, minutes: null }, null);
     await applyTallyChanges(w, marked.filter(([sessionId]) => held.has(sessionId)).map(([sessionId, personId]) => tallyChange(personId, held.get(sessionId)!.date, present, 1)));
   }
+  if (ids.length > 0 && options.liftBests !== 'caller') await refreshLiftBests(w, liftPairsOf(sets));
   if (ids.length > 0) await w.record({ action: 'training.set.create', entity: 'training_set', entityId: ids[0], after: { source: options.source, ids, self_reported: options.selfReported } });
   return ids;
 }
@@ -681,7 +692,7 @@ export async function getSetRow(db: Db, id: number): Promise<SetRow> {
   return row;
 }
 
-/** Replaces a set's values; derived values (1RM estimates, bests) are computed on read, so nothing goes stale. */
+/** Replaces a set's values; 1RM estimates are computed on read, and the lift bests of its pairs before and after are computed again. */
 export async function replaceSet(w: Writer, id: number, input: SetInput): Promise<void> {
   const before = await getSetRow(w.db, id);
   await requireExercise(w.db, input.exerciseId);
@@ -692,12 +703,14 @@ export async function replaceSet(w: Writer, id: number, input: SetInput): Promis
     if (isUniqueViolation(e)) throw conflict(`set ${input.setNumber} of exercise ${input.exerciseId} is already recorded for this person in this session`, 'setNumber');
     throw e;
   }
+  await refreshLiftBests(w, liftPairsOf([before, columns]));
   await w.record({ action: 'training.set.update', entity: 'training_set', entityId: id, before, after: columns });
 }
 
 export async function deleteSet(w: Writer, id: number, reason?: string): Promise<void> {
   const before = await getSetRow(w.db, id);
   await w.db.deleteFrom('training_set').where('id', '=', id).execute();
+  await refreshLiftBests(w, liftPairsOf([before]));
   await w.record({ action: 'training.set.delete', entity: 'training_set', entityId: id, before, reason });
 }
 
