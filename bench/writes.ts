@@ -19,7 +19,10 @@ import { benchOption, webBenchDatabase } from './lib/web-database.ts';
 import { applyTallyChanges, attendanceTally, tallyChange } from '../src/training/attendance-tally.ts';
 import { localDateOf } from '../src/shared/time.ts';
 import { systemActor } from '../src/shared/actor.ts';
-import type { DatabaseHandle } from '../src/store/db.ts';
+import type * as DbModule from '../src/store/db.ts';
+import type * as ActorModule from '../src/shared/actor.ts';
+import type * as StoreModule from '../src/training/store.ts';
+import type * as WriteModule from '../src/store/write.ts';
 
 const args = process.argv.slice(2);
 const bench = webBenchDatabase(args);
@@ -30,17 +33,17 @@ const baselineDir = args.includes('--baseline') ? resolve(args[args.indexOf('--b
 /** The modules a checkout's write path is made of, imported from that checkout's own files. */
 interface Code {
   label: string;
-  store: typeof import('../src/training/store.ts');
-  write: typeof import('../src/store/write.ts');
-  actor: typeof import('../src/shared/actor.ts');
-  database: DatabaseHandle;
+  store: typeof StoreModule;
+  write: typeof WriteModule;
+  actor: typeof ActorModule;
+  database: DbModule.DatabaseHandle;
   attendance: number[];
   sessions: number[];
 }
 
 async function codeOf(label: string, dir: string): Promise<Code> {
   const from = async <T>(path: string): Promise<T> => (await import(pathToFileURL(`${dir}/${path}`).href)) as T;
-  const { openDatabase } = await from<typeof import('../src/store/db.ts')>('src/store/db.ts');
+  const { openDatabase } = await from<typeof DbModule>('src/store/db.ts');
   return {
     label,
     store: await from('src/training/store.ts'),
