@@ -25,6 +25,7 @@ async function keptTallies(db: Db) {
     unitWeeks: (await db.selectFrom('training_unit_week').selectAll().orderBy('unit_id').orderBy('week_start').execute()).map((r) => ({ ...r, load: round(r.load) })),
     wellness: await db.selectFrom('wellness_unit_day').selectAll().orderBy('unit_id').orderBy('local_date').execute(),
     liftBests: await db.selectFrom('lift_best').selectAll().orderBy('set_id').execute(),
+    liftPairs: await db.selectFrom('lift_pair').selectAll().orderBy('person_id').orderBy('exercise_id').execute(),
   };
 }
 

@@ -89,6 +89,7 @@ async function derivedState(db: Db) {
     loadRatios: await db.selectFrom('load_ratio_state').selectAll().orderBy('person_id').execute(),
     baselines: await db.selectFrom('wellness_report').select(['id', 'baseline_count', 'baseline_sum', 'baseline_sum_of_squares', 'flagged']).orderBy('id').execute(),
     liftBests: await db.selectFrom('lift_best').selectAll().orderBy('set_id').execute(),
+    liftPairs: await db.selectFrom('lift_pair').selectAll().orderBy('person_id').orderBy('exercise_id').execute(),
   };
 }
 

@@ -64,11 +64,14 @@ describeEachDatabase('lift bests kept on write', (database) => {
     const c1 = await add(await session('2026-11-24'), 1, 107.5);
     const keptBefore = await kept(db);
     expect(keptBefore).toEqual([[c1, 107.5, 105]]);
-    await db.deleteFrom('lift_best').execute();
+    const pairsBefore = await db.selectFrom('lift_pair').selectAll().execute();
+    expect(pairsBefore).toHaveLength(1);
     await sql`delete from kysely_migration where name = '0017_training_lift_best'`.execute(db);
     await sql`drop table lift_best`.execute(db);
+    await sql`drop table lift_pair`.execute(db);
     expect(Object.keys(allMigrations)).toContain('0017_training_lift_best');
     await migrateAll(db);
     expect(await kept(db)).toEqual(keptBefore);
+    expect(await db.selectFrom('lift_pair').selectAll().execute()).toEqual(pairsBefore);
   });
 });

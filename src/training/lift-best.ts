@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../store/db.ts';
 import type { Writer } from '../store/write.ts';
+import { insertRows } from '../store/bulk-insert.ts';
 
 /**
  * Lift bests kept on write (docs/adr/0008, "Recent bests"): one row for every set heavier than any
@@ -11,11 +12,14 @@ import type { Writer } from '../store/write.ts';
  * sessions against all the sets before it (at a year of history, the slowest answer of the
  * commander's screens). Whether the session was held and who is in which unit are read with them.
  *
- * Kept by each write that adds, changes or removes a set or moves a session in time: the pairs
- * of person and exercise it touched are computed again from their sets (`refreshLiftBests`).
+ * `lift_pair` keeps each person's and exercise's newest counted set and heaviest load, so that
+ * new sets after all the others, as a session is logged, are checked against it alone
+ * (`addLiftBests`). Anything else (a back-dated set, a set changed or removed, a session moved
+ * in time) computes the pairs it touched again from their sets (`refreshLiftBests`).
  */
 export interface LiftBestTables {
   lift_best: { set_id: number; person_id: number; exercise_id: number; session_id: number; starts_at: string; load_kg: number; previous_kg: number | null };
+  lift_pair: { person_id: number; exercise_id: number; last_starts_at: string; last_set_id: number; best_kg: number | null };
 }
 
 /** A person's lifts of one exercise: the unit the bests are kept in. */
@@ -24,30 +28,44 @@ export interface LiftPair {
   exerciseId: number;
 }
 
+const pairKey = (personId: number, exerciseId: number) => `${personId} ${exerciseId}`;
+
 /** The pairs of person and exercise of some sets, each once. */
 export function liftPairsOf(sets: readonly { person_id: number; exercise_id: number }[]): LiftPair[] {
   const seen = new Map<string, LiftPair>();
-  for (const s of sets) seen.set(`${s.person_id} ${s.exercise_id}`, { personId: s.person_id, exerciseId: s.exercise_id });
+  for (const s of sets) seen.set(pairKey(s.person_id, s.exercise_id), { personId: s.person_id, exerciseId: s.exercise_id });
   return [...seen.values()];
 }
 
+/** Sets that take part in the rule: at least one rep, not a warm-up. */
+const counts = (s: { reps: number | null; kind: string }) => s.reps !== null && s.reps >= 1 && s.kind !== 'warmup';
+
 /**
- * The bests among the sets of `people` (all when not given) and `exercises`, by SQL's window over
- * each person's and exercise's sets in order: the count and heaviest of the sets before each.
+ * The bests and the pairs' newest set and heaviest among the sets of `people` (all when not
+ * given) and `exercises`, by SQL's windows over each person's and exercise's sets in order.
  */
-function insertBests(db: Db, people?: readonly number[], exercises?: readonly number[]) {
+async function insertFromSets(db: Db, people?: readonly number[], exercises?: readonly number[]) {
   const only = people && exercises ? sql`and s.person_id in (${sql.join(people)}) and s.exercise_id in (${sql.join(exercises)})` : sql``;
-  return sql`
+  const counted = sql`from training_set s join training_session t on t.id = s.session_id where s.reps >= 1 and s.kind <> 'warmup' ${only}`;
+  await sql`
     insert into lift_best (set_id, person_id, exercise_id, session_id, starts_at, load_kg, previous_kg)
     select id, person_id, exercise_id, session_id, starts_at, load_kg, previous_kg from (
       select s.id, s.person_id, s.exercise_id, s.session_id, t.starts_at, s.load_kg,
         count(*) over earlier as before_count,
         max(s.load_kg) over earlier as previous_kg
-      from training_set s join training_session t on t.id = s.session_id
-      where s.reps >= 1 and s.kind <> 'warmup' ${only}
+      ${counted}
       window earlier as (partition by s.person_id, s.exercise_id order by t.starts_at, s.id rows between unbounded preceding and 1 preceding)
     ) ordered
     where before_count > 0 and load_kg > 0 and (previous_kg is null or load_kg > previous_kg)`.execute(db);
+  await sql`
+    insert into lift_pair (person_id, exercise_id, last_starts_at, last_set_id, best_kg)
+    select person_id, exercise_id, starts_at, id, best_kg from (
+      select s.person_id, s.exercise_id, t.starts_at, s.id,
+        max(s.load_kg) over (partition by s.person_id, s.exercise_id) as best_kg,
+        row_number() over (partition by s.person_id, s.exercise_id order by t.starts_at desc, s.id desc) as newest
+      ${counted}
+    ) ordered
+    where newest = 1`.execute(db);
 }
 
 /** Computes the bests of the pairs again from their sets; pairs of people and exercises crossed are computed too, unchanged. */
@@ -59,8 +77,74 @@ export async function refreshLiftBests(w: Writer, pairs: readonly LiftPair[]): P
   for (let i = 0; i < people.length; i += 1000) {
     const batch = people.slice(i, i + 1000);
     await w.db.deleteFrom('lift_best').where('person_id', 'in', batch).where('exercise_id', 'in', exercises).execute();
-    await insertBests(w.db, batch, exercises);
+    await w.db.deleteFrom('lift_pair').where('person_id', 'in', batch).where('exercise_id', 'in', exercises).execute();
+    await insertFromSets(w.db, batch, exercises);
   }
+}
+
+/** A set just written, with its id and its session's start. */
+export interface NewSet {
+  id: number;
+  session_id: number;
+  person_id: number;
+  exercise_id: number;
+  reps: number | null;
+  load_kg: number | null;
+  kind: string;
+}
+
+/**
+ * The bests among sets just added: a pair whose new sets all come after its newest stored set
+ * is checked against its kept heaviest, in order; any other pair is computed again from its sets.
+ */
+export async function addLiftBests(w: Writer, sets: readonly NewSet[]): Promise<void> {
+  const counted = sets.filter(counts);
+  if (counted.length === 0) return;
+  const sessionIds = [...new Set(counted.map((s) => s.session_id))];
+  const startOf = new Map((await w.db.selectFrom('training_session').select(['id', 'starts_at']).where('id', 'in', sessionIds).execute()).map((s) => [s.id, s.starts_at]));
+  const byPair = new Map<string, (NewSet & { starts_at: string })[]>();
+  for (const s of counted) {
+    const key = pairKey(s.person_id, s.exercise_id);
+    const own = byPair.get(key) ?? [];
+    own.push({ ...s, starts_at: startOf.get(s.session_id)! });
+    byPair.set(key, own);
+  }
+  const pairs = liftPairsOf(counted);
+  const kept = new Map(
+    (await w.db.selectFrom('lift_pair').selectAll().where('person_id', 'in', [...new Set(pairs.map((p) => p.personId))]).where('exercise_id', 'in', [...new Set(pairs.map((p) => p.exerciseId))]).execute()).map((r) => [pairKey(r.person_id, r.exercise_id), r]),
+  );
+  const later = (a: { starts_at: string; id: number }, b: { last_starts_at: string; last_set_id: number }) => a.starts_at > b.last_starts_at || (a.starts_at === b.last_starts_at && a.id > b.last_set_id);
+  const bests: LiftBestTables['lift_best'][] = [];
+  const states: LiftBestTables['lift_pair'][] = [];
+  const again: LiftPair[] = [];
+  for (const [key, own] of byPair) {
+    own.sort((a, b) => (a.starts_at < b.starts_at ? -1 : a.starts_at > b.starts_at ? 1 : a.id - b.id));
+    const state = kept.get(key);
+    if (state && !later(own[0], state)) {
+      again.push({ personId: own[0].person_id, exerciseId: own[0].exercise_id });
+      continue;
+    }
+    let seen = state !== undefined;
+    let best = state?.best_kg ?? null;
+    for (const s of own) {
+      if (seen && s.load_kg !== null && s.load_kg > 0 && (best === null || s.load_kg > best)) {
+        bests.push({ set_id: s.id, person_id: s.person_id, exercise_id: s.exercise_id, session_id: s.session_id, starts_at: s.starts_at, load_kg: s.load_kg, previous_kg: best });
+      }
+      seen = true;
+      if (s.load_kg !== null && (best === null || s.load_kg > best)) best = s.load_kg;
+    }
+    const last = own[own.length - 1];
+    states.push({ person_id: last.person_id, exercise_id: last.exercise_id, last_starts_at: last.starts_at, last_set_id: last.id, best_kg: best });
+  }
+  await insertRows(w.db, 'lift_best', bests);
+  for (let i = 0; i < states.length; i += 500) {
+    await w.db
+      .insertInto('lift_pair')
+      .values(states.slice(i, i + 500))
+      .onConflict((c) => c.columns(['person_id', 'exercise_id']).doUpdateSet((e) => ({ last_starts_at: e.ref('excluded.last_starts_at'), last_set_id: e.ref('excluded.last_set_id'), best_kg: e.ref('excluded.best_kg') })))
+      .execute();
+  }
+  await refreshLiftBests(w, again);
 }
 
 /** The pairs of the sets of some sessions: what a session moved in time changes. */
@@ -73,5 +157,6 @@ export async function liftPairsOfSessions(db: Db, sessionIds: readonly number[])
 /** Every best computed again from the sets: after a bulk load, and in the tests that compare kept with rebuilt. */
 export async function rebuildLiftBests(w: Writer): Promise<void> {
   await w.db.deleteFrom('lift_best').execute();
-  await insertBests(w.db);
+  await w.db.deleteFrom('lift_pair').execute();
+  await insertFromSets(w.db);
 }

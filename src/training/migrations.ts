@@ -164,7 +164,8 @@ export const migrations: Record<string, Migration> = {
   },
   '0017_training_lift_best': {
     // Every set that beat its person's earlier heaviest of the exercise, kept on write, so the
-    // cohort's recent bests read a few rows newest first (docs/adr/0008); filled from the sets.
+    // cohort's recent bests read a few rows newest first, and each person's and exercise's newest
+    // set and heaviest, so a session's new sets are checked against them (docs/adr/0008); filled from the sets.
     async up(db: Kysely<unknown>) {
       const t = columnTypes(db);
       await db.schema
@@ -179,6 +180,15 @@ export const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('lift_best_start').on('lift_best').columns(['starts_at', 'set_id']).execute();
       await db.schema.createIndex('lift_best_person_exercise').on('lift_best').columns(['person_id', 'exercise_id']).execute();
+      await db.schema
+        .createTable('lift_pair')
+        .addColumn('person_id', 'integer', (c) => c.notNull().references('person.id'))
+        .addColumn('exercise_id', 'integer', (c) => c.notNull().references('exercise.id'))
+        .addColumn('last_starts_at', t.instant, (c) => c.notNull())
+        .addColumn('last_set_id', 'integer', (c) => c.notNull())
+        .addColumn('best_kg', t.real)
+        .addPrimaryKeyConstraint('lift_pair_pk', ['person_id', 'exercise_id'])
+        .execute();
       // On a database older than 0018, sets have no kind yet (warm-ups are told by it): 0018 fills the table at its end.
       if (await hasColumn(db, 'training_set', 'kind')) await rebuildLiftBests(migrationWriter(db, '0017_training_lift_best'));
     },

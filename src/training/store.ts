@@ -9,7 +9,7 @@ import { isUniqueViolation, sqliteConnectionOf, type Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
 import { refreshLoadRatios } from './load-ratio.ts';
 import { applyTallyChanges, attendanceTally, heldSessionDays, tallyChange, type TallyChange } from './attendance-tally.ts';
-import { liftPairsOf, liftPairsOfSessions, refreshLiftBests } from './lift-best.ts';
+import { addLiftBests, liftPairsOf, liftPairsOfSessions, refreshLiftBests } from './lift-best.ts';
 import { sessionLoad } from './metrics.ts';
 import {
   brzycki,
@@ -674,7 +674,11 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
     const present = attendanceTally({ status: 'present', rpe: null, minutes: null }, null);
     await applyTallyChanges(w, marked.filter(([sessionId]) => held.has(sessionId)).map(([sessionId, personId]) => tallyChange(personId, held.get(sessionId)!.date, present, 1)));
   }
-  if (ids.length > 0 && options.liftBests !== 'caller') await refreshLiftBests(w, liftPairsOf(sets));
+  if (ids.length > 0 && options.liftBests !== 'caller') {
+    // Every set went in (ids in the batch's order) unless stored ones were kept: those pairs are computed again.
+    if (ids.length === sets.length) await addLiftBests(w, sets.map((s, k) => ({ ...s, id: ids[k] })));
+    else await refreshLiftBests(w, liftPairsOf(sets));
+  }
   if (ids.length > 0) await w.record({ action: 'training.set.create', entity: 'training_set', entityId: ids[0], after: { source: options.source, ids, self_reported: options.selfReported } });
   return ids;
 }
