@@ -12,7 +12,7 @@ import { localToInstant } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import { distanceSchema, durationSchema, exactProduct, loadAmountSchema, nameKey, notesSchema, repsSchema, rpeSchema, setNumberSchema, type LoadUnit, type SetKind } from './model.ts';
 import { exerciseLookup, setColumns, writeSessions, writeSets, type SetValues } from './store.ts';
-import { liftPairsOf, refreshLiftBests, type LiftPair } from './lift-best.ts';
+import { liftPairsOfKeys, refreshLiftBests } from './lift-best.ts';
 
 export const trainingFileFormats = ['muster', 'strong', 'hevy'] as const;
 export type TrainingFileFormat = (typeof trainingFileFormats)[number];
@@ -538,7 +538,7 @@ class BatchWriter {
   private readonly sessions = new Map<number, Map<string, number>>();
   added = 0;
   sessionsCreated = 0;
-  private readonly liftPairs = new Map<string, LiftPair>();
+  private readonly deferredLiftPairs = new Set<string>();
 
   constructor(private readonly w: Writer) {}
 
@@ -594,13 +594,12 @@ class BatchWriter {
       row.columns.session_id = this.sessions.get(row.unitId)!.get(row.startsAt)!;
       return row.columns;
     });
-    this.added += (await writeSets(this.w, sets, { source: 'import', selfReported: false, duplicates: 'keep', liftBests: 'caller' })).length;
-    for (const pair of liftPairsOf(sets)) this.liftPairs.set(`${pair.personId} ${pair.exerciseId}`, pair);
+    this.added += (await writeSets(this.w, sets, { source: 'import', selfReported: false, duplicates: 'keep', deferredLiftPairs: this.deferredLiftPairs })).length;
   }
 
-  /** The lift bests of every person and exercise the batches wrote, computed once at the end. */
+  /** The lift bests the batches could not add from the kept newest sets (rows older than the stored ones), computed once at the end. */
   async refreshLiftBests() {
-    await refreshLiftBests(this.w, [...this.liftPairs.values()]);
+    await refreshLiftBests(this.w, liftPairsOfKeys(this.deferredLiftPairs));
   }
 }
 

@@ -8,6 +8,10 @@ import type { Db } from '../store/db.ts';
 import { write, type Writer } from '../store/write.ts';
 import { recentLiftBests } from './cohort.ts';
 import { addSet, createSession, deleteSet, exerciseLookup, replaceSet, updateSession } from './store.ts';
+import { runTrainingImport } from './import.ts';
+import { training } from './index.ts';
+import { seededRandom } from '../shared/random.ts';
+import { addDays } from '../shared/time.ts';
 
 const now = new Date('2026-11-26T12:00:00Z');
 const asSystem = <T>(db: Db, fn: (w: Writer) => Promise<T>) => write(db, systemActor('test'), fn, () => now);
@@ -73,5 +77,32 @@ describeEachDatabase('lift bests kept on write', (database) => {
     await migrateAll(db);
     expect(await kept(db)).toEqual(keptBefore);
     expect(await db.selectFrom('lift_pair').selectAll().execute()).toEqual(pairsBefore);
+  });
+
+  it('an import adds the bests of rows newer than the stored ones batch by batch, and computes older rows\' pairs once at its end', async () => {
+    const { db } = database();
+    const platoon = await makeUnit(db, { kind: 'platoon' });
+    const people = [await makePerson(db, { unitId: platoon.id }), await makePerson(db, { unitId: platoon.id })];
+    const random = seededRandom(7);
+    // Loads that grow over the days, with noise: a best now and then.
+    const row = (designation: string, day: number, date: string, exercise: string, set: number) => `${designation},${date},07:00,${exercise},${set},${random() < 0.1 ? 0 : 5},${40 + 2.5 * Math.floor(day / 4 + random() * 6)},kg,,,,`;
+    const header = 'designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes';
+    // 1,200 rows, over two batches (a thousand rows each), day by day; then a file of older days.
+    const lines = (from: string, days: number) =>
+      Array.from({ length: days }, (_, d) => people.flatMap((p) => ['Back Squat', 'Deadlift'].flatMap((exercise) => [1, 2, 3].map((set) => row(p.designation, d, addDays(from, d), exercise, set))))).flat();
+    const newer = [header, ...lines('2026-06-01', 100)].join('\n');
+    const older = [header, ...lines('2026-03-01', 40)].join('\n');
+    const scope = { scope: { kind: 'all' as const, selfId: null } };
+    expect((await runTrainingImport(db, systemActor('test'), newer, scope)).added).toBe(1200);
+    const afterNewer = await kept(db);
+    expect(afterNewer.length).toBeGreaterThan(10);
+    expect((await runTrainingImport(db, systemActor('test'), newer, scope)).added).toBe(0);
+    expect(await kept(db)).toEqual(afterNewer);
+    expect((await runTrainingImport(db, systemActor('test'), older, scope)).added).toBe(480);
+    const all = async () => ({ bests: await db.selectFrom('lift_best').selectAll().orderBy('set_id').execute(), pairs: await db.selectFrom('lift_pair').selectAll().orderBy('person_id').orderBy('exercise_id').execute() });
+    const keptAll = await all();
+    expect(keptAll.bests.length).toBeGreaterThan(afterNewer.length);
+    await asSystem(db, (w) => training.rebuildDerived!(w));
+    expect(await all()).toEqual(keptAll);
   });
 });

@@ -95,10 +95,12 @@ export interface NewSet {
 
 /**
  * The bests among sets just added: a pair whose new sets all come after its newest stored set
- * is checked against its kept heaviest, in order; any other pair is computed again from its sets.
+ * is checked against its kept heaviest, in order; any other pair is computed again from its sets,
+ * or, given `deferred` (keys `person exercise`), added to it to be computed later
+ * (`refreshLiftBests(w, liftPairsOfKeys(deferred))`); a pair already in it is left for then too.
  */
-export async function addLiftBests(w: Writer, sets: readonly NewSet[]): Promise<void> {
-  const counted = sets.filter(counts);
+export async function addLiftBests(w: Writer, sets: readonly NewSet[], deferred?: Set<string>): Promise<void> {
+  const counted = sets.filter((s) => counts(s) && !deferred?.has(pairKey(s.person_id, s.exercise_id)));
   if (counted.length === 0) return;
   const sessionIds = [...new Set(counted.map((s) => s.session_id))];
   const startOf = new Map((await w.db.selectFrom('training_session').select(['id', 'starts_at']).where('id', 'in', sessionIds).execute()).map((s) => [s.id, s.starts_at]));
@@ -121,7 +123,8 @@ export async function addLiftBests(w: Writer, sets: readonly NewSet[]): Promise<
     own.sort((a, b) => (a.starts_at < b.starts_at ? -1 : a.starts_at > b.starts_at ? 1 : a.id - b.id));
     const state = kept.get(key);
     if (state && !later(own[0], state)) {
-      again.push({ personId: own[0].person_id, exerciseId: own[0].exercise_id });
+      if (deferred) deferred.add(key);
+      else again.push({ personId: own[0].person_id, exerciseId: own[0].exercise_id });
       continue;
     }
     let seen = state !== undefined;
@@ -145,6 +148,14 @@ export async function addLiftBests(w: Writer, sets: readonly NewSet[]): Promise<
       .execute();
   }
   await refreshLiftBests(w, again);
+}
+
+/** The pairs a set of keys `person exercise` names. */
+export function liftPairsOfKeys(keys: Iterable<string>): LiftPair[] {
+  return [...keys].map((k) => {
+    const [personId, exerciseId] = k.split(' ').map(Number);
+    return { personId, exerciseId };
+  });
 }
 
 /** The pairs of the sets of some sessions: what a session moved in time changes. */

@@ -9,7 +9,7 @@ import { isUniqueViolation, sqliteConnectionOf, type Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
 import { refreshLoadRatios } from './load-ratio.ts';
 import { applyTallyChanges, attendanceTally, heldSessionDays, tallyChange, type TallyChange } from './attendance-tally.ts';
-import { addLiftBests, liftPairsOf, liftPairsOfSessions, refreshLiftBests } from './lift-best.ts';
+import { addLiftBests, liftPairsOf, liftPairsOfSessions, refreshLiftBests, type NewSet } from './lift-best.ts';
 import { sessionLoad } from './metrics.ts';
 import {
   brzycki,
@@ -610,11 +610,11 @@ export interface WriteSetsOptions {
   /** A set already stored (same person, session, exercise, set number): refused with a conflict, or kept as stored and skipped (imports). */
   duplicates: 'refuse' | 'keep';
   /**
-   * The lift bests of the sets' people and exercises are computed again after the batch, unless
-   * the caller does so once after many batches (an import: each batch would read its people's
-   * whole history again).
+   * Lift bests that cannot be added from the kept newest set (a back-dated set) are computed
+   * again after the batch; with this set, their pairs are added to it instead, for the caller to
+   * compute once after many batches (an import: each batch would read its people's history again).
    */
-  liftBests?: 'refresh' | 'caller';
+  deferredLiftPairs?: Set<string>;
 }
 
 
@@ -638,6 +638,8 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
   }
   const values = (s: SetColumns) => [s.session_id, s.person_id, s.exercise_id, s.set_number, s.kind, s.target_reps, s.target_load_kg, s.target_rpe, s.target_rir, s.target_duration_s, s.target_distance_m, s.reps, s.load_kg, s.load_unit, s.rpe, s.rir, s.duration_s, s.distance_m, s.notes, selfReported, at, at];
   const ids: number[] = [];
+  // The sets that went in, with their ids (a stored one kept is not among them): their lift bests follow.
+  const added: NewSet[] = [];
   // The attendance this batch marked present: it joins its people's tallies if the session was held.
   const marked: [number, number][] = [];
   try {
@@ -649,7 +651,10 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
       for (const s of sets) {
         // Spread: better-sqlite3 binds separate arguments about a tenth faster than one array.
         const result = insert.run(...values(s));
-        if (result.changes > 0) ids.push(Number(result.lastInsertRowid));
+        if (result.changes > 0) {
+          ids.push(Number(result.lastInsertRowid));
+          added.push({ ...s, id: Number(result.lastInsertRowid) });
+        }
       }
     } else {
       // As the sets below, a JSON array: a demo's or an import's pairs would pass PostgreSQL's 65,535 parameters as rows.
@@ -658,9 +663,12 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
       // One short statement whose only parameter is the JSON array of rows: the same text for every batch, one round trip.
       const json = JSON.stringify(sets.map(values));
       const select = setInsertColumns.map(([, type], i) => `(r->>${i})::${type}`).join(', ');
-      const result = await sql<{ id: number }>`insert into training_set (${sql.raw(setInsertNames)}) select ${sql.raw(select)} from json_array_elements(${json}::json) with ordinality as e(r, n) order by n ${sql.raw(options.duplicates === 'keep' ? setConflict : '')} returning id`.execute(w.db);
+      const result = await sql<NewSet>`insert into training_set (${sql.raw(setInsertNames)}) select ${sql.raw(select)} from json_array_elements(${json}::json) with ordinality as e(r, n) order by n ${sql.raw(options.duplicates === 'keep' ? setConflict : '')} returning id, session_id, person_id, exercise_id, reps, load_kg, kind`.execute(w.db);
       // One push a row: spreading a million ids as arguments overflows the stack (the demo's sets on PostgreSQL).
-      for (const r of result.rows) ids.push(r.id);
+      for (const r of result.rows) {
+        ids.push(r.id);
+        added.push(r);
+      }
     }
   } catch (e) {
     if (isUniqueViolation(e)) {
@@ -674,11 +682,7 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
     const present = attendanceTally({ status: 'present', rpe: null, minutes: null }, null);
     await applyTallyChanges(w, marked.filter(([sessionId]) => held.has(sessionId)).map(([sessionId, personId]) => tallyChange(personId, held.get(sessionId)!.date, present, 1)));
   }
-  if (ids.length > 0 && options.liftBests !== 'caller') {
-    // Every set went in (ids in the batch's order) unless stored ones were kept: those pairs are computed again.
-    if (ids.length === sets.length) await addLiftBests(w, sets.map((s, k) => ({ ...s, id: ids[k] })));
-    else await refreshLiftBests(w, liftPairsOf(sets));
-  }
+  await addLiftBests(w, added, options.deferredLiftPairs);
   if (ids.length > 0) await w.record({ action: 'training.set.create', entity: 'training_set', entityId: ids[0], after: { source: options.source, ids, self_reported: options.selfReported } });
   return ids;
 }
