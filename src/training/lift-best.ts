@@ -108,13 +108,21 @@ export async function addLiftBests(w: Writer, sets: readonly NewSet[], deferred?
   for (const s of counted) {
     const key = pairKey(s.person_id, s.exercise_id);
     const own = byPair.get(key) ?? [];
-    own.push({ ...s, starts_at: startOf.get(s.session_id)! });
+    // The set gains its start (a copy of each would cost more than the rest, at a million rows).
+    own.push(Object.assign(s, { starts_at: startOf.get(s.session_id)! }));
     byPair.set(key, own);
   }
   const pairs = liftPairsOf(counted);
-  const kept = new Map(
-    (await w.db.selectFrom('lift_pair').selectAll().where('person_id', 'in', [...new Set(pairs.map((p) => p.personId))]).where('exercise_id', 'in', [...new Set(pairs.map((p) => p.exerciseId))]).execute()).map((r) => [pairKey(r.person_id, r.exercise_id), r]),
-  );
+  const kept = new Map<string, LiftBestTables['lift_pair']>();
+  // The pairs themselves (a list of person and exercise pairs), a thousand a statement: a list of people would read all their exercises.
+  for (let i = 0; i < pairs.length; i += 1000) {
+    const rows = await w.db
+      .selectFrom('lift_pair')
+      .selectAll()
+      .where((e) => e(e.refTuple('person_id', 'exercise_id'), 'in', pairs.slice(i, i + 1000).map((p) => e.tuple(p.personId, p.exerciseId))))
+      .execute();
+    for (const r of rows) kept.set(pairKey(r.person_id, r.exercise_id), r);
+  }
   const later = (a: { starts_at: string; id: number }, b: { last_starts_at: string; last_set_id: number }) => a.starts_at > b.last_starts_at || (a.starts_at === b.last_starts_at && a.id > b.last_set_id);
   const bests: LiftBestTables['lift_best'][] = [];
   const states: LiftBestTables['lift_pair'][] = [];

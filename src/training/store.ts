@@ -653,7 +653,8 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
         const result = insert.run(...values(s));
         if (result.changes > 0) {
           ids.push(Number(result.lastInsertRowid));
-          added.push({ ...s, id: Number(result.lastInsertRowid) });
+          // The few columns the bests need, not a spread copy of the wide row: an import does this a million times.
+          added.push({ id: Number(result.lastInsertRowid), session_id: s.session_id, person_id: s.person_id, exercise_id: s.exercise_id, reps: s.reps, load_kg: s.load_kg, kind: s.kind });
         }
       }
     } else {
