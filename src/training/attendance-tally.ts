@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import { localDateOf, weekStart } from '../shared/time.ts';
+import { addDays, localDateOf, weekStart } from '../shared/time.ts';
 import { dialectOf, type Db } from '../store/db.ts';
+import { addToTally } from '../store/tally.ts';
 import type { Writer } from '../store/write.ts';
 import { countedMembers, countedUnitsOf } from '../roster/index.ts';
 import type { AttendanceStatus } from './model.ts';
@@ -79,33 +80,29 @@ export async function applyTallyChanges(w: Writer, changes: readonly TallyChange
 }
 
 async function applyBatch(db: Db, changes: readonly TallyChange[]): Promise<void> {
+  // Each date's week once: an import's batch has hundreds of changes on a few days.
+  const weekOf = new Map<string, string>();
+  const weekStartOf = (date: string) => weekOf.get(date) ?? weekOf.set(date, weekStart(date)).get(date)!;
   const people = [...new Set(changes.map((c) => c.personId))];
-  const weeks = [...new Set(changes.map((c) => weekStart(c.date)))];
+  const weeks = [...new Set(changes.map((c) => weekStartOf(c.date)))].sort();
   const presentBefore = new Map<string, number>();
   const rows = await db
     .selectFrom('attendance_person_day')
     .select((e) => ['person_id', 'week_start', e.fn.sum<number>('present').as('present')])
     .where('person_id', 'in', people)
+    // The weeks' days as a range of the key (person, day) too: else each person's whole history is read.
+    .where('local_date', '>=', weeks[0])
+    .where('local_date', '<=', addDays(weeks[weeks.length - 1], 6))
     .where('week_start', 'in', weeks)
     .groupBy(['person_id', 'week_start'])
     .execute();
   for (const r of rows) presentBefore.set(key(r.person_id, r.week_start), Number(r.present));
-  const afterPersonDays = await db
-    .insertInto('attendance_person_day')
-    .values(changes.map((c) => ({ person_id: c.personId, local_date: c.date, week_start: weekStart(c.date), recorded: c.recorded, present: c.present, load: c.load })))
-    .onConflict((oc) =>
-      oc.columns(['person_id', 'local_date']).doUpdateSet((e) => ({
-        recorded: sql`attendance_person_day.recorded + ${e.ref('excluded.recorded')}`,
-        present: sql`attendance_person_day.present + ${e.ref('excluded.present')}`,
-        load: sql`attendance_person_day.load + ${e.ref('excluded.load')}`,
-      })),
-    )
-    .returning(['person_id', 'local_date', 'recorded', 'present', 'load'])
-    .execute();
-  // Only a row the changes brought to zero is deleted: most writes delete none, and skip the statement.
-  for (const zero of afterPersonDays.filter((r) => r.recorded === 0 && r.present === 0 && r.load === 0)) {
-    await db.deleteFrom('attendance_person_day').where('person_id', '=', zero.person_id).where('local_date', '=', zero.local_date).execute();
-  }
+  await addToTally(
+    db,
+    'attendance_person_day',
+    { key: ['person_id', 'local_date'], fixed: ['week_start'] },
+    changes.map((c) => ({ person_id: c.personId, local_date: c.date, week_start: weekStartOf(c.date), recorded: c.recorded, present: c.present, load: c.load })),
+  );
 
   const units = await countedUnitsOf(db, people);
   const unitDays = new Map<string, { unit_id: number; local_date: string; recorded: number; present: number }>();
@@ -118,7 +115,7 @@ async function applyBatch(db: Db, changes: readonly TallyChange[]): Promise<void
     day.recorded += c.recorded;
     day.present += c.present;
     unitDays.set(key(unitId, c.date), day);
-    const week = unitWeeks.get(key(unitId, weekStart(c.date))) ?? { unit_id: unitId, week_start: weekStart(c.date), load: 0, trained: 0 };
+    const week = unitWeeks.get(key(unitId, weekStartOf(c.date))) ?? { unit_id: unitId, week_start: weekStartOf(c.date), load: 0, trained: 0 };
     week.load += c.load;
     unitWeeks.set(key(unitId, week.week_start), week);
     const personWeek = key(c.personId, week.week_start);
@@ -133,42 +130,10 @@ async function applyBatch(db: Db, changes: readonly TallyChange[]): Promise<void
   await addToUnitTallies(db, [...unitDays.values()], [...unitWeeks.values()]);
 }
 
-/** Adds to units' day and week tallies, then deletes those that fell to zero. */
+/** Adds to units' day and week tallies; those that fall to zero are deleted. */
 async function addToUnitTallies(db: Db, days: readonly AttendanceTallyTables['attendance_unit_day'][], weeks: readonly AttendanceTallyTables['training_unit_week'][]): Promise<void> {
-  const changedDays = days.filter((d) => d.recorded !== 0 || d.present !== 0);
-  const changedWeeks = weeks.filter((d) => d.load !== 0 || d.trained !== 0);
-  if (changedDays.length > 0) {
-    const after = await db
-      .insertInto('attendance_unit_day')
-      .values(changedDays)
-      .onConflict((oc) =>
-        oc.columns(['unit_id', 'local_date']).doUpdateSet((e) => ({
-          recorded: sql`attendance_unit_day.recorded + ${e.ref('excluded.recorded')}`,
-          present: sql`attendance_unit_day.present + ${e.ref('excluded.present')}`,
-        })),
-      )
-      .returning(['unit_id', 'local_date', 'recorded', 'present'])
-      .execute();
-    for (const zero of after.filter((r) => r.recorded === 0 && r.present === 0)) {
-      await db.deleteFrom('attendance_unit_day').where('unit_id', '=', zero.unit_id).where('local_date', '=', zero.local_date).execute();
-    }
-  }
-  if (changedWeeks.length > 0) {
-    const after = await db
-      .insertInto('training_unit_week')
-      .values(changedWeeks)
-      .onConflict((oc) =>
-        oc.columns(['unit_id', 'week_start']).doUpdateSet((e) => ({
-          load: sql`training_unit_week.load + ${e.ref('excluded.load')}`,
-          trained: sql`training_unit_week.trained + ${e.ref('excluded.trained')}`,
-        })),
-      )
-      .returning(['unit_id', 'week_start', 'load', 'trained'])
-      .execute();
-    for (const zero of after.filter((r) => r.load === 0 && r.trained === 0)) {
-      await db.deleteFrom('training_unit_week').where('unit_id', '=', zero.unit_id).where('week_start', '=', zero.week_start).execute();
-    }
-  }
+  await addToTally(db, 'attendance_unit_day', { key: ['unit_id', 'local_date'] }, days);
+  await addToTally(db, 'training_unit_week', { key: ['unit_id', 'week_start'] }, weeks);
 }
 
 /**

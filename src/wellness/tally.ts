@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { countedMembers, countedUnitsOf } from '../roster/index.ts';
 import type { Db } from '../store/db.ts';
+import { addToTally } from '../store/tally.ts';
 import type { Writer } from '../store/write.ts';
 
 /**
@@ -23,26 +24,9 @@ export interface ReportCountChange {
 
 type UnitDay = WellnessTallyTables['wellness_unit_day'];
 
-/** Adds to units' day counts, then deletes those that fell to zero. */
+/** Adds to units' day counts; those that fall to zero are deleted. */
 async function addToUnitDays(db: Db, days: readonly UnitDay[]): Promise<void> {
-  const changed = days.filter((d) => d.reported !== 0 || d.flagged !== 0);
-  for (let i = 0; i < changed.length; i += 500) {
-    const after = await db
-      .insertInto('wellness_unit_day')
-      .values(changed.slice(i, i + 500))
-      .onConflict((oc) =>
-        oc.columns(['unit_id', 'local_date']).doUpdateSet((e) => ({
-          reported: sql`wellness_unit_day.reported + ${e.ref('excluded.reported')}`,
-          flagged: sql`wellness_unit_day.flagged + ${e.ref('excluded.flagged')}`,
-        })),
-      )
-      .returning(['unit_id', 'local_date', 'reported', 'flagged'])
-      .execute();
-    // Only a row the changes brought to zero is deleted: most writes delete none, and skip the statement.
-    for (const zero of after.filter((r) => r.reported === 0 && r.flagged === 0)) {
-      await db.deleteFrom('wellness_unit_day').where('unit_id', '=', zero.unit_id).where('local_date', '=', zero.local_date).execute();
-    }
-  }
+  await addToTally(db, 'wellness_unit_day', { key: ['unit_id', 'local_date'] }, days);
 }
 
 /** Applies changes to people's counts to the units they count for now. */
