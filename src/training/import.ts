@@ -11,8 +11,7 @@ import { AppError } from '../shared/errors.ts';
 import { localToInstant } from '../shared/time.ts';
 import type { Db } from '../store/db.ts';
 import { distanceSchema, durationSchema, exactProduct, loadAmountSchema, nameKey, notesSchema, repsSchema, rpeSchema, setNumberSchema, type LoadUnit, type SetKind } from './model.ts';
-import { exerciseLookup, setColumns, writeSessions, writeSets, type SetValues } from './store.ts';
-import { liftPairsOfKeys, refreshLiftBests } from './lift-best.ts';
+import { exerciseLookup, SetWriteEffects, setColumns, writeSessions, writeSets, type SetValues } from './store.ts';
 
 export const trainingFileFormats = ['muster', 'strong', 'hevy'] as const;
 export type TrainingFileFormat = (typeof trainingFileFormats)[number];
@@ -538,9 +537,12 @@ class BatchWriter {
   private readonly sessions = new Map<number, Map<string, number>>();
   added = 0;
   sessionsCreated = 0;
-  private readonly deferredLiftPairs = new Set<string>();
+  /** What the batches change in the state kept on write (tallies, lift bests), applied once at the end. */
+  readonly effects: SetWriteEffects;
 
-  constructor(private readonly w: Writer) {}
+  constructor(private readonly w: Writer) {
+    this.effects = new SetWriteEffects(w);
+  }
 
   private remember(unitId: number, startsAt: string, id: number) {
     let ofUnit = this.sessions.get(unitId);
@@ -594,12 +596,7 @@ class BatchWriter {
       row.columns.session_id = this.sessions.get(row.unitId)!.get(row.startsAt)!;
       return row.columns;
     });
-    this.added += (await writeSets(this.w, sets, { source: 'import', selfReported: false, duplicates: 'keep', deferredLiftPairs: this.deferredLiftPairs })).length;
-  }
-
-  /** The lift bests the batches could not add from the kept newest sets (rows older than the stored ones), computed once at the end. */
-  async refreshLiftBests() {
-    await refreshLiftBests(this.w, liftPairsOfKeys(this.deferredLiftPairs));
+    this.added += (await writeSets(this.w, sets, { source: 'import', selfReported: false, duplicates: 'keep', effects: this.effects })).length;
   }
 }
 
@@ -634,7 +631,7 @@ export async function runTrainingImport(db: Db, actor: Actor, source: string | B
         BATCH_ROWS,
       );
       if (problems.length) throw new ImportRejected(problems);
-      await writer.refreshLiftBests();
+      await writer.effects.apply();
       const summary: TrainingImportSummary = { format, rows, added: writer.added, alreadyStored: rows - writer.added, sessionsCreated: writer.sessionsCreated, skipped: checker.skipped };
       if (writer.added > 0) await w.record({ action: 'training.import', entity: 'training_set', entityId: 'import', after: summary });
       return summary;

@@ -14,7 +14,7 @@ import { insertRows } from '../store/bulk-insert.ts';
  *
  * `lift_pair` keeps each person's and exercise's newest counted set and heaviest load, so that
  * new sets after all the others, as a session is logged, are checked against it alone
- * (`addLiftBests`). Anything else (a back-dated set, a set changed or removed, a session moved
+ * (`LiftBestKeeper`). Anything else (a back-dated set, a set changed or removed, a session moved
  * in time) computes the pairs it touched again from their sets (`refreshLiftBests`).
  */
 export interface LiftBestTables {
@@ -93,69 +93,100 @@ export interface NewSet {
   kind: string;
 }
 
+type PairState = LiftBestTables['lift_pair'];
+
 /**
- * The bests among sets just added: a pair whose new sets all come after its newest stored set
- * is checked against its kept heaviest, in order; any other pair is computed again from its sets,
- * or, given `deferred` (keys `person exercise`), added to it to be computed later
- * (`refreshLiftBests(w, liftPairsOfKeys(deferred))`); a pair already in it is left for then too.
+ * The bests among sets as they are added, over one batch (a form, a session) or many (an
+ * import), written by `flush`. A pair whose new sets all come after its newest stored set is
+ * checked against its kept heaviest, in order, and its state carried on in memory; any other
+ * pair is computed again from its sets at `flush`, and its later sets in the same keeper wait for
+ * that too. Each pair's state is read from the database once a keeper.
  */
-export async function addLiftBests(w: Writer, sets: readonly NewSet[], deferred?: Set<string>): Promise<void> {
-  const counted = sets.filter((s) => counts(s) && !deferred?.has(pairKey(s.person_id, s.exercise_id)));
-  if (counted.length === 0) return;
-  const sessionIds = [...new Set(counted.map((s) => s.session_id))];
-  const startOf = new Map((await w.db.selectFrom('training_session').select(['id', 'starts_at']).where('id', 'in', sessionIds).execute()).map((s) => [s.id, s.starts_at]));
-  const byPair = new Map<string, (NewSet & { starts_at: string })[]>();
-  for (const s of counted) {
-    const key = pairKey(s.person_id, s.exercise_id);
-    const own = byPair.get(key) ?? [];
-    // The set gains its start (a copy of each would cost more than the rest, at a million rows).
-    own.push(Object.assign(s, { starts_at: startOf.get(s.session_id)! }));
-    byPair.set(key, own);
-  }
-  const pairs = liftPairsOf(counted);
-  const kept = new Map<string, LiftBestTables['lift_pair']>();
-  // The pairs themselves (a list of person and exercise pairs), a thousand a statement: a list of people would read all their exercises.
-  for (let i = 0; i < pairs.length; i += 1000) {
-    const rows = await w.db
-      .selectFrom('lift_pair')
-      .selectAll()
-      .where((e) => e(e.refTuple('person_id', 'exercise_id'), 'in', pairs.slice(i, i + 1000).map((p) => e.tuple(p.personId, p.exerciseId))))
-      .execute();
-    for (const r of rows) kept.set(pairKey(r.person_id, r.exercise_id), r);
-  }
-  const later = (a: { starts_at: string; id: number }, b: { last_starts_at: string; last_set_id: number }) => a.starts_at > b.last_starts_at || (a.starts_at === b.last_starts_at && a.id > b.last_set_id);
-  const bests: LiftBestTables['lift_best'][] = [];
-  const states: LiftBestTables['lift_pair'][] = [];
-  const again: LiftPair[] = [];
-  for (const [key, own] of byPair) {
-    own.sort((a, b) => (a.starts_at < b.starts_at ? -1 : a.starts_at > b.starts_at ? 1 : a.id - b.id));
-    const state = kept.get(key);
-    if (state && !later(own[0], state)) {
-      if (deferred) deferred.add(key);
-      else again.push({ personId: own[0].person_id, exerciseId: own[0].exercise_id });
-      continue;
+export class LiftBestKeeper {
+  /** Pairs' states as read or carried on; null: the pair had no counted set. */
+  private readonly states = new Map<string, PairState | null>();
+  private readonly changed = new Set<string>();
+  private readonly again = new Set<string>();
+  private readonly startOf = new Map<number, string>();
+  private bests: LiftBestTables['lift_best'][] = [];
+
+  constructor(private readonly w: Writer) {}
+
+  async add(sets: readonly NewSet[]): Promise<void> {
+    const counted = sets.filter((s) => counts(s) && !this.again.has(pairKey(s.person_id, s.exercise_id)));
+    if (counted.length === 0) return;
+    await this.readStarts(counted);
+    await this.readStates(counted);
+    const byPair = new Map<string, (NewSet & { starts_at: string })[]>();
+    for (const s of counted) {
+      const key = pairKey(s.person_id, s.exercise_id);
+      const own = byPair.get(key) ?? [];
+      // The set gains its start (a copy of each would cost more than the rest, at a million rows).
+      own.push(Object.assign(s, { starts_at: this.startOf.get(s.session_id)! }));
+      byPair.set(key, own);
     }
-    let seen = state !== undefined;
-    let best = state?.best_kg ?? null;
-    for (const s of own) {
-      if (seen && s.load_kg !== null && s.load_kg > 0 && (best === null || s.load_kg > best)) {
-        bests.push({ set_id: s.id, person_id: s.person_id, exercise_id: s.exercise_id, session_id: s.session_id, starts_at: s.starts_at, load_kg: s.load_kg, previous_kg: best });
+    const later = (a: { starts_at: string; id: number }, b: PairState) => a.starts_at > b.last_starts_at || (a.starts_at === b.last_starts_at && a.id > b.last_set_id);
+    for (const [key, own] of byPair) {
+      own.sort((a, b) => (a.starts_at < b.starts_at ? -1 : a.starts_at > b.starts_at ? 1 : a.id - b.id));
+      const state = this.states.get(key) ?? null;
+      if (state && !later(own[0], state)) {
+        this.again.add(key);
+        continue;
       }
-      seen = true;
-      if (s.load_kg !== null && (best === null || s.load_kg > best)) best = s.load_kg;
+      let seen = state !== null;
+      let best = state?.best_kg ?? null;
+      for (const s of own) {
+        if (seen && s.load_kg !== null && s.load_kg > 0 && (best === null || s.load_kg > best)) {
+          this.bests.push({ set_id: s.id, person_id: s.person_id, exercise_id: s.exercise_id, session_id: s.session_id, starts_at: s.starts_at, load_kg: s.load_kg, previous_kg: best });
+        }
+        seen = true;
+        if (s.load_kg !== null && (best === null || s.load_kg > best)) best = s.load_kg;
+      }
+      const last = own[own.length - 1];
+      this.states.set(key, { person_id: last.person_id, exercise_id: last.exercise_id, last_starts_at: last.starts_at, last_set_id: last.id, best_kg: best });
+      this.changed.add(key);
     }
-    const last = own[own.length - 1];
-    states.push({ person_id: last.person_id, exercise_id: last.exercise_id, last_starts_at: last.starts_at, last_set_id: last.id, best_kg: best });
   }
-  await insertRows(w.db, 'lift_best', bests);
-  for (let i = 0; i < states.length; i += 500) {
-    await w.db
-      .insertInto('lift_pair')
-      .values(states.slice(i, i + 500))
-      .onConflict((c) => c.columns(['person_id', 'exercise_id']).doUpdateSet((e) => ({ last_starts_at: e.ref('excluded.last_starts_at'), last_set_id: e.ref('excluded.last_set_id'), best_kg: e.ref('excluded.best_kg') })))
-      .execute();
+
+  /** Writes the bests found and the pairs' states, then computes the pairs that could not be carried on again from their sets. */
+  async flush(): Promise<void> {
+    await insertRows(this.w.db, 'lift_best', this.bests);
+    const states = [...this.changed].filter((key) => !this.again.has(key)).map((key) => this.states.get(key)!);
+    for (let i = 0; i < states.length; i += 500) {
+      await this.w.db
+        .insertInto('lift_pair')
+        .values(states.slice(i, i + 500))
+        .onConflict((c) => c.columns(['person_id', 'exercise_id']).doUpdateSet((e) => ({ last_starts_at: e.ref('excluded.last_starts_at'), last_set_id: e.ref('excluded.last_set_id'), best_kg: e.ref('excluded.best_kg') })))
+        .execute();
+    }
+    await refreshLiftBests(this.w, liftPairsOfKeys(this.again));
+    this.bests = [];
+    this.changed.clear();
+    this.again.clear();
+    this.states.clear();
   }
-  await refreshLiftBests(w, again);
+
+  private async readStarts(sets: readonly NewSet[]) {
+    const unknown = [...new Set(sets.map((s) => s.session_id))].filter((id) => !this.startOf.has(id));
+    for (let i = 0; i < unknown.length; i += 1000) {
+      for (const s of await this.w.db.selectFrom('training_session').select(['id', 'starts_at']).where('id', 'in', unknown.slice(i, i + 1000)).execute()) this.startOf.set(s.id, s.starts_at);
+    }
+  }
+
+  /** The states of pairs not met before in this keeper, by the pairs themselves, a thousand a statement (a list of people would read all their exercises). */
+  private async readStates(sets: readonly NewSet[]) {
+    const unknown = liftPairsOf(sets).filter((p) => !this.states.has(pairKey(p.personId, p.exerciseId)));
+    for (let i = 0; i < unknown.length; i += 1000) {
+      const batch = unknown.slice(i, i + 1000);
+      for (const p of batch) this.states.set(pairKey(p.personId, p.exerciseId), null);
+      const rows = await this.w.db
+        .selectFrom('lift_pair')
+        .selectAll()
+        .where((e) => e(e.refTuple('person_id', 'exercise_id'), 'in', batch.map((p) => e.tuple(p.personId, p.exerciseId))))
+        .execute();
+      for (const r of rows) this.states.set(pairKey(r.person_id, r.exercise_id), r);
+    }
+  }
 }
 
 /** The pairs a set of keys `person exercise` names. */

@@ -9,7 +9,7 @@ import { isUniqueViolation, sqliteConnectionOf, type Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
 import { refreshLoadRatios } from './load-ratio.ts';
 import { applyTallyChanges, attendanceTally, heldSessionDays, tallyChange, type TallyChange } from './attendance-tally.ts';
-import { addLiftBests, liftPairsOf, liftPairsOfSessions, refreshLiftBests, type NewSet } from './lift-best.ts';
+import { LiftBestKeeper, liftPairsOf, liftPairsOfSessions, refreshLiftBests, type NewSet } from './lift-best.ts';
 import { sessionLoad } from './metrics.ts';
 import {
   brzycki,
@@ -610,11 +610,35 @@ export interface WriteSetsOptions {
   /** A set already stored (same person, session, exercise, set number): refused with a conflict, or kept as stored and skipped (imports). */
   duplicates: 'refuse' | 'keep';
   /**
-   * Lift bests that cannot be added from the kept newest set (a back-dated set) are computed
-   * again after the batch; with this set, their pairs are added to it instead, for the caller to
-   * compute once after many batches (an import: each batch would read its people's history again).
+   * Given, what the batch changes in the state kept on write is gathered in it for the caller to
+   * apply once after many batches (an import); else it is applied before writeSets returns.
    */
-  deferredLiftPairs?: Set<string>;
+  effects?: SetWriteEffects;
+}
+
+/**
+ * What sets written change in the state kept on write: the attendance tallies of the people
+ * they mark present at held sessions, and the lift bests; gathered over one batch or many and
+ * applied by `apply`, so that an import's batches do not each read and write the same people's
+ * rows again.
+ */
+export class SetWriteEffects {
+  private tallies: TallyChange[] = [];
+  readonly liftBests: LiftBestKeeper;
+
+  constructor(private readonly w: Writer) {
+    this.liftBests = new LiftBestKeeper(w);
+  }
+
+  addTallies(changes: readonly TallyChange[]) {
+    for (const c of changes) this.tallies.push(c);
+  }
+
+  async apply(): Promise<void> {
+    await applyTallyChanges(this.w, this.tallies);
+    this.tallies = [];
+    await this.liftBests.flush();
+  }
 }
 
 
@@ -638,6 +662,7 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
   }
   const values = (s: SetColumns) => [s.session_id, s.person_id, s.exercise_id, s.set_number, s.kind, s.target_reps, s.target_load_kg, s.target_rpe, s.target_rir, s.target_duration_s, s.target_distance_m, s.reps, s.load_kg, s.load_unit, s.rpe, s.rir, s.duration_s, s.distance_m, s.notes, selfReported, at, at];
   const ids: number[] = [];
+  const effects = options.effects ?? new SetWriteEffects(w);
   // The sets that went in, with their ids (a stored one kept is not among them): their lift bests follow.
   const added: NewSet[] = [];
   // The attendance this batch marked present: it joins its people's tallies if the session was held.
@@ -681,9 +706,10 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
   if (marked.length > 0) {
     const held = await heldSessionDays(w.db, marked.map(([sessionId]) => sessionId));
     const present = attendanceTally({ status: 'present', rpe: null, minutes: null }, null);
-    await applyTallyChanges(w, marked.filter(([sessionId]) => held.has(sessionId)).map(([sessionId, personId]) => tallyChange(personId, held.get(sessionId)!.date, present, 1)));
+    effects.addTallies(marked.filter(([sessionId]) => held.has(sessionId)).map(([sessionId, personId]) => tallyChange(personId, held.get(sessionId)!.date, present, 1)));
   }
-  await addLiftBests(w, added, options.deferredLiftPairs);
+  await effects.liftBests.add(added);
+  if (!options.effects) await effects.apply();
   if (ids.length > 0) await w.record({ action: 'training.set.create', entity: 'training_set', entityId: ids[0], after: { source: options.source, ids, self_reported: options.selfReported } });
   return ids;
 }
