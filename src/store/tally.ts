@@ -36,6 +36,7 @@ export async function addToTally<T extends keyof Database & string>(db: Db, tabl
   const counted = columns.filter((c) => !kept.has(c));
   const valuesOf = (row: object) => columns.map((c) => (row as Record<string, unknown>)[c]);
   const adding = rows.filter((row) => counted.some((c) => Number((row as Record<string, unknown>)[c]) !== 0));
+  if (adding.length === 0) return;
   const names = columns.map((c) => `"${c}"`).join(', ');
   const insertInto = `insert into "${table}" (${names}) values`;
   const onConflict = `on conflict (${shape.key.map((c) => `"${c}"`).join(', ')}) do update set ${counted.map((c) => `"${c}" = "${table}"."${c}" + excluded."${c}"`).join(', ')} returning ${names}`;

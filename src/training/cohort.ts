@@ -131,7 +131,7 @@ export interface RecentLiftBest {
 /**
  * The newest sets (at most `limit`) of held sessions between two instants in which a member lifted
  * more than at any earlier set of that exercise: `personalBests`' heaviest-load rule (a load for at
- * least one rep; earlier means an earlier session, or an earlier set of the same session), counted
+ * least one rep, not a warm-up; earlier means an earlier start, or the same start and a lower set id), counted
  * only when there was an earlier lift to beat. Read from the bests kept on write (`lift_best`),
  * newest first.
  */

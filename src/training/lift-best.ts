@@ -190,7 +190,7 @@ export class LiftBestKeeper {
 }
 
 /** The pairs a set of keys `person exercise` names. */
-export function liftPairsOfKeys(keys: Iterable<string>): LiftPair[] {
+function liftPairsOfKeys(keys: Iterable<string>): LiftPair[] {
   return [...keys].map((k) => {
     const [personId, exerciseId] = k.split(' ').map(Number);
     return { personId, exerciseId };

@@ -641,7 +641,6 @@ export class SetWriteEffects {
   }
 }
 
-
 /**
  * The one write path of sets, from a form (a batch of one), an import or the demo: marks each
  * person present at the session unless their attendance says otherwise, inserts the sets, and
@@ -661,7 +660,6 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
     if (last?.[0] !== s.session_id || last[1] !== s.person_id) present.push([s.session_id, s.person_id]);
   }
   const values = (s: SetColumns) => [s.session_id, s.person_id, s.exercise_id, s.set_number, s.kind, s.target_reps, s.target_load_kg, s.target_rpe, s.target_rir, s.target_duration_s, s.target_distance_m, s.reps, s.load_kg, s.load_unit, s.rpe, s.rir, s.duration_s, s.distance_m, s.notes, selfReported, at, at];
-  const ids: number[] = [];
   const effects = options.effects ?? new SetWriteEffects(w);
   // The sets that went in, with their ids (a stored one kept is not among them): their lift bests follow.
   const added: NewSet[] = [];
@@ -676,11 +674,8 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
       for (const s of sets) {
         // Spread: better-sqlite3 binds separate arguments about a tenth faster than one array.
         const result = insert.run(...values(s));
-        if (result.changes > 0) {
-          ids.push(Number(result.lastInsertRowid));
-          // The few columns the bests need, not a spread copy of the wide row: an import does this a million times.
-          added.push({ id: Number(result.lastInsertRowid), session_id: s.session_id, person_id: s.person_id, exercise_id: s.exercise_id, reps: s.reps, load_kg: s.load_kg, kind: s.kind });
-        }
+        // The few columns the bests need, not a spread copy of the wide row: an import does this a million times.
+        if (result.changes > 0) added.push({ id: Number(result.lastInsertRowid), session_id: s.session_id, person_id: s.person_id, exercise_id: s.exercise_id, reps: s.reps, load_kg: s.load_kg, kind: s.kind });
       }
     } else {
       // As the sets below, a JSON array: a demo's or an import's pairs would pass PostgreSQL's 65,535 parameters as rows.
@@ -690,11 +685,8 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
       const json = JSON.stringify(sets.map(values));
       const select = setInsertColumns.map(([, type], i) => `(r->>${i})::${type}`).join(', ');
       const result = await sql<NewSet>`insert into training_set (${sql.raw(setInsertNames)}) select ${sql.raw(select)} from json_array_elements(${json}::json) with ordinality as e(r, n) order by n ${sql.raw(options.duplicates === 'keep' ? setConflict : '')} returning id, session_id, person_id, exercise_id, reps, load_kg, kind`.execute(w.db);
-      // One push a row: spreading a million ids as arguments overflows the stack (the demo's sets on PostgreSQL).
-      for (const r of result.rows) {
-        ids.push(r.id);
-        added.push(r);
-      }
+      // One push a row: spreading a million rows as arguments overflows the stack (the demo's sets on PostgreSQL).
+      for (const r of result.rows) added.push(r);
     }
   } catch (e) {
     if (isUniqueViolation(e)) {
@@ -710,6 +702,7 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
   }
   await effects.liftBests.add(added);
   if (!options.effects) await effects.apply();
+  const ids = added.map((s) => s.id);
   if (ids.length > 0) await w.record({ action: 'training.set.create', entity: 'training_set', entityId: ids[0], after: { source: options.source, ids, self_reported: options.selfReported } });
   return ids;
 }
