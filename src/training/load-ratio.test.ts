@@ -102,8 +102,8 @@ describeEachDatabase('stored load-ratio state', (database) => {
       await setAttendance(w, await held(w, '2026-04-20'), later, { status: 'present', rpe: 9, minutes: null });
     });
     const everyone = [steady, stopped, shortHistory, later];
-    // From the last loads (1 March) to well past the 63 stored days, and days before the later load of 20 April.
-    for (const date of ['2026-02-10', '2026-03-01', '2026-03-02', '2026-03-15', '2026-04-12', '2026-05-03', '2026-05-04', '2026-07-01']) {
+    // From the last loads (1 March) to well past the 63 stored days (the last one 2 May), and days before the later load of 20 April.
+    for (const date of ['2026-02-10', '2026-03-01', '2026-03-02', '2026-03-15', '2026-04-12', '2026-05-02', '2026-05-03', '2026-05-04', '2026-07-01']) {
       const own = new Map(await Promise.all(everyone.map(async (id) => [id, await acwrFlag(db, id, date)] as const)));
       const rated = [...own.values()].filter((f) => f && f.state !== 'too-little-history');
       const cohort = await cohortLoadRatioFlags(db, [unit.id], date);
