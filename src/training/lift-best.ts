@@ -28,11 +28,20 @@ export interface LiftPair {
   exerciseId: number;
 }
 
-const pairKey = (personId: number, exerciseId: number) => `${personId} ${exerciseId}`;
+/**
+ * A pair as one number, person id × 2²¹ + exercise id: a keeper looks pairs up a million times in
+ * an import, and a number hashes without building a string. Exact while exercise ids stay under
+ * 2²¹ (2 million) and the product under 2⁵³ (person ids under 4 billion).
+ */
+const EXERCISE_KEYS = 2 ** 21;
+function pairKey(personId: number, exerciseId: number): number {
+  if (exerciseId >= EXERCISE_KEYS) throw new Error(`exercise id ${exerciseId} is beyond the lift bests' pair keys`);
+  return personId * EXERCISE_KEYS + exerciseId;
+}
 
 /** The pairs of person and exercise of some sets, each once. */
 export function liftPairsOf(sets: readonly { person_id: number; exercise_id: number }[]): LiftPair[] {
-  const seen = new Map<string, LiftPair>();
+  const seen = new Map<number, LiftPair>();
   for (const s of sets) seen.set(pairKey(s.person_id, s.exercise_id), { personId: s.person_id, exerciseId: s.exercise_id });
   return [...seen.values()];
 }
@@ -104,9 +113,9 @@ type PairState = LiftBestTables['lift_pair'];
  */
 export class LiftBestKeeper {
   /** Pairs' states as read or carried on; null: the pair had no counted set. */
-  private readonly states = new Map<string, PairState | null>();
-  private readonly changed = new Set<string>();
-  private readonly again = new Set<string>();
+  private readonly states = new Map<number, PairState | null>();
+  private readonly changed = new Set<number>();
+  private readonly again = new Set<number>();
   private readonly startOf = new Map<number, string>();
   private bests: LiftBestTables['lift_best'][] = [];
 
@@ -117,13 +126,15 @@ export class LiftBestKeeper {
     if (counted.length === 0) return;
     await this.readStarts(counted);
     await this.readStates(counted);
-    const byPair = new Map<string, (NewSet & { starts_at: string })[]>();
+    const byPair = new Map<number, (NewSet & { starts_at: string })[]>();
     for (const s of counted) {
       const key = pairKey(s.person_id, s.exercise_id);
-      const own = byPair.get(key) ?? [];
       // The set gains its start (a copy of each would cost more than the rest, at a million rows).
-      own.push(Object.assign(s, { starts_at: this.startOf.get(s.session_id)! }));
-      byPair.set(key, own);
+      const started = s as NewSet & { starts_at: string };
+      started.starts_at = this.startOf.get(s.session_id)!;
+      const own = byPair.get(key);
+      if (own) own.push(started);
+      else byPair.set(key, [started]);
     }
     const later = (a: { starts_at: string; id: number }, b: PairState) => a.starts_at > b.last_starts_at || (a.starts_at === b.last_starts_at && a.id > b.last_set_id);
     for (const [key, own] of byPair) {
@@ -189,12 +200,9 @@ export class LiftBestKeeper {
   }
 }
 
-/** The pairs a set of keys `person exercise` names. */
-function liftPairsOfKeys(keys: Iterable<string>): LiftPair[] {
-  return [...keys].map((k) => {
-    const [personId, exerciseId] = k.split(' ').map(Number);
-    return { personId, exerciseId };
-  });
+/** The pairs some keys name. */
+function liftPairsOfKeys(keys: Iterable<number>): LiftPair[] {
+  return [...keys].map((k) => ({ personId: Math.floor(k / EXERCISE_KEYS), exerciseId: k % EXERCISE_KEYS }));
 }
 
 /** The pairs of the sets of some sessions: what a session moved in time changes. */

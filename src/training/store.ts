@@ -624,14 +624,26 @@ export interface WriteSetsOptions {
  */
 export class SetWriteEffects {
   private tallies: TallyChange[] = [];
+  /** Held sessions' local days, null for a session not held: read once however many batches meet them (a write's sessions keep their state until it commits). */
+  private readonly sessionDays = new Map<number, { date: string } | null>();
   readonly liftBests: LiftBestKeeper;
 
   constructor(private readonly w: Writer) {
     this.liftBests = new LiftBestKeeper(w);
   }
 
-  addTallies(changes: readonly TallyChange[]) {
-    for (const c of changes) this.tallies.push(c);
+  /** People newly marked present (pairs of session and person): each counts in their day's tally if the session was held. */
+  async markedPresent(marked: readonly (readonly [number, number])[]): Promise<void> {
+    const unknown = [...new Set(marked.map(([sessionId]) => sessionId))].filter((id) => !this.sessionDays.has(id));
+    if (unknown.length > 0) {
+      const held = await heldSessionDays(this.w.db, unknown);
+      for (const id of unknown) this.sessionDays.set(id, held.get(id) ?? null);
+    }
+    const present = attendanceTally({ status: 'present', rpe: null, minutes: null }, null);
+    for (const [sessionId, personId] of marked) {
+      const day = this.sessionDays.get(sessionId);
+      if (day) this.tallies.push(tallyChange(personId, day.date, present, 1));
+    }
   }
 
   async apply(): Promise<void> {
@@ -695,11 +707,7 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
     }
     throw e;
   }
-  if (marked.length > 0) {
-    const held = await heldSessionDays(w.db, marked.map(([sessionId]) => sessionId));
-    const present = attendanceTally({ status: 'present', rpe: null, minutes: null }, null);
-    effects.addTallies(marked.filter(([sessionId]) => held.has(sessionId)).map(([sessionId, personId]) => tallyChange(personId, held.get(sessionId)!.date, present, 1)));
-  }
+  await effects.markedPresent(marked);
   await effects.liftBests.add(added);
   if (!options.effects) await effects.apply();
   const ids = added.map((s) => s.id);
