@@ -34,6 +34,14 @@ const FLUSH_SETS = 20_000;
 
 const round = (kg: number, step: number) => Math.round(kg / step) * step;
 
+/**
+ * What `weeks` of training have gained, at `rate` a week over the first 12 (the default demo's
+ * length, whose data stay as they were) and a quarter of it after, as a trained body gains more
+ * slowly: a year's recruit lifts a quarter more than at the start, not 60%, and two years' drill
+ * times stay positive (at 1% a week they crossed zero at week 100).
+ */
+const gained = (weeks: number, rate: number) => rate * Math.min(weeks, 12) + (rate / 4) * Math.max(0, weeks - 12);
+
 /** A set's target or actual effort as the programme gives it. */
 interface Effort {
   reps: number | null;
@@ -145,7 +153,7 @@ export async function loadDemoTraining(w: Writer, demo: DemoContext): Promise<{ 
           const rpe = status === 'present' ? Math.min(10, Math.max(2, Math.round((hard ? 7 : 5) + (overreached ? 4 : 0) + random() * 3 - 1))) : null;
           attendance.push({ session_id: sessionId, person_id: person.id, status, rpe, minutes: overreached ? Math.round(minutes * 2.5) : null });
           if (status !== 'present') continue;
-          const progress = 1 + (week - 1) * 0.012;
+          const progress = 1 + gained(week - 1, 0.012);
           if ('lifts' in item) {
             for (const lift of item.lifts) {
               const base = baseLoads[lift];
@@ -192,7 +200,7 @@ async function loadDemoDrillsAndTests(w: Writer, people: { id: number; strength:
     const performedAt = localToInstant(date, '14:00', timeZone);
     for (const person of people) {
       for (const drill of drills.filter((d) => d.name_key === 'armour off' || d.name_key === 'weapon strip and assemble')) {
-        const time = Math.round((drill.standard_s * (0.75 + random() * 0.45) * (1 - week * 0.01)) / person.fitness);
+        const time = Math.round((drill.standard_s * (0.75 + random() * 0.45) * (1 - gained(week, 0.01))) / person.fitness);
         attempts.push({ drill_id: drill.id, person_id: person.id, performed_at: performedAt, time_s: time, notes: '', recorded_by: w.actor.label, created_at: at });
       }
     }
