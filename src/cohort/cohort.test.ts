@@ -138,7 +138,33 @@ describeEachDatabase('cohort dashboard', (database) => {
     expect(flagged.loadRatio.state).toBe('flagged');
     expect((await acwrFlag(db, p2, '2026-03-12'))?.state).toBe('usual');
     expect(await unitAccessRows(db)).toEqual([[company, 'cohort flags']]);
+    expect(body.flaggedPeople).toBe(1);
   }, 120_000);
+
+  it('lists the flagged furthest outside their usual range first, at most `limit` of them, and counts them all', async () => {
+    const { client, world, company, db, p1, p2 } = await cohortWorld(database());
+    // Both score 20 21 19 20 22 18 20 (mean 20, SD 1.29), then today p1 17 (z -2.3) and p2 16 (z -3.1).
+    for (const person of [p1, p2]) for (const [i, sleepQuality] of [5, 6, 4, 5, 7, 3, 5].entries()) await reportOn(db, person, addDays('2026-03-05', i), { sleepQuality });
+    await reportOn(db, p1, '2026-03-12', { sleepQuality: 2 });
+    await reportOn(db, p2, '2026-03-12', { sleepQuality: 1 });
+    const flags = async (query: string) => {
+      const response = await client.request({ url: `/api/units/${company}/cohort/flags${query}`, as: world.sessions.monitor });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json() as { flaggedPeople: number; people: { person: { id: number }; wellness: { score: number } }[] };
+    };
+    const all = await flags('');
+    expect(all.flaggedPeople).toBe(2);
+    expect(all.people.map((p) => [p.person.id, p.wellness.score])).toEqual([
+      [p2, 16],
+      [p1, 17],
+    ]);
+    const first = await flags('?limit=1');
+    expect(first.flaggedPeople).toBe(2);
+    expect(first.people.map((p) => p.person.id)).toEqual([p2]);
+    const refused = await client.request({ url: `/api/units/${company}/cohort/flags?limit=0`, as: world.sessions.monitor });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.field).toBe('limit');
+  });
 
   it('lists recent personal bests: a heavier lift or faster drill than before, newest first', async () => {
     const { client, world, db, p1, p2 } = await cohortWorld(database());

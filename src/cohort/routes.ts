@@ -14,6 +14,7 @@ import { attendanceByUnit, cohortLoadRatioFlags, recentLiftBests, weeklyLoadByUn
 import { reportView, rangeFlag } from '../wellness/index.ts';
 import { wellnessByUnit } from '../wellness/index.ts';
 import { rollUp } from './model.ts';
+import type { RangeFlag } from '../stats/own-range.ts';
 import { reads } from '../shared/reads.ts';
 
 /** Attendance is the share of the last four weeks' attendance records that say present. */
@@ -101,14 +102,17 @@ export const cohortRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { reads: reads.unit('cohort flags') },
       schema: {
         tags: ['cohort'],
-        summary: "Who is flagged on a day in a unit and the units below: wellness score or load ratio (ACWR) outside their own usual range; counts per unit (one access-log row)",
+        summary:
+          "Who is flagged on a day in a unit and the units below: wellness score or load ratio (ACWR) outside their own usual range, furthest outside first (the larger of the two z-scores), at most `limit` of them; counts per unit (one access-log row)",
         params: idParams,
-        querystring: dateQuery,
+        querystring: dateQuery.extend({ limit: z.coerce.number().int().min(1).max(10_000).optional().describe('at most this many people, furthest outside their range first; default all') }),
         response: {
           200: z.object({
             unit: unitRef,
             date: z.string(),
             units: z.array(z.object({ id: z.number(), wellness: z.object({ reported: z.number(), flagged: z.number() }), loadRatio: z.object({ rated: z.number(), flagged: z.number() }) })),
+            /** How many people are flagged, for one reason or both: `people` holds them all, or the first `limit`. */
+            flaggedPeople: z.number(),
             people: z.array(z.object({ person: personRef, unitId: z.number(), wellness: reportView.nullable(), loadRatio: rangeFlag.nullable() })),
           }),
         },
@@ -121,19 +125,23 @@ export const cohortRoutes: FastifyPluginAsyncZod = async (app) => {
       const wellnessTotals = rollUp(units, wellness.byUnit, () => ({ reported: 0, flagged: 0 }));
       const loadRatioTotals = rollUp(units, loadRatios.byUnit, () => ({ rated: 0, flagged: 0 }));
       const wellnessFlags = new Map(wellness.flagged.map((f) => [f.personId, f]));
-      const people = await peopleById(db, [...wellnessFlags.keys(), ...loadRatios.flagged.keys()]);
+      const flagged = [...new Set([...wellnessFlags.keys(), ...loadRatios.flagged.keys()])].map((personId) => ({
+        personId,
+        unitId: wellnessFlags.get(personId)?.unitId ?? loadRatios.flagged.get(personId)!.unitId,
+        wellness: wellnessFlags.get(personId)?.report ?? null,
+        loadRatio: loadRatios.flagged.get(personId)?.flag ?? null,
+      }));
+      // A battalion has a thousand people flagged on a day: the commander reads the furthest out first, and only those are read and sent.
+      const away = (flag: RangeFlag | undefined) => (flag && 'z' in flag ? Math.abs(flag.z) : 0);
+      const outside = (f: (typeof flagged)[number]) => Math.max(away(f.wellness?.flag), away(f.loadRatio ?? undefined));
+      const shown = flagged.sort((a, b) => outside(b) - outside(a) || a.personId - b.personId).slice(0, request.query.limit);
+      const people = await peopleById(db, shown.map((f) => f.personId));
       return {
         unit: { id: unit.id, name: unit.name, timeZone: unit.timeZone },
         date,
         units: units.map((u) => ({ id: u.id, wellness: wellnessTotals.get(u.id)!, loadRatio: loadRatioTotals.get(u.id)! })),
-        people: [...people.values()]
-          .sort((a, b) => a.designation.localeCompare(b.designation))
-          .map((person) => ({
-            person,
-            unitId: wellnessFlags.get(person.id)?.unitId ?? loadRatios.flagged.get(person.id)!.unitId,
-            wellness: wellnessFlags.get(person.id)?.report ?? null,
-            loadRatio: loadRatios.flagged.get(person.id)?.flag ?? null,
-          })),
+        flaggedPeople: flagged.length,
+        people: shown.map(({ personId, ...f }) => ({ person: people.get(personId)!, ...f })),
       };
     },
   );

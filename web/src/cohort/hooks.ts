@@ -7,7 +7,8 @@ export type CohortFlags = ResponseOf<'/api/units/{id}/cohort/flags'>;
 export type CohortBests = ResponseOf<'/api/units/{id}/cohort/bests'>;
 
 export const useCohort = (unitId: number) => useApi('/api/units/{id}/cohort', { path: { id: unitId } });
-export const useCohortFlags = (unitId: number) => useApi('/api/units/{id}/cohort/flags', { path: { id: unitId } });
+/** A unit's flags today; with `limit`, only that many people, furthest outside their usual range first. */
+export const useCohortFlags = (unitId: number, limit?: number) => useApi('/api/units/{id}/cohort/flags', { path: { id: unitId }, query: limit === undefined ? {} : { limit } });
 export const useCohortBests = (unitId: number) => useApi('/api/units/{id}/cohort/bests', { path: { id: unitId } });
 
 /** The units at the top of what the reader sees: each one's summary covers the units below it. */
