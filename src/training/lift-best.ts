@@ -42,7 +42,11 @@ function pairKey(personId: number, exerciseId: number): number {
 /** The pairs of person and exercise of some sets, each once. */
 export function liftPairsOf(sets: readonly { person_id: number; exercise_id: number }[]): LiftPair[] {
   const seen = new Map<number, LiftPair>();
-  for (const s of sets) seen.set(pairKey(s.person_id, s.exercise_id), { personId: s.person_id, exerciseId: s.exercise_id });
+  for (const s of sets) {
+    const key = pairKey(s.person_id, s.exercise_id);
+    // An object a pair, not a set: a million-set import made a million of them.
+    if (!seen.has(key)) seen.set(key, { personId: s.person_id, exerciseId: s.exercise_id });
+  }
   return [...seen.values()];
 }
 
@@ -91,9 +95,8 @@ export async function refreshLiftBests(w: Writer, pairs: readonly LiftPair[]): P
   }
 }
 
-/** A set just written, with its id and its session's start. */
+/** A set just written: the columns its bests need (its id comes beside it). */
 export interface NewSet {
-  id: number;
   session_id: number;
   person_id: number;
   exercise_id: number;
@@ -121,24 +124,29 @@ export class LiftBestKeeper {
 
   constructor(private readonly w: Writer) {}
 
-  async add(sets: readonly NewSet[]): Promise<void> {
-    const counted = sets.filter((s) => counts(s) && !this.again.has(pairKey(s.person_id, s.exercise_id)));
+  /**
+   * Sets just written and their ids, in the same order. The sets are the writer's own rows, read
+   * by their place and never copied: an import passes a million.
+   */
+  async add(sets: readonly NewSet[], ids: readonly number[]): Promise<void> {
+    const counted: number[] = [];
+    for (let i = 0; i < sets.length; i++) if (counts(sets[i]) && !this.again.has(pairKey(sets[i].person_id, sets[i].exercise_id))) counted.push(i);
     if (counted.length === 0) return;
-    await this.readStarts(counted);
-    await this.readStates(counted);
-    const byPair = new Map<number, (NewSet & { starts_at: string })[]>();
-    for (const s of counted) {
-      const key = pairKey(s.person_id, s.exercise_id);
-      // The set gains its start (a copy of each would cost more than the rest, at a million rows).
-      const started = s as NewSet & { starts_at: string };
-      started.starts_at = this.startOf.get(s.session_id)!;
+    const countedSets = counted.map((i) => sets[i]);
+    await this.readStarts(countedSets);
+    await this.readStates(countedSets);
+    const startOf = (i: number) => this.startOf.get(sets[i].session_id)!;
+    const byPair = new Map<number, number[]>();
+    for (const i of counted) {
+      const key = pairKey(sets[i].person_id, sets[i].exercise_id);
       const own = byPair.get(key);
-      if (own) own.push(started);
-      else byPair.set(key, [started]);
+      if (own) own.push(i);
+      else byPair.set(key, [i]);
     }
-    const later = (a: { starts_at: string; id: number }, b: PairState) => a.starts_at > b.last_starts_at || (a.starts_at === b.last_starts_at && a.id > b.last_set_id);
+    const earlier = (a: number, b: number) => (startOf(a) < startOf(b) ? -1 : startOf(a) > startOf(b) ? 1 : ids[a] - ids[b]);
+    const later = (i: number, b: PairState) => startOf(i) > b.last_starts_at || (startOf(i) === b.last_starts_at && ids[i] > b.last_set_id);
     for (const [key, own] of byPair) {
-      own.sort((a, b) => (a.starts_at < b.starts_at ? -1 : a.starts_at > b.starts_at ? 1 : a.id - b.id));
+      own.sort(earlier);
       const state = this.states.get(key) ?? null;
       if (state && !later(own[0], state)) {
         this.again.add(key);
@@ -146,15 +154,18 @@ export class LiftBestKeeper {
       }
       let seen = state !== null;
       let best = state?.best_kg ?? null;
-      for (const s of own) {
-        if (seen && s.load_kg !== null && s.load_kg > 0 && (best === null || s.load_kg > best)) {
-          this.bests.push({ set_id: s.id, person_id: s.person_id, exercise_id: s.exercise_id, session_id: s.session_id, starts_at: s.starts_at, load_kg: s.load_kg, previous_kg: best });
+      for (const i of own) {
+        const { person_id, exercise_id, session_id, load_kg } = sets[i];
+        if (seen && load_kg !== null && load_kg > 0 && (best === null || load_kg > best)) {
+          this.bests.push({ set_id: ids[i], person_id, exercise_id, session_id, starts_at: startOf(i), load_kg, previous_kg: best });
         }
         seen = true;
-        if (s.load_kg !== null && (best === null || s.load_kg > best)) best = s.load_kg;
+        if (load_kg !== null && (best === null || load_kg > best)) best = load_kg;
       }
       const last = own[own.length - 1];
-      this.states.set(key, { person_id: last.person_id, exercise_id: last.exercise_id, last_starts_at: last.starts_at, last_set_id: last.id, best_kg: best });
+      // Carried on in place: a new object a pair and batch became old garbage by the million in an import.
+      if (state) Object.assign(state, { last_starts_at: startOf(last), last_set_id: ids[last], best_kg: best });
+      else this.states.set(key, { person_id: sets[last].person_id, exercise_id: sets[last].exercise_id, last_starts_at: startOf(last), last_set_id: ids[last], best_kg: best });
       this.changed.add(key);
     }
   }

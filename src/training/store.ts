@@ -622,6 +622,13 @@ export interface WriteSetsOptions {
  * applied by `apply`, so that an import's batches do not each read and write the same people's
  * rows again.
  */
+/**
+ * Tally changes held before they are applied: enough that an import's batches share their reads
+ * and writes of the same people's days, few enough that its memory stays flat (held to its end,
+ * a million-row import's 200,000 changes grew its peak memory past 300 MB in some runs).
+ */
+const HELD_TALLIES = 20_000;
+
 export class SetWriteEffects {
   private tallies: TallyChange[] = [];
   /** Held sessions' local days, null for a session not held: read once however many batches meet them (a write's sessions keep their state until it commits). */
@@ -644,12 +651,17 @@ export class SetWriteEffects {
       const day = this.sessionDays.get(sessionId);
       if (day) this.tallies.push(tallyChange(personId, day.date, present, 1));
     }
+    if (this.tallies.length >= HELD_TALLIES) await this.applyTallies();
   }
 
   async apply(): Promise<void> {
+    await this.applyTallies();
+    await this.liftBests.flush();
+  }
+
+  private async applyTallies(): Promise<void> {
     await applyTallyChanges(this.w, this.tallies);
     this.tallies = [];
-    await this.liftBests.flush();
   }
 }
 
@@ -673,8 +685,9 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
   }
   const values = (s: SetColumns) => [s.session_id, s.person_id, s.exercise_id, s.set_number, s.kind, s.target_reps, s.target_load_kg, s.target_rpe, s.target_rir, s.target_duration_s, s.target_distance_m, s.reps, s.load_kg, s.load_unit, s.rpe, s.rir, s.duration_s, s.distance_m, s.notes, selfReported, at, at];
   const effects = options.effects ?? new SetWriteEffects(w);
-  // The sets that went in, with their ids (a stored one kept is not among them): their lift bests follow.
+  // The sets that went in and their ids, in step (a stored one kept is not among them): their lift bests follow.
   const added: NewSet[] = [];
+  const ids: number[] = [];
   // The attendance this batch marked present: it joins its people's tallies if the session was held.
   const marked: [number, number][] = [];
   try {
@@ -686,8 +699,11 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
       for (const s of sets) {
         // Spread: better-sqlite3 binds separate arguments about a tenth faster than one array.
         const result = insert.run(...values(s));
-        // The few columns the bests need, not a spread copy of the wide row: an import does this a million times.
-        if (result.changes > 0) added.push({ id: Number(result.lastInsertRowid), session_id: s.session_id, person_id: s.person_id, exercise_id: s.exercise_id, reps: s.reps, load_kg: s.load_kg, kind: s.kind });
+        // The row itself, not a copy of its columns: an import does this a million times.
+        if (result.changes > 0) {
+          added.push(s);
+          ids.push(Number(result.lastInsertRowid));
+        }
       }
     } else {
       // As the sets below, a JSON array: a demo's or an import's pairs would pass PostgreSQL's 65,535 parameters as rows.
@@ -696,9 +712,12 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
       // One short statement whose only parameter is the JSON array of rows: the same text for every batch, one round trip.
       const json = JSON.stringify(sets.map(values));
       const select = setInsertColumns.map(([, type], i) => `(r->>${i})::${type}`).join(', ');
-      const result = await sql<NewSet>`insert into training_set (${sql.raw(setInsertNames)}) select ${sql.raw(select)} from json_array_elements(${json}::json) with ordinality as e(r, n) order by n ${sql.raw(options.duplicates === 'keep' ? setConflict : '')} returning id, session_id, person_id, exercise_id, reps, load_kg, kind`.execute(w.db);
+      const result = await sql<NewSet & { id: number }>`insert into training_set (${sql.raw(setInsertNames)}) select ${sql.raw(select)} from json_array_elements(${json}::json) with ordinality as e(r, n) order by n ${sql.raw(options.duplicates === 'keep' ? setConflict : '')} returning id, session_id, person_id, exercise_id, reps, load_kg, kind`.execute(w.db);
       // One push a row: spreading a million rows as arguments overflows the stack (the demo's sets on PostgreSQL).
-      for (const r of result.rows) added.push(r);
+      for (const r of result.rows) {
+        added.push(r);
+        ids.push(r.id);
+      }
     }
   } catch (e) {
     if (isUniqueViolation(e)) {
@@ -708,9 +727,8 @@ export async function writeSets(w: Writer, sets: readonly SetColumns[], options:
     throw e;
   }
   await effects.markedPresent(marked);
-  await effects.liftBests.add(added);
+  await effects.liftBests.add(added, ids);
   if (!options.effects) await effects.apply();
-  const ids = added.map((s) => s.id);
   if (ids.length > 0) await w.record({ action: 'training.set.create', entity: 'training_set', entityId: ids[0], after: { source: options.source, ids, self_reported: options.selfReported } });
   return ids;
 }
