@@ -132,8 +132,8 @@ export const cohortRoutes: FastifyPluginAsyncZod = async (app) => {
         loadRatio: loadRatios.flagged.get(personId)?.flag ?? null,
       }));
       // A battalion has a thousand people flagged on a day: the commander reads the furthest out first, and only those are read and sent.
-      const away = (flag: RangeFlag | undefined) => (flag && 'z' in flag ? Math.abs(flag.z) : 0);
-      const outside = (f: (typeof flagged)[number]) => Math.max(away(f.wellness?.flag), away(f.loadRatio ?? undefined));
+      const away = (flag: RangeFlag | null | undefined) => (flag && 'z' in flag ? Math.abs(flag.z) : 0);
+      const outside = (f: (typeof flagged)[number]) => Math.max(away(f.wellness?.flag), away(f.loadRatio));
       const shown = flagged.sort((a, b) => outside(b) - outside(a) || a.personId - b.personId).slice(0, request.query.limit);
       const people = await peopleById(db, shown.map((f) => f.personId));
       return {

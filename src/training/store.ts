@@ -617,18 +617,18 @@ export interface WriteSetsOptions {
 }
 
 /**
- * What sets written change in the state kept on write: the attendance tallies of the people
- * they mark present at held sessions, and the lift bests; gathered over one batch or many and
- * applied by `apply`, so that an import's batches do not each read and write the same people's
- * rows again.
- */
-/**
  * Tally changes held before they are applied: enough that an import's batches share their reads
  * and writes of the same people's days, few enough that its memory stays flat (held to its end,
  * a million-row import's 200,000 changes grew its peak memory past 300 MB in some runs).
  */
 const HELD_TALLIES = 20_000;
 
+/**
+ * What sets written change in the state kept on write: the attendance tallies of the people
+ * they mark present at held sessions, and the lift bests; gathered over one batch or many and
+ * applied by `apply`, so that an import's batches do not each read and write the same people's
+ * rows again.
+ */
 export class SetWriteEffects {
   private tallies: TallyChange[] = [];
   /** Held sessions' local days, null for a session not held: read once however many batches meet them (a write's sessions keep their state until it commits). */

@@ -41,11 +41,15 @@ function FlagsBody({ data, names, showAll }: { data: CohortFlags; names: Readonl
       />
       {shown > 0 && (
         <p>
-          {shown < data.flaggedPeople ? `The ${shown} furthest outside their usual range, of ${data.flaggedPeople} people flagged. ` : `${data.flaggedPeople} ${data.flaggedPeople === 1 ? 'person' : 'people'} flagged, furthest outside their usual range first.`}
-          {shown < data.flaggedPeople && (
-            <button type="button" onClick={showAll}>
-              Show all {data.flaggedPeople}
-            </button>
+          {shown < data.flaggedPeople ? (
+            <>
+              The {shown} furthest outside their usual range, of {data.flaggedPeople} people flagged.{' '}
+              <button type="button" onClick={showAll}>
+                Show all {data.flaggedPeople}
+              </button>
+            </>
+          ) : (
+            `${data.flaggedPeople} ${data.flaggedPeople === 1 ? 'person' : 'people'} flagged, furthest outside their usual range first.`
           )}
         </p>
       )}
