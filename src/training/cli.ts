@@ -5,10 +5,10 @@ export function registerTrainingCommands({ importCommand, exportCommand, withDat
   withDatabaseOption(
     importCommand
       .command('training')
-      .description('Import sets: designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes (local to the unit), or a Strong workout export')
+      .description('Import sets: designation,date,time,exercise,set,reps,load,load_unit,rpe,duration_s,distance_m,notes (local to the unit), or a Strong or Hevy workout export')
       .argument('<file>', 'CSV file')
-      .option('--designation <designation>', "whose Strong export this is (Strong's file names nobody)")
-      .option('--load-unit <unit>', "the unit of a Strong export's Weight column: kg or lb", 'kg'),
+      .option('--designation <designation>', 'whose Strong or Hevy export this is (their files name nobody)')
+      .option('--load-unit <unit>', "the unit of a Strong export's Weight column (Hevy's and Strong's semicolon export name theirs): kg or lb", 'kg'),
   ).action(async (file: string, options) => (await import('./commands.ts')).importTrainingFile(withDatabase, file, options));
 
   withDatabaseOption(
