@@ -33,6 +33,14 @@ describe('commander (investigator)', { timeout: 90_000 }, () => {
     const links = await flags.getByRole('list', { name: 'Flagged people' }).getByRole('link').allTextContents();
     expect(links).toHaveLength(Math.min(20, flagged.flaggedPeople));
     expect(links.map((text) => /\(([^)]+)\)/.exec(text)?.[1])).toEqual(flagged.people.slice(0, 20).map((p) => p.person.designation));
+    const flaggedList = flags.getByRole('list', { name: 'Flagged people' }).getByRole('link');
+    if (flagged.flaggedPeople > 20) {
+      await flags.getByRole('button', { name: `Show all ${flagged.flaggedPeople}` }).click();
+      await expect.poll(() => flaggedList.count()).toBe(flagged.flaggedPeople);
+    } else if (flagged.flaggedPeople > 0) {
+      expect(await flags.textContent()).toContain(`${flagged.flaggedPeople} ${flagged.flaggedPeople === 1 ? 'person' : 'people'} flagged, furthest outside their usual range first.`);
+      expect(await flags.getByRole('button', { name: /Show all/ }).count()).toBe(0);
+    }
     expect(await page.locator('.plot svg').count()).toBe(0);
     await check('commander-home');
 

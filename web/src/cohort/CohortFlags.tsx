@@ -40,33 +40,33 @@ function FlagsBody({ data, names, showAll }: { data: CohortFlags; names: Readonl
         rowKey={(i) => data.units[i].id}
       />
       {shown > 0 && (
-        <p>
-          {shown < data.flaggedPeople ? (
-            <>
-              The {shown} furthest outside their usual range, of {data.flaggedPeople} people flagged.{' '}
-              <button type="button" onClick={showAll}>
-                Show all {data.flaggedPeople}
-              </button>
-            </>
-          ) : (
-            `${data.flaggedPeople} ${data.flaggedPeople === 1 ? 'person' : 'people'} flagged, furthest outside their usual range first.`
-          )}
-        </p>
-      )}
-      {shown > 0 && (
-        <ul aria-label="Flagged people">
-          {data.people.map(({ person, unitId, wellness, loadRatio }) => (
-            <li key={person.id}>
-              <Link to={`/people/${person.id}`}>{personLabel(person)}</Link>, {names.get(unitId)}:{' '}
-              {[
-                wellness && `wellness score ${wellness.score} against a usual ${wellness.flag.mean?.toFixed(1)}`,
-                loadRatio && `load ratio ${loadRatio.value.toFixed(2)} against a usual ${loadRatio.mean?.toFixed(2)}`,
-              ]
-                .filter(Boolean)
-                .join('; ')}
-            </li>
-          ))}
-        </ul>
+        <>
+          <p>
+            {shown < data.flaggedPeople ? (
+              <>
+                The {shown} furthest outside their usual range, of {data.flaggedPeople} people flagged.{' '}
+                <button type="button" onClick={showAll}>
+                  Show all {data.flaggedPeople}
+                </button>
+              </>
+            ) : (
+              `${data.flaggedPeople} ${data.flaggedPeople === 1 ? 'person' : 'people'} flagged, furthest outside their usual range first.`
+            )}
+          </p>
+          <ul aria-label="Flagged people">
+            {data.people.map(({ person, unitId, wellness, loadRatio }) => (
+              <li key={person.id}>
+                <Link to={`/people/${person.id}`}>{personLabel(person)}</Link>, {names.get(unitId)}:{' '}
+                {[
+                  wellness && `wellness score ${wellness.score} against a usual ${wellness.flag.mean?.toFixed(1)}`,
+                  loadRatio && `load ratio ${loadRatio.value.toFixed(2)} against a usual ${loadRatio.mean?.toFixed(2)}`,
+                ]
+                  .filter(Boolean)
+                  .join('; ')}
+              </li>
+            ))}
+          </ul>
+        </>
       )}
     </>
   );
