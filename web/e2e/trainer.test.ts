@@ -83,7 +83,9 @@ describe('trainer', { timeout: 90_000 }, () => {
     await page.getByText(/^3 sets are saved on this device/).waitFor();
 
     await context.setOffline(false);
-    await page.getByText('All logged sets are saved on the server.').waitFor();
+    // The outbox may be waiting on a send it gives up on after 8 s, then retries within 3 s
+    // (web/src/app/outbox.ts): on a loaded machine that is longer than the default 10 s wait.
+    await page.getByText('All logged sets are saved on the server.').waitFor({ timeout: 20_000 });
     // Back on the log, it opens on the session in progress: the one just started.
     await expect.poll(() => page.getByRole('combobox', { name: /^Session/ }).inputValue()).toBe(String(sessionId));
     await expect.poll(async () => (await page.getByRole('region', { name: 'Logged sets of Back Squat' }).getByRole('row').allTextContents()).filter((r) => r.includes('saved')).length).toBe(3);
